@@ -1,0 +1,321 @@
+//! Site configuration (`content/site.toml`) and the interface strings and
+//! number/date formats of each language (`content/i18n/<lang>.toml`).
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::diag::{Diagnostic, FileId, Sources};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Site title, used where no language is chosen yet (the root chooser).
+    pub title: String,
+    /// Absolute URL the site is published at, e.g. `https://example.org/guide/`.
+    pub base_url: String,
+    pub default_language: String,
+    pub languages: Vec<Language>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    /// BCP 47 tag, also the URL prefix and the file suffix: `ja`, `en`, `pt-BR`.
+    pub code: String,
+    /// The language's name in itself (endonym): `日本語`, `English`.
+    pub name: String,
+    #[serde(default)]
+    pub dir: Dir,
+    /// Site title in this language.
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dir {
+    #[default]
+    Ltr,
+    Rtl,
+}
+
+impl SiteConfig {
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.languages.iter().map(|l| l.code.as_str())
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
+        let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+        if path.ends_with('/') {
+            path.to_string()
+        } else {
+            format!("{path}/")
+        }
+    }
+
+    /// Absolute URL of a site path given relative to the base (`en/about/`).
+    pub fn permalink(&self, rel: &str) -> String {
+        format!("{}{}", self.base_url, rel)
+    }
+}
+
+/// Parses TOML that starts at byte `offset` of file `file`, turning a parse or
+/// schema error into a diagnostic pointing at the offending text.
+pub fn parse_toml<T: DeserializeOwned>(
+    sources: &Sources,
+    file: FileId,
+    text: &str,
+    offset: usize,
+    what_to_do: &str,
+) -> Result<T, Diagnostic> {
+    toml::from_str(text).map_err(|e| {
+        let span = e
+            .span()
+            .map_or(offset..offset, |s| s.start + offset..s.end + offset);
+        let _ = sources;
+        Diagnostic::error(format!("invalid TOML: {}", e.message().trim_end()))
+            .at(file, span)
+            .label("here")
+            .help(what_to_do.to_string())
+    })
+}
+
+/// Loads and checks `content/site.toml`.
+pub fn load_site(sources: &Sources, file: FileId) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let text = sources.text(file);
+    let mut cfg: SiteConfig = parse_toml(
+        sources,
+        file,
+        text,
+        0,
+        "site.toml needs `title`, `base_url`, `default_language` and one `[[languages]]` table \
+         (code, name, title, optional dir = \"ltr\"|\"rtl\") per language",
+    )
+    .map_err(|d| vec![d])?;
+    let mut errors = Vec::new();
+    let span_of = |needle: &str| -> Range<usize> {
+        text.find(needle).map_or(0..0, |i| i..i + needle.len())
+    };
+    if !(cfg.base_url.starts_with("https://") || cfg.base_url.starts_with("http://")) {
+        errors.push(
+            Diagnostic::error(format!("base_url `{}` is not an absolute URL", cfg.base_url))
+                .at(file, span_of(&cfg.base_url))
+                .label("not http:// or https://")
+                .help("write the address the site is published at, e.g. \"https://example.org/\""),
+        );
+    }
+    if !cfg.base_url.ends_with('/') {
+        cfg.base_url.push('/');
+    }
+    let mut seen = BTreeMap::new();
+    for lang in &cfg.languages {
+        if !valid_lang_code(&lang.code) {
+            errors.push(
+                Diagnostic::error(format!("`{}` is not a language tag", lang.code))
+                    .at(file, span_of(&format!("\"{}\"", lang.code)))
+                    .label("expected a BCP 47 tag")
+                    .help("use a tag like \"ja\", \"en\", \"zh-Hans\" or \"pt-BR\""),
+            );
+        }
+        if seen.insert(lang.code.clone(), ()).is_some() {
+            errors.push(
+                Diagnostic::error(format!("language `{}` is listed twice", lang.code))
+                    .in_file(file)
+                    .help("remove one of the two [[languages]] tables"),
+            );
+        }
+    }
+    if cfg.language(&cfg.default_language).is_none() {
+        errors.push(
+            Diagnostic::error(format!(
+                "default_language `{}` is not in [[languages]]",
+                cfg.default_language
+            ))
+            .at(file, span_of(&format!("\"{}\"", cfg.default_language)))
+            .label("not a listed language")
+            .help("add a [[languages]] table for it or pick one of the listed codes"),
+        );
+    }
+    if errors.is_empty() {
+        Ok(cfg)
+    } else {
+        Err(errors)
+    }
+}
+
+fn valid_lang_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// The interface strings and formats of one language.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct I18n {
+    pub format: Formats,
+    pub strings: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Formats {
+    /// `{amount}円` or `¥{amount}`.
+    pub money: String,
+    pub thousands_separator: String,
+    /// `{year}年{month}月{day}日` or `{day} {month_name} {year}`.
+    pub date: String,
+    #[serde(default)]
+    pub month_names: Vec<String>,
+    /// How a dated rate reads: `{value}（{date}から）`.
+    pub rate_from: String,
+    /// Appended to a fact marked `unverified = true`.
+    pub unverified: String,
+}
+
+impl Formats {
+    pub fn money(&self, yen: i64) -> String {
+        let digits = yen.unsigned_abs().to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push_str(&self.thousands_separator);
+            }
+            grouped.push(c);
+        }
+        if yen < 0 {
+            grouped.insert(0, '-');
+        }
+        self.money.replace("{amount}", &grouped)
+    }
+
+    pub fn date(&self, date: Date) -> String {
+        let month_name = self
+            .month_names
+            .get(usize::from(date.month).saturating_sub(1))
+            .cloned()
+            .unwrap_or_else(|| date.month.to_string());
+        self.date
+            .replace("{year}", &date.year.to_string())
+            .replace("{month_name}", &month_name)
+            .replace("{month}", &date.month.to_string())
+            .replace("{day}", &date.day.to_string())
+    }
+}
+
+/// A calendar date without time or zone (TOML local date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn from_toml(d: &toml::value::Datetime) -> Option<Date> {
+        if d.time.is_some() || d.offset.is_some() {
+            return None;
+        }
+        let date = d.date?;
+        Some(Date {
+            year: date.year,
+            month: date.month,
+            day: date.day,
+        })
+    }
+
+    pub fn parse(s: &str) -> Option<Date> {
+        let d: toml::value::Datetime = s.parse().ok()?;
+        Date::from_toml(&d)
+    }
+
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        let dt = toml::value::Datetime::deserialize(de)?;
+        Date::from_toml(&dt).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "expected a date like 2026-11-25 without time, found `{dt}`"
+            ))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn formats(money: &str, date: &str, months: &[&str]) -> Formats {
+        Formats {
+            money: money.into(),
+            thousands_separator: ",".into(),
+            date: date.into(),
+            month_names: months.iter().map(|m| m.to_string()).collect(),
+            rate_from: "{value} (from {date})".into(),
+            unverified: " (unconfirmed)".into(),
+        }
+    }
+
+    #[test]
+    fn money_groups_thousands_in_each_language() {
+        let ja = formats("{amount}円", "", &[]);
+        let en = formats("¥{amount}", "", &[]);
+        assert_eq!(ja.money(300), "300円");
+        assert_eq!(ja.money(1200), "1,200円");
+        assert_eq!(en.money(1_234_567), "¥1,234,567");
+        assert_eq!(en.money(0), "¥0");
+    }
+
+    #[test]
+    fn dates_follow_the_language_pattern() {
+        let d = Date::parse("2024-10-01").expect("date");
+        let ja = formats("", "{year}年{month}月{day}日", &[]);
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August",
+            "September", "October", "November", "December",
+        ];
+        let en = formats("", "{day} {month_name} {year}", &months);
+        assert_eq!(ja.date(d), "2024年10月1日");
+        assert_eq!(en.date(d), "1 October 2024");
+        assert_eq!(d.iso(), "2024-10-01");
+    }
+
+    #[test]
+    fn base_path_is_taken_from_base_url() {
+        let cfg = SiteConfig {
+            title: String::new(),
+            base_url: "https://example.org/guide/".into(),
+            default_language: "ja".into(),
+            languages: vec![],
+        };
+        assert_eq!(cfg.base_path(), "/guide/");
+        let root = SiteConfig {
+            base_url: "http://127.0.0.1:8000/".into(),
+            ..cfg
+        };
+        assert_eq!(root.base_path(), "/");
+    }
+
+    #[test]
+    fn language_codes() {
+        assert!(valid_lang_code("ja"));
+        assert!(valid_lang_code("pt-BR"));
+        assert!(valid_lang_code("zh-Hans"));
+        assert!(!valid_lang_code("JA"));
+        assert!(!valid_lang_code("english"));
+    }
+}

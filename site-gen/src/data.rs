@@ -1,0 +1,228 @@
+//! Facts kept as data in `content/data/<file>.toml` (fees, dated postage
+//! rates, addresses, opening hours) and written into prose by the `fact`
+//! shortcode, so that one figure can never read differently in two places.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::config::{Date, I18n, SiteConfig};
+use crate::diag::{Diagnostic, FileId, Sources};
+
+/// All facts of a site, keyed by `<file stem>.<table name>`.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub facts: BTreeMap<String, Fact>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub value: FactValue,
+    pub unverified: bool,
+    pub source: String,
+    pub checked: Date,
+    pub file: FileId,
+    pub span: std::ops::Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactValue {
+    Yen(i64),
+    Number(i64),
+    Date(Date),
+    Text(BTreeMap<String, String>),
+    Rates(Vec<Rate>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rate {
+    pub from: Date,
+    pub yen: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFact {
+    yen: Option<i64>,
+    number: Option<i64>,
+    date: Option<Date>,
+    text: Option<BTreeMap<String, String>>,
+    rates: Option<Vec<Rate>>,
+    #[serde(default)]
+    unverified: bool,
+    source: String,
+    checked: Date,
+    #[serde(default)]
+    #[allow(dead_code)]
+    note: Option<String>,
+}
+
+const FACT_HELP: &str = "each fact is a table with exactly one of `yen`, `number`, `date`, \
+    `text = { <lang> = \"...\" }` or `rates = [{ from = 2024-10-01, yen = 110 }]`, plus \
+    `source = \"...\"` and `checked = <date>`; optional `unverified = true`, `note = \"...\"`";
+
+/// Parses one data file and adds its facts; `stem` is the file name without `.toml`.
+pub fn load_file(
+    facts: &mut Facts,
+    sources: &Sources,
+    file: FileId,
+    stem: &str,
+    site: &SiteConfig,
+) -> Vec<Diagnostic> {
+    let text = sources.text(file);
+    let raw: BTreeMap<String, toml::Spanned<RawFact>> =
+        match crate::config::parse_toml(sources, file, text, 0, FACT_HELP) {
+            Ok(r) => r,
+            Err(d) => return vec![d],
+        };
+    let mut errors = Vec::new();
+    for (name, spanned) in raw {
+        let span = spanned.span();
+        let raw = spanned.into_inner();
+        let mut values = Vec::new();
+        if let Some(y) = raw.yen {
+            values.push(FactValue::Yen(y));
+        }
+        if let Some(n) = raw.number {
+            values.push(FactValue::Number(n));
+        }
+        if let Some(d) = raw.date {
+            values.push(FactValue::Date(d));
+        }
+        if let Some(t) = raw.text {
+            for code in site.codes() {
+                if !t.contains_key(code) {
+                    errors.push(
+                        Diagnostic::error(format!("fact `{stem}.{name}` has no `{code}` text"))
+                            .at(file, span.clone())
+                            .label("this fact")
+                            .help(format!("add `{code} = \"...\"` to its `text` table")),
+                    );
+                }
+            }
+            for code in t.keys() {
+                if site.language(code).is_none() {
+                    errors.push(
+                        Diagnostic::error(format!(
+                            "fact `{stem}.{name}` has text for unknown language `{code}`"
+                        ))
+                        .at(file, span.clone())
+                        .label("this fact")
+                        .help("use the codes listed in content/site.toml"),
+                    );
+                }
+            }
+            values.push(FactValue::Text(t));
+        }
+        if let Some(mut rates) = raw.rates {
+            rates.sort_by_key(|r| r.from);
+            if rates.is_empty() || rates.windows(2).any(|w| w[0].from == w[1].from) {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "fact `{stem}.{name}` needs at least one rate and distinct `from` dates"
+                    ))
+                    .at(file, span.clone())
+                    .label("these rates")
+                    .help("each rate is in force from its `from` date until the next one"),
+                );
+            }
+            values.push(FactValue::Rates(rates));
+        }
+        if values.len() != 1 {
+            errors.push(
+                Diagnostic::error(format!(
+                    "fact `{stem}.{name}` has {} values, expected exactly one",
+                    values.len()
+                ))
+                .at(file, span.clone())
+                .label("this fact")
+                .help(FACT_HELP),
+            );
+            continue;
+        }
+        let Some(value) = values.pop() else { continue };
+        facts.facts.insert(
+            format!("{stem}.{name}"),
+            Fact {
+                value,
+                unverified: raw.unverified,
+                source: raw.source,
+                checked: raw.checked,
+                file,
+                span,
+            },
+        );
+    }
+    errors
+}
+
+impl Fact {
+    /// The rate in force on `day`, if any.
+    pub fn rate_on(&self, day: Date) -> Option<Rate> {
+        match &self.value {
+            FactValue::Rates(rates) => rates.iter().rev().find(|r| r.from <= day).copied(),
+            _ => None,
+        }
+    }
+
+    /// Formats the fact for a reader of `lang`; `on` picks a dated rate.
+    pub fn render(&self, lang: &str, i18n: &I18n, on: Option<Date>) -> Result<String, String> {
+        let f = &i18n.format;
+        let mut out = match (&self.value, on) {
+            (FactValue::Yen(y), None) => f.money(*y),
+            (FactValue::Number(n), None) => n.to_string(),
+            (FactValue::Date(d), None) => f.date(*d),
+            (FactValue::Text(t), None) => t.get(lang).cloned().unwrap_or_default(),
+            (FactValue::Rates(rates), None) => {
+                let Some(last) = rates.last() else {
+                    return Err("this fact has no rates".into());
+                };
+                f.rate_from
+                    .replace("{value}", &f.money(last.yen))
+                    .replace("{date}", &f.date(last.from))
+            }
+            (FactValue::Rates(_), Some(day)) => match self.rate_on(day) {
+                Some(rate) => f.money(rate.yen),
+                None => {
+                    return Err(format!(
+                        "no rate of this fact is in force on {}",
+                        day.iso()
+                    ));
+                }
+            },
+            (_, Some(_)) => return Err("`on` only applies to facts with `rates`".into()),
+        };
+        if self.unverified {
+            out.push_str(&f.unverified);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> Date {
+        Date::parse(s).expect("valid date")
+    }
+
+    #[test]
+    fn rate_in_force_is_the_latest_not_after_the_day() {
+        let fact = Fact {
+            value: FactValue::Rates(vec![
+                Rate { from: date("2019-10-01"), yen: 94 },
+                Rate { from: date("2024-10-01"), yen: 110 },
+            ]),
+            unverified: false,
+            source: String::new(),
+            checked: date("2026-11-25"),
+            file: 0,
+            span: 0..0,
+        };
+        assert_eq!(fact.rate_on(date("2024-09-30")).map(|r| r.yen), Some(94));
+        assert_eq!(fact.rate_on(date("2024-10-01")).map(|r| r.yen), Some(110));
+        assert_eq!(fact.rate_on(date("2019-09-30")), None);
+    }
+}

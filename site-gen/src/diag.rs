@@ -1,0 +1,194 @@
+//! Diagnostics: every problem found in a site is collected here with the file,
+//! the byte span and a hint saying what to do, then printed all at once as
+//! `file:line:column` with the offending snippet (via `codespan-reporting`).
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, termcolor};
+
+/// Index of a file in [`Sources`].
+pub type FileId = usize;
+
+/// Every text file the build read, kept so that errors can quote it.
+#[derive(Default)]
+pub struct Sources {
+    files: SimpleFiles<String, String>,
+    paths: Vec<PathBuf>,
+}
+
+impl Sources {
+    /// Adds a file; `shown` is the path printed in messages (relative to the site root).
+    pub fn add(&mut self, path: &Path, shown: String, text: String) -> FileId {
+        self.paths.push(path.to_path_buf());
+        self.files.add(shown, text)
+    }
+
+    pub fn text(&self, id: FileId) -> &str {
+        self.files.get(id).map(|f| f.source().as_str()).unwrap_or("")
+    }
+
+    pub fn name(&self, id: FileId) -> &str {
+        self.files.get(id).map(|f| f.name().as_str()).unwrap_or("?")
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
+        line_col(self.text(id), offset)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// One problem in the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// Where: a file and, if known, a byte span in it.
+    pub file: Option<FileId>,
+    pub span: Option<Range<usize>>,
+    /// Short text under the snippet.
+    pub label: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            file: None,
+            span: None,
+            label: String::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn at(mut self, file: FileId, span: Range<usize>) -> Self {
+        self.file = Some(file);
+        self.span = Some(span);
+        self
+    }
+
+    pub fn in_file(mut self, file: FileId) -> Self {
+        self.file = Some(file);
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn to_codespan(&self, sources: &Sources) -> CsDiagnostic<FileId> {
+        let base = match self.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        };
+        let mut d = base.with_message(&self.message);
+        if let Some(file) = self.file {
+            let len = sources.text(file).len();
+            let span = self.span.clone().unwrap_or(0..0);
+            let span = span.start.min(len)..span.end.min(len).max(span.start.min(len));
+            d = d.with_label(Label::primary(file, span).with_message(&self.label));
+        }
+        if let Some(help) = &self.help {
+            d = d.with_note(format!("help: {help}"));
+        }
+        d
+    }
+
+    /// `path:line:col` of the diagnostic, or the path alone, or nothing.
+    pub fn location(&self, sources: &Sources) -> Option<String> {
+        let file = self.file?;
+        let (line, col) = sources.line_col(file, self.span.as_ref().map_or(0, |s| s.start));
+        Some(format!("{}:{line}:{col}", sources.name(file)))
+    }
+}
+
+/// Sorts diagnostics into a stable order: by file, then position, then text.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (a.file, a.span.as_ref().map(|s| s.start), &a.message).cmp(&(
+            b.file,
+            b.span.as_ref().map(|s| s.start),
+            &b.message,
+        ))
+    });
+}
+
+/// Renders diagnostics as plain text (for tests, the browser and logs).
+pub fn render_plain(sources: &Sources, diags: &[Diagnostic]) -> String {
+    let mut writer = termcolor::NoColor::new(Vec::new());
+    emit_all(&mut writer, sources, diags);
+    String::from_utf8_lossy(&writer.into_inner()).into_owned()
+}
+
+/// Prints diagnostics to standard error, in colour when it is a terminal.
+pub fn print(sources: &Sources, diags: &[Diagnostic]) {
+    let choice = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        termcolor::ColorChoice::Auto
+    } else {
+        termcolor::ColorChoice::Never
+    };
+    let stream = termcolor::StandardStream::stderr(choice);
+    let mut lock = stream.lock();
+    emit_all(&mut lock, sources, diags);
+}
+
+fn emit_all(writer: &mut dyn termcolor::WriteColor, sources: &Sources, diags: &[Diagnostic]) {
+    let config = term::Config::default();
+    for d in diags {
+        if term::emit(writer, &config, &sources.files, &d.to_codespan(sources)).is_err() {
+            // The span no longer fits the file: fall back to one plain line.
+            let _ = std::io::Write::write_fmt(writer, format_args!("error: {}\n", d.message));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "a\n日本語x\n";
+        let x = text.find('x').unwrap_or(0);
+        assert_eq!(line_col(text, x), (2, 4));
+        assert_eq!(line_col(text, 0), (1, 1));
+    }
+}

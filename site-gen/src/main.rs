@@ -1,0 +1,83 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use site_gen::{Options, diag};
+
+/// Madoguchi site generator: multilingual guidance pages from Markdown and data.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Site root holding content/, templates/ and static/ (default: current folder).
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into a folder (replaced only if the build succeeds).
+    Build {
+        /// Output folder (default: <root>/public).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check everything without writing anything.
+    Check,
+    /// Build, serve on 127.0.0.1, rebuild on change and reload the browser.
+    Serve {
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let started = Instant::now();
+    let opts = Options::new(&cli.root);
+    let result = match cli.command {
+        Command::Build { out } => {
+            let out = out.unwrap_or_else(|| cli.root.join("public"));
+            site_gen::build(&opts, &out).map(|b| {
+                let bytes: usize = b.files.values().map(Vec::len).sum();
+                let msg = format!(
+                    "to {} ({} files, {} KiB)",
+                    out.display(),
+                    b.files.len(),
+                    bytes / 1024
+                );
+                (b, msg)
+            })
+        }
+        Command::Check => site_gen::generate(&opts).map(|b| (b, "(nothing written)".to_string())),
+        Command::Serve { port } => {
+            return match site_gen::serve::serve(&cli.root, port) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+    };
+    match result {
+        Ok((built, msg)) => {
+            diag::print(&built.sources, &built.warnings);
+            eprintln!(
+                "ok: {} pages in {} languages {msg} in {} ms",
+                built.pages,
+                built.languages,
+                started.elapsed().as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failed) => {
+            diag::print(&failed.sources, &failed.diags);
+            let n = failed.diags.iter().filter(|d| d.is_error()).count();
+            eprintln!("failed: {n} error{}; nothing was written", if n == 1 { "" } else { "s" });
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,437 @@
+//! Markdown to HTML. The one place that sets pulldown-cmark's options, and
+//! the page-level rewrites: shortcodes, `@/` internal links, heading ids,
+//! the table of contents, and the refusal of raw HTML.
+//!
+//! Raw HTML is refused (HTML comments are dropped): guidance text is written
+//! by staff, read by the public, and must stay accessible and CSP-clean, so
+//! anything Markdown cannot express belongs in a template or a shortcode.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use pulldown_cmark::{
+    CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset,
+};
+use serde::Serialize;
+
+use crate::config::{Date, I18n, SiteConfig};
+use crate::content::{Page, PageIndex};
+use crate::data::Facts;
+use crate::diag::{Diagnostic, FileId};
+use crate::shortcode::{self, Piece};
+
+/// The Markdown dialect of every page.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Everything a page render needs to know about the rest of the site.
+pub struct Ctx<'a> {
+    pub site: &'a SiteConfig,
+    pub facts: &'a Facts,
+    pub i18n: &'a I18n,
+    pub pages: &'a [Page],
+    pub index: &'a PageIndex,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// An internal link whose anchor is checked once every page is rendered.
+#[derive(Debug, Clone)]
+pub struct LinkRef {
+    pub file: FileId,
+    pub span: Range<usize>,
+    pub target: usize,
+    pub anchor: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub ids: BTreeSet<String>,
+    pub toc: Vec<TocEntry>,
+    pub links: Vec<LinkRef>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Renders one page's Markdown body.
+pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
+    let body = &text[page.body_offset..];
+    let base = page.body_offset;
+    let file = page.file;
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
+    let mut in_code_block = false;
+    let mut heading_spans = Vec::new();
+    for (event, range) in TextMergeWithOffset::new(parser) {
+        let span = base + range.start..base + range.end;
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let t = html.trim();
+                if t.is_empty() || (t.starts_with("<!--") && t.ends_with("-->")) {
+                    continue;
+                }
+                out.diags.push(
+                    Diagnostic::error("raw HTML is not allowed in content")
+                        .at(file, span)
+                        .label("HTML here")
+                        .help(
+                            "use Markdown instead (headings take ids as `## Title {#id}`); \
+                             anything Markdown cannot express belongs in a template",
+                        ),
+                );
+            }
+            Event::Start(Tag::CodeBlock(k)) => {
+                in_code_block = true;
+                events.push(Event::Start(Tag::CodeBlock(k)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                events.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Text(t) if !in_code_block && t.contains("{{") => {
+                let src = &text[span.clone()];
+                expand_shortcodes(ctx, page, &t, src, span.start, &mut events, &mut out.diags);
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => {
+                let dest = resolve_link(ctx, page, &dest_url, span, link_type, &mut out);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => {
+                out.diags.push(
+                    Diagnostic::error("a level-1 heading in the page body")
+                        .at(file, span.clone())
+                        .label("`#` heading")
+                        .help("the front matter title is the page's only h1: start sections at `##`"),
+                );
+                heading_spans.push(span);
+                events.push(event);
+            }
+            Event::Start(Tag::Image { ref dest_url, .. }) if dest_url.is_empty() => {
+                out.diags.push(
+                    Diagnostic::error("image without a source")
+                        .at(file, span)
+                        .label("here"),
+                );
+            }
+            Event::Start(Tag::Table(aligns)) => {
+                events.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")));
+                events.push(Event::Start(Tag::Table(aligns)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html(CowStr::Borrowed("</div>")));
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading_spans.push(span);
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    assign_heading_ids(&mut events, &heading_spans, page, &mut out);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+fn expand_shortcodes<'e>(
+    ctx: &Ctx<'_>,
+    page: &Page,
+    text: &str,
+    src: &str,
+    src_start: usize,
+    events: &mut Vec<Event<'e>>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // The text event may differ from the source (escapes, entities); locate a
+    // call in the source by its literal text, falling back to the event start.
+    let locate = |literal: &str| -> Range<usize> {
+        src.find(literal).map_or(src_start..src_start + src.len(), |i| {
+            src_start + i..src_start + i + literal.len()
+        })
+    };
+    let pieces = match shortcode::parse(text) {
+        Ok(p) => p,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!("shortcode syntax: {}", e.message))
+                    .at(page.file, locate(&text[e.range.clone()]))
+                    .label("this shortcode")
+                    .help(shortcode::SYNTAX_HELP),
+            );
+            return;
+        }
+    };
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => events.push(Event::Text(CowStr::Boxed(t.into()))),
+            Piece::Call(call) => {
+                let span = locate(&text[call.range.clone()]);
+                match call_shortcode(ctx, page, &call) {
+                    Ok(s) => events.push(Event::Text(CowStr::Boxed(s.into()))),
+                    Err((message, help)) => diags.push(
+                        Diagnostic::error(message)
+                            .at(page.file, span)
+                            .label("this shortcode")
+                            .help(help),
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// Runs one shortcode. Errors are (message, what to do).
+fn call_shortcode(
+    ctx: &Ctx<'_>,
+    page: &Page,
+    call: &shortcode::Call,
+) -> Result<String, (String, String)> {
+    match call.name.as_str() {
+        "fact" => {
+            if let Some(extra) = call.args.keys().find(|k| *k != "key" && *k != "on") {
+                return Err((
+                    format!("`fact` takes no argument `{extra}`"),
+                    "`fact` takes `key` and, for dated rates, `on=\"YYYY-MM-DD\"`".into(),
+                ));
+            }
+            let Some(key) = call.args.get("key") else {
+                return Err((
+                    "`fact` needs a `key`".into(),
+                    "write {{ fact(key=\"<data file>.<fact>\") }}".into(),
+                ));
+            };
+            let Some(fact) = ctx.facts.facts.get(key) else {
+                let known: Vec<&str> = ctx.facts.facts.keys().map(String::as_str).collect();
+                return Err((
+                    format!("unknown fact `{key}`"),
+                    format!(
+                        "define it in content/data/{}.toml; known facts: {}",
+                        key.split('.').next().unwrap_or(key),
+                        if known.is_empty() { "none".into() } else { known.join(", ") }
+                    ),
+                ));
+            };
+            let on = match call.args.get("on") {
+                None => None,
+                Some(s) => Some(Date::parse(s).ok_or_else(|| {
+                    (
+                        format!("`on=\"{s}\"` is not a date"),
+                        "write the date as YYYY-MM-DD".to_string(),
+                    )
+                })?),
+            };
+            fact.render(&page.lang, ctx.i18n, on)
+                .map_err(|e| (format!("fact `{key}`: {e}"), "check the fact's data file".into()))
+        }
+        other => Err((
+            format!("unknown shortcode `{other}`"),
+            "the available shortcode is `fact(key=\"...\", on=\"YYYY-MM-DD\")`".into(),
+        )),
+    }
+}
+
+/// Turns `@/dir/page.md#anchor` (or `@/dir/page.en.md`) into the page's URL in
+/// the page's language, falling back to the default language.
+fn resolve_link(
+    ctx: &Ctx<'_>,
+    page: &Page,
+    dest: &str,
+    span: Range<usize>,
+    link_type: LinkType,
+    out: &mut Rendered,
+) -> String {
+    let _ = link_type;
+    let raw = &dest[2..];
+    let (path, anchor) = raw.split_once('#').map_or((raw, None), |(p, a)| (p, Some(a)));
+    let (key, lang) = match path
+        .strip_suffix(".md")
+        .and_then(|s| s.rsplit_once('.'))
+        .filter(|(_, l)| ctx.site.language(l).is_some())
+    {
+        Some((stem, l)) => (format!("{stem}.md"), Some(l.to_string())),
+        None => (path.to_string(), None),
+    };
+    let target = match &lang {
+        Some(l) => ctx.index.get(&key, l),
+        None => ctx
+            .index
+            .get(&key, &page.lang)
+            .or_else(|| ctx.index.get(&key, &ctx.site.default_language)),
+    };
+    let Some(target) = target else {
+        let msg = if ctx.index.by_key.contains_key(&key) {
+            format!(
+                "link to `{path}`: that page has no `{}` version",
+                lang.as_deref().unwrap_or(&page.lang)
+            )
+        } else {
+            format!("link to `{path}`: no such page")
+        };
+        out.diags.push(
+            Diagnostic::error(msg)
+                .at(page.file, span)
+                .label("broken link")
+                .help(
+                    "internal links are source paths relative to content/, like \
+                     `@/alien-registration/disclosure.md#fee`",
+                ),
+        );
+        return "#".into();
+    };
+    let t = &ctx.pages[target];
+    let mut url = format!("{}{}/{}", ctx.site.base_path(), t.lang, t.rel_url);
+    if let Some(a) = anchor {
+        url.push('#');
+        url.push_str(a);
+        out.links.push(LinkRef {
+            file: page.file,
+            span,
+            target,
+            anchor: a.to_string(),
+        });
+    }
+    url
+}
+
+fn valid_id(id: &str) -> bool {
+    id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// ASCII slug of a heading's text; empty if it has no ASCII letters or digits.
+fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_string();
+    if slug.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("s-{slug}")
+    } else {
+        slug
+    }
+}
+
+/// Gives every heading an id (explicit `{#id}` or generated ASCII) and collects the TOC.
+fn assign_heading_ids(
+    events: &mut [Event<'_>],
+    spans: &[Range<usize>],
+    page: &Page,
+    out: &mut Rendered,
+) {
+    let mut i = 0;
+    let mut counter = 0;
+    while i < events.len() {
+        let Event::Start(Tag::Heading { level, id, .. }) = &events[i] else {
+            i += 1;
+            continue;
+        };
+        let level = *level;
+        let explicit = id.as_ref().map(|s| s.to_string());
+        let mut text = String::new();
+        let mut j = i + 1;
+        while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+            if let Event::Text(t) | Event::Code(t) = &events[j] {
+                text.push_str(t);
+            }
+            j += 1;
+        }
+        let span = spans.get(counter).cloned().unwrap_or(0..0);
+        counter += 1;
+        let id = match explicit {
+            Some(id) => {
+                if !valid_id(&id) {
+                    out.diags.push(
+                        Diagnostic::error(format!("heading id `{id}` is not ASCII-safe"))
+                            .at(page.file, span.clone())
+                            .label("this heading")
+                            .help("ids start with a letter and use only ASCII letters, digits, `-` and `_`"),
+                    );
+                }
+                if out.ids.contains(&id) {
+                    out.diags.push(
+                        Diagnostic::error(format!("heading id `{id}` is used twice"))
+                            .at(page.file, span.clone())
+                            .label("this heading")
+                            .help("give each heading of a page its own id"),
+                    );
+                }
+                id
+            }
+            None => {
+                let base = match slugify(&text) {
+                    s if s.is_empty() => format!("section-{counter}"),
+                    s => s,
+                };
+                let mut id = base.clone();
+                let mut n = 2;
+                while out.ids.contains(&id) {
+                    id = format!("{base}-{n}");
+                    n += 1;
+                }
+                id
+            }
+        };
+        out.ids.insert(id.clone());
+        if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+            out.toc.push(TocEntry {
+                level: level as u8,
+                id: id.clone(),
+                text: text.trim().to_string(),
+            });
+        }
+        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+            *slot = Some(CowStr::Boxed(id.into()));
+        }
+        i = j;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii_or_empty() {
+        assert_eq!(slugify("Handling fee (手数料)"), "handling-fee");
+        assert_eq!(slugify("手数料"), "");
+        assert_eq!(slugify("2 copies"), "s-2-copies");
+    }
+
+    #[test]
+    fn ids_must_be_ascii() {
+        assert!(valid_id("fee"));
+        assert!(valid_id("who-may-request_2"));
+        assert!(!valid_id("手数料"));
+        assert!(!valid_id("1st"));
+    }
+}

@@ -1,0 +1,889 @@
+//! The whole build: load a site root, check everything, render every page of
+//! every language (in parallel), and return the output tree in memory.
+//! Nothing here writes to disk; `output::write_atomically` does that.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use crate::config::{self, I18n, SiteConfig};
+use crate::content::{self, Kind, Page, PageIndex};
+use crate::data::{self, Facts};
+use crate::diag::{self, Diagnostic, Sources};
+use crate::markdown::{self, Rendered};
+use crate::output;
+use crate::templates::{FnData, Templates};
+
+/// The Content-Security-Policy every page carries.
+pub const CSP: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'";
+
+/// Path of the live-reload script the dev server injects.
+pub const LIVERELOAD_JS: &str = "__livereload.js";
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site root: holds `content/`, and optionally `templates/` and `static/`.
+    pub root: PathBuf,
+    /// Replaces `base_url` from site.toml (the dev server uses its own address).
+    pub base_url: Option<String>,
+    /// Adds the dev server's live-reload script to every page.
+    pub livereload: bool,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Options {
+            root: root.into(),
+            base_url: None,
+            livereload: false,
+        }
+    }
+}
+
+/// A successful build: the output files and anything worth a warning.
+pub struct Built {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub sources: Sources,
+    pub warnings: Vec<Diagnostic>,
+    pub pages: usize,
+    pub languages: usize,
+}
+
+/// A failed build: every error found, with the sources they point into.
+pub struct Failed {
+    pub sources: Sources,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Failed {
+    pub fn render_plain(&self) -> String {
+        diag::render_plain(&self.sources, &self.diags)
+    }
+}
+
+impl std::fmt::Debug for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render_plain())
+    }
+}
+
+struct Loaded {
+    site: SiteConfig,
+    i18n: BTreeMap<String, I18n>,
+    facts: Arc<Facts>,
+    pages: Vec<Page>,
+    templates: Option<Templates>,
+    assets: BTreeMap<String, (String, Vec<u8>)>,
+}
+
+fn rel_display(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Reads a text file into `sources`; invalid UTF-8 is an error at the first bad byte.
+fn read_text(
+    root: &Path,
+    path: &Path,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<diag::FileId> {
+    let shown = rel_display(root, path);
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!("cannot read `{shown}`: {e}"))
+                    .help("check that the file exists and is readable"),
+            );
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(sources.add(path, shown, text)),
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let id = sources.add(path, shown, text);
+            diags.push(
+                Diagnostic::error("file is not valid UTF-8")
+                    .at(id, good..good + 1)
+                    .label("first invalid byte")
+                    .help("save the file as UTF-8 (not Shift_JIS or another encoding)"),
+            );
+            None
+        }
+    }
+}
+
+fn sorted_files(dir: &Path) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
+    let root = &opts.root;
+    let content_dir = root.join("content");
+    let site_path = content_dir.join("site.toml");
+    if !site_path.is_file() {
+        diags.push(
+            Diagnostic::error(format!("no site configuration at `{}`", site_path.display()))
+                .help("run inside a site (a folder with content/site.toml) or pass --root DIR"),
+        );
+        return None;
+    }
+    let site_file = read_text(root, &site_path, sources, diags)?;
+    let mut site = match config::load_site(sources, site_file) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.extend(e);
+            return None;
+        }
+    };
+    if let Some(url) = &opts.base_url {
+        site.base_url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
+    }
+
+    let mut i18n_files = BTreeMap::new();
+    let mut data_files = Vec::new();
+    let mut page_files = Vec::new();
+    for path in sorted_files(&content_dir) {
+        let rel = rel_display(&content_dir, &path);
+        let kind = match content::classify(&rel, &site) {
+            Ok(k) => k,
+            Err(d) => {
+                let shown = rel_display(root, &path);
+                let _ = shown;
+                diags.push(d);
+                continue;
+            }
+        };
+        match kind {
+            Kind::Ignored | Kind::SiteConfig => {}
+            Kind::I18n { lang } => {
+                if let Some(id) = read_text(root, &path, sources, diags) {
+                    i18n_files.insert(lang, id);
+                }
+            }
+            Kind::Data { stem } => {
+                if let Some(id) = read_text(root, &path, sources, diags) {
+                    data_files.push((stem, id));
+                }
+            }
+            Kind::Page { key, lang } => {
+                if let Some(id) = read_text(root, &path, sources, diags) {
+                    page_files.push((key, lang, id));
+                }
+            }
+        }
+    }
+
+    let i18n = load_i18n(&site, sources, &i18n_files, diags);
+
+    let mut facts = Facts::default();
+    for (stem, id) in &data_files {
+        diags.extend(data::load_file(&mut facts, sources, *id, stem, &site));
+    }
+    let facts = Arc::new(facts);
+
+    let mut pages = Vec::new();
+    for (key, lang, id) in &page_files {
+        match content::parse_page(sources, *id, key, lang) {
+            Ok(p) => pages.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+    check_page_set(&site, &pages, diags);
+
+    let mut assets = BTreeMap::new();
+    let static_dir = root.join("static");
+    for path in sorted_files(&static_dir) {
+        let rel = rel_display(&static_dir, &path);
+        if rel.rsplit('/').next().is_some_and(|n| n.starts_with('.')) {
+            continue;
+        }
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let out = output::asset_name(&rel, &bytes);
+                assets.insert(rel, (out, bytes));
+            }
+            Err(e) => diags.push(Diagnostic::error(format!(
+                "cannot read `{}`: {e}",
+                rel_display(root, &path)
+            ))),
+        }
+    }
+
+    let mut site_templates = Vec::new();
+    let tpl_dir = root.join("templates");
+    for path in sorted_files(&tpl_dir) {
+        if let Some(id) = read_text(root, &path, sources, diags) {
+            site_templates.push((rel_display(&tpl_dir, &path), id));
+        }
+    }
+    let templates = i18n.as_ref().and_then(|i18n| {
+        let fn_data = Arc::new(FnData {
+            i18n: i18n.clone(),
+            assets: assets
+                .iter()
+                .map(|(k, (out, _))| (k.clone(), out.clone()))
+                .collect(),
+            base_path: site.base_path(),
+            facts: Arc::clone(&facts),
+        });
+        match Templates::load(sources, &site_templates, fn_data) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                diags.extend(e);
+                None
+            }
+        }
+    });
+
+    Some(Loaded {
+        i18n: i18n.unwrap_or_default(),
+        site,
+        facts,
+        pages,
+        templates,
+        assets,
+    })
+}
+
+fn load_i18n(
+    site: &SiteConfig,
+    sources: &Sources,
+    files: &BTreeMap<String, diag::FileId>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<BTreeMap<String, I18n>> {
+    let mut out = BTreeMap::new();
+    let mut ok = true;
+    for lang in site.codes() {
+        let Some(&file) = files.get(lang) else {
+            diags.push(
+                Diagnostic::error(format!("no interface strings for `{lang}`"))
+                    .help(format!(
+                        "create content/i18n/{lang}.toml with [format] and [strings] tables, \
+                         copying content/i18n/{}.toml",
+                        site.default_language
+                    )),
+            );
+            ok = false;
+            continue;
+        };
+        match config::parse_toml::<I18n>(
+            sources,
+            file,
+            sources.text(file),
+            0,
+            "an i18n file has a [format] table (money, thousands_separator, date, month_names, \
+             rate_from, unverified) and a [strings] table of interface strings",
+        ) {
+            Ok(t) => {
+                out.insert(lang.to_string(), t);
+            }
+            Err(d) => {
+                diags.push(d);
+                ok = false;
+            }
+        }
+    }
+    for (lang, &file) in files {
+        if site.language(lang).is_none() {
+            diags.push(
+                Diagnostic::error(format!("`content/i18n/{lang}.toml`: unknown language `{lang}`"))
+                    .in_file(file)
+                    .help("add the language to content/site.toml or remove the file"),
+            );
+        }
+    }
+    if let Some(default) = out.get(&site.default_language).cloned() {
+        for (lang, t) in &out {
+            let Some(&file) = files.get(lang) else { continue };
+            for key in default.strings.keys() {
+                if !t.strings.contains_key(key) {
+                    diags.push(
+                        Diagnostic::error(format!("`{lang}` has no interface string `{key}`"))
+                            .in_file(file)
+                            .help(format!(
+                                "add `{key} = \"...\"` under [strings] (see content/i18n/{}.toml)",
+                                site.default_language
+                            )),
+                    );
+                    ok = false;
+                }
+            }
+            for key in t.strings.keys() {
+                if !default.strings.contains_key(key) {
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "`{lang}` has string `{key}` that the default language lacks"
+                        ))
+                        .in_file(file)
+                        .help("remove it, or add it to the default language too"),
+                    );
+                }
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+fn check_page_set(site: &SiteConfig, pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    let index = PageIndex::new(pages);
+    for lang in site.codes() {
+        if index.get("_index.md", lang).is_none() {
+            diags.push(
+                Diagnostic::error(format!("language `{lang}` has no home page"))
+                    .help(format!("create content/_index.{lang}.md")),
+            );
+        }
+    }
+    for p in pages {
+        let is_default = p.lang == site.default_language;
+        if !is_default && index.get(&p.key, &site.default_language).is_none() {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`{}` has no `{}` original",
+                    p.key, site.default_language
+                ))
+                .in_file(p.file)
+                .help(format!(
+                    "every page is written in the default language first: create the `.{}.md` file",
+                    site.default_language
+                )),
+            );
+        }
+        if !is_default && p.front.translated_from.is_none() {
+            diags.push(
+                Diagnostic::error("translation without `translated_from`")
+                    .at(p.file, 0..3)
+                    .label("front matter")
+                    .help(format!(
+                        "add `translated_from = <date>`: the `updated` date of the `{}` page this \
+                         text was translated from, so outdated translations can be flagged",
+                        site.default_language
+                    )),
+            );
+        }
+        if is_default && p.front.translated_from.is_some() {
+            diags.push(
+                Diagnostic::error("`translated_from` on a default-language page")
+                    .at(p.file, 0..3)
+                    .label("front matter")
+                    .help("only translations record the original's date; remove it here"),
+            );
+        }
+    }
+}
+
+/// Builds the site in memory. Every error of the build is in `Failed`.
+pub fn generate(opts: &Options) -> Result<Built, Failed> {
+    let mut sources = Sources::default();
+    let mut diags = Vec::new();
+    let loaded = load(opts, &mut sources, &mut diags);
+    let Some(loaded) = loaded else {
+        return Err(finish_failed(sources, diags));
+    };
+    if loaded.i18n.is_empty() {
+        return Err(finish_failed(sources, diags));
+    }
+    let Loaded {
+        site,
+        i18n,
+        facts,
+        pages,
+        templates,
+        assets,
+    } = loaded;
+    let index = PageIndex::new(&pages);
+
+    // Markdown, in parallel; results stay in page order.
+    let rendered: Vec<Rendered> = pages
+        .par_iter()
+        .map(|p| {
+            let ctx = markdown::Ctx {
+                site: &site,
+                facts: &facts,
+                i18n: &i18n[&p.lang],
+                pages: &pages,
+                index: &index,
+            };
+            markdown::render(&ctx, p, sources.text(p.file))
+        })
+        .collect();
+    for r in &rendered {
+        diags.extend(r.diags.iter().cloned());
+        for link in &r.links {
+            if !rendered[link.target].ids.contains(&link.anchor) {
+                let target = &pages[link.target];
+                let known: Vec<&str> = rendered[link.target].ids.iter().map(String::as_str).collect();
+                diags.push(
+                    Diagnostic::error(format!(
+                        "link to `#{}`: no such heading in `{}` ({})",
+                        link.anchor, target.key, target.lang
+                    ))
+                    .at(link.file, link.span.clone())
+                    .label("broken anchor")
+                    .help(format!("headings there have the ids: {}", known.join(", "))),
+                );
+            }
+        }
+    }
+
+    let mut warnings = Vec::new();
+    let mut files = BTreeMap::new();
+    if let Some(templates) = &templates {
+        let r = Renderer {
+            site: &site,
+            i18n: &i18n,
+            pages: &pages,
+            index: &index,
+            rendered: &rendered,
+            templates,
+            sources: &sources,
+            livereload: opts.livereload,
+        };
+        let results: Vec<(String, Result<String, Diagnostic>)> = pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| (format!("{}/{}index.html", p.lang, p.rel_url), r.page(i)))
+            .collect();
+        for (path, res) in results {
+            match res {
+                Ok(html) => {
+                    files.insert(path, html.into_bytes());
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        for (path, res) in [
+            ("index.html".to_string(), r.chooser()),
+            ("404.html".to_string(), r.not_found()),
+        ] {
+            match res {
+                Ok(html) => {
+                    files.insert(path, html.into_bytes());
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        files.insert("sitemap.xml".into(), r.sitemap().into_bytes());
+        files.insert(
+            "robots.txt".into(),
+            format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.base_url)
+                .into_bytes(),
+        );
+        warnings.extend(r.outdated_translations());
+    }
+    for (out, bytes) in assets.into_values() {
+        files.insert(out, bytes);
+    }
+    if opts.livereload {
+        files.insert(
+            LIVERELOAD_JS.into(),
+            include_bytes!("../templates/livereload.js").to_vec(),
+        );
+    }
+
+    let (errors, warns): (Vec<_>, Vec<_>) = diags.into_iter().partition(Diagnostic::is_error);
+    warnings.extend(warns);
+    if !errors.is_empty() || templates.is_none() {
+        let mut all = errors;
+        all.extend(warnings);
+        return Err(finish_failed(sources, all));
+    }
+    diag::sort(&mut warnings);
+    Ok(Built {
+        files,
+        sources,
+        warnings,
+        pages: pages.len(),
+        languages: site.languages.len(),
+    })
+}
+
+fn finish_failed(sources: Sources, mut diags: Vec<Diagnostic>) -> Failed {
+    if !diags.iter().any(Diagnostic::is_error) {
+        diags.push(Diagnostic::error("the build failed"));
+    }
+    diags.sort_by_key(|d| d.severity);
+    let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
+        diags.into_iter().partition(Diagnostic::is_error);
+    diag::sort(&mut errors);
+    diag::sort(&mut warnings);
+    errors.extend(warnings);
+    Failed {
+        sources,
+        diags: errors,
+    }
+}
+
+/// Builds into `out`, replacing it only if the whole build succeeds.
+pub fn build(opts: &Options, out: &Path) -> Result<Built, Failed> {
+    let built = generate(opts)?;
+    if let Err(e) = output::write_atomically(out, &built.files) {
+        return Err(Failed {
+            sources: built.sources,
+            diags: vec![
+                Diagnostic::error(format!("cannot write `{}`: {e}", out.display()))
+                    .help("check the output folder's permissions and free disk space"),
+            ],
+        });
+    }
+    Ok(built)
+}
+
+struct Renderer<'a> {
+    site: &'a SiteConfig,
+    i18n: &'a BTreeMap<String, I18n>,
+    pages: &'a [Page],
+    index: &'a PageIndex,
+    rendered: &'a [Rendered],
+    templates: &'a Templates,
+    sources: &'a Sources,
+    livereload: bool,
+}
+
+impl Renderer<'_> {
+    fn url(&self, p: &Page) -> String {
+        format!("{}{}/{}", self.site.base_path(), p.lang, p.rel_url)
+    }
+
+    fn permalink(&self, p: &Page) -> String {
+        self.site.permalink(&format!("{}/{}", p.lang, p.rel_url))
+    }
+
+    fn lang_name(&self, code: &str) -> String {
+        self.site
+            .language(code)
+            .map_or_else(|| code.to_string(), |l| l.name.clone())
+    }
+
+    /// The versions of a page in each language, in site language order.
+    fn alternates(&self, p: &Page) -> Vec<Value> {
+        self.site
+            .languages
+            .iter()
+            .filter_map(|l| {
+                let i = self.index.get(&p.key, &l.code)?;
+                let alt = &self.pages[i];
+                Some(json!({
+                    "code": l.code,
+                    "name": l.name,
+                    "dir": l.dir,
+                    "url": self.url(alt),
+                    "permalink": self.permalink(alt),
+                    "current": l.code == p.lang,
+                }))
+            })
+            .collect()
+    }
+
+    /// The page in `lang`, else the default-language version.
+    fn in_lang(&self, key: &str, lang: &str) -> Option<&Page> {
+        self.index
+            .get(key, lang)
+            .or_else(|| self.index.get(key, &self.site.default_language))
+            .map(|i| &self.pages[i])
+    }
+
+    fn link(&self, p: &Page, lang: &str) -> Value {
+        json!({
+            "title": p.front.title,
+            "description": p.front.description,
+            "url": self.url(p),
+            "lang": p.lang,
+            "lang_name": self.lang_name(&p.lang),
+            "fallback": p.lang != lang,
+            "weight": p.front.weight,
+        })
+    }
+
+    fn breadcrumbs(&self, p: &Page) -> Vec<Value> {
+        let mut crumbs = Vec::new();
+        let mut dirs = Vec::new();
+        if !(p.is_section && p.dir.is_empty()) {
+            dirs.push(String::new());
+            let mut acc = String::new();
+            let parts: Vec<&str> = p.dir.split('/').filter(|s| !s.is_empty()).collect();
+            let upto = if p.is_section {
+                parts.len().saturating_sub(1)
+            } else {
+                parts.len()
+            };
+            for part in &parts[..upto] {
+                if !acc.is_empty() {
+                    acc.push('/');
+                }
+                acc.push_str(part);
+                dirs.push(acc.clone());
+            }
+        }
+        for dir in dirs {
+            let key = if dir.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{dir}/_index.md")
+            };
+            if let Some(s) = self.in_lang(&key, &p.lang) {
+                crumbs.push(json!({"title": s.front.title, "url": self.url(s)}));
+            }
+        }
+        crumbs
+    }
+
+    /// Pages and subsections directly under a section, in `lang` where translated.
+    fn children(&self, section: &Page) -> Vec<Value> {
+        let mut keys: BTreeSet<&str> = BTreeSet::new();
+        for p in self.pages {
+            let parent = if p.is_section {
+                p.dir.rsplit_once('/').map_or(
+                    if p.dir.is_empty() { None } else { Some("") },
+                    |(parent, _)| Some(parent),
+                )
+            } else {
+                Some(p.dir.as_str())
+            };
+            if parent == Some(section.dir.as_str()) && p.key != section.key {
+                keys.insert(p.key.as_str());
+            }
+        }
+        let mut kids: Vec<&Page> = keys
+            .into_iter()
+            .filter_map(|k| self.in_lang(k, &section.lang))
+            .collect();
+        kids.sort_by(|a, b| {
+            (a.front.weight, &a.front.title, &a.key).cmp(&(b.front.weight, &b.front.title, &b.key))
+        });
+        kids.into_iter().map(|p| self.link(p, &section.lang)).collect()
+    }
+
+    fn common(&self, lang: &str) -> tera::Context {
+        let language = self.site.language(lang);
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", lang);
+        ctx.insert("dir", &language.map(|l| l.dir));
+        ctx.insert(
+            "site",
+            &json!({
+                "title": language.map_or(&self.site.title, |l| &l.title),
+                "base_url": self.site.base_url,
+                "base_path": self.site.base_path(),
+                "default_language": self.site.default_language,
+                "languages": self.site.languages,
+            }),
+        );
+        ctx.insert("csp", CSP);
+        let nav = self
+            .index
+            .get("_index.md", lang)
+            .map(|i| self.children(&self.pages[i]))
+            .unwrap_or_default();
+        ctx.insert("nav", &nav);
+        ctx.insert(
+            "livereload",
+            &self
+                .livereload
+                .then(|| format!("{}{}", self.site.base_path(), LIVERELOAD_JS)),
+        );
+        ctx
+    }
+
+    fn page(&self, i: usize) -> Result<String, Diagnostic> {
+        let p = &self.pages[i];
+        let r = &self.rendered[i];
+        let f = &self.i18n[&p.lang].format;
+        let mut ctx = self.common(&p.lang);
+        let original = (p.lang != self.site.default_language)
+            .then(|| self.in_lang(&p.key, &self.site.default_language))
+            .flatten();
+        let outdated = match (original, p.front.translated_from) {
+            (Some(o), Some(from)) => from < o.front.updated,
+            _ => false,
+        };
+        let show_toc = p.front.toc.unwrap_or(r.toc.iter().filter(|t| t.level == 2).count() >= 4);
+        let is_home = p.is_section && p.dir.is_empty();
+        ctx.insert(
+            "page",
+            &json!({
+                "title": p.front.title,
+                "description": p.front.description,
+                "updated": p.front.updated.iso(),
+                "updated_display": f.date(p.front.updated),
+                "weight": p.front.weight,
+                "content": r.html,
+                "toc": r.toc,
+                "show_toc": show_toc,
+                "url": self.url(p),
+                "permalink": self.permalink(p),
+                "key": p.key,
+                "is_section": p.is_section,
+                "is_home": is_home,
+                "alternates": self.alternates(p),
+                "x_default": self.in_lang(&p.key, &self.site.default_language).map(|d| self.permalink(d)),
+                "breadcrumbs": self.breadcrumbs(p),
+                "children": if p.is_section { self.children(p) } else { Vec::new() },
+                "extra": content::toml_to_json(&toml::Value::Table(p.front.extra.clone())),
+                "translation": {
+                    "outdated": outdated,
+                    "original_url": original.map(|o| self.url(o)),
+                    "original_lang": self.site.default_language,
+                    "original_lang_name": self.lang_name(&self.site.default_language),
+                    "original_updated_display": original.map(|o| f.date(o.front.updated)),
+                },
+            }),
+        );
+        let template = match &p.front.template {
+            Some(t) => t.clone(),
+            None if is_home => "home.html".into(),
+            None if p.is_section => "section.html".into(),
+            None => "page.html".into(),
+        };
+        if !self.templates.has(&template) {
+            return Err(Diagnostic::error(format!("no template `{template}`"))
+                .at(p.file, 0..3)
+                .label("front matter")
+                .help("create templates/<name>.html in the site root or use a default template"));
+        }
+        self.templates.render(self.sources, &template, &ctx)
+    }
+
+    fn chooser(&self) -> Result<String, Diagnostic> {
+        let mut ctx = self.common(&self.site.default_language);
+        let homes: Vec<Value> = self
+            .site
+            .languages
+            .iter()
+            .filter_map(|l| {
+                let p = &self.pages[self.index.get("_index.md", &l.code)?];
+                Some(json!({
+                    "code": l.code, "name": l.name, "dir": l.dir,
+                    "title": l.title,
+                    "url": self.url(p), "permalink": self.permalink(p),
+                }))
+            })
+            .collect();
+        ctx.insert("homes", &homes);
+        ctx.insert("site_title", &self.site.title);
+        ctx.insert("permalink", &self.site.base_url);
+        self.templates.render(self.sources, "chooser.html", &ctx)
+    }
+
+    fn not_found(&self) -> Result<String, Diagnostic> {
+        let mut ctx = self.common(&self.site.default_language);
+        let homes: Vec<Value> = self
+            .site
+            .languages
+            .iter()
+            .filter_map(|l| {
+                let p = &self.pages[self.index.get("_index.md", &l.code)?];
+                Some(json!({"code": l.code, "name": l.name, "dir": l.dir, "url": self.url(p)}))
+            })
+            .collect();
+        ctx.insert("homes", &homes);
+        self.templates.render(self.sources, "404.html", &ctx)
+    }
+
+    fn sitemap(&self) -> String {
+        let mut urls: Vec<(String, String)> = Vec::new();
+        for p in self.pages {
+            let mut entry = format!(
+                "  <url>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n",
+                xml_escape(&self.permalink(p)),
+                p.front.updated.iso()
+            );
+            for alt in self.alternates(p) {
+                entry.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                    xml_escape(alt["code"].as_str().unwrap_or_default()),
+                    xml_escape(alt["permalink"].as_str().unwrap_or_default())
+                ));
+            }
+            if let Some(d) = self.in_lang(&p.key, &self.site.default_language) {
+                entry.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
+                    xml_escape(&self.permalink(d))
+                ));
+            }
+            entry.push_str("  </url>\n");
+            urls.push((self.permalink(p), entry));
+        }
+        urls.sort();
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+        );
+        for (_, e) in urls {
+            xml.push_str(&e);
+        }
+        xml.push_str("</urlset>\n");
+        xml
+    }
+
+    fn outdated_translations(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for p in self.pages {
+            if p.lang == self.site.default_language {
+                continue;
+            }
+            let (Some(orig), Some(from)) = (
+                self.in_lang(&p.key, &self.site.default_language),
+                p.front.translated_from,
+            ) else {
+                continue;
+            };
+            if from < orig.front.updated {
+                out.push(
+                    Diagnostic::warning(format!(
+                        "translation is outdated: translated from the {} version of {}, \
+                         which was updated on {}",
+                        self.site.default_language,
+                        from.iso(),
+                        orig.front.updated.iso()
+                    ))
+                    .at(p.file, 0..3)
+                    .label("this translation")
+                    .help("update the text, then set `translated_from` to the original's `updated` date"),
+                );
+            }
+            if from > orig.front.updated {
+                out.push(
+                    Diagnostic::warning(format!(
+                        "`translated_from` {} is later than the original's `updated` {}",
+                        from.iso(),
+                        orig.front.updated.iso()
+                    ))
+                    .at(p.file, 0..3)
+                    .label("this translation")
+                    .help("set `translated_from` to the `updated` date of the original you translated"),
+                );
+            }
+        }
+        out
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

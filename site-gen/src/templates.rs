@@ -1,0 +1,259 @@
+//! Tera templates: defaults embedded in the binary, overridden file by file by
+//! a site's own `templates/` folder; autoescaping on for `.html` and `.xml`.
+//! Template functions: `trans(key, lang)` for interface strings,
+//! `asset(path)` for fingerprinted static files, `fact(key, lang)` for data.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use tera::{Context, Tera, Value};
+
+use crate::config::I18n;
+use crate::data::Facts;
+use crate::diag::{Diagnostic, FileId, Sources};
+
+/// The default templates, compiled into the binary.
+pub const DEFAULTS: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("section.html", include_str!("../templates/section.html")),
+    ("page.html", include_str!("../templates/page.html")),
+    ("chooser.html", include_str!("../templates/chooser.html")),
+    ("404.html", include_str!("../templates/404.html")),
+];
+
+pub struct Templates {
+    tera: Tera,
+    /// Site templates that replaced or added to the defaults, by name.
+    overrides: BTreeMap<String, FileId>,
+}
+
+/// Shared data the template functions read.
+pub struct FnData {
+    pub i18n: BTreeMap<String, I18n>,
+    pub assets: BTreeMap<String, String>,
+    pub base_path: String,
+    pub facts: Arc<Facts>,
+}
+
+impl Templates {
+    /// `site_templates`: (name relative to `templates/`, file) pairs.
+    pub fn load(
+        sources: &Sources,
+        site_templates: &[(String, FileId)],
+        data: Arc<FnData>,
+    ) -> Result<Templates, Vec<Diagnostic>> {
+        let mut all: BTreeMap<String, String> = DEFAULTS
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let mut overrides = BTreeMap::new();
+        for (name, file) in site_templates {
+            all.insert(name.clone(), sources.text(*file).to_string());
+            overrides.insert(name.clone(), *file);
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
+        register_functions(&mut tera, &data);
+        let mut errors = Vec::new();
+        if let Err(all_err) =
+            tera.add_raw_templates(all.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            // Parse one by one, so that every broken template is reported.
+            for (name, text) in &all {
+                let mut probe = Tera::default();
+                if let Err(e) = probe.add_raw_template(name, text)
+                    && !chain(&e).contains("inheriting from")
+                {
+                    errors.push(template_error(sources, &overrides, name, &e));
+                }
+            }
+            if errors.is_empty() {
+                errors.push(
+                    Diagnostic::error(format!("templates: {}", chain(&all_err)))
+                        .help("check `{% extends %}`, `{% import %}` and `{% include %}` names"),
+                );
+            }
+        }
+        if errors.is_empty() {
+            Ok(Templates { tera, overrides })
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+
+    pub fn render(
+        &self,
+        sources: &Sources,
+        name: &str,
+        ctx: &Context,
+    ) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| template_error(sources, &self.overrides, name, &e))
+    }
+}
+
+/// Escapes the five characters that matter in HTML text and attributes
+/// (Tera's default also escapes `/`, which only bloats URLs).
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The full message of a Tera error and its causes.
+fn chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+/// Points a Tera error at the template file and, when the message names a
+/// variable or a line, at that spot.
+fn template_error(
+    sources: &Sources,
+    overrides: &BTreeMap<String, FileId>,
+    name: &str,
+    e: &tera::Error,
+) -> Diagnostic {
+    let msg = chain(e);
+    let help = if msg.contains("not found in context") {
+        "the variable does not exist for this page: check its spelling, or guard it with \
+         `{% if page.extra.x %}` / the `default` filter"
+    } else {
+        "see the Tera documentation for template syntax"
+    };
+    let mut d = Diagnostic::error(format!("template `{name}`: {msg}")).help(help);
+    // Which file: the site's override if there is one (the error may come from a
+    // parent template, so look for the named variable in every override).
+    let needle = msg
+        .split('`')
+        .nth(1)
+        .filter(|_| msg.contains("Variable") || msg.contains("not found"))
+        .map(str::to_string);
+    let candidates = std::iter::once(name.to_string()).chain(overrides.keys().cloned());
+    for candidate in candidates {
+        let Some(&file) = overrides.get(&candidate) else {
+            continue;
+        };
+        let text = sources.text(file);
+        if let Some(needle) = &needle
+            && let Some(pos) = text.find(needle.as_str())
+        {
+            return d.at(file, pos..pos + needle.len()).label("used here");
+        }
+        if let Some((line, col)) = parse_line_col(&msg) {
+            let offset = offset_of(text, line, col);
+            return d.at(file, offset..offset + 1).label("here");
+        }
+        if candidate == name {
+            d = d.in_file(file);
+        }
+    }
+    d
+}
+
+/// Finds ` --> line:col` in a parser message.
+fn parse_line_col(msg: &str) -> Option<(usize, usize)> {
+    let rest = &msg[msg.find("--> ")? + 4..];
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+        .unwrap_or(rest.len());
+    let (l, c) = rest[..end].split_once(':')?;
+    Some((l.parse().ok()?, c.parse().ok()?))
+}
+
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return offset + l.char_indices().nth(col.saturating_sub(1)).map_or(0, |(b, _)| b);
+        }
+        offset += l.len();
+    }
+    0
+}
+
+fn str_arg<'a>(args: &'a HashMap<String, Value>, name: &str, func: &str) -> tera::Result<&'a str> {
+    args.get(name)
+        .and_then(Value::as_str)
+        .ok_or_else(|| tera::Error::msg(format!("`{func}` needs a string argument `{name}`")))
+}
+
+fn register_functions(tera: &mut Tera, data: &Arc<FnData>) {
+    let d = Arc::clone(data);
+    tera.register_function("trans", move |args: &HashMap<String, Value>| {
+        let key = str_arg(args, "key", "trans")?;
+        let lang = str_arg(args, "lang", "trans")?;
+        let strings = d
+            .i18n
+            .get(lang)
+            .ok_or_else(|| tera::Error::msg(format!("trans: unknown language `{lang}`")))?;
+        strings
+            .strings
+            .get(key)
+            .map(|s| Value::String(s.clone()))
+            .ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "trans: no string `{key}` in content/i18n/{lang}.toml [strings]"
+                ))
+            })
+    });
+    let d = Arc::clone(data);
+    tera.register_function("asset", move |args: &HashMap<String, Value>| {
+        let path = str_arg(args, "path", "asset")?;
+        d.assets
+            .get(path.trim_start_matches('/'))
+            .map(|out| Value::String(format!("{}{}", d.base_path, out)))
+            .ok_or_else(|| tera::Error::msg(format!("asset: no file `static/{path}`")))
+    });
+    let d = Arc::clone(data);
+    tera.register_function("fact", move |args: &HashMap<String, Value>| {
+        let key = str_arg(args, "key", "fact")?;
+        let lang = str_arg(args, "lang", "fact")?;
+        let fact = d
+            .facts
+            .facts
+            .get(key)
+            .ok_or_else(|| tera::Error::msg(format!("fact: unknown fact `{key}`")))?;
+        let i18n = d
+            .i18n
+            .get(lang)
+            .ok_or_else(|| tera::Error::msg(format!("fact: unknown language `{lang}`")))?;
+        fact.render(lang, i18n, None)
+            .map(Value::String)
+            .map_err(tera::Error::msg)
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_line_and_column_in_parser_messages() {
+        assert_eq!(parse_line_col("Failed to parse\n --> 3:14\n  |"), Some((3, 14)));
+        assert_eq!(parse_line_col("no location"), None);
+        assert_eq!(offset_of("ab\ncd\n", 2, 2), 4);
+    }
+}
