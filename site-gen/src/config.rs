@@ -101,15 +101,17 @@ pub fn load_site(sources: &Sources, file: FileId) -> Result<SiteConfig, Vec<Diag
     )
     .map_err(|d| vec![d])?;
     let mut errors = Vec::new();
-    let span_of = |needle: &str| -> Range<usize> {
-        text.find(needle).map_or(0..0, |i| i..i + needle.len())
-    };
+    let span_of =
+        |needle: &str| -> Range<usize> { text.find(needle).map_or(0..0, |i| i..i + needle.len()) };
     if !(cfg.base_url.starts_with("https://") || cfg.base_url.starts_with("http://")) {
         errors.push(
-            Diagnostic::error(format!("base_url `{}` is not an absolute URL", cfg.base_url))
-                .at(file, span_of(&cfg.base_url))
-                .label("not http:// or https://")
-                .help("write the address the site is published at, e.g. \"https://example.org/\""),
+            Diagnostic::error(format!(
+                "base_url `{}` is not an absolute URL",
+                cfg.base_url
+            ))
+            .at(file, span_of(&cfg.base_url))
+            .label("not http:// or https://")
+            .help("write the address the site is published at, e.g. \"https://example.org/\""),
         );
     }
     if !cfg.base_url.ends_with('/') {
@@ -188,7 +190,7 @@ impl Formats {
         let digits = yen.unsigned_abs().to_string();
         let mut grouped = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 grouped.push_str(&self.thousands_separator);
             }
             grouped.push(c);
@@ -285,8 +287,18 @@ mod tests {
         let d = Date::parse("2024-10-01").expect("date");
         let ja = formats("", "{year}年{month}月{day}日", &[]);
         let months = [
-            "January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         let en = formats("", "{day} {month_name} {year}", &months);
         assert_eq!(ja.date(d), "2024年10月1日");

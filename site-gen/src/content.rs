@@ -67,12 +67,18 @@ pub fn classify(rel: &str, site: &SiteConfig) -> Result<Kind, Diagnostic> {
     if rel == "site.toml" {
         return Ok(Kind::SiteConfig);
     }
-    if let Some(stem) = rel.strip_prefix("data/").and_then(|r| r.strip_suffix(".toml")) {
+    if let Some(stem) = rel
+        .strip_prefix("data/")
+        .and_then(|r| r.strip_suffix(".toml"))
+    {
         return Ok(Kind::Data {
             stem: stem.replace('/', "."),
         });
     }
-    if let Some(lang) = rel.strip_prefix("i18n/").and_then(|r| r.strip_suffix(".toml")) {
+    if let Some(lang) = rel
+        .strip_prefix("i18n/")
+        .and_then(|r| r.strip_suffix(".toml"))
+    {
         return Ok(Kind::I18n {
             lang: lang.to_string(),
         });
@@ -82,23 +88,28 @@ pub fn classify(rel: &str, site: &SiteConfig) -> Result<Kind, Diagnostic> {
     };
     let languages = site.codes().collect::<Vec<_>>().join(", ");
     let Some((slug, lang)) = stem.rsplit_once('.') else {
-        return Err(Diagnostic::error(format!("`{rel}` has no language suffix"))
-            .help(format!(
+        return Err(
+            Diagnostic::error(format!("`{rel}` has no language suffix")).help(format!(
                 "name content files `<slug>.<lang>.md`, with <lang> one of: {languages}"
-            )));
+            )),
+        );
     };
     if site.language(lang).is_none() {
-        return Err(Diagnostic::error(format!(
-            "`{rel}`: unknown language suffix `.{lang}`"
-        ))
-        .help(format!(
-            "use one of the languages of content/site.toml ({languages}), or add `{lang}` there"
-        )));
+        return Err(
+            Diagnostic::error(format!("`{rel}`: unknown language suffix `.{lang}`")).help(format!(
+                "use one of the languages of content/site.toml ({languages}), or add `{lang}` there"
+            )),
+        );
     }
-    if slug.is_empty() || !slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    if slug.is_empty()
+        || !slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(Diagnostic::error(format!("`{rel}`: `{slug}` is not a usable URL slug"))
-            .help("use lowercase ASCII letters, digits and hyphens in file and folder names"));
+        return Err(
+            Diagnostic::error(format!("`{rel}`: `{slug}` is not a usable URL slug"))
+                .help("use lowercase ASCII letters, digits and hyphens in file and folder names"),
+        );
     }
     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
     let key = if dir.is_empty() {
@@ -122,7 +133,9 @@ pub fn parse_page(
     let text = sources.text(file);
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[start..];
-    let open = ["+++\n", "+++\r\n"].into_iter().find(|o| rest.starts_with(o));
+    let open = ["+++\n", "+++\r\n"]
+        .into_iter()
+        .find(|o| rest.starts_with(o));
     let Some(open) = open else {
         return Err(Diagnostic::error("page has no front matter")
             .at(file, start..start + rest.lines().next().map_or(0, str::len))
@@ -263,7 +276,10 @@ title = "t"
         );
         assert_eq!(classify("notes.txt", &s).ok(), Some(Kind::Ignored));
         let err = classify("a/b.fr.md", &s).err().map(|d| d.message);
-        assert_eq!(err.as_deref(), Some("`a/b.fr.md`: unknown language suffix `.fr`"));
+        assert_eq!(
+            err.as_deref(),
+            Some("`a/b.fr.md`: unknown language suffix `.fr`")
+        );
         assert!(classify("a/b.md", &s).is_err());
     }
 }

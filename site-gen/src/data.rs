@@ -185,10 +185,7 @@ impl Fact {
             (FactValue::Rates(_), Some(day)) => match self.rate_on(day) {
                 Some(rate) => f.money(rate.yen),
                 None => {
-                    return Err(format!(
-                        "no rate of this fact is in force on {}",
-                        day.iso()
-                    ));
+                    return Err(format!("no rate of this fact is in force on {}", day.iso()));
                 }
             },
             (_, Some(_)) => return Err("`on` only applies to facts with `rates`".into()),
@@ -212,8 +209,14 @@ mod tests {
     fn rate_in_force_is_the_latest_not_after_the_day() {
         let fact = Fact {
             value: FactValue::Rates(vec![
-                Rate { from: date("2019-10-01"), yen: 94 },
-                Rate { from: date("2024-10-01"), yen: 110 },
+                Rate {
+                    from: date("2019-10-01"),
+                    yen: 94,
+                },
+                Rate {
+                    from: date("2024-10-01"),
+                    yen: 110,
+                },
             ]),
             unverified: false,
             source: String::new(),

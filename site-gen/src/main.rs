@@ -76,7 +76,10 @@ fn main() -> ExitCode {
         Err(failed) => {
             diag::print(&failed.sources, &failed.diags);
             let n = failed.diags.iter().filter(|d| d.is_error()).count();
-            eprintln!("failed: {n} error{}; nothing was written", if n == 1 { "" } else { "s" });
+            eprintln!(
+                "failed: {n} error{}; nothing was written",
+                if n == 1 { "" } else { "s" }
+            );
             ExitCode::FAILURE
         }
     }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use pulldown_cmark::{
-    CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset,
+    CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeWithOffset,
 };
 use serde::Serialize;
 
@@ -72,6 +72,7 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     let mut in_code_block = false;
     let mut heading_spans = Vec::new();
+    let mut raw_link_open = false;
     for (event, range) in TextMergeWithOffset::new(parser) {
         let span = base + range.start..base + range.end;
         match event {
@@ -108,13 +109,31 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
                 title,
                 id,
             }) if dest_url.starts_with("@/") => {
-                let dest = resolve_link(ctx, page, &dest_url, span, link_type, &mut out);
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest.into(),
-                    title,
-                    id,
-                }));
+                let (dest, other_lang) = resolve_link(ctx, page, &dest_url, span, &mut out);
+                match other_lang {
+                    // A link into another language says so, for screen readers and search.
+                    Some(lang) if title.is_empty() => {
+                        events.push(Event::Html(CowStr::Boxed(
+                            format!(
+                                "<a href=\"{}\" hreflang=\"{}\">",
+                                escape_attr(&dest),
+                                escape_attr(&lang)
+                            )
+                            .into(),
+                        )));
+                        raw_link_open = true;
+                    }
+                    _ => events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: dest.into(),
+                        title,
+                        id,
+                    })),
+                }
+            }
+            Event::End(TagEnd::Link) if raw_link_open => {
+                raw_link_open = false;
+                events.push(Event::Html(CowStr::Borrowed("</a>")));
             }
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,
@@ -124,7 +143,9 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
                     Diagnostic::error("a level-1 heading in the page body")
                         .at(file, span.clone())
                         .label("`#` heading")
-                        .help("the front matter title is the page's only h1: start sections at `##`"),
+                        .help(
+                            "the front matter title is the page's only h1: start sections at `##`",
+                        ),
                 );
                 heading_spans.push(span);
                 events.push(event);
@@ -168,9 +189,10 @@ fn expand_shortcodes<'e>(
     // The text event may differ from the source (escapes, entities); locate a
     // call in the source by its literal text, falling back to the event start.
     let locate = |literal: &str| -> Range<usize> {
-        src.find(literal).map_or(src_start..src_start + src.len(), |i| {
-            src_start + i..src_start + i + literal.len()
-        })
+        src.find(literal)
+            .map_or(src_start..src_start + src.len(), |i| {
+                src_start + i..src_start + i + literal.len()
+            })
     };
     let pieces = match shortcode::parse(text) {
         Ok(p) => p,
@@ -230,7 +252,11 @@ fn call_shortcode(
                     format!(
                         "define it in content/data/{}.toml; known facts: {}",
                         key.split('.').next().unwrap_or(key),
-                        if known.is_empty() { "none".into() } else { known.join(", ") }
+                        if known.is_empty() {
+                            "none".into()
+                        } else {
+                            known.join(", ")
+                        }
                     ),
                 ));
             };
@@ -243,8 +269,12 @@ fn call_shortcode(
                     )
                 })?),
             };
-            fact.render(&page.lang, ctx.i18n, on)
-                .map_err(|e| (format!("fact `{key}`: {e}"), "check the fact's data file".into()))
+            fact.render(&page.lang, ctx.i18n, on).map_err(|e| {
+                (
+                    format!("fact `{key}`: {e}"),
+                    "check the fact's data file".into(),
+                )
+            })
         }
         other => Err((
             format!("unknown shortcode `{other}`"),
@@ -260,12 +290,12 @@ fn resolve_link(
     page: &Page,
     dest: &str,
     span: Range<usize>,
-    link_type: LinkType,
     out: &mut Rendered,
-) -> String {
-    let _ = link_type;
+) -> (String, Option<String>) {
     let raw = &dest[2..];
-    let (path, anchor) = raw.split_once('#').map_or((raw, None), |(p, a)| (p, Some(a)));
+    let (path, anchor) = raw
+        .split_once('#')
+        .map_or((raw, None), |(p, a)| (p, Some(a)));
     let (key, lang) = match path
         .strip_suffix(".md")
         .and_then(|s| s.rsplit_once('.'))
@@ -299,7 +329,7 @@ fn resolve_link(
                      `@/alien-registration/disclosure.md#fee`",
                 ),
         );
-        return "#".into();
+        return ("#".into(), None);
     };
     let t = &ctx.pages[target];
     let mut url = format!("{}{}/{}", ctx.site.base_path(), t.lang, t.rel_url);
@@ -313,7 +343,14 @@ fn resolve_link(
             anchor: a.to_string(),
         });
     }
-    url
+    let other_lang = (t.lang != page.lang).then(|| t.lang.clone());
+    (url, other_lang)
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
 }
 
 fn valid_id(id: &str) -> bool {

@@ -23,8 +23,9 @@ type Shared = Arc<(Mutex<State>, Condvar)>;
 
 /// Runs the development server until the process is stopped.
 pub fn serve(root: &Path, port: u16) -> Result<(), String> {
-    let server = Server::http(("127.0.0.1", port))
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (try --port with another number)"))?;
+    let server = Server::http(("127.0.0.1", port)).map_err(|e| {
+        format!("cannot listen on 127.0.0.1:{port}: {e} (try --port with another number)")
+    })?;
     let addr = server
         .server_addr()
         .to_ip()

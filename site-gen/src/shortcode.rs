@@ -28,8 +28,7 @@ pub struct SyntaxError {
     pub range: Range<usize>,
 }
 
-pub const SYNTAX_HELP: &str =
-    "write shortcodes as {{ name(arg=\"value\", other=\"value\") }}, e.g. {{ fact(key=\"disclosure.handling_fee\") }}";
+pub const SYNTAX_HELP: &str = "write shortcodes as {{ name(arg=\"value\", other=\"value\") }}, e.g. {{ fact(key=\"disclosure.handling_fee\") }}";
 
 /// Splits text into literal pieces and shortcode calls.
 pub fn parse(text: &str) -> Result<Vec<Piece<'_>>, SyntaxError> {

@@ -141,8 +141,11 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
     let site_path = content_dir.join("site.toml");
     if !site_path.is_file() {
         diags.push(
-            Diagnostic::error(format!("no site configuration at `{}`", site_path.display()))
-                .help("run inside a site (a folder with content/site.toml) or pass --root DIR"),
+            Diagnostic::error(format!(
+                "no site configuration at `{}`",
+                site_path.display()
+            ))
+            .help("run inside a site (a folder with content/site.toml) or pass --root DIR"),
         );
         return None;
     }
@@ -279,12 +282,11 @@ fn load_i18n(
     for lang in site.codes() {
         let Some(&file) = files.get(lang) else {
             diags.push(
-                Diagnostic::error(format!("no interface strings for `{lang}`"))
-                    .help(format!(
-                        "create content/i18n/{lang}.toml with [format] and [strings] tables, \
+                Diagnostic::error(format!("no interface strings for `{lang}`")).help(format!(
+                    "create content/i18n/{lang}.toml with [format] and [strings] tables, \
                          copying content/i18n/{}.toml",
-                        site.default_language
-                    )),
+                    site.default_language
+                )),
             );
             ok = false;
             continue;
@@ -309,15 +311,19 @@ fn load_i18n(
     for (lang, &file) in files {
         if site.language(lang).is_none() {
             diags.push(
-                Diagnostic::error(format!("`content/i18n/{lang}.toml`: unknown language `{lang}`"))
-                    .in_file(file)
-                    .help("add the language to content/site.toml or remove the file"),
+                Diagnostic::error(format!(
+                    "`content/i18n/{lang}.toml`: unknown language `{lang}`"
+                ))
+                .in_file(file)
+                .help("add the language to content/site.toml or remove the file"),
             );
         }
     }
     if let Some(default) = out.get(&site.default_language).cloned() {
         for (lang, t) in &out {
-            let Some(&file) = files.get(lang) else { continue };
+            let Some(&file) = files.get(lang) else {
+                continue;
+            };
             for key in default.strings.keys() {
                 if !t.strings.contains_key(key) {
                     diags.push(
@@ -435,7 +441,11 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
         for link in &r.links {
             if !rendered[link.target].ids.contains(&link.anchor) {
                 let target = &pages[link.target];
-                let known: Vec<&str> = rendered[link.target].ids.iter().map(String::as_str).collect();
+                let known: Vec<&str> = rendered[link.target]
+                    .ids
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
                 diags.push(
                     Diagnostic::error(format!(
                         "link to `#{}`: no such heading in `{}` ({})",
@@ -489,8 +499,11 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
         files.insert("sitemap.xml".into(), r.sitemap().into_bytes());
         files.insert(
             "robots.txt".into(),
-            format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.base_url)
-                .into_bytes(),
+            format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+                site.base_url
+            )
+            .into_bytes(),
         );
         warnings.extend(r.outdated_translations());
     }
@@ -530,6 +543,9 @@ fn finish_failed(sources: Sources, mut diags: Vec<Diagnostic>) -> Failed {
         diags.into_iter().partition(Diagnostic::is_error);
     diag::sort(&mut errors);
     diag::sort(&mut warnings);
+    // A broken template fails every page alike: say it once.
+    errors.dedup();
+    warnings.dedup();
     errors.extend(warnings);
     Failed {
         sources,
@@ -674,7 +690,9 @@ impl Renderer<'_> {
         kids.sort_by(|a, b| {
             (a.front.weight, &a.front.title, &a.key).cmp(&(b.front.weight, &b.front.title, &b.key))
         });
-        kids.into_iter().map(|p| self.link(p, &section.lang)).collect()
+        kids.into_iter()
+            .map(|p| self.link(p, &section.lang))
+            .collect()
     }
 
     fn common(&self, lang: &str) -> tera::Context {
@@ -720,7 +738,10 @@ impl Renderer<'_> {
             (Some(o), Some(from)) => from < o.front.updated,
             _ => false,
         };
-        let show_toc = p.front.toc.unwrap_or(r.toc.iter().filter(|t| t.level == 2).count() >= 4);
+        let show_toc = p
+            .front
+            .toc
+            .unwrap_or(r.toc.iter().filter(|t| t.level == 2).count() >= 4);
         let is_home = p.is_section && p.dir.is_empty();
         ctx.insert(
             "page",

@@ -187,7 +187,10 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            return offset + l.char_indices().nth(col.saturating_sub(1)).map_or(0, |(b, _)| b);
+            return offset
+                + l.char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(0, |(b, _)| b);
         }
         offset += l.len();
     }
@@ -252,7 +255,10 @@ mod tests {
 
     #[test]
     fn finds_line_and_column_in_parser_messages() {
-        assert_eq!(parse_line_col("Failed to parse\n --> 3:14\n  |"), Some((3, 14)));
+        assert_eq!(
+            parse_line_col("Failed to parse\n --> 3:14\n  |"),
+            Some((3, 14))
+        );
         assert_eq!(parse_line_col("no location"), None);
         assert_eq!(offset_of("ab\ncd\n", 2, 2), 4);
     }

@@ -1,0 +1,486 @@
+//! Integration tests of `site-gen` on fixture sites under `tests/fixtures/`.
+//!
+//! `SiteTest::fixture("i18n")` copies a fixture into a temporary folder;
+//! `.overlay("invalid/broken-link")` lays a failure case's files over it;
+//! `.build()` runs the generator into `<tmp>/public`.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::rc::Rc;
+
+use site_gen::Options;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        if rel.as_os_str() == "expect.txt" {
+            continue;
+        }
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Every file of a folder, by relative path.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+struct SiteTest {
+    dir: Rc<tempfile::TempDir>,
+}
+
+struct Output {
+    out: PathBuf,
+    /// Keeps the temporary site alive as long as its output is checked.
+    _dir: Rc<tempfile::TempDir>,
+}
+
+impl SiteTest {
+    fn fixture(name: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixtures().join(name), dir.path());
+        SiteTest { dir: Rc::new(dir) }
+    }
+
+    fn overlay(self, case: &str) -> Self {
+        copy_tree(&fixtures().join(case), self.dir.path());
+        self
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn out(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    fn try_build(&self) -> Result<Output, site_gen::Failed> {
+        site_gen::build(&Options::new(self.root()), &self.out())?;
+        Ok(Output {
+            out: self.out(),
+            _dir: Rc::clone(&self.dir),
+        })
+    }
+
+    fn build(&self) -> Output {
+        match self.try_build() {
+            Ok(o) => o,
+            Err(e) => panic!("build failed:\n{}", e.render_plain()),
+        }
+    }
+}
+
+impl Output {
+    fn file(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out.join(rel))
+            .unwrap_or_else(|e| panic!("{rel} was not written: {e}"))
+    }
+
+    fn check_file(&self, rel: &str, expected: &[&str]) -> &Self {
+        let text = self.file(rel);
+        for e in expected {
+            assert!(text.contains(e), "{rel} lacks {e:?}:\n{text}");
+        }
+        self
+    }
+
+    fn check_absent(&self, rel: &str, unexpected: &[&str]) -> &Self {
+        let text = self.file(rel);
+        for e in unexpected {
+            assert!(!text.contains(e), "{rel} should not contain {e:?}");
+        }
+        self
+    }
+}
+
+#[test]
+fn every_language_gets_its_pages_with_lang_and_dir() {
+    let site = SiteTest::fixture("i18n");
+    let out = site.build();
+    out.check_file(
+        "ja/guide/fees/index.html",
+        &["<html lang=\"ja\" dir=\"ltr\">", "<h1>手数料と郵送料</h1>"],
+    )
+    .check_file(
+        "en/guide/fees/index.html",
+        &[
+            "<html lang=\"en\" dir=\"ltr\">",
+            "<h1>Fees and postage</h1>",
+        ],
+    )
+    .check_file("ar/index.html", &["<html lang=\"ar\" dir=\"rtl\">"]);
+    // Only the default language has the untranslated page.
+    assert!(site.out().join("ja/guide/only-ja/index.html").exists());
+    assert!(!site.out().join("en/guide/only-ja/index.html").exists());
+}
+
+#[test]
+fn alternates_are_reciprocal_with_x_default_and_canonical() {
+    let out = SiteTest::fixture("i18n").build();
+    let alternates = [
+        "<link rel=\"alternate\" hreflang=\"ja\" href=\"https://example.org/guide/ja/guide/fees/\">",
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/guide/en/guide/fees/\">",
+        "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.org/guide/ja/guide/fees/\">",
+    ];
+    for lang in ["ja", "en"] {
+        out.check_file(&format!("{lang}/guide/fees/index.html"), &alternates)
+            .check_file(
+                &format!("{lang}/guide/fees/index.html"),
+                &[&format!(
+                    "<link rel=\"canonical\" href=\"https://example.org/guide/{lang}/guide/fees/\">"
+                )],
+            )
+            // No language without the page is announced.
+            .check_absent(
+                &format!("{lang}/guide/fees/index.html"),
+                &["hreflang=\"ar\" href"],
+            );
+    }
+    out.check_file(
+        "ar/index.html",
+        &[
+            "hreflang=\"ja\" href=\"https://example.org/guide/ja/\"",
+            "hreflang=\"en\" href=\"https://example.org/guide/en/\"",
+        ],
+    );
+}
+
+#[test]
+fn root_is_a_language_chooser_by_endonym() {
+    let out = SiteTest::fixture("i18n").build();
+    out.check_file(
+        "index.html",
+        &[
+            "<a href=\"/guide/ja/\" hreflang=\"ja\" lang=\"ja\" dir=\"ltr\"><span class=\"endonym\">日本語</span>",
+            "<a href=\"/guide/en/\" hreflang=\"en\" lang=\"en\" dir=\"ltr\"><span class=\"endonym\">English</span>",
+            "<a href=\"/guide/ar/\" hreflang=\"ar\" lang=\"ar\" dir=\"rtl\"><span class=\"endonym\">العربية</span>",
+            "hreflang=\"x-default\" href=\"https://example.org/guide/\"",
+        ],
+    )
+    .check_absent("index.html", &["<script"]);
+    out.check_file(
+        "404.html",
+        &[
+            "ページが見つかりません",
+            "may have moved or been removed",
+            "href=\"/guide/en/\"",
+        ],
+    );
+}
+
+#[test]
+fn sitemap_lists_every_page_with_alternates() {
+    let out = SiteTest::fixture("i18n").build();
+    let sitemap = out.file("sitemap.xml");
+    assert_eq!(sitemap.matches("<url>").count(), 8, "{sitemap}");
+    out.check_file(
+        "sitemap.xml",
+        &[
+            "<loc>https://example.org/guide/en/guide/fees/</loc>\n    <lastmod>2026-11-25</lastmod>\n    <xhtml:link rel=\"alternate\" hreflang=\"ja\" href=\"https://example.org/guide/ja/guide/fees/\"/>\n    <xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/guide/en/guide/fees/\"/>\n    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.org/guide/ja/guide/fees/\"/>",
+        ],
+    )
+    .check_file("robots.txt", &["Sitemap: https://example.org/guide/sitemap.xml"]);
+}
+
+#[test]
+fn internal_links_resolve_per_language_with_fallback() {
+    let out = SiteTest::fixture("i18n").build();
+    out.check_file(
+        "ja/index.html",
+        &["<a href=\"/guide/ja/guide/fees/#fee\">手数料</a>"],
+    )
+    .check_file(
+        "en/index.html",
+        &["<a href=\"/guide/en/guide/fees/#fee\">the fee</a>"],
+    )
+    // Arabic has no fees page: the link goes to the Japanese one and says so.
+    .check_file(
+        "ar/index.html",
+        &["<a href=\"/guide/ja/guide/fees/#fee\" hreflang=\"ja\">"],
+    )
+    // An explicit language suffix pins the target language.
+    .check_file(
+        "en/guide/fees/index.html",
+        &["<a href=\"/guide/ja/guide/fees/#fee\" hreflang=\"ja\">the Japanese original</a>"],
+    );
+}
+
+#[test]
+fn shortcodes_write_facts_in_the_readers_format() {
+    let out = SiteTest::fixture("i18n").build();
+    out.check_file(
+        "ja/guide/fees/index.html",
+        &[
+            "1部につき1,200円です。",
+            "以前の料金は94円でした。",
+            "現在は110円（2024年10月1日から）です。",
+            "窓口：四谷タワー13階。",
+            "見込み：500円（未確認）。",
+            "<td>94円</td>",
+            // Shortcodes in code are left as written.
+            "<code>{{ fact(key=\"fees.copy\") }}</code>",
+        ],
+    )
+    .check_file(
+        "en/guide/fees/index.html",
+        &[
+            "¥1,200 per copy.",
+            "It used to be ¥94.",
+            "Now ¥110 (from 1 October 2024).",
+            "Office: Yotsuya Tower 13F.",
+            "Maybe: ¥500 (unconfirmed).",
+        ],
+    );
+}
+
+#[test]
+fn headings_get_ascii_ids_and_long_pages_a_toc() {
+    let out = SiteTest::fixture("i18n").build();
+    out.check_file(
+        "ja/guide/fees/index.html",
+        &[
+            "<h2 id=\"fee\">手数料</h2>",
+            "<h2 id=\"section-2\">郵送料</h2>",
+            "<h2 id=\"notes\">Notes</h2>",
+            "<nav class=\"toc\"",
+            "<li><a href=\"#section-2\">郵送料</a></li>",
+        ],
+    )
+    .check_absent("en/guide/fees/index.html", &["<nav class=\"toc\""]);
+}
+
+#[test]
+fn translations_show_when_they_are_outdated() {
+    let out = SiteTest::fixture("i18n").build();
+    out.check_file(
+        "en/guide/fees/index.html",
+        &[
+            "the Japanese page was updated on 25 November 2026.",
+            "<a href=\"/guide/ja/guide/fees/\" hreflang=\"ja\">Read the Japanese page</a>",
+        ],
+    )
+    .check_absent("en/guide/index.html", &["may be out of date"])
+    .check_file(
+        "en/guide/index.html",
+        &["<time datetime=\"2026-11-20\">20 November 2026</time>"],
+    );
+}
+
+#[test]
+fn static_css_is_fingerprinted_and_linked() {
+    let site = SiteTest::fixture("i18n");
+    let out = site.build();
+    let css: Vec<String> = tree(&site.out().join("css")).into_keys().collect();
+    assert_eq!(css.len(), 1);
+    assert!(
+        css[0].starts_with("site.")
+            && css[0].ends_with(".css")
+            && css[0].len() == "site.0123456789.css".len()
+    );
+    out.check_file(
+        "ja/index.html",
+        &[&format!(
+            "<link rel=\"stylesheet\" href=\"/guide/css/{}\">",
+            css[0]
+        )],
+    );
+}
+
+#[test]
+fn every_page_has_the_strict_csp_and_no_inline_script() {
+    let site = SiteTest::fixture("i18n");
+    site.build();
+    for (rel, bytes) in tree(&site.out()) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        assert!(
+            html.contains("content=\"default-src &#39;self&#39;; script-src &#39;self&#39; &#39;wasm-unsafe-eval&#39;; object-src &#39;none&#39;; base-uri &#39;none&#39;\""),
+            "{rel} lacks the CSP"
+        );
+        assert!(
+            !html.contains("<script>") && !html.contains("style=\""),
+            "{rel} has inline script or style"
+        );
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let a = SiteTest::fixture("i18n");
+    let b = SiteTest::fixture("i18n");
+    a.build();
+    b.build();
+    let (ta, tb) = (tree(&a.out()), tree(&b.out()));
+    assert!(ta.len() > 10);
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(tb[k] == *v, "{k} differs between two builds");
+    }
+    // And the real site too.
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().unwrap();
+    let (o1, o2) = (dir.path().join("one"), dir.path().join("two"));
+    site_gen::build(&Options::new(&real), &o1).unwrap();
+    site_gen::build(&Options::new(&real), &o2).unwrap();
+    assert_eq!(tree(&o1), tree(&o2));
+}
+
+/// Each invalid fixture: its error names file:line:col and the problem, the
+/// CLI exits non-zero, and the previous output is left byte for byte.
+#[test]
+fn invalid_fixtures_fail_clearly_and_keep_the_previous_output() {
+    let cases: Vec<String> = std::fs::read_dir(fixtures().join("invalid"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(cases.len() >= 7, "{cases:?}");
+    for case in cases {
+        let expect =
+            std::fs::read_to_string(fixtures().join("invalid").join(&case).join("expect.txt"))
+                .unwrap_or_else(|_| panic!("invalid/{case} needs an expect.txt"));
+        let site = SiteTest::fixture("i18n");
+        site.build();
+        let before = tree(&site.out());
+        let site = site.overlay(&format!("invalid/{case}"));
+        let err = match site.try_build() {
+            Ok(_) => panic!("invalid/{case} built without error"),
+            Err(e) => e.render_plain(),
+        };
+        for line in expect.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(
+                err.contains(line),
+                "invalid/{case}: error lacks {line:?}:\n{err}"
+            );
+        }
+        assert!(
+            err.contains("help:"),
+            "invalid/{case}: no hint on what to do:\n{err}"
+        );
+        assert_eq!(
+            tree(&site.out()),
+            before,
+            "invalid/{case} changed the previous output"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(site.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".public"))
+            .collect();
+        assert!(leftovers.is_empty(), "invalid/{case} left {leftovers:?}");
+
+        let cli = Command::new(env!("CARGO_BIN_EXE_site-gen"))
+            .args(["--root"])
+            .arg(site.root())
+            .arg("build")
+            .output()
+            .unwrap();
+        assert!(!cli.status.success(), "invalid/{case}: CLI exited 0");
+        let stderr = String::from_utf8_lossy(&cli.stderr);
+        let first = expect.lines().next().unwrap_or_default();
+        assert!(
+            stderr.contains(first),
+            "invalid/{case}: CLI stderr lacks {first:?}:\n{stderr}"
+        );
+        assert_eq!(
+            tree(&site.out()),
+            before,
+            "invalid/{case}: CLI changed the previous output"
+        );
+    }
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = SiteTest::fixture("i18n");
+    let cli = Command::new(env!("CARGO_BIN_EXE_site-gen"))
+        .arg("--root")
+        .arg(site.root())
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn a_site_template_overrides_the_default() {
+    let site = SiteTest::fixture("i18n");
+    std::fs::create_dir_all(site.root().join("templates")).unwrap();
+    std::fs::write(
+        site.root().join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block main %}<p class=\"custom\">{{ page.title }} — {{ trans(key=\"contents\", lang=lang) }}</p>{% endblock main %}",
+    )
+    .unwrap();
+    let out = site.build();
+    out.check_file(
+        "en/guide/fees/index.html",
+        &[
+            "<p class=\"custom\">Fees and postage — Contents</p>",
+            "<a class=\"skip-link\" href=\"#main\">Skip to main content</a>",
+        ],
+    );
+}
+
+#[test]
+fn the_real_site_builds_in_japanese_and_english() {
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().unwrap();
+    let built = site_gen::build(&Options::new(&real), dir.path()).unwrap();
+    assert!(built.warnings.is_empty(), "{:?}", built.warnings);
+    for page in [
+        "ja/index.html",
+        "en/index.html",
+        "ja/about/index.html",
+        "en/about/index.html",
+        "ja/alien-registration/disclosure/index.html",
+        "en/alien-registration/disclosure/index.html",
+        "ja/alien-registration/deceased/index.html",
+        "en/alien-registration/deceased/index.html",
+    ] {
+        assert!(built.files.contains_key(page), "{page} missing");
+    }
+    let ja = String::from_utf8(built.files["ja/alien-registration/disclosure/index.html"].clone())
+        .unwrap();
+    let en = String::from_utf8(built.files["en/alien-registration/disclosure/index.html"].clone())
+        .unwrap();
+    // The fee and the new postage rate come from content/data, in each language's format.
+    assert!(ja.contains("300円") && en.contains("¥300"));
+    assert!(ja.contains("110円") && en.contains("¥110"));
+    assert!(ja.contains("2部請求"));
+}
