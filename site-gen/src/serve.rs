@@ -59,12 +59,19 @@ pub fn serve(root: &Path, port: u16) -> Result<(), String> {
         }
     }
     let watch_shared = Arc::clone(&shared);
+    let watch_root = root.to_path_buf();
     std::thread::spawn(move || {
+        let mut last = snapshot(&watch_root);
         while let Ok(res) = rx.recv() {
             if res.is_ok() {
                 // Coalesce a burst of saves into one rebuild.
                 while rx.try_recv().is_ok() {}
-                rebuild(&opts, &watch_shared);
+                // Reading files also raises events: rebuild only on real changes.
+                let now = snapshot(&watch_root);
+                if now != last {
+                    last = now;
+                    rebuild(&opts, &watch_shared);
+                }
             }
         }
     });
@@ -77,6 +84,19 @@ pub fn serve(root: &Path, port: u16) -> Result<(), String> {
     }
     drop(debouncer);
     Ok(())
+}
+
+/// Path, size and modification time of every watched file.
+fn snapshot(root: &Path) -> Vec<(std::path::PathBuf, u64, Option<std::time::SystemTime>)> {
+    ["content", "templates", "static"]
+        .iter()
+        .flat_map(|dir| walkdir::WalkDir::new(root.join(dir)).sort_by_file_name())
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            Some((e.into_path(), meta.len(), meta.modified().ok()))
+        })
+        .collect()
 }
 
 fn rebuild(opts: &Options, shared: &Shared) {
