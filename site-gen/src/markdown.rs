@@ -353,6 +353,11 @@ fn escape_attr(s: &str) -> String {
         .replace('<', "&lt;")
 }
 
+/// Ids the templates use themselves.
+fn is_reserved(id: &str) -> bool {
+    id == "main" || id.starts_with("madoguchi-")
+}
+
 fn valid_id(id: &str) -> bool {
     id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && id
@@ -414,6 +419,14 @@ fn assign_heading_ids(
                             .help("ids start with a letter and use only ASCII letters, digits, `-` and `_`"),
                     );
                 }
+                if is_reserved(&id) {
+                    out.diags.push(
+                        Diagnostic::error(format!("heading id `{id}` is reserved for the page layout"))
+                            .at(page.file, span.clone())
+                            .label("this heading")
+                            .help("pick another id: `main` and ids starting with `madoguchi-` are taken"),
+                    );
+                }
                 if out.ids.contains(&id) {
                     out.diags.push(
                         Diagnostic::error(format!("heading id `{id}` is used twice"))
@@ -431,7 +444,7 @@ fn assign_heading_ids(
                 };
                 let mut id = base.clone();
                 let mut n = 2;
-                while out.ids.contains(&id) {
+                while out.ids.contains(&id) || is_reserved(&id) {
                     id = format!("{base}-{n}");
                     n += 1;
                 }
