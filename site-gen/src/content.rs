@@ -24,6 +24,8 @@ pub struct FrontMatter {
     /// For translations: the `updated` date of the default-language page
     /// this text was translated from. Older than that page means outdated.
     pub translated_from: Option<Date>,
+    /// Id of a procedure in `content/procedures/` whose checker the page embeds.
+    pub checker: Option<String>,
     /// Force the table of contents on (true) or off (false); default: long pages.
     pub toc: Option<bool>,
     /// Anything else a template needs.
@@ -51,9 +53,20 @@ pub struct Page {
 /// What a file under `content/` is.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Kind {
-    Page { key: String, lang: String },
-    Data { stem: String },
-    I18n { lang: String },
+    Page {
+        key: String,
+        lang: String,
+    },
+    Data {
+        stem: String,
+    },
+    /// A checker procedure (`content/procedures/<id>.toml`).
+    Procedure {
+        id: String,
+    },
+    I18n {
+        lang: String,
+    },
     SiteConfig,
     Ignored,
 }
@@ -74,6 +87,12 @@ pub fn classify(rel: &str, site: &SiteConfig) -> Result<Kind, Diagnostic> {
         return Ok(Kind::Data {
             stem: stem.replace('/', "."),
         });
+    }
+    if let Some(id) = rel
+        .strip_prefix("procedures/")
+        .and_then(|r| r.strip_suffix(".toml"))
+    {
+        return Ok(Kind::Procedure { id: id.to_string() });
     }
     if let Some(lang) = rel
         .strip_prefix("i18n/")
@@ -164,7 +183,7 @@ pub fn parse_page(
         &text[fm_start..fm_end],
         fm_start,
         "front matter takes title, description, updated (a date), and optionally weight, \
-         template, translated_from, toc and an [extra] table",
+         template, translated_from, checker, toc and an [extra] table",
     )?;
     if front.title.trim().is_empty() {
         return Err(Diagnostic::error("`title` is empty")

@@ -11,6 +11,7 @@ pub mod data;
 pub mod diag;
 pub mod markdown;
 pub mod output;
+pub mod procedures;
 pub mod serve;
 pub mod shortcode;
 pub mod site;

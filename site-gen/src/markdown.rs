@@ -421,10 +421,14 @@ fn assign_heading_ids(
                 }
                 if is_reserved(&id) {
                     out.diags.push(
-                        Diagnostic::error(format!("heading id `{id}` is reserved for the page layout"))
-                            .at(page.file, span.clone())
-                            .label("this heading")
-                            .help("pick another id: `main` and ids starting with `madoguchi-` are taken"),
+                        Diagnostic::error(format!(
+                            "heading id `{id}` is reserved for the page layout"
+                        ))
+                        .at(page.file, span.clone())
+                        .label("this heading")
+                        .help(
+                            "pick another id: `main` and ids starting with `madoguchi-` are taken",
+                        ),
                     );
                 }
                 if out.ids.contains(&id) {

@@ -15,6 +15,7 @@ use crate::data::{self, Facts};
 use crate::diag::{self, Diagnostic, Sources};
 use crate::markdown::{self, Rendered};
 use crate::output;
+use crate::procedures;
 use crate::templates::{FnData, Templates};
 
 /// The Content-Security-Policy every page carries.
@@ -73,6 +74,8 @@ impl std::fmt::Debug for Failed {
 
 struct Loaded {
     site: SiteConfig,
+    #[allow(dead_code)]
+    procedures: BTreeMap<String, procedures::Loaded>,
     i18n: BTreeMap<String, I18n>,
     facts: Arc<Facts>,
     pages: Vec<Page>,
@@ -168,6 +171,7 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
     let mut i18n_files = BTreeMap::new();
     let mut data_files = Vec::new();
     let mut page_files = Vec::new();
+    let mut procedure_files = Vec::new();
     for path in sorted_files(&content_dir) {
         let rel = rel_display(&content_dir, &path);
         let kind = match content::classify(&rel, &site) {
@@ -191,6 +195,11 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
                     data_files.push((stem, id));
                 }
             }
+            Kind::Procedure { id: proc_id } => {
+                if let Some(id) = read_text(root, &path, sources, diags) {
+                    procedure_files.push((proc_id, id));
+                }
+            }
             Kind::Page { key, lang } => {
                 if let Some(id) = read_text(root, &path, sources, diags) {
                     page_files.push((key, lang, id));
@@ -206,6 +215,7 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
         diags.extend(data::load_file(&mut facts, sources, *id, stem, &site));
     }
     let facts = Arc::new(facts);
+    let procedures = procedures::load(sources, &procedure_files, &site, &facts, diags);
 
     let mut pages = Vec::new();
     for (key, lang, id) in &page_files {
@@ -215,6 +225,29 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
         }
     }
     check_page_set(&site, &pages, diags);
+    for p in &pages {
+        if let Some(id) = &p.front.checker
+            && !procedure_files.iter().any(|(pid, _)| pid == id)
+        {
+            let text = sources.text(p.file);
+            let span = text
+                .find(&format!("\"{id}\""))
+                .map_or(0..3, |i| i..i + id.len() + 2);
+            diags.push(
+                Diagnostic::error(format!("no procedure `{id}` for this page's checker"))
+                    .at(p.file, span)
+                    .label("checker")
+                    .help(format!(
+                        "create content/procedures/{id}.toml or use one of: {}",
+                        procedure_files
+                            .iter()
+                            .map(|(pid, _)| pid.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+            );
+        }
+    }
 
     let mut assets = BTreeMap::new();
     let static_dir = root.join("static");
@@ -262,6 +295,7 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
     });
 
     Some(Loaded {
+        procedures,
         i18n: i18n.unwrap_or_default(),
         site,
         facts,
@@ -413,6 +447,7 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
         return Err(finish_failed(sources, diags));
     }
     let Loaded {
+        procedures: _procedures,
         site,
         i18n,
         facts,

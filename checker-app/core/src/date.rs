@@ -1,0 +1,218 @@
+//! A small calendar date (proleptic Gregorian) and the Japanese era calendar.
+
+use std::fmt;
+
+/// A valid calendar date. It can only be built through [`Date::new`] or
+/// [`Date::parse`], so a value of this type is always a real day.
+/// Ordering is chronological.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    y: i32,
+    m: u32,
+    d: u32,
+}
+
+/// Whether `y` is a leap year in the Gregorian calendar.
+pub fn is_leap_year(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+/// Number of days in month `m` (1–12) of year `y`; 0 for an invalid month.
+pub fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap_year(y) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl Date {
+    /// A date, if `y-m-d` exists (years 1–9999).
+    pub fn new(y: i32, m: u32, d: u32) -> Option<Date> {
+        if !(1..=9999).contains(&y) || d == 0 || d > days_in_month(y, m) {
+            return None;
+        }
+        Some(Date { y, m, d })
+    }
+
+    /// Parses `YYYY-MM-DD` (exactly four, two and two ASCII digits).
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+            return None;
+        }
+        let num = |part: &str| -> Option<u32> {
+            if part.bytes().all(|c| c.is_ascii_digit()) {
+                part.parse().ok()
+            } else {
+                None
+            }
+        };
+        let y = num(s.get(0..4)?)?;
+        let m = num(s.get(5..7)?)?;
+        let d = num(s.get(8..10)?)?;
+        Date::new(i32::try_from(y).ok()?, m, d)
+    }
+
+    pub fn year(&self) -> i32 {
+        self.y
+    }
+
+    pub fn month(&self) -> u32 {
+        self.m
+    }
+
+    pub fn day(&self) -> u32 {
+        self.d
+    }
+
+    /// `YYYY-MM-DD`.
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.y, self.m, self.d)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.iso())
+    }
+}
+
+/// Era start dates (first day of each era) with the offset to the era year.
+/// Meiji is given from 1873-01-01, the day Japan adopted the Gregorian
+/// calendar (明治6年); earlier Gregorian dates have no meaningful era date.
+const ERAS: [(&str, (i32, u32, u32), i32); 5] = [
+    ("令和", (2019, 5, 1), 2018),
+    ("平成", (1989, 1, 8), 1988),
+    ("昭和", (1926, 12, 25), 1925),
+    ("大正", (1912, 7, 30), 1911),
+    ("明治", (1873, 1, 1), 1867),
+];
+
+/// The Japanese era of `date` and the year within it, e.g.
+/// 2026-11-25 → `("令和", 8)`, 1989-01-07 → `("昭和", 64)`,
+/// 1989-01-08 → `("平成", 1)`. `None` before 1873-01-01.
+pub fn japanese_era(date: Date) -> Option<(&'static str, i32)> {
+    ERAS.iter().find_map(|&(name, (y, m, d), offset)| {
+        let start = Date { y, m, d };
+        (date >= start).then_some((name, date.y - offset))
+    })
+}
+
+/// The date in the era calendar as written on a Japanese form:
+/// `令和8年11月25日`; the first year of an era is written `元年`
+/// (`令和元年5月1日`). `None` before 1873-01-01.
+pub fn format_wareki(date: Date) -> Option<String> {
+    format_wareki_with(date, true)
+}
+
+/// Like [`format_wareki`]; with `gannen = false` the first year is written
+/// `1年` (`令和1年5月1日`).
+pub fn format_wareki_with(date: Date, gannen: bool) -> Option<String> {
+    let (era, year) = japanese_era(date)?;
+    let year = if year == 1 && gannen {
+        "元".to_string()
+    } else {
+        year.to_string()
+    };
+    Some(format!("{era}{year}年{}月{}日", date.m, date.d))
+}
+
+/// 2000-01-01: a valid placeholder where a date is needed but none is known.
+impl Default for Date {
+    fn default() -> Self {
+        Date {
+            y: 2000,
+            m: 1,
+            d: 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap_or_else(|| panic!("bad test date {s}"))
+    }
+
+    #[test]
+    fn validity_and_leap_years() {
+        assert!(Date::new(2024, 2, 29).is_some());
+        assert!(Date::new(2023, 2, 29).is_none());
+        assert!(Date::new(2000, 2, 29).is_some());
+        assert!(Date::new(1900, 2, 29).is_none());
+        assert!(Date::new(2023, 2, 30).is_none());
+        assert!(Date::new(2023, 4, 31).is_none());
+        assert!(Date::new(2023, 13, 1).is_none());
+        assert!(Date::new(2023, 0, 1).is_none());
+        assert!(Date::new(0, 1, 1).is_none());
+    }
+
+    #[test]
+    fn parsing() {
+        assert_eq!(Date::parse("2024-10-01"), Date::new(2024, 10, 1));
+        for bad in [
+            "2023-02-30",
+            "2024-1-01",
+            "2024/10/01",
+            "+024-10-01",
+            "2024-10-0１",
+            "",
+            "2024-10-011",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+        assert_eq!(d("0999-12-31").iso(), "0999-12-31");
+    }
+
+    #[test]
+    fn ordering() {
+        assert!(d("2024-09-30") < d("2024-10-01"));
+        assert!(d("2023-12-31") < d("2024-01-01"));
+    }
+
+    #[test]
+    fn era_boundaries() {
+        let cases = [
+            ("1873-01-01", Some(("明治", 6))),
+            ("1872-12-31", None),
+            ("1912-07-29", Some(("明治", 45))),
+            ("1912-07-30", Some(("大正", 1))),
+            ("1926-12-24", Some(("大正", 15))),
+            ("1926-12-25", Some(("昭和", 1))),
+            ("1989-01-07", Some(("昭和", 64))),
+            ("1989-01-08", Some(("平成", 1))),
+            ("2019-04-30", Some(("平成", 31))),
+            ("2019-05-01", Some(("令和", 1))),
+            ("2026-11-25", Some(("令和", 8))),
+        ];
+        for (s, want) in cases {
+            assert_eq!(japanese_era(d(s)), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn wareki() {
+        assert_eq!(
+            format_wareki(d("2026-11-25")).as_deref(),
+            Some("令和8年11月25日")
+        );
+        assert_eq!(
+            format_wareki(d("2019-05-01")).as_deref(),
+            Some("令和元年5月1日")
+        );
+        assert_eq!(
+            format_wareki_with(d("2019-05-01"), false).as_deref(),
+            Some("令和1年5月1日")
+        );
+        assert_eq!(
+            format_wareki(d("1989-01-07")).as_deref(),
+            Some("昭和64年1月7日")
+        );
+        assert_eq!(format_wareki(d("1800-01-01")), None);
+    }
+}

@@ -1,0 +1,896 @@
+//! Walking a procedure with the answers given so far.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use toml::Spanned;
+
+use crate::date::{Date, format_wareki};
+use crate::facts::{FactValue, Facts, Rate, Text, rate_on};
+use crate::model::{Bound, Condition, OutcomeKind, Procedure, Route, Step, StepKind};
+use crate::template::{Piece, Placeholder, classify, pieces};
+
+/// The answers so far, as the UI holds them: step id → raw answer text
+/// (an option value, `"3"`, `"1965"`, `"2024-10-01"`, free text).
+/// Answers to steps that are not on the path are ignored.
+pub type Answers = BTreeMap<String, String>;
+
+/// Why an answer was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerErrorKind {
+    /// Not one of the step's option values.
+    NotAnOption { given: String },
+    /// Not a whole number.
+    NotANumber { given: String },
+    /// Outside `min..=max` of the step.
+    OutOfRange { given: i64, min: i64, max: i64 },
+    /// Not a `YYYY-MM-DD` date that exists.
+    NotADate { given: String },
+    /// A required text answer that is empty.
+    Empty,
+}
+
+/// An invalid answer to step `step`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerError {
+    pub step: String,
+    pub kind: AnswerErrorKind,
+}
+
+impl fmt::Display for AnswerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let step = &self.step;
+        match &self.kind {
+            AnswerErrorKind::NotAnOption { given } => {
+                write!(f, "step `{step}`: `{given}` is not one of the options")
+            }
+            AnswerErrorKind::NotANumber { given } => {
+                write!(f, "step `{step}`: `{given}` is not a whole number")
+            }
+            AnswerErrorKind::OutOfRange { given, min, max } => {
+                write!(f, "step `{step}`: {given} is not between {min} and {max}")
+            }
+            AnswerErrorKind::NotADate { given } => {
+                write!(f, "step `{step}`: `{given}` is not a date (YYYY-MM-DD)")
+            }
+            AnswerErrorKind::Empty => write!(f, "step `{step}`: the answer is empty"),
+        }
+    }
+}
+
+/// Why a procedure could not be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvalError {
+    /// An answer on the path is invalid.
+    Answer(AnswerError),
+    /// The procedure or the facts are inconsistent (run [`crate::validate`]).
+    Broken { message: String },
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EvalError::Answer(a) => a.fmt(f),
+            EvalError::Broken { message } => write!(f, "broken procedure: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for AnswerError {}
+
+impl std::error::Error for EvalError {}
+
+impl From<AnswerError> for EvalError {
+    fn from(a: AnswerError) -> EvalError {
+        EvalError::Answer(a)
+    }
+}
+
+fn broken(message: impl Into<String>) -> EvalError {
+    EvalError::Broken {
+        message: message.into(),
+    }
+}
+
+/// Where the answers so far lead.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Evaluation {
+    /// The next question to ask; `path` are the steps answered before it.
+    NeedsAnswer { step: String, path: Vec<String> },
+    /// The end of the path.
+    Finished { outcome: Outcome, path: Vec<String> },
+}
+
+/// The end of a path.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Eligible(Box<Eligible>),
+    NotEligible {
+        outcome: String,
+        reason: String,
+    },
+    Redirect {
+        outcome: String,
+        procedure: String,
+        reason: String,
+    },
+}
+
+/// Everything a person who may apply needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Eligible {
+    pub outcome: String,
+    pub message: Option<String>,
+    pub documents: Vec<DocumentItem>,
+    pub stamps: Option<Stamps>,
+    pub postage: Option<Postage>,
+    pub info: Vec<InfoItem>,
+    pub form: Option<FormOutput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentItem {
+    pub id: String,
+    pub text: String,
+}
+
+/// The revenue stamps for the handling fee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stamps {
+    Computed {
+        per_copy: i64,
+        copies: i64,
+        total: i64,
+        /// The fee fact is marked unverified.
+        unverified: bool,
+        /// E.g. 「2部請求」, when two or more copies are requested.
+        note: Option<String>,
+        /// How to pay.
+        text: Option<String>,
+    },
+    /// No confirmed amount: the fee fact is an unverified text.
+    Unconfirmed { text: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Postage {
+    pub text: Option<String>,
+    pub band: Option<PostageBand>,
+    pub stamps: StampPostage,
+    /// Letter Packs (or similar) at the price in force today.
+    pub letter_packs: Vec<PricedItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostageBand {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StampPostage {
+    /// Stamps for these amounts (one per rate of the band), in force today.
+    InForce(Vec<PostageRate>),
+    /// No confirmed figure today: recommend a Letter Pack or extra stamps.
+    /// `last_known` were the figures confirmed before `until`.
+    NoConfirmedFigure {
+        last_known: Vec<PostageRate>,
+        until: Option<Date>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostageRate {
+    pub fact: String,
+    pub yen: i64,
+    pub from: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PricedItem {
+    pub id: String,
+    pub label: String,
+    pub yen: i64,
+    pub from: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InfoItem {
+    pub id: String,
+    pub label: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormOutput {
+    pub name: String,
+    pub fields: Vec<FormValue>,
+}
+
+/// A box of the Japanese form and what to write in it (Japanese).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormValue {
+    pub field: String,
+    pub label: String,
+    pub value: String,
+}
+
+/// A parsed answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Value {
+    Choice(String),
+    Number(i64),
+    Date(Date),
+    Text(String),
+}
+
+/// Parses the raw answer to `step`.
+pub(crate) fn parse_answer(step: &Step, raw: &str) -> Result<Value, AnswerError> {
+    let id = step.id.get_ref().clone();
+    let err = |kind| AnswerError {
+        step: id.clone(),
+        kind,
+    };
+    match *step.kind.get_ref() {
+        StepKind::Choice | StepKind::YesNo => match step.option(raw.trim()) {
+            Some(o) => Ok(Value::Choice(o.value.get_ref().clone())),
+            None => Err(err(AnswerErrorKind::NotAnOption {
+                given: raw.to_string(),
+            })),
+        },
+        StepKind::Number | StepKind::Year => {
+            let n: i64 = raw.trim().parse().map_err(|_| {
+                err(AnswerErrorKind::NotANumber {
+                    given: raw.to_string(),
+                })
+            })?;
+            let min = step.min.as_ref().map_or(i64::MIN, |m| *m.get_ref());
+            let max = step.max.as_ref().map_or(i64::MAX, |m| *m.get_ref());
+            if n < min || n > max {
+                return Err(err(AnswerErrorKind::OutOfRange { given: n, min, max }));
+            }
+            Ok(Value::Number(n))
+        }
+        StepKind::Date => Date::parse(raw.trim()).map(Value::Date).ok_or_else(|| {
+            err(AnswerErrorKind::NotADate {
+                given: raw.to_string(),
+            })
+        }),
+        StepKind::Text => {
+            let t = raw.trim();
+            if t.is_empty() && !step.optional {
+                Err(err(AnswerErrorKind::Empty))
+            } else {
+                Ok(Value::Text(t.to_string()))
+            }
+        }
+    }
+}
+
+/// Resolves a bound to a number: a date fact counts as its year.
+pub(crate) fn bound_value(b: &Bound, facts: &Facts) -> Option<i64> {
+    match b {
+        Bound::Value(n) => Some(*n),
+        Bound::Fact(key) => match &facts.get(key)?.value {
+            FactValue::Number(n) | FactValue::Yen(n) => Some(*n),
+            FactValue::Date(d) => Some(i64::from(d.year())),
+            _ => None,
+        },
+    }
+}
+
+struct Ctx<'a> {
+    proc: &'a Procedure,
+    facts: &'a Facts,
+    today: Date,
+    values: BTreeMap<String, Value>,
+}
+
+impl Ctx<'_> {
+    fn date_fact(&self, key: &str) -> Result<Date, EvalError> {
+        self.facts
+            .date(key)
+            .ok_or_else(|| broken(format!("fact `{key}` is missing or not a date")))
+    }
+
+    fn holds(&self, c: &Condition) -> Result<bool, EvalError> {
+        if let Some(step) = &c.answer {
+            let Some(v) = self.values.get(step) else {
+                return Ok(false);
+            };
+            let as_str = match v {
+                Value::Choice(s) | Value::Text(s) => Some(s.as_str()),
+                _ => None,
+            };
+            if let Some(is) = &c.is
+                && as_str != Some(is.as_str())
+            {
+                return Ok(false);
+            }
+            if let Some(set) = &c.one_of
+                && !as_str.is_some_and(|s| set.iter().any(|x| x == s))
+            {
+                return Ok(false);
+            }
+            for (bound, at_least) in [(&c.at_least, true), (&c.at_most, false)] {
+                let Some(bound) = bound else { continue };
+                let b = bound_value(bound, self.facts)
+                    .ok_or_else(|| broken(format!("bound {bound:?} is not a known number")))?;
+                let Value::Number(n) = v else {
+                    return Ok(false);
+                };
+                if (at_least && *n < b) || (!at_least && *n > b) {
+                    return Ok(false);
+                }
+            }
+        }
+        if let Some(key) = &c.today_from
+            && self.today < self.date_fact(key)?
+        {
+            return Ok(false);
+        }
+        if let Some(key) = &c.today_before
+            && self.today >= self.date_fact(key)?
+        {
+            return Ok(false);
+        }
+        if let Some(all) = &c.all {
+            for sub in all {
+                if !self.holds(sub)? {
+                    return Ok(false);
+                }
+            }
+        }
+        if let Some(any) = &c.any {
+            let mut one = false;
+            for sub in any {
+                if self.holds(sub)? {
+                    one = true;
+                    break;
+                }
+            }
+            if !one {
+                return Ok(false);
+            }
+        }
+        if let Some(not) = &c.not
+            && self.holds(not)?
+        {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn holds_opt(&self, c: &Option<Spanned<Condition>>) -> Result<bool, EvalError> {
+        match c {
+            Some(c) => self.holds(c.get_ref()),
+            None => Ok(true),
+        }
+    }
+}
+
+enum Target<'a> {
+    Step(&'a str),
+    Outcome(&'a str),
+}
+
+fn target<'a>(
+    next: &'a Option<Spanned<String>>,
+    outcome: &'a Option<Spanned<String>>,
+) -> Option<Target<'a>> {
+    if let Some(n) = next {
+        return Some(Target::Step(n.get_ref()));
+    }
+    outcome.as_ref().map(|o| Target::Outcome(o.get_ref()))
+}
+
+fn first_route<'a>(
+    ctx: &Ctx<'_>,
+    routes: &'a [Spanned<Route>],
+) -> Result<Option<Target<'a>>, EvalError> {
+    for r in routes {
+        let r = r.get_ref();
+        if ctx.holds(r.when.get_ref())?
+            && let Some(t) = target(&r.next, &r.outcome)
+        {
+            return Ok(Some(t));
+        }
+    }
+    Ok(None)
+}
+
+enum End {
+    NeedsAnswer(String),
+    Outcome(String),
+}
+
+fn walk<'a>(
+    proc: &'a Procedure,
+    facts: &'a Facts,
+    answers: &Answers,
+    today: Date,
+) -> Result<(Ctx<'a>, Vec<String>, End), EvalError> {
+    let mut ctx = Ctx {
+        proc,
+        facts,
+        today,
+        values: BTreeMap::new(),
+    };
+    let mut path = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut current = proc
+        .start_step()
+        .ok_or_else(|| broken("the procedure has no steps"))?
+        .to_string();
+    loop {
+        if !seen.insert(current.clone()) {
+            return Err(broken(format!("routing cycle through step `{current}`")));
+        }
+        let step = proc
+            .step(&current)
+            .ok_or_else(|| broken(format!("no step `{current}`")))?;
+        let Some(raw) = answers.get(&current) else {
+            return Ok((ctx, path, End::NeedsAnswer(current)));
+        };
+        let value = parse_answer(step, raw)?;
+        let chosen = match &value {
+            Value::Choice(v) => step.option(v),
+            _ => None,
+        };
+        ctx.values.insert(current.clone(), value);
+        path.push(current.clone());
+        let mut t = None;
+        if let Some(o) = chosen {
+            t = first_route(&ctx, &o.routes)?;
+            if t.is_none() {
+                t = target(&o.next, &o.outcome);
+            }
+        }
+        if t.is_none() {
+            t = first_route(&ctx, &step.routes)?;
+        }
+        if t.is_none() {
+            t = target(&step.next, &step.outcome);
+        }
+        match t {
+            Some(Target::Step(s)) => current = s.to_string(),
+            Some(Target::Outcome(o)) => return Ok((ctx, path, End::Outcome(o.to_string()))),
+            None => {
+                return Err(broken(format!(
+                    "step `{current}` has no route for this answer"
+                )));
+            }
+        }
+    }
+}
+
+/// The id of the next question given the answers so far, or `None` when
+/// the answers lead to an outcome.
+pub fn next_step(
+    proc: &Procedure,
+    facts: &Facts,
+    answers: &Answers,
+    today: Date,
+) -> Result<Option<String>, EvalError> {
+    let (_, _, end) = walk(proc, facts, answers, today)?;
+    Ok(match end {
+        End::NeedsAnswer(s) => Some(s),
+        End::Outcome(_) => None,
+    })
+}
+
+/// Evaluates the answers so far on `today`, with texts in `lang` (falling
+/// back to the procedure's default language).
+pub fn evaluate(
+    proc: &Procedure,
+    facts: &Facts,
+    answers: &Answers,
+    today: Date,
+    lang: &str,
+) -> Result<Evaluation, EvalError> {
+    let (ctx, path, end) = walk(proc, facts, answers, today)?;
+    let outcome_id = match end {
+        End::NeedsAnswer(step) => return Ok(Evaluation::NeedsAnswer { step, path }),
+        End::Outcome(o) => o,
+    };
+    let def = proc
+        .outcome(&outcome_id)
+        .ok_or_else(|| broken(format!("no outcome `{outcome_id}`")))?;
+    let r = Renderer {
+        ctx: &ctx,
+        lang,
+        default: proc.default_language(),
+        fee: None,
+    };
+    let text = match &def.text {
+        Some(t) => Some(r.text(t.get_ref())?),
+        None => None,
+    };
+    let outcome = match *def.kind.get_ref() {
+        OutcomeKind::NotEligible => Outcome::NotEligible {
+            outcome: outcome_id,
+            reason: text.unwrap_or_default(),
+        },
+        OutcomeKind::Redirect => Outcome::Redirect {
+            outcome: outcome_id,
+            procedure: def
+                .procedure
+                .as_ref()
+                .map(|p| p.get_ref().clone())
+                .ok_or_else(|| broken("a redirect outcome has no `procedure`"))?,
+            reason: text.unwrap_or_default(),
+        },
+        OutcomeKind::Eligible => Outcome::Eligible(Box::new(eligible(&r, outcome_id, text)?)),
+    };
+    Ok(Evaluation::Finished { outcome, path })
+}
+
+#[derive(Clone, Copy)]
+struct FeeNumbers {
+    copies: i64,
+    per_copy: Option<i64>,
+    total: Option<i64>,
+}
+
+struct Renderer<'a> {
+    ctx: &'a Ctx<'a>,
+    lang: &'a str,
+    default: &'a str,
+    fee: Option<FeeNumbers>,
+}
+
+/// The text in `lang`, else in `default`, else any.
+pub(crate) fn pick<'t>(t: &'t Text, lang: &str, default: &str) -> &'t str {
+    t.get(lang)
+        .or_else(|| t.get(default))
+        .or_else(|| t.values().next())
+        .map_or("", String::as_str)
+}
+
+fn date_in(d: Date, lang: &str) -> String {
+    if lang == "ja" {
+        format!("{}年{}月{}日", d.year(), d.month(), d.day())
+    } else {
+        d.iso()
+    }
+}
+
+impl Renderer<'_> {
+    fn text(&self, t: &Text) -> Result<String, EvalError> {
+        // Placeholders follow the language the text is actually shown in.
+        let lang = if t.contains_key(self.lang) {
+            self.lang
+        } else {
+            self.default
+        };
+        self.template(pick(t, lang, self.default), Some(lang))
+    }
+
+    fn fact_text(&self, key: &str, lang: &str) -> Result<String, EvalError> {
+        let fact = self
+            .ctx
+            .facts
+            .get(key)
+            .ok_or_else(|| broken(format!("fact `{key}` is missing")))?;
+        Ok(match &fact.value {
+            FactValue::Yen(n) | FactValue::Number(n) => n.to_string(),
+            FactValue::Date(d) => date_in(*d, lang),
+            FactValue::Text(t) => pick(t, lang, self.default).to_string(),
+            FactValue::Rates(rates) => rate_on(rates, self.ctx.today)
+                .map(|r| r.yen.to_string())
+                .unwrap_or_default(),
+        })
+    }
+
+    fn answer_text(&self, step_id: &str, lang: &str, form: bool) -> String {
+        let Some(v) = self.ctx.values.get(step_id) else {
+            return String::new();
+        };
+        match v {
+            Value::Choice(c) => {
+                let opt = self.ctx.proc.step(step_id).and_then(|s| s.option(c));
+                match (opt, form) {
+                    (Some(o), true) => o
+                        .form
+                        .clone()
+                        .unwrap_or_else(|| pick(o.label.get_ref(), "ja", self.default).to_string()),
+                    (Some(o), false) => pick(o.label.get_ref(), lang, self.default).to_string(),
+                    (None, _) => c.clone(),
+                }
+            }
+            Value::Number(n) => n.to_string(),
+            Value::Date(d) if form => format_wareki(*d).unwrap_or_else(|| d.iso()),
+            Value::Date(d) => date_in(*d, lang),
+            Value::Text(t) => t.clone(),
+        }
+    }
+
+    /// Fills the placeholders of `s` for a reader of `lang`; `None` renders
+    /// for the Japanese form.
+    fn template(&self, s: &str, lang: Option<&str>) -> Result<String, EvalError> {
+        let form = lang.is_none();
+        let lang = lang.unwrap_or("ja");
+        let mut out = String::new();
+        for p in pieces(s) {
+            match p {
+                Piece::Lit(l) => out.push_str(l),
+                Piece::Ph(name) => match classify(name) {
+                    Placeholder::Today => {
+                        if form {
+                            out.push_str(
+                                &format_wareki(self.ctx.today)
+                                    .unwrap_or_else(|| self.ctx.today.iso()),
+                            );
+                        } else {
+                            out.push_str(&date_in(self.ctx.today, lang));
+                        }
+                    }
+                    Placeholder::Copies => {
+                        if let Some(f) = self.fee {
+                            out.push_str(&f.copies.to_string());
+                        }
+                    }
+                    Placeholder::FeeTotal => {
+                        if let Some(t) = self.fee.and_then(|f| f.total) {
+                            out.push_str(&t.to_string());
+                        }
+                    }
+                    Placeholder::FeePerCopy => {
+                        if let Some(t) = self.fee.and_then(|f| f.per_copy) {
+                            out.push_str(&t.to_string());
+                        }
+                    }
+                    Placeholder::Answer(step) => out.push_str(&self.answer_text(step, lang, form)),
+                    Placeholder::Fact(key) => out.push_str(&self.fact_text(key, lang)?),
+                    Placeholder::Unknown(_) => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                },
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn rates_of<'f>(facts: &'f Facts, key: &str) -> Result<&'f [Rate], EvalError> {
+    match facts.get(key).map(|f| &f.value) {
+        Some(FactValue::Rates(r)) => Ok(r),
+        _ => Err(broken(format!("fact `{key}` is missing or has no rates"))),
+    }
+}
+
+fn eligible(
+    r0: &Renderer<'_>,
+    outcome: String,
+    message: Option<String>,
+) -> Result<Eligible, EvalError> {
+    let ctx = r0.ctx;
+    let proc = ctx.proc;
+
+    // Fee first: its numbers are available to every text.
+    let mut fee_numbers = None;
+    let mut stamps = None;
+    if let Some(fee) = &proc.fee {
+        let fee = fee.get_ref();
+        let key = fee.fee_fact.get_ref();
+        let fact = ctx
+            .facts
+            .get(key)
+            .ok_or_else(|| broken(format!("fact `{key}` is missing")))?;
+        let copies = match fee
+            .copies_step
+            .as_ref()
+            .and_then(|s| ctx.values.get(s.get_ref()))
+        {
+            Some(Value::Number(n)) => *n,
+            _ => 1,
+        };
+        match &fact.value {
+            FactValue::Yen(per_copy) => {
+                let total = per_copy
+                    .checked_mul(copies)
+                    .ok_or_else(|| broken("the fee total overflows"))?;
+                fee_numbers = Some(FeeNumbers {
+                    copies,
+                    per_copy: Some(*per_copy),
+                    total: Some(total),
+                });
+                stamps = Some((*per_copy, total, fact.unverified));
+            }
+            FactValue::Text(_) if fact.unverified => {
+                fee_numbers = Some(FeeNumbers {
+                    copies,
+                    per_copy: None,
+                    total: None,
+                });
+            }
+            _ => {
+                return Err(broken(format!(
+                    "fee fact `{key}` must be yen, or an unverified text"
+                )));
+            }
+        }
+    }
+    let r = Renderer {
+        ctx,
+        lang: r0.lang,
+        default: r0.default,
+        fee: fee_numbers,
+    };
+    let stamps = match (&proc.fee, stamps, fee_numbers) {
+        (Some(fee), Some((per_copy, total, unverified)), Some(n)) => {
+            let fee = fee.get_ref();
+            let note = match &fee.multi_copy_note {
+                Some(t) if n.copies >= 2 => Some(r.text(t.get_ref())?),
+                _ => None,
+            };
+            let text = match &fee.text {
+                Some(t) => Some(r.text(t.get_ref())?),
+                None => None,
+            };
+            Some(Stamps::Computed {
+                per_copy,
+                copies: n.copies,
+                total,
+                unverified,
+                note,
+                text,
+            })
+        }
+        (Some(fee), None, _) => Some(Stamps::Unconfirmed {
+            text: r.fact_text(fee.get_ref().fee_fact.get_ref(), r.lang)?,
+        }),
+        _ => None,
+    };
+
+    let mut documents = Vec::new();
+    for d in &proc.documents {
+        let d = d.get_ref();
+        if ctx.holds_opt(&d.when)? {
+            documents.push(DocumentItem {
+                id: d.id.get_ref().clone(),
+                text: r.text(d.text.get_ref())?,
+            });
+        }
+    }
+
+    let mut postage = None;
+    if let Some(p) = &proc.postage {
+        let p = p.get_ref();
+        if ctx.holds_opt(&p.when)? {
+            let mut band = None;
+            for b in &p.bands {
+                let b = b.get_ref();
+                if ctx.holds_opt(&b.when)? {
+                    band = Some(b);
+                    break;
+                }
+            }
+            let stamps = match band {
+                None => StampPostage::NoConfirmedFigure {
+                    last_known: Vec::new(),
+                    until: None,
+                },
+                Some(b) => {
+                    let cutoff = match &b.confirmed_before {
+                        Some(k) => Some(ctx.date_fact(k.get_ref())?),
+                        None => None,
+                    };
+                    let mut in_force = Vec::new();
+                    let mut last_known = Vec::new();
+                    let mut complete = true;
+                    for key in &b.rates {
+                        let key = key.get_ref();
+                        let rates = rates_of(ctx.facts, key)?;
+                        if let Some(c) = cutoff {
+                            let before: Vec<Rate> =
+                                rates.iter().filter(|x| x.from < c).copied().collect();
+                            if let Some(x) = rate_on(&before, c) {
+                                last_known.push(PostageRate {
+                                    fact: key.clone(),
+                                    yen: x.yen,
+                                    from: x.from,
+                                });
+                            }
+                        }
+                        match rate_on(rates, ctx.today) {
+                            Some(x) => in_force.push(PostageRate {
+                                fact: key.clone(),
+                                yen: x.yen,
+                                from: x.from,
+                            }),
+                            None => complete = false,
+                        }
+                    }
+                    let confirmed = cutoff.is_none_or(|c| ctx.today < c);
+                    if confirmed && complete {
+                        StampPostage::InForce(in_force)
+                    } else {
+                        StampPostage::NoConfirmedFigure {
+                            last_known,
+                            until: cutoff,
+                        }
+                    }
+                }
+            };
+            let mut letter_packs = Vec::new();
+            for lp in &p.letter_packs {
+                let lp = lp.get_ref();
+                let rates = rates_of(ctx.facts, lp.fact.get_ref())?;
+                if let Some(x) = rate_on(rates, ctx.today) {
+                    letter_packs.push(PricedItem {
+                        id: lp.id.get_ref().clone(),
+                        label: r.text(lp.label.get_ref())?,
+                        yen: x.yen,
+                        from: x.from,
+                    });
+                }
+            }
+            postage = Some(Postage {
+                text: match &p.text {
+                    Some(t) => Some(r.text(t.get_ref())?),
+                    None => None,
+                },
+                band: match band {
+                    Some(b) => Some(PostageBand {
+                        id: b.id.get_ref().clone(),
+                        label: r.text(b.label.get_ref())?,
+                    }),
+                    None => None,
+                },
+                stamps,
+                letter_packs,
+            });
+        }
+    }
+
+    let mut info = Vec::new();
+    for i in &proc.info {
+        let i = i.get_ref();
+        if !ctx.holds_opt(&i.when)? {
+            continue;
+        }
+        let text = match (&i.text, &i.fact) {
+            (Some(t), _) => r.text(t.get_ref())?,
+            (None, Some(k)) => r.fact_text(k.get_ref(), r.lang)?,
+            (None, None) => String::new(),
+        };
+        info.push(InfoItem {
+            id: i.id.get_ref().clone(),
+            label: r.text(i.label.get_ref())?,
+            text,
+        });
+    }
+
+    let mut form = None;
+    if let Some(f) = &proc.form {
+        let f = f.get_ref();
+        let mut fields = Vec::new();
+        for field in &f.fields {
+            let field = field.get_ref();
+            if ctx.holds_opt(&field.when)? {
+                fields.push(FormValue {
+                    field: field.field.get_ref().clone(),
+                    label: r.text(field.label.get_ref())?,
+                    value: r.template(field.value.get_ref(), None)?,
+                });
+            }
+        }
+        form = Some(FormOutput {
+            name: f.name.get_ref().clone(),
+            fields,
+        });
+    }
+
+    Ok(Eligible {
+        outcome,
+        message,
+        documents,
+        stamps,
+        postage,
+        info,
+        form,
+    })
+}

@@ -1,0 +1,116 @@
+//! Facts (fees, dated rates, dates, texts) handed to the core by the caller.
+//! The core never reads `content/data/*.toml` itself: the site generator
+//! loads those files and fills a [`Facts`] table keyed `<file stem>.<table>`,
+//! e.g. `disclosure.handling_fee` or `postage.reply_standard`.
+
+use std::collections::BTreeMap;
+
+use crate::date::Date;
+
+/// A text per language code, e.g. `{ ja = "...", en = "..." }`.
+pub type Text = BTreeMap<String, String>;
+
+/// One rate, in force from `from` until the next rate's `from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub from: Date,
+    pub yen: i64,
+}
+
+/// The value of a fact.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactValue {
+    Yen(i64),
+    Number(i64),
+    Date(Date),
+    Text(Text),
+    /// Dated rates, sorted by `from` with distinct dates (see [`crate::validate`]).
+    Rates(Vec<Rate>),
+}
+
+impl FactValue {
+    /// `yen`, `number`, `date`, `text` or `rates`, as in the data files.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            FactValue::Yen(_) => "yen",
+            FactValue::Number(_) => "number",
+            FactValue::Date(_) => "date",
+            FactValue::Text(_) => "text",
+            FactValue::Rates(_) => "rates",
+        }
+    }
+}
+
+/// A fact and whether its source marked it unverified.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    pub value: FactValue,
+    pub unverified: bool,
+}
+
+/// All facts, keyed `<file stem>.<table name>`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub facts: BTreeMap<String, Fact>,
+}
+
+impl Facts {
+    pub fn new() -> Facts {
+        Facts::default()
+    }
+
+    /// Adds (or replaces) a verified fact.
+    pub fn insert(&mut self, key: impl Into<String>, value: FactValue) -> &mut Facts {
+        self.facts.insert(
+            key.into(),
+            Fact {
+                value,
+                unverified: false,
+            },
+        );
+        self
+    }
+
+    /// Adds (or replaces) a fact marked `unverified = true`.
+    pub fn insert_unverified(&mut self, key: impl Into<String>, value: FactValue) -> &mut Facts {
+        self.facts.insert(
+            key.into(),
+            Fact {
+                value,
+                unverified: true,
+            },
+        );
+        self
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Fact> {
+        self.facts.get(key)
+    }
+
+    /// The date of a `date` fact.
+    pub fn date(&self, key: &str) -> Option<Date> {
+        match self.get(key)?.value {
+            FactValue::Date(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The rate of a `rates` fact in force on `day`: the last rate whose
+    /// `from` is on or before `day`.
+    pub fn rate_on(&self, key: &str, day: Date) -> Option<Rate> {
+        match &self.get(key)?.value {
+            FactValue::Rates(rates) => rate_on(rates, day),
+            _ => None,
+        }
+    }
+}
+
+/// The rate in force on `day` among `rates` (in any order): the one with
+/// the latest `from` not after `day`.
+pub fn rate_on(rates: &[Rate], day: Date) -> Option<Rate> {
+    rates
+        .iter()
+        .filter(|r| r.from <= day)
+        .max_by_key(|r| r.from)
+        .copied()
+}

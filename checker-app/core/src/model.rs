@@ -1,0 +1,390 @@
+//! The procedure file format as Rust types, and [`parse_procedure`].
+//! See the crate documentation for the format described for staff.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::facts::Text;
+
+/// A problem in a procedure file (or in the facts it uses), with a byte
+/// span into the procedure text where one is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub help: String,
+    pub span: Option<Range<usize>>,
+}
+
+impl Problem {
+    pub fn new(
+        message: impl Into<String>,
+        help: impl Into<String>,
+        span: Option<Range<usize>>,
+    ) -> Problem {
+        Problem {
+            message: message.into(),
+            help: help.into(),
+            span,
+        }
+    }
+}
+
+/// A whole procedure file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Procedure {
+    pub id: Spanned<String>,
+    pub title: Spanned<Text>,
+    /// Languages this file is fully written in; the first is the default.
+    pub languages: Spanned<Vec<String>>,
+    /// The first step; defaults to the first `[[steps]]` entry.
+    #[serde(default)]
+    pub start: Option<Spanned<String>>,
+    #[serde(default)]
+    pub summary: Option<Spanned<Text>>,
+    #[serde(default)]
+    pub steps: Vec<Spanned<Step>>,
+    #[serde(default)]
+    pub outcomes: Vec<Spanned<OutcomeDef>>,
+    #[serde(default)]
+    pub documents: Vec<Spanned<Document>>,
+    #[serde(default)]
+    pub fee: Option<Spanned<Fee>>,
+    #[serde(default)]
+    pub postage: Option<Spanned<PostageDef>>,
+    #[serde(default)]
+    pub info: Vec<Spanned<Info>>,
+    #[serde(default)]
+    pub form: Option<Spanned<FormDef>>,
+}
+
+/// What a step asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// One of `options`.
+    Choice,
+    /// Exactly two options with values `yes` and `no`.
+    YesNo,
+    /// A whole number between `min` and `max`.
+    Number,
+    /// A year between `min` and `max`.
+    Year,
+    /// A date `YYYY-MM-DD` that exists.
+    Date,
+    /// Free text; must not be empty unless `optional = true`.
+    Text,
+}
+
+impl StepKind {
+    pub fn has_options(self) -> bool {
+        matches!(self, StepKind::Choice | StepKind::YesNo)
+    }
+
+    pub fn is_numeric(self) -> bool {
+        matches!(self, StepKind::Number | StepKind::Year)
+    }
+}
+
+/// One question.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub id: Spanned<String>,
+    pub kind: Spanned<StepKind>,
+    pub legend: Spanned<Text>,
+    #[serde(default)]
+    pub hint: Option<Spanned<Text>>,
+    #[serde(default)]
+    pub min: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub max: Option<Spanned<i64>>,
+    /// Text steps only: an empty answer is allowed.
+    #[serde(default)]
+    pub optional: bool,
+    #[serde(default)]
+    pub options: Vec<Spanned<Choice>>,
+    /// Conditional routes, tried in order after the chosen option's own.
+    #[serde(default)]
+    pub routes: Vec<Spanned<Route>>,
+    #[serde(default)]
+    pub next: Option<Spanned<String>>,
+    #[serde(default)]
+    pub outcome: Option<Spanned<String>>,
+}
+
+/// An option of a `choice` or `yes_no` step.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: Spanned<String>,
+    pub label: Spanned<Text>,
+    #[serde(default)]
+    pub hint: Option<Spanned<Text>>,
+    /// What this option writes on the Japanese form (`{answer:<step>}`);
+    /// defaults to the Japanese label.
+    #[serde(default)]
+    pub form: Option<String>,
+    #[serde(default)]
+    pub routes: Vec<Spanned<Route>>,
+    #[serde(default)]
+    pub next: Option<Spanned<String>>,
+    #[serde(default)]
+    pub outcome: Option<Spanned<String>>,
+}
+
+/// A conditional route: when `when` holds, go to step `next` or to `outcome`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    pub when: Spanned<Condition>,
+    #[serde(default)]
+    pub next: Option<Spanned<String>>,
+    #[serde(default)]
+    pub outcome: Option<Spanned<String>>,
+}
+
+/// A number, or the key of a `number`, `yen` or `date` fact (a date counts
+/// as its year).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Bound {
+    Value(i64),
+    Fact(String),
+}
+
+/// A condition on the answers so far and on today's date. Every field that
+/// is given must hold; `answer` names the step the other answer tests look
+/// at. An answer to a step that was not on the way counts as missing, and
+/// every test on a missing answer fails.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    #[serde(default)]
+    pub answer: Option<String>,
+    #[serde(default)]
+    pub is: Option<String>,
+    #[serde(default)]
+    pub one_of: Option<Vec<String>>,
+    #[serde(default)]
+    pub at_least: Option<Bound>,
+    #[serde(default)]
+    pub at_most: Option<Bound>,
+    /// Key of a `date` fact: holds when today is on or after that date.
+    #[serde(default)]
+    pub today_from: Option<String>,
+    /// Key of a `date` fact: holds when today is before that date.
+    #[serde(default)]
+    pub today_before: Option<String>,
+    #[serde(default)]
+    pub all: Option<Vec<Condition>>,
+    #[serde(default)]
+    pub any: Option<Vec<Condition>>,
+    #[serde(default)]
+    pub not: Option<Box<Condition>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Eligible,
+    NotEligible,
+    Redirect,
+}
+
+/// Where a path ends.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeDef {
+    pub id: Spanned<String>,
+    pub kind: Spanned<OutcomeKind>,
+    /// The message (for `not_eligible`: the reason; required there and
+    /// for `redirect`).
+    #[serde(default)]
+    pub text: Option<Spanned<Text>>,
+    /// `redirect` only: the id of the other procedure.
+    #[serde(default)]
+    pub procedure: Option<Spanned<String>>,
+}
+
+/// One item of the document checklist.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub id: Spanned<String>,
+    pub text: Spanned<Text>,
+    #[serde(default)]
+    pub when: Option<Spanned<Condition>>,
+}
+
+/// The handling fee.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fee {
+    /// A `yen` fact (fee per copy), or a fact marked unverified (then no
+    /// amount is computed and its text is shown instead).
+    pub fee_fact: Spanned<String>,
+    /// A `number` step giving the number of copies (its `min`/`max` are
+    /// the allowed range); without it, one copy.
+    #[serde(default)]
+    pub copies_step: Option<Spanned<String>>,
+    /// Shown when two or more copies are requested; `{copies}` is replaced.
+    #[serde(default)]
+    pub multi_copy_note: Option<Spanned<Text>>,
+    /// How to pay.
+    #[serde(default)]
+    pub text: Option<Spanned<Text>>,
+}
+
+/// Reply postage advice.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostageDef {
+    #[serde(default)]
+    pub when: Option<Spanned<Condition>>,
+    #[serde(default)]
+    pub text: Option<Spanned<Text>>,
+    #[serde(default)]
+    pub bands: Vec<Spanned<Band>>,
+    #[serde(default)]
+    pub letter_packs: Vec<Spanned<PricedFact>>,
+}
+
+/// A postage band: the first band whose `when` holds applies.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    pub id: Spanned<String>,
+    pub label: Spanned<Text>,
+    #[serde(default)]
+    pub when: Option<Spanned<Condition>>,
+    /// Keys of `rates` facts: the stamp amounts for this band.
+    pub rates: Vec<Spanned<String>>,
+    /// Key of a `date` fact: the figures are confirmed only before that
+    /// date; from it on the checker says there is no confirmed figure.
+    #[serde(default)]
+    pub confirmed_before: Option<Spanned<String>>,
+}
+
+/// A priced item, e.g. a Letter Pack, with a `rates` fact.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PricedFact {
+    pub id: Spanned<String>,
+    pub label: Spanned<Text>,
+    pub fact: Spanned<String>,
+}
+
+/// A line of practical information (where to send, how long it takes).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Info {
+    pub id: Spanned<String>,
+    pub label: Spanned<Text>,
+    /// Either a text ...
+    #[serde(default)]
+    pub text: Option<Spanned<Text>>,
+    /// ... or the key of a fact.
+    #[serde(default)]
+    pub fact: Option<Spanned<String>>,
+    #[serde(default)]
+    pub when: Option<Spanned<Condition>>,
+}
+
+/// The Japanese request form and how answers fill it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormDef {
+    /// The form's Japanese name.
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub fields: Vec<Spanned<FormField>>,
+}
+
+/// One box of the form. `value` is Japanese (the form is Japanese only)
+/// and may use placeholders.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormField {
+    pub field: Spanned<String>,
+    pub label: Spanned<Text>,
+    pub value: Spanned<String>,
+    #[serde(default)]
+    pub when: Option<Spanned<Condition>>,
+}
+
+impl Procedure {
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps
+            .iter()
+            .map(Spanned::get_ref)
+            .find(|s| s.id.get_ref() == id)
+    }
+
+    pub fn outcome(&self, id: &str) -> Option<&OutcomeDef> {
+        self.outcomes
+            .iter()
+            .map(Spanned::get_ref)
+            .find(|o| o.id.get_ref() == id)
+    }
+
+    /// The id of the first step.
+    pub fn start_step(&self) -> Option<&str> {
+        match &self.start {
+            Some(s) => Some(s.get_ref().as_str()),
+            None => self
+                .steps
+                .first()
+                .map(|s| s.get_ref().id.get_ref().as_str()),
+        }
+    }
+
+    /// The default language (the first of `languages`, else `ja`).
+    pub fn default_language(&self) -> &str {
+        self.languages
+            .get_ref()
+            .first()
+            .map(String::as_str)
+            .unwrap_or("ja")
+    }
+
+    /// The ids of the procedures this one redirects to.
+    pub fn redirect_targets(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .outcomes
+            .iter()
+            .filter_map(|o| o.get_ref().procedure.as_ref())
+            .map(|p| p.get_ref().as_str())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+impl Step {
+    pub fn option(&self, value: &str) -> Option<&Choice> {
+        self.options
+            .iter()
+            .map(Spanned::get_ref)
+            .find(|o| o.value.get_ref() == value)
+    }
+}
+
+const FORMAT_HELP: &str = "see the file format in the madoguchi-rules crate documentation: \
+    top-level `id`, `title`, `languages`, then `[[steps]]`, `[[outcomes]]`, `[[documents]]`, \
+    optional `[fee]`, `[postage]`, `[[info]]`, `[form]`";
+
+/// Parses a procedure file. Only the syntax and the shape are checked here;
+/// run [`crate::validate`] for everything else.
+pub fn parse_procedure(text: &str) -> Result<Procedure, Vec<Problem>> {
+    toml::from_str::<Procedure>(text).map_err(|e| {
+        vec![Problem::new(
+            e.message().trim().to_string(),
+            FORMAT_HELP,
+            e.span(),
+        )]
+    })
+}

@@ -1,0 +1,102 @@
+//! Placeholders in procedure texts: `{today}`, `{copies}`, `{fee_total}`,
+//! `{fee_per_copy}`, `{answer:<step id>}` and `{fact:<fact key>}`.
+//! A `{` that does not start such a placeholder is kept as it is.
+
+/// A piece of a text: literal text or a placeholder (without braces).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Piece<'a> {
+    Lit(&'a str),
+    Ph(&'a str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placeholder<'a> {
+    Today,
+    Copies,
+    FeeTotal,
+    FeePerCopy,
+    Answer(&'a str),
+    Fact(&'a str),
+    Unknown(&'a str),
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')
+}
+
+/// Splits `s` into literal pieces and placeholders.
+pub(crate) fn pieces(s: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    let mut lit_start = 0usize;
+    let mut offset = 0usize;
+    while let Some(open) = rest.find('{') {
+        let after = rest.get(open + 1..).unwrap_or("");
+        let close = after.find('}');
+        let name = close.and_then(|c| after.get(..c));
+        match name {
+            Some(name) if !name.is_empty() && name.chars().all(is_name_char) => {
+                let abs_open = offset + open;
+                if let Some(lit) = s.get(lit_start..abs_open)
+                    && !lit.is_empty()
+                {
+                    out.push(Piece::Lit(lit));
+                }
+                out.push(Piece::Ph(name));
+                let consumed = open + 1 + name.len() + 1;
+                offset += consumed;
+                lit_start = offset;
+                rest = rest.get(consumed..).unwrap_or("");
+            }
+            _ => {
+                offset += open + 1;
+                rest = after;
+            }
+        }
+    }
+    if let Some(lit) = s.get(lit_start..)
+        && !lit.is_empty()
+    {
+        out.push(Piece::Lit(lit));
+    }
+    out
+}
+
+pub(crate) fn classify(name: &str) -> Placeholder<'_> {
+    match name {
+        "today" => Placeholder::Today,
+        "copies" => Placeholder::Copies,
+        "fee_total" => Placeholder::FeeTotal,
+        "fee_per_copy" => Placeholder::FeePerCopy,
+        _ => {
+            if let Some(step) = name.strip_prefix("answer:") {
+                Placeholder::Answer(step)
+            } else if let Some(key) = name.strip_prefix("fact:") {
+                Placeholder::Fact(key)
+            } else {
+                Placeholder::Unknown(name)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_placeholders() {
+        assert_eq!(
+            pieces("「{copies}部請求」{ not } {fact:a.b}"),
+            vec![
+                Piece::Lit("「"),
+                Piece::Ph("copies"),
+                Piece::Lit("部請求」{ not } "),
+                Piece::Ph("fact:a.b"),
+            ]
+        );
+        assert_eq!(pieces("{"), vec![Piece::Lit("{")]);
+        assert_eq!(pieces("{}x{y"), vec![Piece::Lit("{}x{y")]);
+        assert_eq!(pieces(""), vec![]);
+    }
+}

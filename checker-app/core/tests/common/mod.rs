@@ -1,0 +1,86 @@
+//! Shared test helpers: the real procedures and a facts table mirroring
+//! content/data/*.toml.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use madoguchi_rules::{
+    Answers, Date, Evaluation, FactValue, Facts, Outcome, Procedure, Rate, evaluate,
+    parse_procedure,
+};
+
+pub const DISCLOSURE: &str = include_str!("../../../../content/procedures/disclosure.toml");
+pub const DECEASED: &str = include_str!("../../../../content/procedures/deceased.toml");
+pub const LANGS: &[&str] = &["ja", "en"];
+pub const KNOWN: &[&str] = &["disclosure", "deceased"];
+
+pub fn d(s: &str) -> Date {
+    Date::parse(s).unwrap_or_else(|| panic!("bad date {s}"))
+}
+
+fn text(ja: &str, en: &str) -> FactValue {
+    FactValue::Text(
+        [
+            ("ja".to_string(), ja.to_string()),
+            ("en".to_string(), en.to_string()),
+        ]
+        .into(),
+    )
+}
+
+fn rates(r: &[(&str, i64)]) -> FactValue {
+    FactValue::Rates(
+        r.iter()
+            .map(|&(from, yen)| Rate { from: d(from), yen })
+            .collect(),
+    )
+}
+
+/// The facts of content/data/*.toml, as the generator would pass them.
+pub fn facts() -> Facts {
+    let mut f = Facts::new();
+    f.insert("disclosure.abolition_date", FactValue::Date(d("2012-07-09")))
+        .insert("disclosure.voluntary_agent_from", FactValue::Date(d("2022-04-01")))
+        .insert("disclosure.handling_fee", FactValue::Yen(300))
+        .insert("disclosure.decision_days", FactValue::Number(30))
+        .insert("disclosure.residence_certificate_days", FactValue::Number(30))
+        .insert("disclosure.authority_document_days", FactValue::Number(30))
+        .insert("office.name", text("出入国在留管理庁 総務課 情報システム管理室 出入国情報開示係", "Immigration Information Disclosure Section"))
+        .insert("office.address", text("〒160-0004 東京都新宿区四谷1-6-1 四谷タワー13階", "Yotsuya Tower 13F, 1-6-1 Yotsuya, Shinjuku-ku, Tokyo 160-0004"))
+        .insert("office.envelope", text("〒160-0004 東京都新宿区四谷1-6-1 四谷タワー13階 出入国在留管理庁 総務課 情報システム管理室 出入国情報開示係", "〒160-0004 東京都新宿区四谷1-6-1 四谷タワー13階 出入国在留管理庁 総務課 情報システム管理室 出入国情報開示係"))
+        .insert("office.phone", text("03-5363-3005", "03-5363-3005 (from outside Japan: +81-3-5363-3005)"))
+        .insert("office.hours", text("9時から17時まで", "9:00 to 17:00"))
+        .insert("postage.rate_change", FactValue::Date(d("2024-10-01")))
+        .insert("postage.reply_standard", rates(&[("2019-10-01", 94), ("2024-10-01", 110)]))
+        .insert("postage.reply_older_low", rates(&[("2019-10-01", 140)]))
+        .insert("postage.reply_older_high", rates(&[("2019-10-01", 210)]))
+        .insert("postage.period_boundary", FactValue::Date(d("1960-01-01")))
+        .insert("postage.letter_pack_plus", rates(&[("2019-10-01", 520), ("2024-10-01", 600)]))
+        .insert("postage.letter_pack_light", rates(&[("2019-10-01", 370), ("2024-10-01", 430)]));
+    f.insert_unverified(
+        "deceased.handling_fee",
+        text("資料に記載なし", "not stated in the sources"),
+    );
+    f
+}
+
+pub fn disclosure() -> Procedure {
+    parse_procedure(DISCLOSURE).expect("disclosure.toml parses")
+}
+
+pub fn deceased() -> Procedure {
+    parse_procedure(DECEASED).expect("deceased.toml parses")
+}
+
+pub fn answers(pairs: &[(&str, &str)]) -> Answers {
+    pairs
+        .iter()
+        .map(|&(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Evaluates to a finished outcome or panics.
+pub fn finish(p: &Procedure, a: &[(&str, &str)], today: &str, lang: &str) -> Outcome {
+    match evaluate(p, &facts(), &answers(a), d(today), lang).expect("evaluates") {
+        Evaluation::Finished { outcome, .. } => outcome,
+        Evaluation::NeedsAnswer { step, .. } => panic!("still needs `{step}` for {a:?}"),
+    }
+}

@@ -1,0 +1,832 @@
+//! Every path of the two real procedures (content/procedures/*.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use madoguchi_rules::{
+    AnswerError, AnswerErrorKind, EvalError, Evaluation, Outcome, StampPostage, Stamps, evaluate,
+    next_step, validate,
+};
+
+#[test]
+fn real_procedures_are_valid() {
+    assert_eq!(
+        validate(&disclosure(), &facts(), LANGS, "ja", KNOWN),
+        vec![]
+    );
+    assert_eq!(validate(&deceased(), &facts(), LANGS, "ja", KNOWN), vec![]);
+    assert_eq!(disclosure().redirect_targets(), vec!["deceased"]);
+    assert_eq!(deceased().redirect_targets(), vec!["disclosure"]);
+}
+
+/// What the postage advice must be.
+#[derive(Debug)]
+enum Post {
+    /// No postage section (at the office).
+    None,
+    /// Stamps in force, and the Letter Pack Plus / Light prices.
+    InForce(&'static [i64], [i64; 2]),
+    /// No confirmed figure; the last known figures, and the Letter Packs.
+    NoFigure(&'static [i64], [i64; 2]),
+}
+
+struct Row {
+    name: &'static str,
+    answers: &'static [(&'static str, &'static str)],
+    today: &'static str,
+    /// Outcome id.
+    outcome: &'static str,
+    /// Exact document ids, in order (eligible only).
+    docs: &'static [&'static str],
+    /// (per copy, copies, total, multi-copy note expected)
+    stamps: Option<(i64, i64, i64, bool)>,
+    post: Post,
+    /// Form fields that must be present with these values.
+    form: &'static [(&'static str, &'static str)],
+    /// Form fields that must be absent.
+    no_form: &'static [&'static str],
+}
+
+const BASE_OFFICE: &[&str] = &["form", "stamps", "id_shown"];
+const BASE_POST: &[&str] = &[
+    "form",
+    "stamps",
+    "id_copy",
+    "residence_certificate",
+    "reply_envelope",
+];
+
+fn outcome_id(o: &Outcome) -> &str {
+    match o {
+        Outcome::Eligible(e) => &e.outcome,
+        Outcome::NotEligible { outcome, .. } | Outcome::Redirect { outcome, .. } => outcome,
+    }
+}
+
+const DISCLOSURE_ROWS: &[Row] = &[
+    Row {
+        name: "self, own record, office, view, 1960+, same name",
+        answers: &[
+            ("whose", "own"),
+            ("requester", "self"),
+            ("method", "office"),
+            ("office_kind", "view"),
+            ("id_document", "residence_card"),
+            ("from_year", "1965"),
+            ("name_changed", "no"),
+        ],
+        today: "2026-11-25",
+        outcome: "eligible",
+        docs: BASE_OFFICE,
+        stamps: Some((300, 1, 300, false)),
+        post: Post::None,
+        form: &[
+            ("日付", "令和8年11月25日"),
+            ("1 期間", "1965年から"),
+            ("2 ア", "☑閲覧"),
+            ("3 手数料", "収入印紙 300円分を貼る（消印しない）"),
+            ("4 ア", "☑本人"),
+            ("4 イ", "☑在留カード・特別永住者証明書"),
+        ],
+        no_form: &["2 イ", "3 部数", "4 ウ", "4 エ", "4 イ 郵送"],
+    },
+    Row {
+        name: "self, office, 3 copies",
+        answers: &[
+            ("whose", "own"),
+            ("requester", "self"),
+            ("method", "office"),
+            ("office_kind", "copies"),
+            ("copies", "3"),
+            ("id_document", "passport"),
+            ("from_year", "2001"),
+            ("name_changed", "no"),
+        ],
+        today: "2026-11-25",
+        outcome: "eligible",
+        docs: BASE_OFFICE,
+        stamps: Some((300, 3, 900, true)),
+        post: Post::None,
+        form: &[
+            ("2 ア", "☑写しの交付"),
+            ("3 手数料", "収入印紙 900円分を貼る（消印しない）"),
+            ("3 部数", "3部請求"),
+            ("4 イ", "☑旅券"),
+        ],
+        no_form: &["2 イ"],
+    },
+    Row {
+        name: "self, office, 1 copy",
+        answers: &[
+            ("whose", "own"),
+            ("requester", "self"),
+            ("method", "office"),
+            ("office_kind", "copies"),
+            ("copies", "1"),
+            ("id_document", "drivers_licence"),
+            ("from_year", "1980"),
+            ("name_changed", "no"),
+        ],
+        today: "2026-11-25",
+        outcome: "eligible",
+        docs: BASE_OFFICE,
+        stamps: Some((300, 1, 300, false)),
+        post: Post::None,
+        form: &[("4 イ", "☑運転免許証")],
+        no_form: &["3 部数"],
+    },
+    Row {
+        name: "self, post, 1 copy, 1960+, after the 2024 rate change",
+        answers: &[
+            ("whose", "own"),
+            ("requester", "self"),
+            ("method", "post"),
+            ("copies", "1"),
+            ("id_document", "my_number_card"),
+            ("from_year", "1965"),
+            ("name_changed", "no"),
+        ],
+        today: "2026-11-25",
+        outcome: "eligible",
+        docs: BASE_POST,
+        stamps: Some((300, 1, 300, false)),
+        post: Post::InForce(&[110], [600, 430]),
+        form: &[
+            ("2 イ", "☑写しの送付を希望する"),
+            ("4 イ", "☑個人番号カード"),
+            ("4 イ 郵送", "住民票の写しを添付"),
+        ],
+        no_form: &["2 ア", "3 部数"],
+    },
+    Row {
+        name: "self, post, 2 copies, 1960 exactly, before the 2024 rate change",
+        answers: &[
+            ("whose", "own"),
+            ("requester", "self"),
+            ("method", "post"),
+            ("copies", "2"),
+            ("id_document", "health_insurance"),
+            ("from_year", "1960"),
+            ("name_changed", "no"),
+        ],
+        today: "2024-09-30",
+        outcome: "eligible",
+        docs: BASE_POST,
+        stamps: Some((300, 2, 600, true)),
+        post: Post::InForce(&[94], [520, 370]),
+        form: &[("3 部数", "2部請求"), ("日付", "令和6年9月30日")],
+        no_form: &[],
+    },
+    Row {
+        name: "self, post, 1959 exactly (older band), before the rate change",
+        answers: &[
+            ("whose", "own"),
+            ("requester", "self"),
+            ("method", "post"),
+            ("copies", "1"),
+            ("id_document", "other"),
+            ("from_year", "1959"),
+            ("name_changed", "no"),
+        ],
+        today: "2024-09-30",
+        outcome: "eligible",
+        docs: BASE_POST,
+        stamps: Some((300, 1, 300, false)),
+        post: Post::InForce(&[140, 210], [520, 370]),
+        form: &[("4 イ", "☑その他")],
+        no_form: &[],
+    },
+    Row {
+        name: "self, post, 1947 (older band), on the rate change day: no confirmed figure",
+        answers: &[
+            ("whose", "own"),
+            ("requester", "self"),
+            ("method", "post"),
+            ("copies", "5"),
+            ("id_document", "residence_card"),
+            ("from_year", "1947"),
+            ("name_changed", "no"),
+        ],
+        today: "2024-10-01",
+        outcome: "eligible",
+        docs: BASE_POST,
+        stamps: Some((300, 5, 1500, true)),
+        post: Post::NoFigure(&[140, 210], [600, 430]),
+        form: &[("3 部数", "5部請求"), ("1 期間", "1947年から")],
+        no_form: &[],
+    },
+    Row {
+        name: "name changed: supporting document",
+        answers: &[
+            ("whose", "own"),
+            ("requester", "self"),
+            ("method", "post"),
+            ("copies", "1"),
+            ("id_document", "residence_card"),
+            ("from_year", "2012"),
+            ("name_changed", "yes"),
+        ],
+        today: "2026-11-25",
+        outcome: "eligible",
+        docs: &[
+            "form",
+            "stamps",
+            "id_copy",
+            "residence_certificate",
+            "reply_envelope",
+            "name_change_proof",
+        ],
+        stamps: Some((300, 1, 300, false)),
+        post: Post::InForce(&[110], [600, 430]),
+        form: &[],
+        no_form: &[],
+    },
+    Row {
+        name: "legal representative of a minor, at the office",
+        answers: &[
+            ("whose", "own"),
+            ("requester", "legal_rep"),
+            ("represented", "minor"),
+            ("method", "office"),
+            ("office_kind", "view"),
+            ("id_document", "residence_card"),
+            ("from_year", "2005"),
+            ("name_changed", "no"),
+        ],
+        today: "2026-11-25",
+        outcome: "eligible",
+        docs: &["form", "stamps", "id_shown", "authority_minor"],
+        stamps: Some((300, 1, 300, false)),
+        post: Post::None,
+        form: &[
+            ("4 ア", "☑法定代理人"),
+            ("4 ウ", "☑未成年者"),
+            ("4 エ", "☑戸籍謄本"),
+        ],
+        no_form: &[],
+    },
+    Row {
+        name: "legal representative of an adult ward, by post, name changed",
+        answers: &[
+            ("whose", "own"),
+            ("requester", "legal_rep"),
+            ("represented", "adult_ward"),
+            ("method", "post"),
+            ("copies", "2"),
+            ("id_document", "passport"),
+            ("from_year", "1958"),
+            ("name_changed", "yes"),
+        ],
+        today: "2026-11-25",
+        outcome: "eligible",
+        docs: &[
+            "form",
+            "stamps",
+            "id_copy",
+            "residence_certificate",
+            "reply_envelope",
+            "name_change_proof",
+            "authority_guardian",
+        ],
+        stamps: Some((300, 2, 600, true)),
+        post: Post::NoFigure(&[140, 210], [600, 430]),
+        form: &[
+            ("4 ア", "☑法定代理人"),
+            ("4 ウ", "☑成年被後見人"),
+            ("4 エ", "☑登記事項証明書"),
+        ],
+        no_form: &[],
+    },
+    Row {
+        name: "legal representative of someone neither minor nor ward",
+        answers: &[
+            ("whose", "own"),
+            ("requester", "legal_rep"),
+            ("represented", "neither"),
+        ],
+        today: "2026-11-25",
+        outcome: "no_legal_rep",
+        docs: &[],
+        stamps: None,
+        post: Post::None,
+        form: &[],
+        no_form: &[],
+    },
+    Row {
+        name: "voluntary agent on the first day it is accepted",
+        answers: &[
+            ("whose", "own"),
+            ("requester", "agent"),
+            ("method", "post"),
+            ("copies", "1"),
+            ("id_document", "passport"),
+            ("from_year", "1990"),
+            ("name_changed", "no"),
+        ],
+        today: "2022-04-01",
+        outcome: "eligible",
+        docs: &[
+            "form",
+            "stamps",
+            "id_copy",
+            "residence_certificate",
+            "reply_envelope",
+            "power_of_attorney",
+        ],
+        stamps: Some((300, 1, 300, false)),
+        post: Post::InForce(&[94], [520, 370]),
+        form: &[
+            ("4 ア", "☑任意代理人"),
+            ("4 ウ", "☑任意代理人委任者"),
+            ("4 エ", "☑委任状"),
+            ("日付", "令和4年4月1日"),
+        ],
+        no_form: &[],
+    },
+    Row {
+        name: "voluntary agent the day before it is accepted",
+        answers: &[("whose", "own"), ("requester", "agent")],
+        today: "2022-03-31",
+        outcome: "agent_not_yet",
+        docs: &[],
+        stamps: None,
+        post: Post::None,
+        form: &[],
+        no_form: &[],
+    },
+    Row {
+        name: "someone without a power of attorney",
+        answers: &[("whose", "own"), ("requester", "someone_else")],
+        today: "2026-11-25",
+        outcome: "not_entitled",
+        docs: &[],
+        stamps: None,
+        post: Post::None,
+        form: &[],
+        no_form: &[],
+    },
+    Row {
+        name: "someone else's record, requested by oneself",
+        answers: &[
+            ("whose", "other_living"),
+            ("requester", "self"),
+            ("method", "office"),
+            ("office_kind", "view"),
+            ("id_document", "residence_card"),
+            ("from_year", "1975"),
+            ("name_changed", "no"),
+        ],
+        today: "2026-11-25",
+        outcome: "eligible",
+        docs: BASE_OFFICE,
+        stamps: Some((300, 1, 300, false)),
+        post: Post::None,
+        form: &[],
+        no_form: &[],
+    },
+    Row {
+        name: "someone else's record, by someone without authority",
+        answers: &[("whose", "other_living"), ("requester", "someone_else")],
+        today: "2026-11-25",
+        outcome: "not_entitled",
+        docs: &[],
+        stamps: None,
+        post: Post::None,
+        form: &[],
+        no_form: &[],
+    },
+    Row {
+        name: "a deceased person's record: redirect",
+        answers: &[("whose", "deceased")],
+        today: "2026-11-25",
+        outcome: "to_deceased",
+        docs: &[],
+        stamps: None,
+        post: Post::None,
+        form: &[],
+        no_form: &[],
+    },
+];
+
+fn check_row(p: &madoguchi_rules::Procedure, row: &Row, lang: &str) {
+    let o = finish(p, row.answers, row.today, lang);
+    assert_eq!(outcome_id(&o), row.outcome, "{}", row.name);
+    let Outcome::Eligible(e) = o else {
+        assert!(row.docs.is_empty() && row.stamps.is_none(), "{}", row.name);
+        return;
+    };
+    let docs: Vec<&str> = e.documents.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(docs, row.docs, "{}", row.name);
+    assert!(
+        e.documents.iter().all(|d| !d.text.is_empty()),
+        "{}",
+        row.name
+    );
+    match (&e.stamps, row.stamps) {
+        (
+            Some(Stamps::Computed {
+                per_copy,
+                copies,
+                total,
+                note,
+                unverified,
+                ..
+            }),
+            Some((p, c, t, n)),
+        ) => {
+            assert_eq!((*per_copy, *copies, *total), (p, c, t), "{}", row.name);
+            assert!(!unverified, "{}", row.name);
+            assert_eq!(note.is_some(), n, "{}", row.name);
+            if let Some(note) = note {
+                assert!(
+                    note.contains(&format!("「{c}部請求」")),
+                    "{}: {note}",
+                    row.name
+                );
+            }
+        }
+        (got, want) => panic!("{}: stamps {got:?}, want {want:?}", row.name),
+    }
+    match (&e.postage, &row.post) {
+        (None, Post::None) => {}
+        (Some(p), Post::InForce(yen, packs)) => {
+            let StampPostage::InForce(rates) = &p.stamps else {
+                panic!("{}: {p:?}", row.name)
+            };
+            let got: Vec<i64> = rates.iter().map(|r| r.yen).collect();
+            assert_eq!(&got, yen, "{}", row.name);
+            let got: Vec<i64> = p.letter_packs.iter().map(|l| l.yen).collect();
+            assert_eq!(got, packs, "{}", row.name);
+        }
+        (Some(p), Post::NoFigure(yen, packs)) => {
+            let StampPostage::NoConfirmedFigure { last_known, until } = &p.stamps else {
+                panic!("{}: {p:?}", row.name)
+            };
+            let got: Vec<i64> = last_known.iter().map(|r| r.yen).collect();
+            assert_eq!(&got, yen, "{}", row.name);
+            assert_eq!(*until, Some(d("2024-10-01")), "{}", row.name);
+            let got: Vec<i64> = p.letter_packs.iter().map(|l| l.yen).collect();
+            assert_eq!(got, packs, "{}", row.name);
+        }
+        (got, want) => panic!("{}: postage {got:?}, want {want:?}", row.name),
+    }
+    let form = e.form.as_ref().expect("the disclosure has a form");
+    assert_eq!(form.name, "保有個人情報開示請求書（外国人登録原票用）");
+    for (field, value) in row.form {
+        assert!(
+            form.fields
+                .iter()
+                .any(|f| f.field == *field && f.value == *value),
+            "{}: form field {field} = {value} missing in {:#?}",
+            row.name,
+            form.fields
+        );
+    }
+    for field in row.no_form {
+        assert!(
+            form.fields.iter().all(|f| f.field != *field),
+            "{}: form field {field} should be absent",
+            row.name
+        );
+    }
+    // Every box holds Japanese text with no unfilled placeholder.
+    assert!(
+        form.fields.iter().all(|f| !f.value.contains('{')),
+        "{}",
+        row.name
+    );
+}
+
+#[test]
+fn disclosure_every_path() {
+    let p = disclosure();
+    for row in DISCLOSURE_ROWS {
+        check_row(&p, row, "en");
+        check_row(&p, row, "ja");
+    }
+}
+
+/// Every combination of choices (with representative numbers) ends in an
+/// outcome without error, and the checklist follows the rules in FACTS.
+#[test]
+fn disclosure_every_combination_ends_in_an_outcome() {
+    let p = disclosure();
+    let f = facts();
+    let mut finished = 0;
+    for whose in ["own", "other_living", "deceased"] {
+        for requester in ["self", "legal_rep", "agent", "someone_else"] {
+            for represented in ["minor", "adult_ward", "neither"] {
+                for method in ["office", "post"] {
+                    for office_kind in ["view", "copies"] {
+                        for copies in ["1", "2", "5"] {
+                            for year in ["1947", "1959", "1960", "2012"] {
+                                for name in ["yes", "no"] {
+                                    for today in ["2022-03-31", "2024-09-30", "2026-11-25"] {
+                                        let a = answers(&[
+                                            ("whose", whose),
+                                            ("requester", requester),
+                                            ("represented", represented),
+                                            ("method", method),
+                                            ("office_kind", office_kind),
+                                            ("copies", copies),
+                                            ("id_document", "passport"),
+                                            ("from_year", year),
+                                            ("name_changed", name),
+                                        ]);
+                                        let ev = evaluate(&p, &f, &a, d(today), "en").unwrap();
+                                        let Evaluation::Finished { outcome, path } = ev else {
+                                            panic!("{a:?} did not finish");
+                                        };
+                                        finished += 1;
+                                        let Outcome::Eligible(e) = outcome else {
+                                            continue;
+                                        };
+                                        let docs: Vec<&str> =
+                                            e.documents.iter().map(|d| d.id.as_str()).collect();
+                                        let has = |id: &str| docs.contains(&id);
+                                        assert_eq!(has("residence_certificate"), method == "post");
+                                        assert_eq!(has("id_shown"), method == "office");
+                                        assert_eq!(has("name_change_proof"), name == "yes");
+                                        assert_eq!(has("power_of_attorney"), requester == "agent");
+                                        assert!(requester != "agent" || today >= "2022-04-01");
+                                        assert_eq!(
+                                            has("authority_minor"),
+                                            requester == "legal_rep" && represented == "minor"
+                                        );
+                                        assert_eq!(
+                                            path.contains(&"copies".to_string()),
+                                            method == "post" || office_kind == "copies"
+                                        );
+                                        assert_eq!(e.postage.is_some(), method == "post");
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(finished > 0);
+}
+
+#[test]
+fn deceased_every_path() {
+    let p = deceased();
+    for relationship in ["lived_with", "spouse", "ascendant", "descendant", "sibling"] {
+        for requester in ["self", "legal_rep", "agent"] {
+            for (today, yen) in [("2024-09-30", 94), ("2026-11-25", 110)] {
+                let o = finish(
+                    &p,
+                    &[("relationship", relationship), ("requester", requester)],
+                    today,
+                    "en",
+                );
+                let Outcome::Eligible(e) = o else {
+                    panic!("{relationship}/{requester}: {o:?}")
+                };
+                let docs: Vec<&str> = e.documents.iter().map(|d| d.id.as_str()).collect();
+                let mut want = vec![
+                    "form",
+                    "id_copy",
+                    "death_and_relationship",
+                    "reply_envelope",
+                ];
+                match requester {
+                    "legal_rep" => want.push("authority"),
+                    "agent" => want.push("power_of_attorney"),
+                    _ => {}
+                }
+                assert_eq!(docs, want);
+                // The fee is unverified: a text, never a number.
+                assert_eq!(
+                    e.stamps,
+                    Some(Stamps::Unconfirmed {
+                        text: "not stated in the sources".into()
+                    })
+                );
+                let post = e.postage.expect("postage");
+                assert_eq!(
+                    post.stamps,
+                    StampPostage::InForce(vec![madoguchi_rules::PostageRate {
+                        fact: "postage.reply_standard".into(),
+                        yen,
+                        from: if yen == 94 {
+                            d("2019-10-01")
+                        } else {
+                            d("2024-10-01")
+                        },
+                    }])
+                );
+                assert!(e.form.is_none());
+            }
+        }
+    }
+    let o = finish(
+        &p,
+        &[("relationship", "own_information")],
+        "2026-11-25",
+        "en",
+    );
+    assert!(
+        matches!(&o, Outcome::Redirect { procedure, outcome, .. } if procedure == "disclosure" && outcome == "to_disclosure")
+    );
+    let o = finish(&p, &[("relationship", "other")], "2026-11-25", "ja");
+    let Outcome::NotEligible { outcome, reason } = o else {
+        panic!()
+    };
+    assert_eq!(outcome, "not_entitled");
+    assert!(reason.contains("同居"));
+}
+
+#[test]
+fn refusal_reasons_are_in_the_requested_language() {
+    let p = disclosure();
+    let a = &[("whose", "own"), ("requester", "agent")];
+    let Outcome::NotEligible { reason, .. } = finish(&p, a, "2022-03-31", "en") else {
+        panic!()
+    };
+    assert!(reason.starts_with("Before 2022-04-01"), "{reason}");
+    let Outcome::NotEligible { reason, .. } = finish(&p, a, "2022-03-31", "ja") else {
+        panic!()
+    };
+    assert!(reason.starts_with("2022年4月1日より前"), "{reason}");
+    // An unknown language falls back to the default (ja).
+    let Outcome::NotEligible { reason, .. } = finish(&p, a, "2022-03-31", "ko") else {
+        panic!()
+    };
+    assert!(reason.starts_with("2022年4月1日より前"), "{reason}");
+}
+
+#[test]
+fn documents_use_fact_values() {
+    let p = disclosure();
+    let o = finish(&p, DISCLOSURE_ROWS[3].answers, "2026-11-25", "en");
+    let Outcome::Eligible(e) = o else { panic!() };
+    let rc = e
+        .documents
+        .iter()
+        .find(|d| d.id == "residence_certificate")
+        .unwrap();
+    assert!(rc.text.contains("within the last 30 days"), "{}", rc.text);
+    let timing = e.info.iter().find(|i| i.id == "timing").unwrap();
+    assert!(timing.text.contains("within 30 days"));
+    let envelope = e.info.iter().find(|i| i.id == "envelope").unwrap();
+    assert!(envelope.text.starts_with("〒160-0004"));
+    assert!(e.info.iter().all(|i| i.id != "only_own_information"));
+}
+
+#[test]
+fn next_step_walks_the_questions() {
+    let p = disclosure();
+    let f = facts();
+    let today = d("2026-11-25");
+    let mut a = answers(&[]);
+    let mut asked = Vec::new();
+    let script = [
+        ("whose", "own"),
+        ("requester", "legal_rep"),
+        ("represented", "minor"),
+        ("method", "post"),
+        ("copies", "2"),
+        ("id_document", "passport"),
+        ("from_year", "1970"),
+        ("name_changed", "no"),
+    ];
+    for (step, value) in script {
+        let next = next_step(&p, &f, &a, today).unwrap();
+        assert_eq!(next.as_deref(), Some(step));
+        asked.push(step);
+        a.insert(step.into(), value.into());
+    }
+    assert_eq!(next_step(&p, &f, &a, today).unwrap(), None);
+    let Evaluation::Finished { path, .. } = evaluate(&p, &f, &a, today, "en").unwrap() else {
+        panic!()
+    };
+    assert_eq!(path, asked);
+}
+
+#[test]
+fn answers_off_the_path_are_ignored() {
+    // The user went back and changed `requester` to self: the old
+    // `represented` answer must not add authority documents.
+    let p = disclosure();
+    let mut a: Vec<(&str, &str)> = DISCLOSURE_ROWS[0].answers.to_vec();
+    a.push(("represented", "minor"));
+    a.push(("copies", "4"));
+    let Outcome::Eligible(e) = finish(&p, &a, "2026-11-25", "en") else {
+        panic!()
+    };
+    assert!(e.documents.iter().all(|d| d.id != "authority_minor"));
+    assert!(matches!(
+        e.stamps,
+        Some(Stamps::Computed {
+            copies: 1,
+            total: 300,
+            ..
+        })
+    ));
+    let form = e.form.unwrap();
+    assert!(
+        form.fields
+            .iter()
+            .all(|f| f.field != "4 ウ" && f.field != "3 部数")
+    );
+}
+
+#[test]
+fn invalid_answers_are_typed_errors() {
+    let p = disclosure();
+    let f = facts();
+    let today = d("2026-11-25");
+    let base = [
+        ("whose", "own"),
+        ("requester", "self"),
+        ("method", "post"),
+        ("copies", "1"),
+        ("id_document", "passport"),
+        ("from_year", "1970"),
+        ("name_changed", "no"),
+    ];
+    let cases: &[(&str, &str, AnswerErrorKind)] = &[
+        (
+            "whose",
+            "cousin",
+            AnswerErrorKind::NotAnOption {
+                given: "cousin".into(),
+            },
+        ),
+        (
+            "copies",
+            "0",
+            AnswerErrorKind::OutOfRange {
+                given: 0,
+                min: 1,
+                max: 5,
+            },
+        ),
+        (
+            "copies",
+            "6",
+            AnswerErrorKind::OutOfRange {
+                given: 6,
+                min: 1,
+                max: 5,
+            },
+        ),
+        (
+            "copies",
+            "two",
+            AnswerErrorKind::NotANumber {
+                given: "two".into(),
+            },
+        ),
+        (
+            "copies",
+            "99999999999999999999",
+            AnswerErrorKind::NotANumber {
+                given: "99999999999999999999".into(),
+            },
+        ),
+        (
+            "from_year",
+            "1946",
+            AnswerErrorKind::OutOfRange {
+                given: 1946,
+                min: 1947,
+                max: 2012,
+            },
+        ),
+        (
+            "from_year",
+            "2013",
+            AnswerErrorKind::OutOfRange {
+                given: 2013,
+                min: 1947,
+                max: 2012,
+            },
+        ),
+        (
+            "name_changed",
+            "maybe",
+            AnswerErrorKind::NotAnOption {
+                given: "maybe".into(),
+            },
+        ),
+    ];
+    for (step, value, kind) in cases {
+        let mut a = answers(&base);
+        a.insert(step.to_string(), value.to_string());
+        let err = evaluate(&p, &f, &a, today, "en").unwrap_err();
+        assert_eq!(
+            err,
+            EvalError::Answer(AnswerError {
+                step: step.to_string(),
+                kind: kind.clone()
+            })
+        );
+        assert!(err.to_string().contains(step));
+        assert_eq!(next_step(&p, &f, &a, today).unwrap_err(), err);
+    }
+}

@@ -1,0 +1,169 @@
+//! What the page hands the checker: the procedure (its TOML text, parsed by
+//! the rules core on both sides), the facts it refers to, today's date and
+//! the interface strings of the page's language. `site-gen` writes it into
+//! the page as JSON; the wasm reads the same JSON, so the server-rendered
+//! first screen and the hydrated app start from identical props.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use madoguchi_rules as rules;
+use serde::{Deserialize, Serialize};
+
+/// The id of the JSON data element in the page.
+pub const DATA_ELEMENT_ID: &str = "madoguchi-checker-data";
+/// The id of the element the checker renders into.
+pub const ROOT_ELEMENT_ID: &str = "madoguchi-checker";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckerData {
+    pub lang: String,
+    /// Interface strings of `lang` (keys starting with `checker_`).
+    pub strings: BTreeMap<String, String>,
+    /// Yen format of `lang`, e.g. `{amount}円` or `¥{amount}`.
+    pub money_format: String,
+    /// The procedure file, as written.
+    pub procedure: String,
+    pub facts: Vec<FactDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactDto {
+    pub key: String,
+    pub unverified: bool,
+    pub value: FactValueDto,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactValueDto {
+    Yen(i64),
+    Number(i64),
+    /// `YYYY-MM-DD`
+    Date(String),
+    Text(BTreeMap<String, String>),
+    /// (`YYYY-MM-DD`, yen)
+    Rates(Vec<(String, i64)>),
+}
+
+impl FactDto {
+    pub fn from_core(facts: &rules::Facts) -> Vec<FactDto> {
+        facts
+            .facts
+            .iter()
+            .map(|(key, f)| FactDto {
+                key: key.clone(),
+                unverified: f.unverified,
+                value: match &f.value {
+                    rules::FactValue::Yen(y) => FactValueDto::Yen(*y),
+                    rules::FactValue::Number(n) => FactValueDto::Number(*n),
+                    rules::FactValue::Date(d) => FactValueDto::Date(d.to_string()),
+                    rules::FactValue::Text(t) => FactValueDto::Text(t.clone()),
+                    rules::FactValue::Rates(r) => {
+                        FactValueDto::Rates(r.iter().map(|r| (r.from.to_string(), r.yen)).collect())
+                    }
+                },
+            })
+            .collect()
+    }
+}
+
+fn to_core(dtos: &[FactDto]) -> rules::Facts {
+    let mut facts = rules::Facts::new();
+    for dto in dtos {
+        let value = match &dto.value {
+            FactValueDto::Yen(y) => rules::FactValue::Yen(*y),
+            FactValueDto::Number(n) => rules::FactValue::Number(*n),
+            FactValueDto::Date(d) => match rules::Date::parse(d) {
+                Some(d) => rules::FactValue::Date(d),
+                None => continue,
+            },
+            FactValueDto::Text(t) => rules::FactValue::Text(t.clone()),
+            FactValueDto::Rates(r) => rules::FactValue::Rates(
+                r.iter()
+                    .filter_map(|(d, yen)| {
+                        Some(rules::Rate {
+                            from: rules::Date::parse(d)?,
+                            yen: *yen,
+                        })
+                    })
+                    .collect(),
+            ),
+        };
+        if dto.unverified {
+            facts.insert_unverified(dto.key.clone(), value);
+        } else {
+            facts.insert(dto.key.clone(), value);
+        }
+    }
+    facts
+}
+
+/// The data, parsed once: what the components work with.
+#[derive(Debug)]
+pub struct Prepared {
+    pub raw: CheckerData,
+    pub procedure: rules::Procedure,
+    pub facts: rules::Facts,
+}
+
+impl PartialEq for Prepared {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
+}
+
+impl Prepared {
+    /// Parses the procedure; an error is a message for the page.
+    pub fn new(raw: CheckerData) -> Result<Rc<Prepared>, String> {
+        let procedure = rules::parse_procedure(&raw.procedure).map_err(|problems| {
+            problems
+                .into_iter()
+                .map(|p| p.message)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        let facts = to_core(&raw.facts);
+        Ok(Rc::new(Prepared {
+            raw,
+            procedure,
+            facts,
+        }))
+    }
+
+    /// An interface string, or its key if missing (never a crash).
+    pub fn t(&self, key: &str) -> String {
+        self.raw
+            .strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    pub fn lang(&self) -> &str {
+        &self.raw.lang
+    }
+
+    pub fn money(&self, yen: i64) -> String {
+        let digits = yen.unsigned_abs().to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        if yen < 0 {
+            grouped.insert(0, '-');
+        }
+        self.raw.money_format.replace("{amount}", &grouped)
+    }
+
+    /// Text of a per-language table in the page language, else the default.
+    pub fn text(&self, t: &BTreeMap<String, String>) -> String {
+        t.get(self.lang())
+            .or_else(|| t.get(self.procedure.default_language()))
+            .cloned()
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,42 @@
+//! The wasm entry point: reads the checker data the page embeds and
+//! hydrates the server-rendered first screen.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    use checker_app::{App, AppProps, CheckerData, DATA_ELEMENT_ID, Prepared, ROOT_ELEMENT_ID};
+    use madoguchi_rules as rules;
+
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let (Some(root), Some(data_el)) = (
+        document.get_element_by_id(ROOT_ELEMENT_ID),
+        document.get_element_by_id(DATA_ELEMENT_ID),
+    ) else {
+        return;
+    };
+    let json = data_el.text_content().unwrap_or_default();
+    let Ok(raw) = serde_json::from_str::<CheckerData>(&json) else {
+        gloo::console::error!("checker: the page's data is not valid");
+        return;
+    };
+    let Ok(data) = Prepared::new(raw) else {
+        gloo::console::error!("checker: the procedure does not parse");
+        return;
+    };
+    let now = js_sys::Date::new_0();
+    let today = rules::Date::new(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    );
+    yew::Renderer::<App>::with_root_and_props(root, AppProps { data, today }).hydrate();
+    if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = perf.mark("checker-ready");
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("checker-app runs in the browser: build it with trunk (cargo xtask build)");
+}

@@ -1,0 +1,268 @@
+//! The checker's state as a `Reducible`: which screen is shown, the answers
+//! given, the person's details, and the errors of the last attempt. All
+//! decisions come from the rules core; nothing here can panic.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use madoguchi_rules as rules;
+use yew::Reducible;
+
+use crate::data::Prepared;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Step(String),
+    Details,
+    Check,
+    Result,
+}
+
+/// One problem with what was typed, tied to the field it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// `id` of the input the error summary links to.
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub data: Rc<Prepared>,
+    pub today: rules::Date,
+    pub screen: Screen,
+    /// Screens passed through, for Back.
+    pub trail: Vec<Screen>,
+    pub answers: rules::Answers,
+    pub details: BTreeMap<String, String>,
+    pub errors: Vec<FieldError>,
+    /// Return to the check-your-answers page after a change.
+    pub changing: bool,
+}
+
+pub enum Action {
+    /// Answer the current question.
+    Answer {
+        step: String,
+        value: String,
+    },
+    /// The person's details for the form.
+    Details(BTreeMap<String, String>),
+    /// From check-your-answers to the result.
+    Confirm,
+    Back,
+    /// Go back to a question from check-your-answers.
+    Change(String),
+    /// Jump to a screen (browser back/forward).
+    Show(Screen),
+    Restart,
+}
+
+/// The details asked for the form: (field id, required).
+pub const DETAIL_FIELDS: &[(&str, bool)] = &[
+    ("name_latin", true),
+    ("name_kanji", false),
+    ("name_kana", true),
+    ("nationality", true),
+    ("birth_date", true),
+    ("sex", true),
+    ("registration_number", false),
+    ("postcode", true),
+    ("address", true),
+    ("phone", true),
+    ("representative_name", false),
+    ("representative_address", false),
+];
+
+impl State {
+    pub fn new(data: Rc<Prepared>, today: rules::Date) -> State {
+        let first = data
+            .procedure
+            .start_step()
+            .map(str::to_string)
+            .unwrap_or_default();
+        State {
+            data,
+            today,
+            screen: Screen::Step(first),
+            trail: Vec::new(),
+            answers: rules::Answers::new(),
+            details: BTreeMap::new(),
+            errors: Vec::new(),
+            changing: false,
+        }
+    }
+
+    pub fn evaluation(&self) -> Result<rules::Evaluation, rules::EvalError> {
+        rules::evaluate(
+            &self.data.procedure,
+            &self.data.facts,
+            &self.answers,
+            self.today,
+            self.data.lang(),
+        )
+    }
+
+    /// Whether the answers end in an outcome that needs the form filled in.
+    pub fn needs_details(&self) -> bool {
+        matches!(
+            self.evaluation(),
+            Ok(rules::Evaluation::Finished {
+                outcome: rules::Outcome::Eligible(ref e),
+                ..
+            }) if e.form.is_some()
+        )
+    }
+
+    fn go(&mut self, screen: Screen) {
+        let current = std::mem::replace(&mut self.screen, screen);
+        self.trail.push(current);
+        self.errors.clear();
+    }
+
+    fn answer(&mut self, step: String, value: String) {
+        let mut tentative = self.answers.clone();
+        tentative.insert(step.clone(), value.trim().to_string());
+        match rules::next_step(
+            &self.data.procedure,
+            &self.data.facts,
+            &tentative,
+            self.today,
+        ) {
+            Err(rules::EvalError::Answer(e)) if e.step == step => {
+                self.errors = vec![FieldError {
+                    field: format!("q-{step}"),
+                    message: answer_error_message(&self.data, &e),
+                }];
+            }
+            Err(e) => {
+                self.errors = vec![FieldError {
+                    field: format!("q-{step}"),
+                    message: e.to_string(),
+                }];
+            }
+            Ok(next) => {
+                self.answers = tentative;
+                match next {
+                    Some(next) => self.go(Screen::Step(next)),
+                    None if self.changing => {
+                        self.changing = false;
+                        if self.needs_details() {
+                            self.go(Screen::Check);
+                        } else {
+                            self.go(Screen::Result);
+                        }
+                    }
+                    None if self.needs_details() => self.go(Screen::Details),
+                    None => self.go(Screen::Result),
+                }
+            }
+        }
+    }
+
+    fn submit_details(&mut self, details: BTreeMap<String, String>) {
+        let errors = validate_details(&self.data, &details);
+        self.details = details;
+        if errors.is_empty() {
+            self.go(Screen::Check);
+        } else {
+            self.errors = errors;
+        }
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Answer { step, value } => s.answer(step, value),
+            Action::Details(d) => s.submit_details(d),
+            Action::Confirm => s.go(Screen::Result),
+            Action::Back => {
+                if let Some(prev) = s.trail.pop() {
+                    s.screen = prev;
+                    s.errors.clear();
+                }
+            }
+            Action::Change(step) => {
+                s.changing = true;
+                s.go(Screen::Step(step));
+            }
+            Action::Show(screen) => {
+                if let Some(pos) = s.trail.iter().rposition(|t| *t == screen) {
+                    s.trail.truncate(pos);
+                    s.screen = screen;
+                    s.errors.clear();
+                } else if screen != s.screen {
+                    s.go(screen);
+                }
+            }
+            Action::Restart => {
+                s = State::new(s.data.clone(), s.today);
+            }
+        }
+        Rc::new(s)
+    }
+}
+
+/// The reader-language message for an invalid answer.
+pub fn answer_error_message(data: &Prepared, e: &rules::AnswerError) -> String {
+    match &e.kind {
+        rules::AnswerErrorKind::NotAnOption { .. } | rules::AnswerErrorKind::Empty => {
+            data.t("checker_error_choose")
+        }
+        rules::AnswerErrorKind::NotANumber { .. } => data.t("checker_error_number"),
+        rules::AnswerErrorKind::OutOfRange { min, max, .. } => data
+            .t("checker_error_range")
+            .replace("{min}", &min.to_string())
+            .replace("{max}", &max.to_string()),
+        rules::AnswerErrorKind::NotADate { .. } => data.t("checker_error_date"),
+    }
+}
+
+fn is_katakana(s: &str) -> bool {
+    s.chars()
+        .all(|c| matches!(c, '\u{30A0}'..='\u{30FF}' | ' ' | '\u{3000}'))
+}
+
+/// Checks the details form; errors in field order.
+pub fn validate_details(data: &Prepared, d: &BTreeMap<String, String>) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let get = |k: &str| d.get(k).map(|v| v.trim()).unwrap_or("");
+    for (field, required) in DETAIL_FIELDS {
+        let value = get(field);
+        let message = if *required && value.is_empty() {
+            Some(data.t(&format!("checker_error_{field}")))
+        } else if *field == "name_kana" && !value.is_empty() && !is_katakana(value) {
+            Some(data.t("checker_error_katakana"))
+        } else if *field == "birth_date" && !value.is_empty() {
+            match rules::Date::parse(value) {
+                None => Some(data.t("checker_error_date")),
+                Some(_) => None,
+            }
+        } else if *field == "phone"
+            && !value.is_empty()
+            && !value
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == ' ')
+        {
+            Some(data.t("checker_error_phone"))
+        } else if *field == "postcode"
+            && !value.is_empty()
+            && value.chars().filter(char::is_ascii_digit).count() != 7
+        {
+            Some(data.t("checker_error_postcode"))
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            errors.push(FieldError {
+                field: format!("d-{field}"),
+                message,
+            });
+        }
+    }
+    errors
+}

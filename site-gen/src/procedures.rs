@@ -1,0 +1,111 @@
+//! Checker procedures (`content/procedures/<id>.toml`): parsed and validated
+//! by the rules core (`madoguchi-rules`), with its problems turned into
+//! diagnostics that point into the file.
+
+use std::collections::BTreeMap;
+
+use madoguchi_rules as rules;
+
+use crate::config::{Date, SiteConfig};
+use crate::data::{self, Facts};
+use crate::diag::{Diagnostic, FileId, Sources};
+
+/// A procedure that parsed and validated.
+pub struct Loaded {
+    pub file: FileId,
+    pub procedure: rules::Procedure,
+}
+
+pub fn core_date(d: Date) -> Option<rules::Date> {
+    rules::Date::new(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+}
+
+/// The site's facts as the rules core sees them.
+pub fn core_facts(facts: &Facts) -> rules::Facts {
+    let mut out = rules::Facts::new();
+    for (key, fact) in &facts.facts {
+        let value = match &fact.value {
+            data::FactValue::Yen(y) => rules::FactValue::Yen(*y),
+            data::FactValue::Number(n) => rules::FactValue::Number(*n),
+            data::FactValue::Date(d) => match core_date(*d) {
+                Some(d) => rules::FactValue::Date(d),
+                None => continue,
+            },
+            data::FactValue::Text(t) => rules::FactValue::Text(t.clone()),
+            data::FactValue::Rates(rates) => rules::FactValue::Rates(
+                rates
+                    .iter()
+                    .filter_map(|r| {
+                        Some(rules::Rate {
+                            from: core_date(r.from)?,
+                            yen: r.yen,
+                        })
+                    })
+                    .collect(),
+            ),
+        };
+        if fact.unverified {
+            out.insert_unverified(key.clone(), value);
+        } else {
+            out.insert(key.clone(), value);
+        }
+    }
+    out
+}
+
+fn to_diag(file: FileId, p: rules::Problem) -> Diagnostic {
+    let d = Diagnostic::error(p.message).help(p.help);
+    match p.span {
+        Some(span) => d.at(file, span).label("here"),
+        None => d.in_file(file),
+    }
+}
+
+/// Parses and validates every procedure; returns those that are sound.
+pub fn load(
+    sources: &Sources,
+    files: &[(String, FileId)],
+    site: &SiteConfig,
+    facts: &Facts,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Loaded> {
+    let core = core_facts(facts);
+    let ids: Vec<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
+    let languages: Vec<&str> = site.codes().collect();
+    let mut out = BTreeMap::new();
+    for (id, file) in files {
+        let procedure = match rules::parse_procedure(sources.text(*file)) {
+            Ok(p) => p,
+            Err(problems) => {
+                diags.extend(problems.into_iter().map(|p| to_diag(*file, p)));
+                continue;
+            }
+        };
+        if procedure.id.get_ref() != id {
+            let span = procedure.id.span();
+            diags.push(
+                Diagnostic::error(format!(
+                    "procedure id `{}` differs from its file name `{id}.toml`",
+                    procedure.id.get_ref()
+                ))
+                .at(*file, span)
+                .label("id")
+                .help("name the file after the id, or change the id"),
+            );
+            continue;
+        }
+        let problems = rules::validate(&procedure, &core, &languages, &site.default_language, &ids);
+        if problems.is_empty() {
+            out.insert(
+                id.clone(),
+                Loaded {
+                    file: *file,
+                    procedure,
+                },
+            );
+        } else {
+            diags.extend(problems.into_iter().map(|p| to_diag(*file, p)));
+        }
+    }
+    out
+}
