@@ -5,6 +5,7 @@
 //! [`markdown`] (with [`shortcode`]) → [`templates`] → [`site`] →
 //! [`output`]. Every problem becomes a [`diag::Diagnostic`].
 
+pub mod checker;
 pub mod config;
 pub mod content;
 pub mod data;

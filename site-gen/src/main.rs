@@ -12,6 +12,10 @@ struct Cli {
     /// Site root holding content/, templates/ and static/ (default: current folder).
     #[arg(long, global = true, default_value = ".")]
     root: PathBuf,
+    /// trunk's output folder holding the checker's wasm and JS
+    /// (without it, checker pages show the first screen but are not interactive).
+    #[arg(long, global = true)]
+    checker: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,7 +40,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
-    let opts = Options::new(&cli.root);
+    let mut opts = Options::new(&cli.root);
+    opts.checker_dist = cli.checker.clone();
     let result = match cli.command {
         Command::Build { out } => {
             let out = out.unwrap_or_else(|| cli.root.join("public"));
@@ -53,7 +58,7 @@ fn main() -> ExitCode {
         }
         Command::Check => site_gen::generate(&opts).map(|b| (b, "(nothing written)".to_string())),
         Command::Serve { port } => {
-            return match site_gen::serve::serve(&cli.root, port) {
+            return match site_gen::serve::serve(&cli.root, port, cli.checker.as_deref()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");

@@ -22,7 +22,7 @@ struct State {
 type Shared = Arc<(Mutex<State>, Condvar)>;
 
 /// Runs the development server until the process is stopped.
-pub fn serve(root: &Path, port: u16) -> Result<(), String> {
+pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), String> {
     let server = Server::http(("127.0.0.1", port)).map_err(|e| {
         format!("cannot listen on 127.0.0.1:{port}: {e} (try --port with another number)")
     })?;
@@ -35,6 +35,7 @@ pub fn serve(root: &Path, port: u16) -> Result<(), String> {
         root: root.to_path_buf(),
         base_url: Some(url.clone()),
         livereload: true,
+        checker_dist: checker_dist.map(Path::to_path_buf),
     };
     let shared: Shared = Arc::new((
         Mutex::new(State {

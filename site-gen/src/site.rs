@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use crate::checker;
 use crate::config::{self, I18n, SiteConfig};
 use crate::content::{self, Kind, Page, PageIndex};
 use crate::data::{self, Facts};
@@ -33,6 +34,9 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Adds the dev server's live-reload script to every page.
     pub livereload: bool,
+    /// trunk's output folder with the checker's wasm and JS glue; without it
+    /// checker pages carry only the server-rendered first screen.
+    pub checker_dist: Option<PathBuf>,
 }
 
 impl Options {
@@ -41,6 +45,7 @@ impl Options {
             root: root.into(),
             base_url: None,
             livereload: false,
+            checker_dist: None,
         }
     }
 }
@@ -74,7 +79,6 @@ impl std::fmt::Debug for Failed {
 
 struct Loaded {
     site: SiteConfig,
-    #[allow(dead_code)]
     procedures: BTreeMap<String, procedures::Loaded>,
     i18n: BTreeMap<String, I18n>,
     facts: Arc<Facts>,
@@ -447,7 +451,7 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
         return Err(finish_failed(sources, diags));
     }
     let Loaded {
-        procedures: _procedures,
+        procedures,
         site,
         i18n,
         facts,
@@ -496,6 +500,29 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
 
     let mut warnings = Vec::new();
     let mut files = BTreeMap::new();
+    let core_facts = procedures::core_facts(&facts);
+    let mut scripts = None;
+    if pages.iter().any(|p| p.front.checker.is_some())
+        && let Some(dist) = &opts.checker_dist
+    {
+        match checker::load_bundle(dist) {
+            Ok(bundle) => {
+                let boot = checker::boot_module(&bundle);
+                let boot_name = output::asset_name("boot.js", boot.as_bytes());
+                let base = format!("{}{}/", site.base_path(), checker::DIR);
+                scripts = Some(json!({
+                    "boot": format!("{base}{boot_name}"),
+                    "boot_integrity": checker::integrity(boot.as_bytes()),
+                    "glue": format!("{base}{}", bundle.glue.0),
+                    "glue_integrity": checker::integrity(&bundle.glue.1),
+                }));
+                files.insert(format!("{}/{boot_name}", checker::DIR), boot.into_bytes());
+                files.insert(format!("{}/{}", checker::DIR, bundle.glue.0), bundle.glue.1);
+                files.insert(format!("{}/{}", checker::DIR, bundle.wasm.0), bundle.wasm.1);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
     if let Some(templates) = &templates {
         let r = Renderer {
             site: &site,
@@ -506,6 +533,9 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
             templates,
             sources: &sources,
             livereload: opts.livereload,
+            procedures: &procedures,
+            core_facts: &core_facts,
+            scripts: scripts.as_ref(),
         };
         let results: Vec<(String, Result<String, Diagnostic>)> = pages
             .par_iter()
@@ -612,6 +642,9 @@ struct Renderer<'a> {
     templates: &'a Templates,
     sources: &'a Sources,
     livereload: bool,
+    procedures: &'a BTreeMap<String, procedures::Loaded>,
+    core_facts: &'a madoguchi_rules::Facts,
+    scripts: Option<&'a Value>,
 }
 
 impl Renderer<'_> {
@@ -808,6 +841,33 @@ impl Renderer<'_> {
                 },
             }),
         );
+        if let Some(id) = &p.front.checker
+            && let Some(proc) = self.procedures.get(id)
+        {
+            let data = checker::page_data(
+                self.sources.text(proc.file),
+                self.core_facts,
+                &p.lang,
+                &self.i18n[&p.lang],
+            );
+            let json = checker::data_json(&data);
+            let html = checker::first_screen(data).map_err(|e| {
+                Diagnostic::error(format!("checker `{id}`: {e}"))
+                    .at(p.file, 0..3)
+                    .help("check the procedure file with `site-gen check`")
+            })?;
+            ctx.insert(
+                "checker",
+                &json!({
+                    "id": id,
+                    "html": html,
+                    "data": json,
+                    "scripts": self.scripts,
+                    "root_id": checker_app::ROOT_ELEMENT_ID,
+                    "data_id": checker_app::DATA_ELEMENT_ID,
+                }),
+            );
+        }
         let template = match &p.front.template {
             Some(t) => t.clone(),
             None if is_home => "home.html".into(),
