@@ -46,6 +46,16 @@ pub enum FactValueDto {
     Rates(Vec<(String, i64)>),
 }
 
+impl CheckerData {
+    pub fn to_toml(&self) -> Result<String, String> {
+        toml::to_string(self).map_err(|e| e.to_string())
+    }
+
+    pub fn from_toml(text: &str) -> Result<CheckerData, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
 impl FactDto {
     pub fn from_core(facts: &rules::Facts) -> Vec<FactDto> {
         facts

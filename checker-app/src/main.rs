@@ -15,8 +15,8 @@ fn main() {
     ) else {
         return;
     };
-    let json = data_el.text_content().unwrap_or_default();
-    let Ok(raw) = serde_json::from_str::<CheckerData>(&json) else {
+    let text = data_el.text_content().unwrap_or_default();
+    let Ok(raw) = CheckerData::from_toml(&text) else {
         gloo::console::error!("checker: the page's data is not valid");
         return;
     };

@@ -79,12 +79,10 @@ pub fn boot_module(bundle: &Bundle) -> String {
     )
 }
 
-/// The JSON the page embeds for the app, safe inside `<script>`.
-pub fn data_json(data: &CheckerData) -> String {
-    serde_json::to_string(data)
-        .unwrap_or_default()
-        .replace("</", "<\\/")
-        .replace("<!--", "<\\!--")
+/// The data the page embeds for the app, as TOML. The template writes it
+/// HTML-escaped into a hidden element, whose text the wasm reads back.
+pub fn data_text(data: &CheckerData) -> Result<String, String> {
+    data.to_toml()
 }
 
 /// Everything the app reads in a page of language `lang`.

@@ -850,7 +850,10 @@ impl Renderer<'_> {
                 &p.lang,
                 &self.i18n[&p.lang],
             );
-            let json = checker::data_json(&data);
+            let text = checker::data_text(&data).map_err(|e| {
+                Diagnostic::error(format!("checker `{id}`: cannot encode its data: {e}"))
+                    .at(p.file, 0..3)
+            })?;
             let html = checker::first_screen(data).map_err(|e| {
                 Diagnostic::error(format!("checker `{id}`: {e}"))
                     .at(p.file, 0..3)
@@ -861,7 +864,7 @@ impl Renderer<'_> {
                 &json!({
                     "id": id,
                     "html": html,
-                    "data": json,
+                    "data": text,
                     "scripts": self.scripts,
                     "root_id": checker_app::ROOT_ELEMENT_ID,
                     "data_id": checker_app::DATA_ELEMENT_ID,

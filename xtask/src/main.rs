@@ -63,21 +63,82 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
+fn checker_dist() -> PathBuf {
+    root().join("target/checker-dist")
+}
+
 fn site_gen() -> Command {
     let mut cmd = cargo();
     cmd.args(["run", "--quiet", "--package", "site-gen", "--"])
         .arg("--root")
-        .arg(root());
+        .arg(root())
+        .arg("--checker")
+        .arg(checker_dist());
     cmd
+}
+
+/// The checker's size budget: wasm + JS glue, brotli, in bytes.
+const CHECKER_BUDGET: usize = 150 * 1024;
+
+/// Builds the checker with trunk (release, offline) and prints its size.
+/// Returns the brotli size of wasm + JS glue.
+fn build_checker() -> Result<usize, String> {
+    run(Command::new(setup::cargo_bin().join("trunk"))
+        .args(["build", "--release", "--offline"])
+        .current_dir(root().join("checker-app"))
+        .env("PATH", setup::tool_path()))?;
+    let dist = checker_dist();
+    let mut total = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dist)
+        .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "wasm" || x == "js"))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let br = brotli_size(&bytes);
+        total += br;
+        eprintln!(
+            "checker size: {:<48} {:>8} bytes, {:>7} bytes brotli -q 11",
+            path.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+            bytes.len(),
+            br
+        );
+    }
+    eprintln!(
+        "checker size: wasm + JS glue = {:.1} KiB brotli (budget {} KiB)",
+        total as f64 / 1024.0,
+        CHECKER_BUDGET / 1024
+    );
+    Ok(total)
+}
+
+fn brotli_size(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 24,
+        ..Default::default()
+    };
+    match brotli::BrotliCompress(&mut &bytes[..], &mut out, &params) {
+        Ok(_) => out.len(),
+        Err(_) => bytes.len(),
+    }
 }
 
 fn serve(args: &[String]) -> Result<(), String> {
     setup::for_site()?;
+    build_checker()?;
     run(site_gen().arg("serve").args(args))
 }
 
 fn build(args: &[String]) -> Result<(), String> {
     setup::for_site()?;
+    build_checker()?;
     let mut cmd = site_gen();
     cmd.arg("build");
     if !args.iter().any(|a| a == "--out") {
@@ -99,6 +160,15 @@ fn test(args: &[String]) -> Result<(), String> {
         "-D",
         "warnings",
     ]))?;
+    let size = build_checker()?;
     run(site_gen().arg("check"))?;
-    run(cargo().args(["test", "--workspace"]).args(args))
+    run(cargo().args(["test", "--workspace"]).args(args))?;
+    if size > CHECKER_BUDGET {
+        return Err(format!(
+            "the checker is {:.1} KiB brotli, over its budget of {} KiB",
+            size as f64 / 1024.0,
+            CHECKER_BUDGET / 1024
+        ));
+    }
+    Ok(())
 }

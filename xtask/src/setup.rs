@@ -1,47 +1,116 @@
 //! Installs what a fresh machine lacks. Every step first looks whether the
 //! tool is already there, so running it again costs next to nothing.
-//! Versions that are known to work here are pinned in one place: [`PINS`].
+//! Versions known to work on these machines (see ARCHITECTURE.md,
+//! "Toolchain") are pinned here and only here.
 
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-/// Tool pins (see ARCHITECTURE.md, "Toolchain").
-pub struct Pins {
-    pub rustup_components: &'static [&'static str],
+pub const TRUNK: &str = "0.21.14";
+/// Must equal the `wasm-bindgen` pinned in checker-app/Cargo.toml.
+pub const WASM_BINDGEN: &str = "0.2.130";
+pub const RUSTUP_COMPONENTS: &[&str] = &["rustfmt", "clippy"];
+
+fn quiet_ok(cmd: &mut Command) -> bool {
+    cmd.stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
-pub const PINS: Pins = Pins {
-    rustup_components: &["rustfmt", "clippy"],
-};
+fn output_of(cmd: &mut Command) -> String {
+    cmd.stderr(Stdio::null())
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default()
+}
 
-/// What building and serving the site needs: only cargo, which is here.
+/// `~/.cargo/bin`, where `cargo install` puts tools.
+pub fn cargo_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+/// Where `npm ci` puts wasm-opt (binaryen; Debian's is too old).
+pub fn node_bin() -> PathBuf {
+    crate::root().join("checker-app/tools/node_modules/.bin")
+}
+
+/// PATH with the installed tools first, so trunk finds them and downloads nothing.
+pub fn tool_path() -> String {
+    let mut paths = vec![node_bin(), cargo_bin()];
+    if let Some(p) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&p));
+    }
+    std::env::join_paths(paths)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// What building and serving the site needs: the wasm toolchain for the checker.
 pub fn for_site() -> Result<(), String> {
+    let targets = output_of(Command::new("rustup").args(["target", "list", "--installed"]));
+    if !targets
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        eprintln!("setup: adding the wasm32-unknown-unknown target");
+        crate::run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    let bin = cargo_bin();
+    let trunk = output_of(Command::new(bin.join("trunk")).arg("--version"));
+    if !trunk.contains(TRUNK) {
+        eprintln!("setup: installing trunk {TRUNK} (about 9 minutes on 2 cores, once)");
+        crate::run(Command::new("cargo").args([
+            "install",
+            "trunk",
+            "--version",
+            TRUNK,
+            "--locked",
+        ]))?;
+    }
+    let bindgen = output_of(Command::new(bin.join("wasm-bindgen")).arg("--version"));
+    if !bindgen.contains(WASM_BINDGEN) {
+        eprintln!("setup: installing wasm-bindgen-cli {WASM_BINDGEN} (about 2 minutes, once)");
+        // Not --locked: its lock file names a webpki-roots release that is gone.
+        crate::run(Command::new("cargo").args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            WASM_BINDGEN,
+            "--force",
+        ]))?;
+    }
+    if !quiet_ok(Command::new(node_bin().join("wasm-opt")).arg("--version")) {
+        eprintln!("setup: installing wasm-opt (npm binaryen, pinned in checker-app/tools)");
+        crate::run(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(crate::root().join("checker-app/tools")),
+        )?;
+    }
     Ok(())
 }
 
 /// What `cargo xtask test` needs on top: rustfmt and clippy.
 pub fn for_tests() -> Result<(), String> {
     for_site()?;
-    for component in PINS.rustup_components {
-        ensure_rustup_component(component)?;
+    for component in RUSTUP_COMPONENTS {
+        let present = quiet_ok(Command::new("cargo").args([
+            if *component == "rustfmt" {
+                "fmt"
+            } else {
+                "clippy"
+            },
+            "--version",
+        ]));
+        if !present {
+            eprintln!("setup: installing the rustup component {component}");
+            crate::run(Command::new("rustup").args(["component", "add", component]))?;
+        }
     }
     Ok(())
-}
-
-fn ensure_rustup_component(name: &str) -> Result<(), String> {
-    let probe = match name {
-        "rustfmt" => ("cargo", &["fmt", "--version"][..]),
-        "clippy" => ("cargo", &["clippy", "--version"][..]),
-        other => return Err(format!("no probe for component {other}")),
-    };
-    let present = Command::new(probe.0)
-        .args(probe.1)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if present {
-        return Ok(());
-    }
-    eprintln!("setup: installing the rustup component {name}");
-    crate::run(Command::new("rustup").args(["component", "add", name]))
 }
