@@ -30,6 +30,11 @@ pub struct AppProps {
     /// renders only the first question (the same whatever the date).
     #[prop_or_default]
     pub today: Option<rules::Date>,
+    /// Answers already given (the server renders none).
+    #[prop_or_default]
+    pub answers: rules::Answers,
+    #[prop_or_default]
+    pub details: BTreeMap<String, String>,
 }
 
 fn screen_key(s: &Screen) -> String {
@@ -51,7 +56,8 @@ fn fallback_today() -> rules::Date {
 pub fn app(props: &AppProps) -> Html {
     let today = props.today.unwrap_or_else(fallback_today);
     let data = props.data.clone();
-    let state = use_reducer(move || State::new(data, today));
+    let (answers, details) = (props.answers.clone(), props.details.clone());
+    let state = use_reducer(move || State::resume(data, today, answers, details));
     browser::use_browser_integration(&state);
     let d = &state.data;
     let title = d.text(d.procedure.title.get_ref());
@@ -604,6 +610,16 @@ mod browser {
 /// Renders the first screen to HTML for the page (server side).
 #[cfg(feature = "ssr")]
 pub fn render_first_screen(data: Rc<Prepared>) -> String {
-    let renderer = yew::LocalServerRenderer::<App>::with_props(AppProps { data, today: None });
-    futures::executor::block_on(renderer.render())
+    render(AppProps {
+        data,
+        today: None,
+        answers: Default::default(),
+        details: Default::default(),
+    })
+}
+
+/// Renders the app with the given props to HTML (server side).
+#[cfg(feature = "ssr")]
+pub fn render(props: AppProps) -> String {
+    futures::executor::block_on(yew::LocalServerRenderer::<App>::with_props(props).render())
 }

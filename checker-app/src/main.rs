@@ -30,7 +30,16 @@ fn main() {
         now.get_month() + 1,
         now.get_date(),
     );
-    yew::Renderer::<App>::with_root_and_props(root, AppProps { data, today }).hydrate();
+    yew::Renderer::<App>::with_root_and_props(
+        root,
+        AppProps {
+            data,
+            today,
+            answers: Default::default(),
+            details: Default::default(),
+        },
+    )
+    .hydrate();
     if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
         let _ = perf.mark("checker-ready");
     }

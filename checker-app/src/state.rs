@@ -93,6 +93,43 @@ impl State {
         }
     }
 
+    /// The state reached by answers already given (e.g. kept on the device,
+    /// or a test): the next unanswered question, or the screen after them.
+    pub fn resume(
+        data: Rc<Prepared>,
+        today: rules::Date,
+        answers: rules::Answers,
+        details: BTreeMap<String, String>,
+    ) -> State {
+        let mut s = State::new(data, today);
+        if answers.is_empty() {
+            return s;
+        }
+        s.answers = answers;
+        s.details = details;
+        let (screen, path) = match s.evaluation() {
+            Ok(rules::Evaluation::NeedsAnswer { step, path }) => (Screen::Step(step), path),
+            Ok(rules::Evaluation::Finished { path, .. }) => {
+                let screen = if !s.needs_details() {
+                    Screen::Result
+                } else if validate_details(&s.data, &s.details).is_empty() {
+                    Screen::Check
+                } else {
+                    Screen::Details
+                };
+                (screen, path)
+            }
+            Err(_) => return State::new(s.data, today),
+        };
+        s.trail = path
+            .into_iter()
+            .map(Screen::Step)
+            .filter(|p| *p != screen)
+            .collect();
+        s.screen = screen;
+        s
+    }
+
     pub fn evaluation(&self) -> Result<rules::Evaluation, rules::EvalError> {
         rules::evaluate(
             &self.data.procedure,

@@ -101,7 +101,7 @@ pub fn page_data(
     CheckerData {
         lang: lang.to_string(),
         strings,
-        money_format: i18n.format.money.replace("{amount}", "{amount}"),
+        money_format: i18n.format.money.clone(),
         procedure: procedure_text.to_string(),
         facts: FactDto::from_core(facts),
     }

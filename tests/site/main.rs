@@ -90,6 +90,16 @@ impl SiteTest {
         })
     }
 
+    fn build_with(&self, opts: Options) -> Output {
+        match site_gen::build(&opts, &self.out()) {
+            Ok(_) => Output {
+                out: self.out(),
+                _dir: Rc::clone(&self.dir),
+            },
+            Err(e) => panic!("build failed:\n{}", e.render_plain()),
+        }
+    }
+
     fn build(&self) -> Output {
         match self.try_build() {
             Ok(o) => o,
@@ -483,4 +493,71 @@ fn the_real_site_builds_in_japanese_and_english() {
     assert!(ja.contains("300円") && en.contains("¥300"));
     assert!(ja.contains("110円") && en.contains("¥110"));
     assert!(ja.contains("2部請求"));
+}
+
+#[test]
+fn checker_pages_carry_the_first_screen_and_their_data() {
+    let out = SiteTest::fixture("i18n").build();
+    out.check_file(
+        "en/guide/fees/index.html",
+        &[
+            "<div id=\"madoguchi-checker\" class=\"checker-root\"><!--<[checker_app::App]>-->",
+            "<h2 tabindex=\"-1\" id=\"checker-heading\" class=\"question-heading\">Who is making the request?</h2>",
+            "<pre hidden id=\"madoguchi-checker-data\">",
+            "lang = &quot;en&quot;",
+        ],
+    )
+    .check_file(
+        "ja/guide/fees/index.html",
+        &["どなたが請求しますか。", "<label for=\"q-who\">本人</label>"],
+    )
+    // Without the built app, no script is referenced.
+    .check_absent("en/guide/fees/index.html", &["<script"])
+    .check_absent("en/guide/index.html", &["madoguchi-checker"]);
+}
+
+#[test]
+fn checker_scripts_are_external_with_subresource_integrity() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let site = SiteTest::fixture("i18n");
+    let dist = site.root().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("app-1234.js"),
+        "export default function init() {}",
+    )
+    .unwrap();
+    std::fs::write(dist.join("app-1234_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!-- trunk's own page, not used -->",
+    )
+    .unwrap();
+    let mut opts = Options::new(site.root());
+    opts.checker_dist = Some(dist);
+    let out = site.build_with(opts);
+    let sri = |bytes: &[u8]| {
+        format!(
+            "sha384-{}",
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(bytes))
+        )
+    };
+    let page = out.file("en/guide/fees/index.html");
+    let glue_sri = sri(b"export default function init() {}");
+    assert!(page.contains(&format!(
+        "<link rel=\"modulepreload\" href=\"/guide/checker/app-1234.js\" integrity=\"{glue_sri}\">"
+    )));
+    let boot_name = tree(&site.out().join("checker"))
+        .into_keys()
+        .find(|k| k.starts_with("boot."))
+        .unwrap();
+    let boot = out.file(&format!("checker/{boot_name}"));
+    assert!(page.contains(&format!(
+        "<script type=\"module\" src=\"/guide/checker/{boot_name}\" integrity=\"{}\"></script>",
+        sri(boot.as_bytes())
+    )));
+    assert!(boot.contains(&sri(b"\0asm\x01\0\0\0")), "{boot}");
+    assert!(boot.contains("import init from \"./app-1234.js\""));
+    assert!(!site.out().join("checker/index.html").exists());
 }
