@@ -12,7 +12,8 @@ use yew::prelude::*;
 pub struct FormProps {
     pub form: rules::FormOutput,
     pub details: BTreeMap<String, String>,
-    pub today: rules::Date,
+    /// The request date; `None` prints blank date boxes (the blank form).
+    pub today: Option<rules::Date>,
 }
 
 fn field<'a>(form: &'a rules::FormOutput, name: &str) -> Vec<&'a str> {
@@ -66,7 +67,7 @@ pub fn request_form(props: &FormProps) -> Html {
     html! {
         <div class="jp-form print-page" lang="ja">
             <h3 class="jp-form-title">{ "保有個人情報開示請求書" }<span class="jp-form-sub">{ "（外国人登録原票用）" }</span></h3>
-            <p class="jp-form-date">{ wareki_with_gregorian(props.today) }</p>
+            <p class="jp-form-date">{ props.today.map_or_else(|| "令和　　年　　月　　日".to_string(), wareki_with_gregorian) }</p>
             <p class="jp-form-to">{ "出入国在留管理庁長官　殿" }</p>
             <table class="jp-form-table">
                 <tbody>
@@ -120,4 +121,39 @@ pub fn request_form(props: &FormProps) -> Html {
             </table>
         </div>
     }
+}
+
+/// The blank form, for printing and filling in by hand (works without JavaScript).
+#[cfg(feature = "ssr")]
+pub fn render_blank() -> String {
+    let props = FormProps {
+        form: rules::FormOutput {
+            name: String::new(),
+            fields: vec![
+                rules::FormValue {
+                    field: "2 ア".into(),
+                    label: String::new(),
+                    value: "☐閲覧　☐写しの交付".into(),
+                },
+                rules::FormValue {
+                    field: "2 イ".into(),
+                    label: String::new(),
+                    value: "☐写しの送付を希望する".into(),
+                },
+                rules::FormValue {
+                    field: "3 手数料".into(),
+                    label: String::new(),
+                    value: "収入印紙を貼る（消印しない）".into(),
+                },
+                rules::FormValue {
+                    field: "4 イ".into(),
+                    label: String::new(),
+                    value: "☐運転免許証　☐健康保険被保険者証　☐個人番号カード　☐在留カード・特別永住者証明書　☐旅券　☐その他".into(),
+                },
+            ],
+        },
+        details: BTreeMap::new(),
+        today: None,
+    };
+    futures::executor::block_on(yew::LocalServerRenderer::<RequestForm>::with_props(props).render())
 }

@@ -454,7 +454,7 @@ fn result_view(props: &StateProps) -> Html {
                     }
                 });
                 let form = e.form.as_ref().map_or(html! {}, |f| {
-                    html! { <form::RequestForm form={f.clone()} details={state.details.clone()} today={state.today} /> }
+                    html! { <form::RequestForm form={f.clone()} details={state.details.clone()} today={Some(state.today)} /> }
                 });
                 html! {
                     <>

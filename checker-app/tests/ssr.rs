@@ -277,7 +277,7 @@ fn the_filled_form_has_era_dates_stamps_and_two_copies_note() {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
-        today,
+        today: Some(today),
     };
     let html = futures::executor::block_on(
         yew::LocalServerRenderer::<checker_app::form::RequestForm>::with_props(props).render(),
@@ -294,4 +294,13 @@ fn the_filled_form_has_era_dates_stamps_and_two_copies_note() {
     ] {
         assert!(html.contains(expected), "form lacks {expected:?}:\n{html}");
     }
+}
+
+#[test]
+fn the_blank_form_has_empty_boxes_to_fill_by_hand() {
+    let html = checker_app::form::render_blank();
+    assert!(html.contains("保有個人情報開示請求書"));
+    assert!(html.contains("令和　　年　　月　　日"));
+    assert!(html.contains("☐本人　☐法定代理人　☐任意代理人"));
+    assert!(!html.contains("☑"));
 }

@@ -501,6 +501,11 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
     let mut warnings = Vec::new();
     let mut files = BTreeMap::new();
     let core_facts = procedures::core_facts(&facts);
+    let blank_form = if pages.iter().any(|p| p.front.checker.is_some()) {
+        checker_app::form::render_blank()
+    } else {
+        String::new()
+    };
     let mut scripts = None;
     if pages.iter().any(|p| p.front.checker.is_some())
         && let Some(dist) = &opts.checker_dist
@@ -536,6 +541,7 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
             procedures: &procedures,
             core_facts: &core_facts,
             scripts: scripts.as_ref(),
+            blank_form: &blank_form,
         };
         let results: Vec<(String, Result<String, Diagnostic>)> = pages
             .par_iter()
@@ -645,6 +651,7 @@ struct Renderer<'a> {
     procedures: &'a BTreeMap<String, procedures::Loaded>,
     core_facts: &'a madoguchi_rules::Facts,
     scripts: Option<&'a Value>,
+    blank_form: &'a str,
 }
 
 impl Renderer<'_> {
@@ -866,6 +873,7 @@ impl Renderer<'_> {
                     "html": html,
                     "data": text,
                     "scripts": self.scripts,
+                    "blank_form": self.blank_form,
                     "root_id": checker_app::ROOT_ELEMENT_ID,
                     "data_id": checker_app::DATA_ELEMENT_ID,
                 }),
