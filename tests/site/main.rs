@@ -561,3 +561,92 @@ fn checker_scripts_are_external_with_subresource_integrity() {
     assert!(boot.contains("import init from \"./app-1234.js\""));
     assert!(!site.out().join("checker/index.html").exists());
 }
+
+/// Staff change a fee in one data file: after one rebuild the prose, the
+/// checker's data and the checker's computation all say the new amount.
+#[test]
+fn changing_the_fee_in_the_data_file_changes_prose_and_checker() {
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["content", "static"] {
+        copy_tree(&real.join(sub), &dir.path().join(sub));
+    }
+    let data = dir.path().join("content/data/disclosure.toml");
+    let text = std::fs::read_to_string(&data).unwrap();
+    assert!(text.contains("[handling_fee]\nyen = 300\n"));
+    std::fs::write(
+        &data,
+        text.replace("[handling_fee]\nyen = 300\n", "[handling_fee]\nyen = 400\n"),
+    )
+    .unwrap();
+    let built = site_gen::generate(&Options::new(dir.path())).unwrap();
+    let page = |p: &str| String::from_utf8(built.files[p].clone()).unwrap();
+    let (ja, en) = (
+        page("ja/alien-registration/disclosure/index.html"),
+        page("en/alien-registration/disclosure/index.html"),
+    );
+    assert!(
+        ja.contains("400円") && !ja.contains("300円"),
+        "Japanese prose"
+    );
+    assert!(en.contains("¥400") && !en.contains("¥300"), "English prose");
+    // The checker reads the fee from the data embedded in the page.
+    let embedded = |html: &str| {
+        let open = "<pre hidden id=\"madoguchi-checker-data\">";
+        let start = html.find(open).unwrap() + open.len();
+        let end = start + html[start..].find("</pre>").unwrap();
+        html[start..end].replace("&quot;", "\"")
+    };
+    let data_en = embedded(&en);
+    assert!(
+        data_en.contains(
+            "key = \"disclosure.handling_fee\"\nunverified = false\n\n[facts.value]\nyen = 400"
+        ),
+        "{data_en}"
+    );
+    let checker: checker_app::CheckerData = checker_app::CheckerData::from_toml(
+        &data_en
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&"),
+    )
+    .unwrap();
+    let prepared = checker_app::Prepared::new(checker).unwrap();
+    let answers: madoguchi_rules::Answers = [
+        ("whose", "own"),
+        ("requester", "self"),
+        ("method", "post"),
+        ("copies", "2"),
+        ("id_document", "residence_card"),
+        ("from_year", "1965"),
+        ("name_changed", "no"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let today = madoguchi_rules::Date::parse("2026-11-25").unwrap();
+    let Ok(madoguchi_rules::Evaluation::Finished {
+        outcome: madoguchi_rules::Outcome::Eligible(e),
+        ..
+    }) = madoguchi_rules::evaluate(&prepared.procedure, &prepared.facts, &answers, today, "en")
+    else {
+        panic!("expected an eligible outcome");
+    };
+    assert!(matches!(
+        e.stamps,
+        Some(madoguchi_rules::Stamps::Computed {
+            per_copy: 400,
+            copies: 2,
+            total: 800,
+            ..
+        })
+    ));
+    let form = e.form.unwrap();
+    assert!(
+        form.fields
+            .iter()
+            .any(|f| f.value.contains("収入印紙 800円分")),
+        "{form:?}"
+    );
+}
