@@ -269,7 +269,8 @@ fn detail_input(
     .flatten()
     .collect::<Vec<_>>()
     .join(" ");
-    let required = DETAIL_FIELDS.iter().any(|(f, r)| *f == field && *r);
+    let required = field.starts_with("representative_")
+        || DETAIL_FIELDS.iter().any(|(f, r)| *f == field && *r);
     html! {
         <div class={classes!("form-group", error.is_some().then_some("form-group-error"))}>
             <label for={id.clone()} class="label">

@@ -112,7 +112,7 @@ impl State {
             Ok(rules::Evaluation::Finished { path, .. }) => {
                 let screen = if !s.needs_details() {
                     Screen::Result
-                } else if validate_details(&s.data, &s.details).is_empty() {
+                } else if validate_details(&s.data, &s.details, s.has_representative()).is_empty() {
                     Screen::Check
                 } else {
                     Screen::Details
@@ -149,6 +149,14 @@ impl State {
                 ..
             }) if e.form.is_some()
         )
+    }
+
+    /// Whether someone other than the person makes the request (their own
+    /// name and address then go on the form, and are required).
+    pub fn has_representative(&self) -> bool {
+        self.answers
+            .get("requester")
+            .is_some_and(|r| !r.is_empty() && r != "self")
     }
 
     fn go(&mut self, screen: Screen) {
@@ -198,7 +206,7 @@ impl State {
     }
 
     fn submit_details(&mut self, details: BTreeMap<String, String>) {
-        let errors = validate_details(&self.data, &details);
+        let errors = validate_details(&self.data, &details, self.has_representative());
         self.details = details;
         if errors.is_empty() {
             self.go(Screen::Check);
@@ -265,12 +273,21 @@ fn is_katakana(s: &str) -> bool {
 }
 
 /// Checks the details form; errors in field order.
-pub fn validate_details(data: &Prepared, d: &BTreeMap<String, String>) -> Vec<FieldError> {
+pub fn validate_details(
+    data: &Prepared,
+    d: &BTreeMap<String, String>,
+    representative: bool,
+) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let get = |k: &str| d.get(k).map(|v| v.trim()).unwrap_or("");
     for (field, required) in DETAIL_FIELDS {
+        let is_rep_field = field.starts_with("representative_");
+        if is_rep_field && !representative {
+            continue;
+        }
+        let required = *required || is_rep_field;
         let value = get(field);
-        let message = if *required && value.is_empty() {
+        let message = if required && value.is_empty() {
             Some(data.t(&format!("checker_error_{field}")))
         } else if *field == "name_kana" && !value.is_empty() && !is_katakana(value) {
             Some(data.t("checker_error_katakana"))

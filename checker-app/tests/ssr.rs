@@ -304,3 +304,26 @@ fn the_blank_form_has_empty_boxes_to_fill_by_hand() {
     assert!(html.contains("☐本人　☐法定代理人　☐任意代理人"));
     assert!(!html.contains("☑"));
 }
+
+#[test]
+fn a_representative_is_asked_for_their_own_name_and_address() {
+    let answers = [
+        ("whose", "own"),
+        ("requester", "legal_rep"),
+        ("represented", "minor"),
+        ("method", "post"),
+        ("copies", "1"),
+        ("id_document", "residence_card"),
+        ("from_year", "1990"),
+        ("name_changed", "no"),
+    ];
+    // The person's details alone are not enough: the screen stays on details.
+    let html = render_with("en", &answers, DETAILS);
+    assert!(html.contains("Details for the request form"), "{html}");
+    assert!(html.contains("<label for=\"d-representative_name\" class=\"label\">Representative"));
+    let mut with_rep = DETAILS.to_vec();
+    with_rep.push(("representative_name", "KIM JIHO"));
+    with_rep.push(("representative_address", "東京都新宿区四谷1-6-1"));
+    let html = render_with("en", &answers, &with_rep);
+    assert!(html.contains("Check your answers"), "{html}");
+}
