@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use base64::Engine as _;
 use madoguchi_rules as rules;
 use serde::{Deserialize, Serialize};
 
@@ -15,15 +16,14 @@ pub const DATA_ELEMENT_ID: &str = "madoguchi-checker-data";
 /// The id of the element the checker renders into.
 pub const ROOT_ELEMENT_ID: &str = "madoguchi-checker";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckerData {
     pub lang: String,
     /// Interface strings of `lang` (keys starting with `checker_`).
     pub strings: BTreeMap<String, String>,
     /// Yen format of `lang`, e.g. `{amount}円` or `¥{amount}`.
     pub money_format: String,
-    /// The procedure file, as written.
-    pub procedure: String,
+    pub procedure: rules::Procedure,
     pub facts: Vec<FactDto>,
 }
 
@@ -47,12 +47,20 @@ pub enum FactValueDto {
 }
 
 impl CheckerData {
-    pub fn to_toml(&self) -> Result<String, String> {
-        toml::to_string(self).map_err(|e| e.to_string())
+    /// The text written into the page.
+    pub fn encode(&self) -> Result<String, String> {
+        let bytes = bincode::serde::encode_to_vec(self, bincode::config::standard())
+            .map_err(|e| e.to_string())?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
     }
 
-    pub fn from_toml(text: &str) -> Result<CheckerData, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+    pub fn decode(text: &str) -> Result<CheckerData, String> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map_err(|e| e.to_string())?;
+        bincode::serde::decode_from_slice(&bytes, bincode::config::standard())
+            .map(|(data, _)| data)
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -109,36 +117,46 @@ fn to_core(dtos: &[FactDto]) -> rules::Facts {
     facts
 }
 
-/// The data, parsed once: what the components work with.
+/// The data, ready to use: what the components work with.
 #[derive(Debug)]
 pub struct Prepared {
     pub raw: CheckerData,
-    pub procedure: rules::Procedure,
     pub facts: rules::Facts,
+    /// The encoded form (what the page carries); two `Prepared` are equal
+    /// when it is.
+    pub encoded: String,
 }
 
 impl PartialEq for Prepared {
     fn eq(&self, other: &Self) -> bool {
-        self.raw == other.raw
+        self.encoded == other.encoded
     }
 }
 
 impl Prepared {
-    /// Parses the procedure; an error is a message for the page.
     pub fn new(raw: CheckerData) -> Result<Rc<Prepared>, String> {
-        let procedure = rules::parse_procedure(&raw.procedure).map_err(|problems| {
-            problems
-                .into_iter()
-                .map(|p| p.message)
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
+        let encoded = raw.encode()?;
         let facts = to_core(&raw.facts);
         Ok(Rc::new(Prepared {
             raw,
-            procedure,
             facts,
+            encoded,
         }))
+    }
+
+    /// From the text in the page.
+    pub fn decode(encoded: &str) -> Result<Rc<Prepared>, String> {
+        let raw = CheckerData::decode(encoded)?;
+        let facts = to_core(&raw.facts);
+        Ok(Rc::new(Prepared {
+            raw,
+            facts,
+            encoded: encoded.trim().to_string(),
+        }))
+    }
+
+    pub fn procedure(&self) -> &rules::Procedure {
+        &self.raw.procedure
     }
 
     /// An interface string, or its key if missing (never a crash).
@@ -172,7 +190,7 @@ impl Prepared {
     /// Text of a per-language table in the page language, else the default.
     pub fn text(&self, t: &BTreeMap<String, String>) -> String {
         t.get(self.lang())
-            .or_else(|| t.get(self.procedure.default_language()))
+            .or_else(|| t.get(self.procedure().default_language()))
             .cloned()
             .unwrap_or_default()
     }

@@ -2,7 +2,7 @@
 //! (`madoguchi-rules`). `site-gen` renders the first screen on the server
 //! (feature `ssr`); the wasm binary (`src/main.rs`, feature `hydrate`)
 //! hydrates it in the browser. One wasm serves every language: strings and
-//! procedure come from the page's JSON (see [`data`]).
+//! procedure come from the page's embedded data (see [`data`]).
 //!
 //! Screens follow the GOV.UK question pattern: one question per screen with
 //! the legend as the page heading, an error summary linked to the fields,
@@ -60,10 +60,10 @@ pub fn app(props: &AppProps) -> Html {
     let state = use_reducer(move || State::resume(data, today, answers, details));
     browser::use_browser_integration(&state);
     let d = &state.data;
-    let title = d.text(d.procedure.title.get_ref());
+    let title = d.text(d.procedure().title.get_ref());
     let body = match &state.screen {
         // Step ids are validated at build time; a missing one is a safety net.
-        Screen::Step(id) if d.procedure.step(id).is_some() => {
+        Screen::Step(id) if d.procedure().step(id).is_some() => {
             html! { <Question state={state.clone()} step_id={id.clone()} key={id.clone()} /> }
         }
         Screen::Step(_) => html! { <p>{ d.t("checker_error_broken") }</p> },
@@ -118,7 +118,7 @@ fn back_button(state: &UseReducerHandle<State>) -> Html {
 fn question(props: &QuestionProps) -> Html {
     let state = &props.state;
     let d = &state.data;
-    let Some(step) = d.procedure.step(&props.step_id) else {
+    let Some(step) = d.procedure().step(&props.step_id) else {
         return html! {};
     };
     let initial = state
@@ -359,7 +359,7 @@ fn check_answers(props: &StateProps) -> Html {
             { back_button(state) }
             <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_check_title") }</h2>
             <dl class="summary-list">
-                { for path.iter().filter_map(|id| d.procedure.step(id)).map(|step| {
+                { for path.iter().filter_map(|id| d.procedure().step(id)).map(|step| {
                     let id = step.id.get_ref().clone();
                     let value = state.answers.get(&id).cloned().unwrap_or_default();
                     let s = state.clone();

@@ -3,7 +3,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use checker_app::{App, AppProps, CheckerData, DATA_ELEMENT_ID, Prepared, ROOT_ELEMENT_ID};
+    use checker_app::{App, AppProps, DATA_ELEMENT_ID, Prepared, ROOT_ELEMENT_ID};
     use madoguchi_rules as rules;
 
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
@@ -16,12 +16,8 @@ fn main() {
         return;
     };
     let text = data_el.text_content().unwrap_or_default();
-    let Ok(raw) = CheckerData::from_toml(&text) else {
+    let Ok(data) = Prepared::decode(&text) else {
         gloo::console::error!("checker: the page's data is not valid");
-        return;
-    };
-    let Ok(data) = Prepared::new(raw) else {
-        gloo::console::error!("checker: the procedure does not parse");
         return;
     };
     let now = js_sys::Date::new_0();

@@ -77,7 +77,7 @@ pub const DETAIL_FIELDS: &[(&str, bool)] = &[
 impl State {
     pub fn new(data: Rc<Prepared>, today: rules::Date) -> State {
         let first = data
-            .procedure
+            .procedure()
             .start_step()
             .map(str::to_string)
             .unwrap_or_default();
@@ -132,7 +132,7 @@ impl State {
 
     pub fn evaluation(&self) -> Result<rules::Evaluation, rules::EvalError> {
         rules::evaluate(
-            &self.data.procedure,
+            self.data.procedure(),
             &self.data.facts,
             &self.answers,
             self.today,
@@ -169,7 +169,7 @@ impl State {
         let mut tentative = self.answers.clone();
         tentative.insert(step.clone(), value.trim().to_string());
         match rules::next_step(
-            &self.data.procedure,
+            self.data.procedure(),
             &self.data.facts,
             &tentative,
             self.today,

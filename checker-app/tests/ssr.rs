@@ -95,13 +95,20 @@ fn facts() -> Vec<checker_app::FactDto> {
     checker_app::FactDto::from_core(&f)
 }
 
+fn disclosure() -> rules::Procedure {
+    rules::parse_procedure(
+        &std::fs::read_to_string(format!(
+            "{}/../content/procedures/disclosure.toml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap()
+}
+
 fn render_with(lang: &str, answers: &[(&str, &str)], details: &[(&str, &str)]) -> String {
-    let procedure = std::fs::read_to_string(format!(
-        "{}/../content/procedures/disclosure.toml",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    let data = Prepared::new(CheckerData {
+    let procedure = disclosure();
+    let encoded = Prepared::new(CheckerData {
         lang: lang.into(),
         strings: strings(lang),
         money_format: if lang == "ja" {
@@ -112,7 +119,11 @@ fn render_with(lang: &str, answers: &[(&str, &str)], details: &[(&str, &str)]) -
         procedure,
         facts: facts(),
     })
-    .unwrap();
+    .unwrap()
+    .encoded
+    .clone();
+    // As in the browser: from the text the page carries.
+    let data = Prepared::decode(&encoded).unwrap();
     render(AppProps {
         data,
         today: rules::Date::parse("2026-11-25"),
@@ -253,11 +264,7 @@ fn the_filled_form_has_era_dates_stamps_and_two_copies_note() {
             lang: "en".into(),
             strings: strings("en"),
             money_format: "¥{amount}".into(),
-            procedure: std::fs::read_to_string(format!(
-                "{}/../content/procedures/disclosure.toml",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .unwrap(),
+            procedure: disclosure(),
             facts: html_facts,
         })
         .unwrap();

@@ -79,15 +79,15 @@ pub fn boot_module(bundle: &Bundle) -> String {
     )
 }
 
-/// The data the page embeds for the app, as TOML. The template writes it
-/// HTML-escaped into a hidden element, whose text the wasm reads back.
+/// The data the page embeds for the app (base64 of its binary encoding),
+/// written into a hidden element whose text the wasm reads back.
 pub fn data_text(data: &CheckerData) -> Result<String, String> {
-    data.to_toml()
+    data.encode()
 }
 
 /// Everything the app reads in a page of language `lang`.
 pub fn page_data(
-    procedure_text: &str,
+    procedure: &rules::Procedure,
     facts: &rules::Facts,
     lang: &str,
     i18n: &I18n,
@@ -102,7 +102,7 @@ pub fn page_data(
         lang: lang.to_string(),
         strings,
         money_format: i18n.format.money.clone(),
-        procedure: procedure_text.to_string(),
+        procedure: procedure.clone(),
         facts: FactDto::from_core(facts),
     }
 }

@@ -852,7 +852,7 @@ impl Renderer<'_> {
             && let Some(proc) = self.procedures.get(id)
         {
             let data = checker::page_data(
-                self.sources.text(proc.file),
+                &proc.procedure,
                 self.core_facts,
                 &p.lang,
                 &self.i18n[&p.lang],

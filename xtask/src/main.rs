@@ -178,13 +178,12 @@ fn test(args: &[String]) -> Result<(), String> {
     run(site_gen().arg("check"))?;
     run(cargo().args(["test", "--workspace"]).args(args))?;
     if size > CHECKER_BUDGET {
-        // Not yet enforced: the procedure parser (toml + serde with spans)
-        // keeps the wasm above budget; see the open checker issue.
-        eprintln!(
-            "warning: the checker is {:.1} KiB brotli, over its budget of {} KiB",
+        return Err(format!(
+            "the checker is {:.1} KiB brotli, over its budget of {} KiB: see where the bytes \
+             go with `twiggy top target/wasm32-unknown-unknown/release/checker-app.wasm`",
             size as f64 / 1024.0,
             CHECKER_BUDGET / 1024
-        );
+        ));
     }
     Ok(())
 }

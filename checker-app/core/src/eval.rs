@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use toml::Spanned;
+use crate::spanned::Spanned;
 
 use crate::date::{Date, format_wareki};
 use crate::facts::{FactValue, Facts, Rate, Text, rate_on};

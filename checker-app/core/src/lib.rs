@@ -192,6 +192,7 @@ mod date;
 mod eval;
 mod facts;
 mod model;
+mod spanned;
 mod template;
 mod validate;
 

@@ -3,8 +3,8 @@
 
 use std::ops::Range;
 
-use serde::Deserialize;
-use toml::Spanned;
+use crate::spanned::Spanned;
+use serde::{Deserialize, Serialize};
 
 use crate::facts::Text;
 
@@ -32,7 +32,7 @@ impl Problem {
 }
 
 /// A whole procedure file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Procedure {
     pub id: Spanned<String>,
@@ -61,7 +61,7 @@ pub struct Procedure {
 }
 
 /// What a step asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// One of `options`.
@@ -89,7 +89,7 @@ impl StepKind {
 }
 
 /// One question.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub id: Spanned<String>,
@@ -116,7 +116,7 @@ pub struct Step {
 }
 
 /// An option of a `choice` or `yes_no` step.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub value: Spanned<String>,
@@ -136,7 +136,7 @@ pub struct Choice {
 }
 
 /// A conditional route: when `when` holds, go to step `next` or to `outcome`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     pub when: Spanned<Condition>,
@@ -148,18 +148,56 @@ pub struct Route {
 
 /// A number, or the key of a `number`, `yen` or `date` fact (a date counts
 /// as its year).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Bound {
     Value(i64),
     Fact(String),
+}
+
+/// In TOML a bound is a bare number or string; in the binary form it is tagged.
+impl<'de> Deserialize<'de> for Bound {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Untagged {
+            Value(i64),
+            Fact(String),
+        }
+        #[derive(Deserialize)]
+        enum Tagged {
+            Value(i64),
+            Fact(String),
+        }
+        Ok(if d.is_human_readable() {
+            match Untagged::deserialize(d)? {
+                Untagged::Value(v) => Bound::Value(v),
+                Untagged::Fact(f) => Bound::Fact(f),
+            }
+        } else {
+            match Tagged::deserialize(d)? {
+                Tagged::Value(v) => Bound::Value(v),
+                Tagged::Fact(f) => Bound::Fact(f),
+            }
+        })
+    }
+}
+
+impl Serialize for Bound {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (self, s.is_human_readable()) {
+            (Bound::Value(v), true) => s.serialize_i64(*v),
+            (Bound::Fact(f), true) => s.serialize_str(f),
+            (Bound::Value(v), false) => s.serialize_newtype_variant("Bound", 0, "Value", v),
+            (Bound::Fact(f), false) => s.serialize_newtype_variant("Bound", 1, "Fact", f),
+        }
+    }
 }
 
 /// A condition on the answers so far and on today's date. Every field that
 /// is given must hold; `answer` names the step the other answer tests look
 /// at. An answer to a step that was not on the way counts as missing, and
 /// every test on a missing answer fails.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     #[serde(default)]
@@ -186,7 +224,7 @@ pub struct Condition {
     pub not: Option<Box<Condition>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeKind {
     Eligible,
@@ -195,7 +233,7 @@ pub enum OutcomeKind {
 }
 
 /// Where a path ends.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeDef {
     pub id: Spanned<String>,
@@ -210,7 +248,7 @@ pub struct OutcomeDef {
 }
 
 /// One item of the document checklist.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     pub id: Spanned<String>,
@@ -220,7 +258,7 @@ pub struct Document {
 }
 
 /// The handling fee.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     /// A `yen` fact (fee per copy), or a fact marked unverified (then no
@@ -239,7 +277,7 @@ pub struct Fee {
 }
 
 /// Reply postage advice.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PostageDef {
     #[serde(default)]
@@ -253,7 +291,7 @@ pub struct PostageDef {
 }
 
 /// A postage band: the first band whose `when` holds applies.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Band {
     pub id: Spanned<String>,
@@ -269,7 +307,7 @@ pub struct Band {
 }
 
 /// A priced item, e.g. a Letter Pack, with a `rates` fact.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PricedFact {
     pub id: Spanned<String>,
@@ -278,7 +316,7 @@ pub struct PricedFact {
 }
 
 /// A line of practical information (where to send, how long it takes).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Info {
     pub id: Spanned<String>,
@@ -294,7 +332,7 @@ pub struct Info {
 }
 
 /// The Japanese request form and how answers fill it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormDef {
     /// The form's Japanese name.
@@ -305,7 +343,7 @@ pub struct FormDef {
 
 /// One box of the form. `value` is Japanese (the form is Japanese only)
 /// and may use placeholders.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormField {
     pub field: Spanned<String>,

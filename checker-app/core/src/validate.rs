@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use toml::Spanned;
+use crate::spanned::Spanned;
 
 use crate::facts::{FactValue, Facts, Text};
 use crate::model::{Bound, Condition, OutcomeKind, Problem, Procedure, Route, Step, StepKind};
