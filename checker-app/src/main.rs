@@ -9,13 +9,16 @@ fn main() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let (Some(root), Some(data_el)) = (
-        document.get_element_by_id(ROOT_ELEMENT_ID),
-        document.get_element_by_id(DATA_ELEMENT_ID),
-    ) else {
+    let Some(root) = document.get_element_by_id(ROOT_ELEMENT_ID) else {
         return;
     };
-    let text = data_el.text_content().unwrap_or_default();
+    let text = match document.get_element_by_id(DATA_ELEMENT_ID) {
+        Some(el) => el.text_content().unwrap_or_default(),
+        #[cfg(feature = "sample")]
+        None => include_str!("../../target/checker-sample.txt").to_string(),
+        #[cfg(not(feature = "sample"))]
+        None => return,
+    };
     let Ok(data) = Prepared::decode(&text) else {
         gloo::console::error!("checker: the page's data is not valid");
         return;
@@ -26,7 +29,10 @@ fn main() {
         now.get_month() + 1,
         now.get_date(),
     );
-    yew::Renderer::<App>::with_root_and_props(
+    // A page made by site-gen carries the first screen: hydrate it. The
+    // sample page of `trunk serve` is empty: render from scratch.
+    let server_rendered = root.child_element_count() > 0;
+    let renderer = yew::Renderer::<App>::with_root_and_props(
         root,
         AppProps {
             data,
@@ -34,8 +40,12 @@ fn main() {
             answers: Default::default(),
             details: Default::default(),
         },
-    )
-    .hydrate();
+    );
+    if server_rendered {
+        renderer.hydrate();
+    } else {
+        renderer.render();
+    }
     if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
         let _ = perf.mark("checker-ready");
     }

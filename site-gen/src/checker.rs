@@ -112,3 +112,25 @@ pub fn first_screen(data: CheckerData) -> Result<String, String> {
     let prepared = Prepared::new(data)?;
     Ok(checker_app::render_first_screen(prepared))
 }
+
+/// The embedded checker data of the `lang` page that uses `procedure`,
+/// taken from a built site (for running the app alone with `trunk serve`).
+pub fn data_in_built_site(
+    files: &BTreeMap<String, Vec<u8>>,
+    procedure: &str,
+    lang: &str,
+) -> Option<String> {
+    let open = format!(
+        "<pre hidden id=\"{}\" data-procedure=\"{procedure}\">",
+        checker_app::DATA_ELEMENT_ID
+    );
+    files
+        .iter()
+        .filter(|(path, _)| path.starts_with(&format!("{lang}/")) && path.ends_with(".html"))
+        .find_map(|(_, bytes)| {
+            let html = std::str::from_utf8(bytes).ok()?;
+            let start = html.find(&open)? + open.len();
+            let end = start + html[start..].find("</pre>")?;
+            Some(html[start..end].to_string())
+        })
+}

@@ -35,6 +35,16 @@ enum Command {
         #[arg(long, default_value_t = 8000)]
         port: u16,
     },
+    /// Write the data a checker page embeds, for running the app alone
+    /// (`trunk serve` in checker-app/ calls this).
+    CheckerData {
+        #[arg(long, default_value = "disclosure")]
+        procedure: String,
+        #[arg(long, default_value = "en")]
+        lang: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -57,6 +67,28 @@ fn main() -> ExitCode {
             })
         }
         Command::Check => site_gen::generate(&opts).map(|b| (b, "(nothing written)".to_string())),
+        Command::CheckerData {
+            procedure,
+            lang,
+            out,
+        } => site_gen::generate(&opts).and_then(|b| {
+            let Some(text) = site_gen::checker::data_in_built_site(&b.files, &procedure, &lang)
+            else {
+                eprintln!("error: no `{lang}` page embeds the checker `{procedure}`");
+                return Err(site_gen::Failed {
+                    sources: b.sources,
+                    diags: Vec::new(),
+                });
+            };
+            if let Err(e) = std::fs::write(&out, text) {
+                eprintln!("error: cannot write {}: {e}", out.display());
+                return Err(site_gen::Failed {
+                    sources: b.sources,
+                    diags: Vec::new(),
+                });
+            }
+            Ok((b, format!("checker data written to {}", out.display())))
+        }),
         Command::Serve { port } => {
             return match site_gen::serve::serve(&cli.root, port, cli.checker.as_deref()) {
                 Ok(()) => ExitCode::SUCCESS,

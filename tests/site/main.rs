@@ -503,7 +503,7 @@ fn checker_pages_carry_the_first_screen_and_their_data() {
         &[
             "<div id=\"madoguchi-checker\" class=\"checker-root\"><!--<[checker_app::App]>-->",
             "<h2 tabindex=\"-1\" id=\"checker-heading\" class=\"question-heading\">Who is making the request?</h2>",
-            "<pre hidden id=\"madoguchi-checker-data\">",
+            "<pre hidden id=\"madoguchi-checker-data\" data-procedure=\"apply\">",
         ],
     )
     .check_file(
@@ -591,7 +591,7 @@ fn changing_the_fee_in_the_data_file_changes_prose_and_checker() {
     assert!(en.contains("¥400") && !en.contains("¥300"), "English prose");
     // The checker reads the fee from the data embedded in the page.
     let embedded = |html: &str| {
-        let open = "<pre hidden id=\"madoguchi-checker-data\">";
+        let open = "<pre hidden id=\"madoguchi-checker-data\" data-procedure=\"disclosure\">";
         let start = html.find(open).unwrap() + open.len();
         let end = start + html[start..].find("</pre>").unwrap();
         html[start..end].to_string()

@@ -84,10 +84,13 @@ const CHECKER_BUDGET: usize = 150 * 1024;
 /// Returns the brotli size of wasm + JS glue.
 fn build_checker() -> Result<usize, String> {
     run(Command::new(setup::cargo_bin().join("trunk"))
-        .args(["build", "--release", "--offline"])
+        .args(["build", "--release", "--offline=true", "--dist"])
+        .arg(checker_dist())
+        .arg("release.html")
         .current_dir(root().join("checker-app"))
         .env("PATH", setup::tool_path()))?;
     let dist = checker_dist();
+    // trunk replaces the folder, so nothing of an earlier build remains.
     let mut total = 0;
     let mut entries: Vec<_> = std::fs::read_dir(&dist)
         .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
