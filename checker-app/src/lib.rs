@@ -207,12 +207,22 @@ fn question(props: &QuestionProps) -> Html {
             ),
             _ => None,
         };
+        let range_id = format!("{field_id}-range");
+        let input_describedby = [
+            range.as_ref().map(|_| range_id.clone()),
+            describedby.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        let input_describedby = (!input_describedby.is_empty()).then_some(input_describedby);
         html! {
             <>
-                { range.map_or(html!{}, |r| html!{ <p class="hint">{ r }</p> }) }
+                { range.as_ref().map_or(html!{}, |r| html!{ <p class="hint" id={range_id.clone()}>{ r }</p> }) }
                 <input type="text" id={field_id.clone()} name={field_id.clone()} class={classes!(class, error.is_some().then_some("input-error"))}
                     value={(*draft).clone()} {oninput} {inputmode} {autocomplete}
-                    aria-describedby={describedby.clone()} aria-invalid={error.is_some().then_some("true")} />
+                    aria-describedby={input_describedby} aria-invalid={error.is_some().then_some("true")} />
             </>
         }
     };
@@ -223,14 +233,24 @@ fn question(props: &QuestionProps) -> Html {
             { error_summary(d, &state.errors) }
             <form class="question" novalidate=true {onsubmit}>
                 <div class={group_class}>
-                    <fieldset aria-describedby={if kind.has_options() { describedby.clone() } else { None }}>
-                        <legend class="question-legend">
-                            <h2 class="question-heading" tabindex="-1" id="checker-heading">{ legend }</h2>
-                        </legend>
+                    if kind.has_options() {
+                        <fieldset aria-describedby={describedby.clone()}>
+                            <legend class="question-legend">
+                                <h2 class="question-heading" tabindex="-1" id="checker-heading">{ legend }</h2>
+                            </legend>
+                            { hint.map_or(html!{}, |h| html!{ <p class="hint" id={hint_id.clone()}>{ h }</p> }) }
+                            { error_html }
+                            { control }
+                        </fieldset>
+                    } else {
+                        // One field: the question is its label (GOV.UK pattern).
+                        <h2 class="question-heading" tabindex="-1" id="checker-heading">
+                            <label for={field_id.clone()}>{ legend }</label>
+                        </h2>
                         { hint.map_or(html!{}, |h| html!{ <p class="hint" id={hint_id.clone()}>{ h }</p> }) }
                         { error_html }
                         { control }
-                    </fieldset>
+                    }
                 </div>
                 <button type="submit" class="button">{ d.t("checker_continue") }</button>
             </form>
