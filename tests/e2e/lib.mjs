@@ -1,0 +1,138 @@
+// Shared helpers of the browser suite: a small static server for the built
+// site, Chromium with the flags this machine needs, and page helpers that
+// select by accessible role and name.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const SITE = process.env.SITE_DIR;
+if (!SITE || !fs.existsSync(path.join(SITE, 'index.html'))) {
+  throw new Error(`SITE_DIR must name a built site (got ${SITE}); run through cargo xtask test`);
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.txt': 'text/plain',
+};
+
+/** Serves SITE on 127.0.0.1 at a free port. */
+export async function serve() {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let file = path.join(SITE, decodeURIComponent(url.pathname));
+    if (!file.startsWith(SITE)) { res.writeHead(403).end(); return; }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!fs.existsSync(file)) {
+      res.writeHead(404, { 'content-type': TYPES['.html'] });
+      res.end(fs.readFileSync(path.join(SITE, '404.html')));
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(fs.readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, close: () => new Promise((r) => server.close(r)) };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+}
+
+/**
+ * Opens a page and records what a user would notice going wrong: console
+ * errors, uncaught exceptions, CSP violations, and every request made.
+ */
+export async function open(browser, origin, urlPath, { javaScript = true, viewport } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport });
+  const page = await context.newPage();
+  const record = { errors: [], requests: [], page, context, label: urlPath };
+  page.on('console', (m) => { if (m.type() === 'error') record.errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => record.errors.push(`exception: ${e.message}`));
+  page.on('request', (r) => record.requests.push({ url: r.url(), at: Date.now() }));
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(origin + urlPath);
+  return record;
+}
+
+export async function checkerReady(page) {
+  await page.waitForSelector('html[data-checker=ready]', { state: 'attached', timeout: 15000 });
+}
+
+/** Asserts nothing went wrong on the page, naming the page. */
+export async function assertClean(assert, rec) {
+  const csp = rec.context.pages().length ? await rec.page.evaluate(() => window.__csp ?? []) : [];
+  assert.deepEqual(csp, [], `${rec.label}: Content-Security-Policy violations`);
+  assert.deepEqual(rec.errors, [], `${rec.label}: console errors`);
+  const foreign = rec.requests.filter((r) => !r.url.startsWith(rec.page.url().split('/').slice(0, 3).join('/')) && !r.url.startsWith('data:'));
+  assert.deepEqual(foreign.map((r) => r.url), [], `${rec.label}: requests to another origin`);
+}
+
+export const UI = {
+  en: { cont: 'Continue', back: 'Back', confirm: 'See the result', problem: 'There is a problem', print: 'Print the form and checklist' },
+  ja: { cont: '次へ', back: '戻る', confirm: 'この内容で結果を見る', problem: '入力内容に問題があります', print: '請求書とチェックリストを印刷' },
+};
+
+/** Answers the current question: a radio by its label, or a text field. */
+export async function answer(page, lang, step) {
+  if (step.choose) await page.getByRole('radio', { name: step.choose, exact: true }).check();
+  if (step.fill) await page.getByRole('textbox', { name: step.fill[0] }).fill(step.fill[1]);
+  await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+}
+
+export const PERSON = {
+  name_latin: 'KIM MINSU', name_kana: 'キム ミンス', nationality: '韓国', birth_date: '1950-03-04',
+  sex: '男', postcode: '160-0004', address: '東京都新宿区四谷1-6-1', phone: '03-1234-5678',
+};
+export const REPRESENTATIVE = { representative_name: 'KIM JIHO', representative_address: '東京都新宿区四谷2-1-1' };
+
+export const DETAIL_LABELS = {
+  en: {
+    name_latin: 'Full name (Latin letters)', name_kana: 'Reading of the name in katakana', nationality: 'Nationality',
+    birth_date: 'Date of birth (YYYY-MM-DD)', sex: 'Sex', postcode: 'Postcode',
+    address: 'Address in Japan (as on your residence certificate)', phone: 'Telephone number',
+    representative_name: "Representative's name", representative_address: "Representative's address",
+  },
+  ja: {
+    name_latin: '氏名（ローマ字）', name_kana: '氏名のフリガナ（カタカナ）', nationality: '国籍',
+    birth_date: '生年月日（YYYY-MM-DD）', sex: '性別', postcode: '郵便番号',
+    address: '日本の住所（住民票のとおり）', phone: '電話番号',
+    representative_name: '代理人の氏名', representative_address: '代理人の住所',
+  },
+};
+
+export async function fillDetails(page, lang, details) {
+  for (const [field, value] of Object.entries(details)) {
+    await page.getByRole('textbox', { name: DETAIL_LABELS[lang][field] }).fill(value);
+  }
+  await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Every HTML file of the built site, as URL paths. */
+export function htmlPages() {
+  const out = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.html') && !p.includes(`${path.sep}checker${path.sep}`)) {
+        out.push('/' + path.relative(SITE, p).replace(/index\.html$/, ''));
+      }
+    }
+  };
+  walk(SITE);
+  return out.sort();
+}

@@ -1,0 +1,292 @@
+// Paths through both procedures, in Japanese and English, as a reader
+// clicks them: each asserts the outcome, the stamps, the postage advice and
+// the documents shown.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  serve, launch, open, checkerReady, answer, fillDetails, assertClean, UI, PERSON, REPRESENTATIVE,
+} from './lib.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const DISCLOSURE = (lang) => `/${lang}/alien-registration/disclosure/`;
+const DECEASED = (lang) => `/${lang}/alien-registration/deceased/`;
+
+const PATHS = [
+  {
+    name: 'en: the person, by post, 1 copy, records from 1965',
+    lang: 'en', url: DISCLOSURE('en'), date: '2026-11-25',
+    steps: [
+      { choose: 'My own record (or that of the person I act for)' },
+      { choose: 'The person the information is about' },
+      { choose: 'By post, with the copies sent back by post' },
+      { fill: ['How many copies do you need?', '1'] },
+      { choose: 'Residence card or special permanent resident certificate' },
+      { fill: ['From which year do the records you want start?', '1965'] },
+      { choose: 'No, it is the same' },
+    ],
+    details: PERSON,
+    heading: 'You can make this request',
+    stamps: '¥300 × 1 = ¥300',
+    postage: ['Records from 1965 (standard-size letter)', '¥110'],
+    documents: ['residence certificate (住民票の写し)', 'A copy of the identity document'],
+    absent: ['2部請求', 'change of name'],
+  },
+  {
+    name: 'ja: 本人、郵送、2部、1959年以前、氏名変更あり',
+    lang: 'ja', url: DISCLOSURE('ja'), date: '2026-11-25',
+    steps: [
+      { choose: '自分（または代理する本人）の原票' },
+      { choose: '本人' },
+      { choose: '郵送で請求し、写しを郵送で受け取る' },
+      { fill: ['写しは何部必要ですか。', '2'] },
+      { choose: '旅券（パスポート）' },
+      { fill: ['請求したい記録は何年からのものですか。', '1955'] },
+      { choose: 'はい、違います' },
+    ],
+    details: PERSON,
+    heading: '請求できます',
+    stamps: '300円 × 2 = 600円',
+    postage: ['確認できていません', '600円', '430円'],
+    documents: ['住民票の写し', '戸籍'],
+    also: ['2部請求'],
+  },
+  {
+    name: 'en: a parent of a minor, at the office, 2 copies',
+    lang: 'en', url: DISCLOSURE('en'), date: '2026-11-25',
+    steps: [
+      { choose: 'My own record (or that of the person I act for)' },
+      { choose: 'A legal representative (parent with parental authority, or adult guardian)' },
+      { choose: 'A minor' },
+      { choose: 'In person at the office' },
+      { choose: 'To receive copies' },
+      { fill: ['How many copies do you need?', '2'] },
+      { choose: "Driver's licence" },
+      { fill: ['From which year do the records you want start?', '1990'] },
+      { choose: 'No, it is the same' },
+    ],
+    details: { ...PERSON, ...REPRESENTATIVE },
+    heading: 'You can make this request',
+    stamps: '¥300 × 2 = ¥600',
+    postage: null,
+    documents: ['family register'],
+    absent: ['Return postage'],
+  },
+  {
+    name: 'ja: 成年後見人、窓口で閲覧',
+    lang: 'ja', url: DISCLOSURE('ja'), date: '2026-11-25',
+    steps: [
+      { choose: '自分（または代理する本人）の原票' },
+      { choose: '法定代理人（親権者・成年後見人）' },
+      { choose: '成年被後見人' },
+      { choose: '窓口で請求する' },
+      { choose: '閲覧' },
+      { choose: '個人番号カード（マイナンバーカード）' },
+      { fill: ['請求したい記録は何年からのものですか。', '1980'] },
+      { choose: 'いいえ、同じです' },
+    ],
+    details: { ...PERSON, ...REPRESENTATIVE },
+    heading: '請求できます',
+    stamps: '300円 × 1 = 300円',
+    postage: null,
+    documents: ['登記事項証明書'],
+  },
+  {
+    name: 'en: a voluntary agent today, by post, 3 copies, records from 1960',
+    lang: 'en', url: DISCLOSURE('en'), date: '2026-11-25',
+    steps: [
+      { choose: 'My own record (or that of the person I act for)' },
+      { choose: 'A voluntary agent with a power of attorney' },
+      { choose: 'By post, with the copies sent back by post' },
+      { fill: ['How many copies do you need?', '3'] },
+      { choose: 'My Number card' },
+      { fill: ['From which year do the records you want start?', '1960'] },
+      { choose: 'No, it is the same' },
+    ],
+    details: { ...PERSON, ...REPRESENTATIVE },
+    heading: 'You can make this request',
+    stamps: '¥300 × 3 = ¥900',
+    postage: ['¥110'],
+    documents: ['power of attorney'],
+  },
+  {
+    name: 'en: a voluntary agent on 2022-03-31 is refused (dated rule)',
+    lang: 'en', url: DISCLOSURE('en'), date: '2022-03-31',
+    steps: [
+      { choose: 'My own record (or that of the person I act for)' },
+      { choose: 'A voluntary agent with a power of attorney' },
+    ],
+    heading: 'You cannot make this request this way',
+  },
+  {
+    name: 'en: a friend without power of attorney is refused',
+    lang: 'en', url: DISCLOSURE('en'), date: '2026-11-25',
+    steps: [
+      { choose: 'My own record (or that of the person I act for)' },
+      { choose: 'Someone else (a relative or friend without a power of attorney)' },
+    ],
+    heading: 'You cannot make this request this way',
+  },
+  {
+    name: 'ja: 未成年者でも成年被後見人でもない本人の法定代理人は不可',
+    lang: 'ja', url: DISCLOSURE('ja'), date: '2026-11-25',
+    steps: [
+      { choose: '自分（または代理する本人）の原票' },
+      { choose: '法定代理人（親権者・成年後見人）' },
+      { choose: 'どちらでもない' },
+    ],
+    heading: 'この方法では請求できません',
+  },
+  {
+    name: 'en: a deceased person\'s record goes to the other procedure',
+    lang: 'en', url: DISCLOSURE('en'), date: '2026-11-25',
+    steps: [{ choose: 'The record of someone who has died' }],
+    heading: 'This is a different procedure',
+    link: ['Go to that procedure\'s guidance', '/en/alien-registration/deceased/'],
+  },
+  {
+    name: 'en: someone else\'s record with my information, records from 2012',
+    lang: 'en', url: DISCLOSURE('en'), date: '2026-11-25',
+    steps: [
+      { choose: 'A living person\'s record that contains information about me' },
+      { choose: 'The person the information is about' },
+      { choose: 'By post, with the copies sent back by post' },
+      { fill: ['How many copies do you need?', '1'] },
+      { choose: 'Passport' },
+      { fill: ['From which year do the records you want start?', '2012'] },
+      { choose: 'No, it is the same' },
+    ],
+    details: PERSON,
+    heading: 'You can make this request',
+    stamps: '¥300 × 1 = ¥300',
+    postage: ['¥110'],
+    documents: ['residence certificate'],
+  },
+  {
+    name: 'en: deceased: the spouse personally',
+    lang: 'en', url: DECEASED('en'), date: '2026-11-25',
+    steps: [
+      { choose: 'Their spouse at the time of death (including a de-facto spouse)' },
+      { choose: 'That relative or spouse personally' },
+    ],
+    heading: 'You can make this request',
+    documents: ['death'],
+  },
+  {
+    name: 'ja: 死亡：兄弟姉妹の任意代理人',
+    lang: 'ja', url: DECEASED('ja'), date: '2026-11-25',
+    steps: [
+      { choose: '兄弟姉妹' },
+      { choose: 'その方の任意代理人（委任状による代理人）' },
+    ],
+    heading: '請求できます',
+    documents: ['委任状'],
+  },
+  {
+    name: 'en: deceased: my own information goes to disclosure',
+    lang: 'en', url: DECEASED('en'), date: '2026-11-25',
+    steps: [{ choose: 'None of these, but my own information is in the record' }],
+    heading: 'This is a different procedure',
+    link: ['Go to that procedure\'s guidance', '/en/alien-registration/disclosure/'],
+  },
+  {
+    name: 'ja: 死亡：上記以外は不可',
+    lang: 'ja', url: DECEASED('ja'), date: '2026-11-25',
+    steps: [{ choose: '上記以外' }],
+    heading: 'この方法では請求できません',
+  },
+];
+
+for (const p of PATHS) {
+  test(p.name, async () => {
+    const rec = await openAt(p);
+    const { page } = rec;
+    for (const step of p.steps) await answer(page, p.lang, step);
+    if (p.details) {
+      await fillDetails(page, p.lang, p.details);
+      await page.getByRole('button', { name: UI[p.lang].confirm }).click();
+    }
+    const heading = page.locator('#checker-heading');
+    assert.equal((await heading.textContent()).trim(), p.heading, `${p.url}: outcome`);
+    const text = await page.locator('.checker').innerText();
+    if (p.stamps) assert.ok(text.includes(p.stamps), `${p.url}: stamps ${p.stamps} in:\n${text}`);
+    for (const s of p.postage ?? []) assert.ok(text.includes(s), `${p.url}: postage ${s} in:\n${text}`);
+    for (const s of p.documents ?? []) assert.ok(text.includes(s), `${p.url}: document ${s} in:\n${text}`);
+    for (const s of p.also ?? []) assert.ok(text.includes(s), `${p.url}: ${s} in:\n${text}`);
+    for (const s of p.absent ?? []) assert.ok(!text.includes(s), `${p.url}: ${s} should not show`);
+    if (p.link) {
+      const href = await page.getByRole('link', { name: p.link[0] }).getAttribute('href');
+      assert.equal(new URL(href, page.url()).pathname, p.link[1]);
+    }
+    await assertClean(assert, rec);
+    await rec.context.close();
+  });
+}
+
+async function openAt(p) {
+  const context = await browser.newContext();
+  await context.clock.setFixedTime(new Date(`${p.date}T10:00:00+09:00`));
+  const page = await context.newPage();
+  const rec = { errors: [], requests: [], page, context, label: p.url };
+  page.on('console', (m) => { if (m.type() === 'error') rec.errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => rec.errors.push(`exception: ${e.message}`));
+  page.on('request', (r) => rec.requests.push({ url: r.url(), at: Date.now() }));
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(server.origin + p.url);
+  await checkerReady(page);
+  return rec;
+}
+
+test('keyboard alone: Tab, Space and Enter through a whole path', async () => {
+  const rec = await open(browser, server.origin, DECEASED('en'));
+  const { page } = rec;
+  await checkerReady(page);
+  const tabTo = async (predicate, what) => {
+    for (let i = 0; i < 80; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(predicate)) return;
+    }
+    assert.fail(`could not reach ${what} with Tab`);
+  };
+  await tabTo(() => document.activeElement?.type === 'radio', 'the first option');
+  await page.keyboard.press('ArrowDown'); // second option: the spouse
+  await page.keyboard.press('Space');
+  await tabTo(() => document.activeElement?.type === 'submit', 'Continue');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
+  assert.equal((await page.locator('#checker-heading').textContent()).trim(), 'Who is making the request?');
+  await tabTo(() => document.activeElement?.type === 'radio', 'the first option');
+  await page.keyboard.press('Space');
+  await tabTo(() => document.activeElement?.type === 'submit', 'Continue');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
+  assert.equal((await page.locator('#checker-heading').textContent()).trim(), 'You can make this request');
+  await assertClean(assert, rec);
+  await rec.context.close();
+});
+
+test('browser Back and Forward move between steps and keep answers', async () => {
+  const rec = await open(browser, server.origin, DISCLOSURE('en'));
+  const { page } = rec;
+  await checkerReady(page);
+  const heading = async () => (await page.locator('#checker-heading').textContent()).trim();
+  await answer(page, 'en', { choose: 'My own record (or that of the person I act for)' });
+  await answer(page, 'en', { choose: 'The person the information is about' });
+  assert.equal(await heading(), 'How will you make the request?');
+  await page.goBack();
+  assert.equal(await heading(), 'Who is making the request?');
+  await page.goBack();
+  assert.equal(await heading(), 'Whose alien registration record is it?');
+  assert.ok(await page.getByRole('radio', { name: 'My own record (or that of the person I act for)' }).isChecked());
+  await page.goForward();
+  assert.equal(await heading(), 'Who is making the request?');
+  assert.ok(await page.getByRole('radio', { name: 'The person the information is about' }).isChecked());
+  assert.equal(new URL(page.url()).pathname, DISCLOSURE('en'), 'stays on the page');
+  await assertClean(assert, rec);
+  await rec.context.close();
+});
