@@ -575,10 +575,8 @@ mod browser {
                 }
             }
         });
-        // Browser back/forward: show the screen the entry names.
-        let s = state.clone();
-        let errors = state.errors.len();
-        use_effect_with(errors, move |_| {
+        // Each failed submission: the error summary takes focus.
+        use_effect_with(state.attempts, move |_| {
             if let Some(doc) = web_sys::window().and_then(|w| w.document())
                 && let Some(el) = doc
                     .get_element_by_id("checker-error-summary")
@@ -587,6 +585,8 @@ mod browser {
                 let _ = el.focus();
             }
         });
+        // Browser back/forward: show the screen the entry names.
+        let s = state.clone();
         use_effect_with((), move |_| {
             let listener =
                 Closure::<dyn Fn(web_sys::PopStateEvent)>::new(move |e: web_sys::PopStateEvent| {

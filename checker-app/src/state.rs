@@ -38,6 +38,8 @@ pub struct State {
     pub errors: Vec<FieldError>,
     /// Return to the check-your-answers page after a change.
     pub changing: bool,
+    /// Counts failed submissions, so the error summary takes focus each time.
+    pub attempts: u32,
 }
 
 pub enum Action {
@@ -90,6 +92,7 @@ impl State {
             details: BTreeMap::new(),
             errors: Vec::new(),
             changing: false,
+            attempts: 0,
         }
     }
 
@@ -175,12 +178,14 @@ impl State {
             self.today,
         ) {
             Err(rules::EvalError::Answer(e)) if e.step == step => {
+                self.attempts += 1;
                 self.errors = vec![FieldError {
                     field: format!("q-{step}"),
                     message: answer_error_message(&self.data, &e),
                 }];
             }
             Err(e) => {
+                self.attempts += 1;
                 self.errors = vec![FieldError {
                     field: format!("q-{step}"),
                     message: e.to_string(),
@@ -211,6 +216,7 @@ impl State {
         if errors.is_empty() {
             self.go(Screen::Check);
         } else {
+            self.attempts += 1;
             self.errors = errors;
         }
     }

@@ -3,7 +3,8 @@
 //!
 //! - `cargo xtask serve [--port N]`: build and serve the site, rebuild on change.
 //! - `cargo xtask build [--out DIR]`: build the site into `public/` (or DIR).
-//! - `cargo xtask test`: formatting, lints, every test, and a check of the real site.
+//! - `cargo xtask test`: formatting, lints, every test, a check of the real
+//!   site, and the browser suite (tests/e2e) on a fresh build of it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -180,6 +181,21 @@ fn test(args: &[String]) -> Result<(), String> {
     let size = build_checker()?;
     run(site_gen().arg("check"))?;
     run(cargo().args(["test", "--workspace"]).args(args))?;
+    // The browser suite, on a fresh build of the real site.
+    let site = root().join("target/e2e-site");
+    run(site_gen().arg("build").arg("--out").arg(&site))?;
+    run(Command::new("node")
+        .args([
+            "--test",
+            "--test-concurrency=1",
+            "--test-reporter=spec",
+            "walkthroughs.test.mjs",
+            "quality.test.mjs",
+            "print.test.mjs",
+            "budgets.test.mjs",
+        ])
+        .current_dir(root().join("tests/e2e"))
+        .env("SITE_DIR", &site))?;
     if size > CHECKER_BUDGET {
         return Err(format!(
             "the checker is {:.1} KiB brotli, over its budget of {} KiB: see where the bytes \

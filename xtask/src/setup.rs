@@ -95,9 +95,10 @@ pub fn for_site() -> Result<(), String> {
     Ok(())
 }
 
-/// What `cargo xtask test` needs on top: rustfmt and clippy.
+/// What `cargo xtask test` needs on top: rustfmt, clippy and the browser suite's tools.
 pub fn for_tests() -> Result<(), String> {
     for_site()?;
+    for_e2e()?;
     for component in RUSTUP_COMPONENTS {
         let present = quiet_ok(Command::new("cargo").args([
             if *component == "rustfmt" {
@@ -111,6 +112,56 @@ pub fn for_tests() -> Result<(), String> {
             eprintln!("setup: installing the rustup component {component}");
             crate::run(Command::new("rustup").args(["component", "add", component]))?;
         }
+    }
+    Ok(())
+}
+
+/// Debian packages the browser suite needs, each with a command that shows
+/// it is there.
+const E2E_PACKAGES: &[(&str, &str, &[&str])] = &[
+    ("chromium", "chromium", &["--version"]),
+    ("fonts-noto-cjk", "fc-list", &[":lang=ja", "family"]),
+    ("poppler-utils", "pdftotext", &["-v"]),
+    ("default-jre-headless", "java", &["-version"]),
+];
+
+fn present(cmd: &str, args: &[&str]) -> bool {
+    Command::new(cmd)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success() && !(o.stdout.is_empty() && cmd == "fc-list"))
+}
+
+/// What the browser suite needs: Chromium, Japanese fonts, poppler, Java
+/// (for vnu) from Debian, and the npm packages pinned in tests/e2e.
+pub fn for_e2e() -> Result<(), String> {
+    let missing: Vec<&str> = E2E_PACKAGES
+        .iter()
+        .filter(|(_, cmd, args)| !present(cmd, args))
+        .map(|(pkg, _, _)| *pkg)
+        .collect();
+    if !missing.is_empty() {
+        eprintln!("setup: installing {} (Debian)", missing.join(", "));
+        crate::run(Command::new("apt-get").args(["update", "-qq"]))?;
+        crate::run(
+            Command::new("apt-get")
+                .args(["install", "-y", "-qq", "--no-install-recommends"])
+                .args(&missing)
+                .env("DEBIAN_FRONTEND", "noninteractive"),
+        )?;
+    }
+    let e2e = crate::root().join("tests/e2e");
+    if !e2e.join("node_modules/playwright-core").is_dir()
+        || !e2e.join("node_modules/vnu-jar").is_dir()
+        || !e2e.join("node_modules/@axe-core/playwright").is_dir()
+    {
+        eprintln!("setup: installing the browser suite's npm packages (tests/e2e)");
+        crate::run(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&e2e),
+        )?;
     }
     Ok(())
 }

@@ -1,0 +1,192 @@
+// Quality gates over every generated page and every checker screen (error
+// states included): axe (WCAG 2.0/2.1/2.2 A and AA, best practices), vnu,
+// the Content-Security-Policy, privacy, and reading without JavaScript.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { AxeBuilder } from '@axe-core/playwright';
+import {
+  SITE, serve, launch, open, checkerReady, answer, fillDetails, assertClean, htmlPages, UI, PERSON,
+} from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'";
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function axe(page, where) {
+  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const problems = result.violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(problems, [], `${where}: accessibility violations`);
+}
+
+test('axe: every generated page in every language', async () => {
+  const pages = htmlPages();
+  assert.ok(pages.length >= 10, `only ${pages.length} pages`);
+  for (const p of pages) {
+    const rec = await open(browser, server.origin, p);
+    if (await rec.page.locator('#madoguchi-checker').count()) await checkerReady(rec.page);
+    await axe(rec.page, p);
+    await assertClean(assert, rec);
+    await rec.context.close();
+  }
+});
+
+test('axe: every checker screen, error states included, in both languages', async () => {
+  for (const lang of ['en', 'ja']) {
+    const where = `/${lang}/alien-registration/disclosure/`;
+    const rec = await open(browser, server.origin, where);
+    const { page } = rec;
+    await checkerReady(page);
+    const screen = async (name) => axe(page, `${where} checker: ${name}`);
+    await screen('first question');
+    await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+    await screen('choice not made');
+    const steps = lang === 'en'
+      ? ['My own record (or that of the person I act for)', 'The person the information is about',
+        'By post, with the copies sent back by post']
+      : ['自分（または代理する本人）の原票', '本人', '郵送で請求し、写しを郵送で受け取る'];
+    for (const s of steps) await answer(page, lang, { choose: s });
+    await screen('number question');
+    await page.getByRole('textbox').fill('9');
+    await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+    await screen('number out of range');
+    await page.getByRole('textbox').fill('2');
+    await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+    await page.getByRole('radio').first().check();
+    await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+    await page.getByRole('textbox').fill('1955');
+    await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+    await page.getByRole('radio').last().check();
+    await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+    await screen('details');
+    await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+    await screen('details all missing');
+    await fillDetails(page, lang, PERSON);
+    await screen('check your answers');
+    await page.getByRole('button', { name: UI[lang].confirm }).click();
+    await screen('result with the form');
+    await assertClean(assert, rec);
+    await rec.context.close();
+  }
+});
+
+test('invalid input on each kind of field: summary takes focus, links to the field, answers kept', async () => {
+  const rec = await open(browser, server.origin, '/en/alien-registration/disclosure/');
+  const { page } = rec;
+  await checkerReady(page);
+  const expectError = async (message, fieldId) => {
+    await page.waitForFunction(() => document.activeElement?.id === 'checker-error-summary');
+    const summary = page.getByRole('alert');
+    assert.ok((await summary.innerText()).includes('There is a problem'));
+    const link = summary.getByRole('link', { name: message });
+    assert.equal(await link.getAttribute('href'), `#${fieldId}`);
+    assert.equal(await page.locator(`#${fieldId}`).count(), 1, `${fieldId} exists`);
+  };
+  // A choice not made.
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expectError('Select one option', 'q-whose');
+  await answer(page, 'en', { choose: 'My own record (or that of the person I act for)' });
+  await answer(page, 'en', { choose: 'The person the information is about' });
+  await answer(page, 'en', { choose: 'By post, with the copies sent back by post' });
+  // A number that is not one, then out of range.
+  await answer(page, 'en', { fill: ['How many copies do you need?', 'two'] });
+  await expectError('Enter a whole number', 'q-copies');
+  assert.equal(await page.getByRole('textbox', { name: 'How many copies do you need?' }).inputValue(), 'two', 'what was typed is kept');
+  await answer(page, 'en', { fill: ['How many copies do you need?', '6'] });
+  await expectError('Enter a number from 1 to 5', 'q-copies');
+  await answer(page, 'en', { fill: ['How many copies do you need?', '2'] });
+  await answer(page, 'en', { choose: 'Passport' });
+  // A year outside the records.
+  await answer(page, 'en', { fill: ['From which year do the records you want start?', '1946'] });
+  await expectError('Enter a number from 1947 to 2012', 'q-from_year');
+  await answer(page, 'en', { fill: ['From which year do the records you want start?', '2013'] });
+  await expectError('Enter a number from 1947 to 2012', 'q-from_year');
+  await answer(page, 'en', { fill: ['From which year do the records you want start?', '1990'] });
+  await answer(page, 'en', { choose: 'No, it is the same' });
+  // Details: a date that does not exist, katakana, empty required fields.
+  await fillDetails(page, 'en', { ...PERSON, birth_date: '2023-02-30', name_kana: 'kim', phone: '' });
+  await page.waitForFunction(() => document.activeElement?.id === 'checker-error-summary');
+  const summary = await page.getByRole('alert').innerText();
+  for (const m of ['Enter a real date', 'Write the reading in katakana', 'Enter a telephone number']) {
+    assert.ok(summary.includes(m), `summary lacks ${m}: ${summary}`);
+  }
+  assert.equal(await page.getByRole('textbox', { name: 'Full name (Latin letters)' }).inputValue(), PERSON.name_latin, 'answers kept');
+  // Earlier answers survive going back.
+  await page.getByRole('button', { name: 'Back' }).click();
+  assert.ok(await page.getByRole('radio', { name: 'No, it is the same' }).isChecked());
+  await assertClean(assert, rec);
+  await rec.context.close();
+});
+
+test('vnu: every HTML file is valid', () => {
+  const jar = path.join(path.dirname(require.resolve('vnu-jar')), 'build/dist/vnu.jar');
+  let out = '';
+  try {
+    out = execFileSync('java', ['-jar', jar, '--errors-only', '--skip-non-html', '--format', 'text', SITE], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    assert.fail(`vnu found errors:\n${e.stdout}${e.stderr}`);
+  }
+  assert.equal(out.trim(), '');
+});
+
+test('every page carries the strict Content-Security-Policy', () => {
+  for (const p of htmlPages()) {
+    const file = path.join(SITE, p, p.endsWith('.html') ? '' : 'index.html');
+    const html = fs.readFileSync(file, 'utf8');
+    const m = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/);
+    assert.ok(m, `${p}: no CSP meta`);
+    assert.equal(m[1].replaceAll('&#39;', "'"), CSP, `${p}: CSP`);
+    assert.ok(!/<script(?![^>]*\bsrc=)[^>]*>/.test(html), `${p}: inline script`);
+    assert.ok(!/\sstyle="/.test(html), `${p}: inline style`);
+  }
+});
+
+test('privacy: no request at all once the checker is ready, while typing and printing', async () => {
+  const rec = await open(browser, server.origin, '/ja/alien-registration/disclosure/');
+  const { page } = rec;
+  await checkerReady(page);
+  await page.waitForLoadState('networkidle');
+  const ready = Date.now();
+  for (const s of ['自分（または代理する本人）の原票', '本人', '郵送で請求し、写しを郵送で受け取る']) await answer(page, 'ja', { choose: s });
+  await answer(page, 'ja', { fill: ['写しは何部必要ですか。', '1'] });
+  await answer(page, 'ja', { choose: '旅券（パスポート）' });
+  await answer(page, 'ja', { fill: ['請求したい記録は何年からのものですか。', '1980'] });
+  await answer(page, 'ja', { choose: 'いいえ、同じです' });
+  await fillDetails(page, 'ja', PERSON);
+  await page.getByRole('button', { name: UI.ja.confirm }).click();
+  await page.emulateMedia({ media: 'print' });
+  await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+  const after = rec.requests.filter((r) => r.at > ready).map((r) => r.url);
+  assert.deepEqual(after, [], 'requests after the checker was ready');
+  const cookies = await rec.context.cookies();
+  assert.deepEqual(cookies, [], 'cookies');
+  const storage = await page.evaluate(() => localStorage.length + sessionStorage.length);
+  assert.equal(storage, 0, 'web storage used');
+  await assertClean(assert, rec);
+  await rec.context.close();
+});
+
+test('without JavaScript every guidance page reads fully and the blank form is reachable', async () => {
+  for (const p of htmlPages().filter((x) => /^\/(ja|en)\//.test(x))) {
+    const rec = await open(browser, server.origin, p, { javaScript: false });
+    const { page } = rec;
+    assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, `${p}: one h1`);
+    const text = await page.locator('main').innerText();
+    assert.ok(text.length > 80, `${p}: main has text`);
+    if (await page.locator('.checker-section').count()) {
+      await page.getByText(/blank form|白紙の請求書/).first().click();
+      const form = page.locator('.blank-form .jp-form');
+      assert.ok(await form.isVisible(), `${p}: blank form visible`);
+      assert.ok((await form.innerText()).includes('保有個人情報開示請求書'));
+    }
+    await rec.context.close();
+  }
+});
