@@ -23,6 +23,7 @@ pub struct CheckerData {
     pub strings: BTreeMap<String, String>,
     /// Yen format of `lang`, e.g. `{amount}円` or `¥{amount}`.
     pub money_format: String,
+    pub thousands_separator: String,
     pub procedure: rules::Procedure,
     pub facts: Vec<FactDto>,
 }
@@ -173,18 +174,7 @@ impl Prepared {
     }
 
     pub fn money(&self, yen: i64) -> String {
-        let digits = yen.unsigned_abs().to_string();
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        if yen < 0 {
-            grouped.insert(0, '-');
-        }
-        self.raw.money_format.replace("{amount}", &grouped)
+        rules::format_money(yen, &self.raw.money_format, &self.raw.thousands_separator)
     }
 
     /// Text of a per-language table in the page language, else the default.

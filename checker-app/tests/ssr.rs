@@ -111,6 +111,7 @@ fn render_with(lang: &str, answers: &[(&str, &str)], details: &[(&str, &str)]) -
     let encoded = Prepared::new(CheckerData {
         lang: lang.into(),
         strings: strings(lang),
+        thousands_separator: ",".into(),
         money_format: if lang == "ja" {
             "{amount}円".into()
         } else {
@@ -264,6 +265,7 @@ fn the_filled_form_has_era_dates_stamps_and_two_copies_note() {
             lang: "en".into(),
             strings: strings("en"),
             money_format: "¥{amount}".into(),
+            thousands_separator: ",".into(),
             procedure: disclosure(),
             facts: html_facts,
         })

@@ -102,6 +102,7 @@ pub fn page_data(
         lang: lang.to_string(),
         strings,
         money_format: i18n.format.money.clone(),
+        thousands_separator: i18n.format.thousands_separator.clone(),
         procedure: procedure.clone(),
         facts: FactDto::from_core(facts),
     }

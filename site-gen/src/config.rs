@@ -187,18 +187,7 @@ pub struct Formats {
 
 impl Formats {
     pub fn money(&self, yen: i64) -> String {
-        let digits = yen.unsigned_abs().to_string();
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push_str(&self.thousands_separator);
-            }
-            grouped.push(c);
-        }
-        if yen < 0 {
-            grouped.insert(0, '-');
-        }
-        self.money.replace("{amount}", &grouped)
+        madoguchi_rules::format_money(yen, &self.money, &self.thousands_separator)
     }
 
     pub fn date(&self, date: Date) -> String {

@@ -48,8 +48,10 @@ export async function launch() {
  * Opens a page and records what a user would notice going wrong: console
  * errors, uncaught exceptions, CSP violations, and every request made.
  */
-export async function open(browser, origin, urlPath, { javaScript = true, viewport } = {}) {
+export async function open(browser, origin, urlPath, { javaScript = true, viewport, date } = {}) {
   const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport });
+  // The checker uses the rules in force on the reader's today: fix it when asked.
+  if (date) await context.clock.setFixedTime(new Date(`${date}T10:00:00+09:00`));
   const page = await context.newPage();
   const record = { errors: [], requests: [], page, context, label: urlPath };
   page.on('console', (m) => { if (m.type() === 'error') record.errors.push(`console: ${m.text()}`); });

@@ -226,19 +226,8 @@ for (const p of PATHS) {
 }
 
 async function openAt(p) {
-  const context = await browser.newContext();
-  await context.clock.setFixedTime(new Date(`${p.date}T10:00:00+09:00`));
-  const page = await context.newPage();
-  const rec = { errors: [], requests: [], page, context, label: p.url };
-  page.on('console', (m) => { if (m.type() === 'error') rec.errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => rec.errors.push(`exception: ${e.message}`));
-  page.on('request', (r) => rec.requests.push({ url: r.url(), at: Date.now() }));
-  await context.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  await page.goto(server.origin + p.url);
-  await checkerReady(page);
+  const rec = await open(browser, server.origin, p.url, { date: p.date });
+  await checkerReady(rec.page);
   return rec;
 }
 

@@ -114,3 +114,21 @@ pub fn rate_on(rates: &[Rate], day: Date) -> Option<Rate> {
         .max_by_key(|r| r.from)
         .copied()
 }
+
+/// A yen amount in a language's pattern (`{amount}円`, `¥{amount}`), the
+/// digits grouped in threes with `separator`: `format_money(1200, "¥{amount}", ",")`
+/// is `¥1,200`.
+pub fn format_money(yen: i64, pattern: &str, separator: &str) -> String {
+    let digits = yen.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push_str(separator);
+        }
+        grouped.push(c);
+    }
+    if yen < 0 {
+        grouped.insert(0, '-');
+    }
+    pattern.replace("{amount}", &grouped)
+}

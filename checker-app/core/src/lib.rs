@@ -204,7 +204,7 @@ pub use eval::{
     FormOutput, FormValue, InfoItem, Outcome, Postage, PostageBand, PostageRate, PricedItem,
     StampPostage, Stamps, evaluate, next_step,
 };
-pub use facts::{Fact, FactValue, Facts, Rate, Text, rate_on};
+pub use facts::{Fact, FactValue, Facts, Rate, Text, format_money, rate_on};
 pub use model::{
     Band, Bound, Choice, Condition, Document, Fee, FormDef, FormField, Info, OutcomeDef,
     OutcomeKind, PostageDef, PricedFact, Problem, Procedure, Route, Step, StepKind,
