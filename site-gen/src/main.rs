@@ -72,20 +72,24 @@ fn main() -> ExitCode {
             lang,
             out,
         } => site_gen::generate(&opts).and_then(|b| {
+            let fail = |d: diag::Diagnostic| site_gen::Failed {
+                sources: Default::default(),
+                diags: vec![d],
+            };
             let Some(text) = site_gen::checker::data_in_built_site(&b.files, &procedure, &lang)
             else {
-                eprintln!("error: no `{lang}` page embeds the checker `{procedure}`");
-                return Err(site_gen::Failed {
-                    sources: b.sources,
-                    diags: Vec::new(),
-                });
+                return Err(fail(
+                    diag::Diagnostic::error(format!(
+                        "no `{lang}` page embeds the checker `{procedure}`"
+                    ))
+                    .help("set `checker = \"<procedure>\"` in a page's front matter"),
+                ));
             };
             if let Err(e) = std::fs::write(&out, text) {
-                eprintln!("error: cannot write {}: {e}", out.display());
-                return Err(site_gen::Failed {
-                    sources: b.sources,
-                    diags: Vec::new(),
-                });
+                return Err(fail(diag::Diagnostic::error(format!(
+                    "cannot write {}: {e}",
+                    out.display()
+                ))));
             }
             Ok((b, format!("checker data written to {}", out.display())))
         }),
