@@ -642,3 +642,88 @@ fn changing_the_fee_in_the_data_file_changes_prose_and_checker() {
         "{form:?}"
     );
 }
+
+/// `site-gen serve`: serves the site, shows a build error in the browser
+/// while keeping the server up, and recovers when the error is fixed.
+#[test]
+fn serve_rebuilds_on_change_and_shows_build_errors() {
+    use std::io::{BufRead, Read, Write};
+    use std::time::{Duration, Instant};
+
+    fn get(addr: &str, path: &str) -> (u16, String) {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, response)
+    }
+    fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+        let start = Instant::now();
+        while !ok() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    let site = SiteTest::fixture("i18n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_site-gen"))
+        .arg("--root")
+        .arg(site.root())
+        .args(["serve", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let (status, body) = get(&addr, "/en/guide/fees/");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("Content-Security-Policy"),
+        "the CSP is also sent as a header"
+    );
+    assert!(body.contains("<script type=\"module\" src=\"/__livereload.js\">"));
+
+    let page = site.root().join("content/guide/fees.en.md");
+    let good = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{good}\n{{{{ nope() }}}}\n")).unwrap();
+    wait_for("the build error page", || {
+        let (status, body) = get(&addr, "/en/guide/fees/");
+        status == 500 && body.contains("unknown shortcode `nope`")
+    });
+    // The server keeps running and serves the last good CSS meanwhile.
+    let (status, _) = get(&addr, "/favicon.svg");
+    assert_eq!(status, 200);
+
+    std::fs::write(
+        &page,
+        good.replace("About the fees.", "About the fees, fixed."),
+    )
+    .unwrap();
+    wait_for("the fixed page", || {
+        let (status, body) = get(&addr, "/en/guide/fees/");
+        status == 200 && body.contains("About the fees, fixed.")
+    });
+    let (status, _) = get(&addr, "/no/such/page/");
+    assert_eq!(status, 404);
+    child.kill().unwrap();
+    let _ = child.wait();
+}
