@@ -21,7 +21,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 pub use data::{CheckerData, DATA_ELEMENT_ID, FactDto, Prepared, ROOT_ELEMENT_ID};
-use state::{Action, DETAIL_FIELDS, FieldError, Screen, State};
+use state::{Action, FieldError, Screen, State};
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
@@ -262,15 +262,15 @@ fn detail_input(
     d: &Prepared,
     values: &UseStateHandle<BTreeMap<String, String>>,
     errors: &[FieldError],
-    field: &str,
-    autocomplete: &'static str,
+    detail: &rules::DetailDef,
 ) -> Html {
+    let field = detail.id.get_ref().clone();
     let id = format!("d-{field}");
     let error = errors.iter().find(|e| e.field == id);
-    let value = values.get(field).cloned().unwrap_or_default();
+    let value = values.get(&field).cloned().unwrap_or_default();
     let oninput = {
         let values = values.clone();
-        let field = field.to_string();
+        let field = field.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let mut next = (*values).clone();
@@ -278,7 +278,7 @@ fn detail_input(
             values.set(next);
         })
     };
-    let hint = d.raw.strings.get(&format!("checker_hint_{field}")).cloned();
+    let hint = detail.hint.as_ref().map(|h| d.text(h.get_ref()));
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
     let describedby = [
@@ -289,18 +289,22 @@ fn detail_input(
     .flatten()
     .collect::<Vec<_>>()
     .join(" ");
-    let required = field.starts_with("representative_")
-        || DETAIL_FIELDS.iter().any(|(f, r)| *f == field && *r);
+    let (inputmode, class) = match detail.kind.get_ref() {
+        rules::DetailKind::Postcode | rules::DetailKind::Phone => (Some("tel"), "input-medium"),
+        rules::DetailKind::Date => (None, "input-medium"),
+        _ => (None, "input-long"),
+    };
+    let autocomplete = detail.autocomplete.clone().unwrap_or_else(|| "off".into());
     html! {
         <div class={classes!("form-group", error.is_some().then_some("form-group-error"))}>
             <label for={id.clone()} class="label">
-                { d.t(&format!("checker_label_{field}")) }
-                { if required { html!{} } else { html!{ <span class="optional">{ format!(" {}", d.t("checker_optional")) }</span> } } }
+                { d.text(detail.label.get_ref()) }
+                { if detail.optional { html!{ <span class="optional">{ format!(" {}", d.t("checker_optional")) }</span> } } else { html!{} } }
             </label>
             { hint.map_or(html!{}, |h| html!{ <p class="hint" id={hint_id}>{ h }</p> }) }
             { error.map_or(html!{}, |e| html!{ <p class="field-error" id={err_id}><span class="visually-hidden">{ d.t("checker_error_prefix") }</span>{ &e.message }</p> }) }
-            <input type="text" id={id.clone()} name={id} class={classes!("input-long", error.is_some().then_some("input-error"))}
-                {value} {oninput} autocomplete={autocomplete}
+            <input type="text" id={id.clone()} name={id} class={classes!(class, error.is_some().then_some("input-error"))}
+                {value} {oninput} {autocomplete} {inputmode}
                 aria-describedby={(!describedby.is_empty()).then_some(describedby)}
                 aria-invalid={error.is_some().then_some("true")} />
         </div>
@@ -321,17 +325,6 @@ fn details(props: &StateProps) -> Html {
             s.dispatch(Action::Details((*values).clone()));
         })
     };
-    let is_rep = state.answers.get("requester").is_some_and(|r| r != "self");
-    let autocomplete = |f: &str| match f {
-        "name_latin" => "name",
-        "postcode" => "postal-code",
-        "address" => "street-address",
-        "phone" => "tel",
-        "birth_date" => "bday",
-        "sex" => "sex",
-        "nationality" => "country-name",
-        _ => "off",
-    };
     html! {
         <>
             { back_button(state) }
@@ -339,9 +332,7 @@ fn details(props: &StateProps) -> Html {
             <form class="details" novalidate=true {onsubmit}>
                 <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_details_title") }</h2>
                 <p class="hint">{ d.t("checker_details_hint") }</p>
-                { for DETAIL_FIELDS.iter()
-                    .filter(|(f, _)| is_rep || !f.starts_with("representative_"))
-                    .map(|(f, _)| detail_input(d, &values, &state.errors, f, autocomplete(f))) }
+                { for state.details_asked().into_iter().map(|detail| detail_input(d, &values, &state.errors, detail)) }
                 <button type="submit" class="button">{ d.t("checker_continue") }</button>
             </form>
         </>
@@ -398,9 +389,9 @@ fn check_answers(props: &StateProps) -> Html {
                         </div>
                     }
                 }) }
-                { for DETAIL_FIELDS.iter().filter_map(|(f, _)| {
-                    let v = state.details.get(*f).filter(|v| !v.trim().is_empty())?.clone();
-                    let label = d.t(&format!("checker_label_{f}"));
+                { for state.details_asked().into_iter().filter_map(|detail| {
+                    let v = state.details.get(detail.id.get_ref()).filter(|v| !v.trim().is_empty())?.clone();
+                    let label = d.text(detail.label.get_ref());
                     let onclick = change_details.clone();
                     Some(html! {
                         <div class="summary-row">
@@ -474,8 +465,8 @@ fn result_view(props: &StateProps) -> Html {
                         </>
                     }
                 });
-                let form = e.form.as_ref().map_or(html! {}, |f| {
-                    html! { <form::RequestForm form={f.clone()} details={state.details.clone()} today={Some(state.today)} /> }
+                let form = state.filled_form().map_or(html! {}, |f| {
+                    html! { <form::RequestForm form={f} lang={d.lang().to_string()} help_title={d.t("checker_form_help")} /> }
                 });
                 html! {
                     <>

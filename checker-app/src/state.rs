@@ -60,22 +60,6 @@ pub enum Action {
     Restart,
 }
 
-/// The details asked for the form: (field id, required).
-pub const DETAIL_FIELDS: &[(&str, bool)] = &[
-    ("name_latin", true),
-    ("name_kanji", false),
-    ("name_kana", true),
-    ("nationality", true),
-    ("birth_date", true),
-    ("sex", true),
-    ("registration_number", false),
-    ("postcode", true),
-    ("address", true),
-    ("phone", true),
-    ("representative_name", false),
-    ("representative_address", false),
-];
-
 impl State {
     pub fn new(data: Rc<Prepared>, today: rules::Date) -> State {
         let first = data
@@ -115,7 +99,7 @@ impl State {
             Ok(rules::Evaluation::Finished { path, .. }) => {
                 let screen = if !s.needs_details() {
                     Screen::Result
-                } else if validate_details(&s.data, &s.details, s.has_representative()).is_empty() {
+                } else if s.detail_errors(&s.details).is_empty() {
                     Screen::Check
                 } else {
                     Screen::Details
@@ -143,23 +127,67 @@ impl State {
         )
     }
 
-    /// Whether the answers end in an outcome that needs the form filled in.
+    /// Whether the answers end in an outcome that needs details (for the
+    /// form): then the details screen and check-your-answers come before
+    /// the result.
     pub fn needs_details(&self) -> bool {
-        matches!(
-            self.evaluation(),
-            Ok(rules::Evaluation::Finished {
-                outcome: rules::Outcome::Eligible(ref e),
-                ..
-            }) if e.form.is_some()
-        )
+        let p = self.data.procedure();
+        (p.form.is_some() || !p.details.is_empty())
+            && matches!(
+                self.evaluation(),
+                Ok(rules::Evaluation::Finished {
+                    outcome: rules::Outcome::Eligible(_),
+                    ..
+                })
+            )
     }
 
-    /// Whether someone other than the person makes the request (their own
-    /// name and address then go on the form, and are required).
-    pub fn has_representative(&self) -> bool {
-        self.answers
-            .get("requester")
-            .is_some_and(|r| !r.is_empty() && r != "self")
+    /// The details asked on the path the answers take.
+    pub fn details_asked(&self) -> Vec<&rules::DetailDef> {
+        rules::details_asked(
+            self.data.procedure(),
+            &self.data.facts,
+            &self.answers,
+            self.today,
+        )
+        .unwrap_or_default()
+    }
+
+    /// The problems with `details`, in the reader's language, in field order.
+    pub fn detail_errors(&self, details: &BTreeMap<String, String>) -> Vec<FieldError> {
+        match rules::check_details(
+            self.data.procedure(),
+            &self.data.facts,
+            &self.answers,
+            details,
+            self.today,
+        ) {
+            Ok(errors) => errors
+                .iter()
+                .map(|e| FieldError {
+                    field: format!("d-{}", e.detail),
+                    message: detail_error_message(&self.data, e),
+                })
+                .collect(),
+            Err(e) => vec![FieldError {
+                field: "checker-heading".into(),
+                message: e.to_string(),
+            }],
+        }
+    }
+
+    /// The filled form, or `None` (no form, or the answers do not lead to one).
+    pub fn filled_form(&self) -> Option<rules::FormOutput> {
+        rules::fill_form(
+            self.data.procedure(),
+            &self.data.facts,
+            &self.answers,
+            &self.details,
+            self.today,
+            self.data.lang(),
+        )
+        .ok()
+        .flatten()
     }
 
     fn go(&mut self, screen: Screen) {
@@ -211,7 +239,7 @@ impl State {
     }
 
     fn submit_details(&mut self, details: BTreeMap<String, String>) {
-        let errors = validate_details(&self.data, &details, self.has_representative());
+        let errors = self.detail_errors(&details);
         self.details = details;
         if errors.is_empty() {
             self.go(Screen::Check);
@@ -273,56 +301,20 @@ pub fn answer_error_message(data: &Prepared, e: &rules::AnswerError) -> String {
     }
 }
 
-fn is_katakana(s: &str) -> bool {
-    s.chars()
-        .all(|c| matches!(c, '\u{30A0}'..='\u{30FF}' | ' ' | '\u{3000}'))
-}
-
-/// Checks the details form; errors in field order.
-pub fn validate_details(
-    data: &Prepared,
-    d: &BTreeMap<String, String>,
-    representative: bool,
-) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    let get = |k: &str| d.get(k).map(|v| v.trim()).unwrap_or("");
-    for (field, required) in DETAIL_FIELDS {
-        let is_rep_field = field.starts_with("representative_");
-        if is_rep_field && !representative {
-            continue;
-        }
-        let required = *required || is_rep_field;
-        let value = get(field);
-        let message = if required && value.is_empty() {
-            Some(data.t(&format!("checker_error_{field}")))
-        } else if *field == "name_kana" && !value.is_empty() && !is_katakana(value) {
-            Some(data.t("checker_error_katakana"))
-        } else if *field == "birth_date" && !value.is_empty() {
-            match rules::Date::parse(value) {
-                None => Some(data.t("checker_error_date")),
-                Some(_) => None,
-            }
-        } else if *field == "phone"
-            && !value.is_empty()
-            && !value
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == ' ')
-        {
-            Some(data.t("checker_error_phone"))
-        } else if *field == "postcode"
-            && !value.is_empty()
-            && value.chars().filter(char::is_ascii_digit).count() != 7
-        {
-            Some(data.t("checker_error_postcode"))
-        } else {
-            None
-        };
-        if let Some(message) = message {
-            errors.push(FieldError {
-                field: format!("d-{field}"),
-                message,
-            });
-        }
+/// The reader-language message for an invalid detail.
+pub fn detail_error_message(data: &Prepared, e: &rules::DetailError) -> String {
+    match e.kind {
+        rules::DetailErrorKind::Empty => data
+            .procedure()
+            .detail(&e.detail)
+            .and_then(|d| d.missing.as_ref())
+            .map_or_else(
+                || data.t("checker_error_required"),
+                |m| data.text(m.get_ref()),
+            ),
+        rules::DetailErrorKind::NotKatakana => data.t("checker_error_katakana"),
+        rules::DetailErrorKind::NotADate => data.t("checker_error_date"),
+        rules::DetailErrorKind::NotAPostcode => data.t("checker_error_postcode"),
+        rules::DetailErrorKind::NotAPhone => data.t("checker_error_phone"),
     }
-    errors
 }

@@ -501,11 +501,6 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
     let mut warnings = Vec::new();
     let mut files = BTreeMap::new();
     let core_facts = procedures::core_facts(&facts);
-    let blank_form = if pages.iter().any(|p| p.front.checker.is_some()) {
-        checker_app::form::render_blank()
-    } else {
-        String::new()
-    };
     let mut scripts = None;
     if pages.iter().any(|p| p.front.checker.is_some())
         && let Some(dist) = &opts.checker_dist
@@ -541,7 +536,6 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
             procedures: &procedures,
             core_facts: &core_facts,
             scripts: scripts.as_ref(),
-            blank_form: &blank_form,
         };
         let results: Vec<(String, Result<String, Diagnostic>)> = pages
             .par_iter()
@@ -651,7 +645,6 @@ struct Renderer<'a> {
     procedures: &'a BTreeMap<String, procedures::Loaded>,
     core_facts: &'a madoguchi_rules::Facts,
     scripts: Option<&'a Value>,
-    blank_form: &'a str,
 }
 
 impl Renderer<'_> {
@@ -866,6 +859,21 @@ impl Renderer<'_> {
                     .at(p.file, 0..3)
                     .help("check the procedure file with `site-gen check`")
             })?;
+            let help_title = self.i18n[&p.lang]
+                .strings
+                .get("checker_form_help")
+                .map_or("", String::as_str);
+            let blank_form = checker_app::form::render_blank(
+                &proc.procedure,
+                self.core_facts,
+                &p.lang,
+                help_title,
+            )
+            .map_err(|e| {
+                Diagnostic::error(format!("checker `{id}`: the blank form: {e}"))
+                    .at(proc.file, 0..0)
+                    .help("check the procedure's `[form]` with `site-gen check`")
+            })?;
             ctx.insert(
                 "checker",
                 &json!({
@@ -873,7 +881,7 @@ impl Renderer<'_> {
                     "html": html,
                     "data": text,
                     "scripts": self.scripts,
-                    "blank_form": self.blank_form,
+                    "blank_form": blank_form,
                     "root_id": checker_app::ROOT_ELEMENT_ID,
                     "data_id": checker_app::DATA_ELEMENT_ID,
                 }),

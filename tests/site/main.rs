@@ -634,11 +634,19 @@ fn changing_the_fee_in_the_data_file_changes_prose_and_checker() {
             ..
         })
     ));
-    let form = e.form.unwrap();
-    assert!(
-        form.fields
-            .iter()
-            .any(|f| f.value.contains("収入印紙 800円分")),
+    let form = madoguchi_rules::fill_form(
+        prepared.procedure(),
+        &prepared.facts,
+        &answers,
+        &madoguchi_rules::Details::new(),
+        today,
+        "en",
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        form.lines("3 手数料"),
+        ["収入印紙を貼る（消印しない）　800円", "2部請求"],
         "{form:?}"
     );
 }

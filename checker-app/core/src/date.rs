@@ -120,6 +120,16 @@ pub fn format_wareki_with(date: Date, gannen: bool) -> Option<String> {
     Some(format!("{era}{year}年{}月{}日", date.m, date.d))
 }
 
+/// The date as a Japanese form wants it, era and Gregorian:
+/// `令和8年11月25日（2026年11月25日）`; before 1873 the Gregorian date alone.
+pub fn format_wareki_gregorian(date: Date) -> String {
+    let g = format!("{}年{}月{}日", date.y, date.m, date.d);
+    match format_wareki(date) {
+        Some(w) => format!("{w}（{g}）"),
+        None => g,
+    }
+}
+
 /// 2000-01-01: a valid placeholder where a date is needed but none is known.
 impl Default for Date {
     fn default() -> Self {

@@ -5,15 +5,42 @@ use std::fmt;
 
 use crate::spanned::Spanned;
 
-use crate::date::{Date, format_wareki};
+use crate::date::{Date, format_wareki, format_wareki_gregorian};
 use crate::facts::{FactValue, Facts, Rate, Text, rate_on};
-use crate::model::{Bound, Condition, OutcomeKind, Procedure, Route, Step, StepKind};
+use crate::model::{
+    Bound, Condition, DetailDef, DetailKind, OutcomeKind, Procedure, Route, Step, StepKind,
+};
 use crate::template::{Piece, Placeholder, classify, pieces};
 
 /// The answers so far, as the UI holds them: step id → raw answer text
 /// (an option value, `"3"`, `"1965"`, `"2024-10-01"`, free text).
 /// Answers to steps that are not on the path are ignored.
 pub type Answers = BTreeMap<String, String>;
+
+/// The person's details as the UI holds them: detail id → text typed.
+pub type Details = BTreeMap<String, String>;
+
+/// Why a detail was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailErrorKind {
+    /// Required and empty.
+    Empty,
+    /// Not katakana.
+    NotKatakana,
+    /// Not a `YYYY-MM-DD` date that exists.
+    NotADate,
+    /// Not seven digits.
+    NotAPostcode,
+    /// Not digits, `-`, `+` and spaces.
+    NotAPhone,
+}
+
+/// An invalid detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailError {
+    pub detail: String,
+    pub kind: DetailErrorKind,
+}
 
 /// Why an answer was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +152,6 @@ pub struct Eligible {
     pub stamps: Option<Stamps>,
     pub postage: Option<Postage>,
     pub info: Vec<InfoItem>,
-    pub form: Option<FormOutput>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,18 +227,45 @@ pub struct InfoItem {
     pub text: String,
 }
 
+/// The Japanese form, filled (or blank), ready to lay out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormOutput {
     pub name: String,
-    pub fields: Vec<FormValue>,
+    pub subtitle: Option<String>,
+    /// The request date: 令和8年11月25日（2026年11月25日）, or blanks.
+    pub date: String,
+    pub addressee: Option<String>,
+    pub sections: Vec<FormSectionOutput>,
 }
 
-/// A box of the Japanese form and what to write in it (Japanese).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FormValue {
-    pub field: String,
+pub struct FormSectionOutput {
+    pub intro: Option<String>,
+    pub heading: Option<String>,
+    pub boxes: Vec<FormBox>,
+}
+
+/// A labelled box of the form and its lines (Japanese).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormBox {
     pub label: String,
-    pub value: String,
+    pub lines: Vec<String>,
+    /// The revenue-stamp box.
+    pub stamp: bool,
+    /// What the box is, in the reader's language.
+    pub help: Option<String>,
+}
+
+impl FormOutput {
+    /// The lines of the box labelled `label` (all boxes with that label).
+    pub fn lines(&self, label: &str) -> Vec<&str> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.boxes)
+            .filter(|b| b.label == label)
+            .flat_map(|b| b.lines.iter().map(String::as_str))
+            .collect()
+    }
 }
 
 /// A parsed answer.
@@ -501,6 +554,7 @@ pub fn evaluate(
         lang,
         default: proc.default_language(),
         fee: None,
+        details: None,
     };
     let text = match &def.text {
         Some(t) => Some(r.text(t.get_ref())?),
@@ -537,6 +591,8 @@ struct Renderer<'a> {
     lang: &'a str,
     default: &'a str,
     fee: Option<FeeNumbers>,
+    /// The details typed and the ids of those asked on this path.
+    details: Option<(&'a Details, &'a BTreeSet<String>)>,
 }
 
 /// The text in `lang`, else in `default`, else any.
@@ -605,6 +661,28 @@ impl Renderer<'_> {
         }
     }
 
+    /// The first of `ids` (`a|b`) asked on this path, as typed; dates in
+    /// the era calendar on the form.
+    fn detail_text(&self, ids: &str, lang: &str, form: bool) -> String {
+        let Some((details, asked)) = self.details else {
+            return String::new();
+        };
+        let Some(id) = ids.split('|').find(|id| asked.contains(*id)) else {
+            return String::new();
+        };
+        let value = details.get(id).map_or("", |v| v.trim());
+        let is_date = self
+            .ctx
+            .proc
+            .detail(id)
+            .is_some_and(|d| *d.kind.get_ref() == DetailKind::Date);
+        match Date::parse(value) {
+            Some(d) if is_date && form => format_wareki_gregorian(d),
+            Some(d) if is_date => date_in(d, lang),
+            _ => value.to_string(),
+        }
+    }
+
     /// Fills the placeholders of `s` for a reader of `lang`; `None` renders
     /// for the Japanese form.
     fn template(&self, s: &str, lang: Option<&str>) -> Result<String, EvalError> {
@@ -642,6 +720,14 @@ impl Renderer<'_> {
                     }
                     Placeholder::Answer(step) => out.push_str(&self.answer_text(step, lang, form)),
                     Placeholder::Fact(key) => out.push_str(&self.fact_text(key, lang)?),
+                    Placeholder::Detail(ids) => out.push_str(&self.detail_text(ids, lang, form)),
+                    Placeholder::Box(step, values) => {
+                        let ticked = match self.ctx.values.get(step) {
+                            Some(Value::Choice(v)) => values.split('|').any(|x| x == v),
+                            _ => false,
+                        };
+                        out.push(if ticked { '☑' } else { '☐' });
+                    }
                     Placeholder::Unknown(_) => {
                         out.push('{');
                         out.push_str(name);
@@ -661,15 +747,11 @@ fn rates_of<'f>(facts: &'f Facts, key: &str) -> Result<&'f [Rate], EvalError> {
     }
 }
 
-fn eligible(
-    r0: &Renderer<'_>,
-    outcome: String,
-    message: Option<String>,
-) -> Result<Eligible, EvalError> {
-    let ctx = r0.ctx;
+/// The fee numbers (copies, per copy, total) and, for a yen fee, the
+/// stamps (per copy, total, unverified).
+#[allow(clippy::type_complexity)]
+fn fee_numbers(ctx: &Ctx<'_>) -> Result<(Option<FeeNumbers>, Option<(i64, i64, bool)>), EvalError> {
     let proc = ctx.proc;
-
-    // Fee first: its numbers are available to every text.
     let mut fee_numbers = None;
     let mut stamps = None;
     if let Some(fee) = &proc.fee {
@@ -713,11 +795,25 @@ fn eligible(
             }
         }
     }
+    Ok((fee_numbers, stamps))
+}
+
+fn eligible(
+    r0: &Renderer<'_>,
+    outcome: String,
+    message: Option<String>,
+) -> Result<Eligible, EvalError> {
+    let ctx = r0.ctx;
+    let proc = ctx.proc;
+
+    // Fee first: its numbers are available to every text.
+    let (fee_numbers, stamps) = fee_numbers(ctx)?;
     let r = Renderer {
         ctx,
         lang: r0.lang,
         default: r0.default,
         fee: fee_numbers,
+        details: None,
     };
     let stamps = match (&proc.fee, stamps, fee_numbers) {
         (Some(fee), Some((per_copy, total, unverified)), Some(n)) => {
@@ -864,26 +960,6 @@ fn eligible(
         });
     }
 
-    let mut form = None;
-    if let Some(f) = &proc.form {
-        let f = f.get_ref();
-        let mut fields = Vec::new();
-        for field in &f.fields {
-            let field = field.get_ref();
-            if ctx.holds_opt(&field.when)? {
-                fields.push(FormValue {
-                    field: field.field.get_ref().clone(),
-                    label: r.text(field.label.get_ref())?,
-                    value: r.template(field.value.get_ref(), None)?,
-                });
-            }
-        }
-        form = Some(FormOutput {
-            name: f.name.get_ref().clone(),
-            fields,
-        });
-    }
-
     Ok(Eligible {
         outcome,
         message,
@@ -891,6 +967,180 @@ fn eligible(
         stamps,
         postage,
         info,
-        form,
     })
+}
+
+/// The details asked on the path the answers take (those whose `when`
+/// holds), in file order.
+pub fn details_asked<'p>(
+    proc: &'p Procedure,
+    facts: &Facts,
+    answers: &Answers,
+    today: Date,
+) -> Result<Vec<&'p DetailDef>, EvalError> {
+    let (ctx, _, _) = walk(proc, facts, answers, today)?;
+    let mut out = Vec::new();
+    for d in &proc.details {
+        let d = d.get_ref();
+        if ctx.holds_opt(&d.when)? {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+fn is_katakana(s: &str) -> bool {
+    s.chars()
+        .all(|c| matches!(c, '\u{30A0}'..='\u{30FF}' | ' ' | '\u{3000}'))
+}
+
+/// Checks the details typed for the details asked on this path; errors in
+/// the order of the file.
+pub fn check_details(
+    proc: &Procedure,
+    facts: &Facts,
+    answers: &Answers,
+    details: &Details,
+    today: Date,
+) -> Result<Vec<DetailError>, EvalError> {
+    let mut errors = Vec::new();
+    for d in details_asked(proc, facts, answers, today)? {
+        let value = details.get(d.id.get_ref()).map_or("", |v| v.trim());
+        let kind = if value.is_empty() {
+            (!d.optional).then_some(DetailErrorKind::Empty)
+        } else {
+            match d.kind.get_ref() {
+                DetailKind::Text => None,
+                DetailKind::Katakana => {
+                    (!is_katakana(value)).then_some(DetailErrorKind::NotKatakana)
+                }
+                DetailKind::Date => Date::parse(value)
+                    .is_none()
+                    .then_some(DetailErrorKind::NotADate),
+                DetailKind::Postcode => {
+                    let ok = value.chars().all(|c| c.is_ascii_digit() || c == '-')
+                        && value.chars().filter(char::is_ascii_digit).count() == 7;
+                    (!ok).then_some(DetailErrorKind::NotAPostcode)
+                }
+                DetailKind::Phone => {
+                    let ok = value
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' '))
+                        && value.chars().any(|c| c.is_ascii_digit());
+                    (!ok).then_some(DetailErrorKind::NotAPhone)
+                }
+            }
+        };
+        if let Some(kind) = kind {
+            errors.push(DetailError {
+                detail: d.id.get_ref().clone(),
+                kind,
+            });
+        }
+    }
+    Ok(errors)
+}
+
+/// The form filled from the answers and details on `today`, with its
+/// explanations in `lang`; `None` when the procedure has no form.
+pub fn fill_form(
+    proc: &Procedure,
+    facts: &Facts,
+    answers: &Answers,
+    details: &Details,
+    today: Date,
+    lang: &str,
+) -> Result<Option<FormOutput>, EvalError> {
+    let (ctx, _, _) = walk(proc, facts, answers, today)?;
+    let asked: BTreeSet<String> = details_asked(proc, facts, answers, today)?
+        .into_iter()
+        .map(|d| d.id.get_ref().clone())
+        .collect();
+    let (fee, _) = fee_numbers(&ctx)?;
+    let r = Renderer {
+        ctx: &ctx,
+        lang,
+        default: proc.default_language(),
+        fee,
+        details: Some((details, &asked)),
+    };
+    form_output(&r, Some(today))
+}
+
+/// The form with nothing filled in, for printing and writing by hand:
+/// every box ☐, no details, no date, and no row that has a `when`.
+pub fn blank_form(
+    proc: &Procedure,
+    facts: &Facts,
+    lang: &str,
+) -> Result<Option<FormOutput>, EvalError> {
+    let ctx = Ctx {
+        proc,
+        facts,
+        today: Date::default(),
+        values: BTreeMap::new(),
+    };
+    let r = Renderer {
+        ctx: &ctx,
+        lang,
+        default: proc.default_language(),
+        fee: None,
+        details: None,
+    };
+    form_output(&r, None)
+}
+
+const BLANK_DATE: &str = "令和　　年　　月　　日";
+
+fn form_output(r: &Renderer<'_>, today: Option<Date>) -> Result<Option<FormOutput>, EvalError> {
+    let Some(f) = &r.ctx.proc.form else {
+        return Ok(None);
+    };
+    let f = f.get_ref();
+    let mut sections = Vec::new();
+    for sec in &f.sections {
+        let sec = sec.get_ref();
+        let mut boxes: Vec<FormBox> = Vec::new();
+        for row in &sec.rows {
+            let row = row.get_ref();
+            let shown = match (&row.when, today) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(w), Some(_)) => r.ctx.holds(w.get_ref())?,
+            };
+            if !shown {
+                continue;
+            }
+            let value = if today.is_some() {
+                r.template(row.value.get_ref(), None)?
+            } else {
+                r.template(&row.value.get_ref().replace("{today}", BLANK_DATE), None)?
+            };
+            let label = row.label.get_ref();
+            match boxes.last_mut() {
+                Some(b) if b.label == *label => b.lines.push(value),
+                _ => boxes.push(FormBox {
+                    label: label.clone(),
+                    lines: vec![value],
+                    stamp: row.stamp,
+                    help: match &row.help {
+                        Some(h) => Some(r.text(h.get_ref())?),
+                        None => None,
+                    },
+                }),
+            }
+        }
+        sections.push(FormSectionOutput {
+            intro: sec.intro.as_ref().map(|t| t.get_ref().clone()),
+            heading: sec.heading.as_ref().map(|t| t.get_ref().clone()),
+            boxes,
+        });
+    }
+    Ok(Some(FormOutput {
+        name: f.name.get_ref().clone(),
+        subtitle: f.subtitle.as_ref().map(|t| t.get_ref().clone()),
+        date: today.map_or_else(|| BLANK_DATE.to_string(), format_wareki_gregorian),
+        addressee: f.addressee.as_ref().map(|t| t.get_ref().clone()),
+        sections,
+    }))
 }

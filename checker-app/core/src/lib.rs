@@ -79,11 +79,26 @@
 //! `[[info]]`: where to send, how long it takes...: `id`, `label`, and
 //! either `text` or `fact` (the key of a fact), optional `when`.
 //!
-//! `[form]`: `name` (the Japanese form's name) and `[[form.fields]]` with
-//! `field` (the box, e.g. `"4 ア"`), `label` (a text explaining the box to
-//! the reader), `value` (Japanese, may use placeholders; `{today}` and date
-//! answers are written in the era calendar, e.g. 令和8年11月25日) and
-//! optional `when`.
+//! `[[details]]`: the person's details asked after the questions, for the
+//! form (one screen, all fields): `id`, `label`, optional `hint`, `kind`
+//! (`text` (default), `katakana`, `date`, `postcode`, `phone`: what is
+//! accepted besides "not empty"), `missing` (the error text when a required
+//! detail is left empty; required unless `optional = true`), optional `when`
+//! (asked only on paths where it holds) and `autocomplete` (the HTML token).
+//!
+//! `[form]`: the Japanese request form, all Japanese. `name` (the title),
+//! optional `subtitle` and `addressee`; the date line is the request date in
+//! the era calendar with the Gregorian date. `[[form.sections]]`, each with
+//! optional `intro` (a sentence) and `heading` (centred, e.g. 記), and
+//! `[[form.sections.rows]]`: `label` (the box), `value` (what is written;
+//! placeholders allowed, plus `{detail:<id>}`: the detail typed, dates in
+//! the era calendar; `{detail:<a>|<b>}`: the first of those details asked on
+//! this path; `{box:<step>=<value>}`: ☑ when that answer was given, else
+//! ☐; `|` separates several values), optional `when`, `stamp = true` (the
+//! revenue-stamp box) and `help` (what the box is, in the reader's
+//! language). Consecutive rows with the same label share one box, a line
+//! each. The blank form (printed without JavaScript) has every box ☐, no
+//! details, no date, and leaves out rows with a `when`.
 //!
 //! ## Example
 //!
@@ -140,13 +155,24 @@
 //! copies_step = "copies"
 //! multi_copy_note = { ja = "「{copies}部請求」と書く", en = "Write 「{copies}部請求」" }
 //!
+//! [[details]]
+//! id = "name"
+//! label = { ja = "氏名", en = "Your name" }
+//! missing = { ja = "氏名を入力してください", en = "Enter your name" }
+//!
 //! [form]
 //! name = "保有個人情報開示請求書"
+//! addressee = "出入国在留管理庁長官　殿"
 //!
-//! [[form.fields]]
-//! field = "4 ア"
-//! label = { ja = "請求者", en = "Who is requesting" }
-//! value = "☑{answer:requester}"
+//! [[form.sections]]
+//!
+//! [[form.sections.rows]]
+//! label = "氏名"
+//! value = "{detail:name}"
+//!
+//! [[form.sections.rows]]
+//! label = "4 本人確認等"
+//! value = "ア 請求者　{box:requester=self}本人　{box:requester=agent}任意代理人"
 //! ```
 //!
 //! ## Use from Rust
@@ -197,17 +223,19 @@ mod template;
 mod validate;
 
 pub use date::{
-    Date, days_in_month, format_wareki, format_wareki_with, is_leap_year, japanese_era,
+    Date, days_in_month, format_wareki, format_wareki_gregorian, format_wareki_with, is_leap_year,
+    japanese_era,
 };
 pub use eval::{
-    AnswerError, AnswerErrorKind, Answers, DocumentItem, Eligible, EvalError, Evaluation,
-    FormOutput, FormValue, InfoItem, Outcome, Postage, PostageBand, PostageRate, PricedItem,
-    StampPostage, Stamps, evaluate, next_step,
+    AnswerError, AnswerErrorKind, Answers, DetailError, DetailErrorKind, Details, DocumentItem,
+    Eligible, EvalError, Evaluation, FormBox, FormOutput, FormSectionOutput, InfoItem, Outcome,
+    Postage, PostageBand, PostageRate, PricedItem, StampPostage, Stamps, blank_form, check_details,
+    details_asked, evaluate, fill_form, next_step,
 };
 pub use facts::{Fact, FactValue, Facts, Rate, Text, format_money, rate_on};
 pub use model::{
-    Band, Bound, Choice, Condition, Document, Fee, FormDef, FormField, Info, OutcomeDef,
-    OutcomeKind, PostageDef, PricedFact, Problem, Procedure, Route, Step, StepKind,
-    parse_procedure,
+    Band, Bound, Choice, Condition, DetailDef, DetailKind, Document, Fee, FormDef, FormRow,
+    FormSection, Info, OutcomeDef, OutcomeKind, PostageDef, PricedFact, Problem, Procedure, Route,
+    Step, StepKind, parse_procedure,
 };
 pub use validate::{MAX_COPIES, validate};

@@ -56,6 +56,9 @@ pub struct Procedure {
     pub postage: Option<Spanned<PostageDef>>,
     #[serde(default)]
     pub info: Vec<Spanned<Info>>,
+    /// The person's details asked before the form is filled.
+    #[serde(default)]
+    pub details: Vec<Spanned<DetailDef>>,
     #[serde(default)]
     pub form: Option<Spanned<FormDef>>,
 }
@@ -331,29 +334,108 @@ pub struct Info {
     pub when: Option<Spanned<Condition>>,
 }
 
-/// The Japanese request form and how answers fill it.
+/// What a detail accepts, beyond "not empty".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DetailKind {
+    /// Any text.
+    #[default]
+    Text,
+    /// Katakana only (a reading, フリガナ); spaces allowed.
+    Katakana,
+    /// A date `YYYY-MM-DD` that exists; written on the form in the era
+    /// calendar with the Gregorian date.
+    Date,
+    /// A Japanese postcode: seven digits, a hyphen allowed.
+    Postcode,
+    /// A telephone number: digits, `-`, `+` and spaces.
+    Phone,
+}
+
+/// One of the person's details written on the form (a name, an address...).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetailDef {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub kind: Spanned<DetailKind>,
+    pub label: Spanned<Text>,
+    #[serde(default)]
+    pub hint: Option<Spanned<Text>>,
+    /// The error shown when a required detail is left empty, e.g. "Enter
+    /// your name"; required unless `optional`.
+    #[serde(default)]
+    pub missing: Option<Spanned<Text>>,
+    #[serde(default)]
+    pub optional: bool,
+    /// Asked only when this holds (e.g. only for representatives).
+    #[serde(default)]
+    pub when: Option<Spanned<Condition>>,
+    /// The HTML `autocomplete` token, e.g. `name`, `postal-code`.
+    #[serde(default)]
+    pub autocomplete: Option<String>,
+}
+
+/// The Japanese request form, laid out as a title block and sections of
+/// labelled boxes, and how answers and details fill it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormDef {
-    /// The form's Japanese name.
+    /// The form's Japanese name (its title).
     pub name: Spanned<String>,
+    /// A smaller line after the title, e.g. （外国人登録原票用）.
     #[serde(default)]
-    pub fields: Vec<Spanned<FormField>>,
+    pub subtitle: Option<Spanned<String>>,
+    /// The addressee line, e.g. 出入国在留管理庁長官　殿.
+    #[serde(default)]
+    pub addressee: Option<Spanned<String>>,
+    #[serde(default)]
+    pub sections: Vec<Spanned<FormSection>>,
 }
 
-/// One box of the form. `value` is Japanese (the form is Japanese only)
-/// and may use placeholders.
+/// A part of the form: an optional sentence and centred heading, then a
+/// table of boxes.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct FormField {
-    pub field: Spanned<String>,
-    pub label: Spanned<Text>,
+pub struct FormSection {
+    /// A sentence before the boxes (Japanese).
+    #[serde(default)]
+    pub intro: Option<Spanned<String>>,
+    /// A short centred heading, e.g. 記.
+    #[serde(default)]
+    pub heading: Option<Spanned<String>>,
+    #[serde(default)]
+    pub rows: Vec<Spanned<FormRow>>,
+}
+
+/// One box of the form. `label` and `value` are Japanese (the form is
+/// Japanese only); `value` may use placeholders. Consecutive rows with the
+/// same label share one box, one line each.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormRow {
+    pub label: Spanned<String>,
     pub value: Spanned<String>,
+    /// The row is written only when this holds; the blank form leaves out
+    /// every row with a `when`.
     #[serde(default)]
     pub when: Option<Spanned<Condition>>,
+    /// Drawn as the box where revenue stamps are stuck.
+    #[serde(default)]
+    pub stamp: bool,
+    /// What the box is, in the reader's language.
+    #[serde(default)]
+    pub help: Option<Spanned<Text>>,
 }
 
 impl Procedure {
+    pub fn detail(&self, id: &str) -> Option<&DetailDef> {
+        self.details
+            .iter()
+            .map(Spanned::get_ref)
+            .find(|d| d.id.get_ref() == id)
+    }
+
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps
             .iter()
@@ -413,7 +495,7 @@ impl Step {
 
 const FORMAT_HELP: &str = "see the file format in the madoguchi-rules crate documentation: \
     top-level `id`, `title`, `languages`, then `[[steps]]`, `[[outcomes]]`, `[[documents]]`, \
-    optional `[fee]`, `[postage]`, `[[info]]`, `[form]`";
+    optional `[fee]`, `[postage]`, `[[info]]`, `[[details]]`, `[form]`";
 
 /// Parses a procedure file. Only the syntax and the shape are checked here;
 /// run [`crate::validate`] for everything else.

@@ -1,5 +1,8 @@
 //! Placeholders in procedure texts: `{today}`, `{copies}`, `{fee_total}`,
-//! `{fee_per_copy}`, `{answer:<step id>}` and `{fact:<fact key>}`.
+//! `{fee_per_copy}`, `{answer:<step id>}`, `{fact:<fact key>}`,
+//! `{detail:<id>|<id>...}` (the first of these details that is asked on the
+//! reader's path) and `{box:<step>=<value>|<value>...}` (☑ when the answer
+//! to the step is one of the values, else ☐).
 //! A `{` that does not start such a placeholder is kept as it is.
 
 /// A piece of a text: literal text or a placeholder (without braces).
@@ -17,11 +20,15 @@ pub(crate) enum Placeholder<'a> {
     FeePerCopy,
     Answer(&'a str),
     Fact(&'a str),
+    /// Detail ids, first applicable wins.
+    Detail(&'a str),
+    /// `step=value|value`.
+    Box(&'a str, &'a str),
     Unknown(&'a str),
 }
 
 fn is_name_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '=' | '|')
 }
 
 /// Splits `s` into literal pieces and placeholders.
@@ -73,6 +80,12 @@ pub(crate) fn classify(name: &str) -> Placeholder<'_> {
                 Placeholder::Answer(step)
             } else if let Some(key) = name.strip_prefix("fact:") {
                 Placeholder::Fact(key)
+            } else if let Some(ids) = name.strip_prefix("detail:") {
+                Placeholder::Detail(ids)
+            } else if let Some((step, values)) =
+                name.strip_prefix("box:").and_then(|b| b.split_once('='))
+            {
+                Placeholder::Box(step, values)
             } else {
                 Placeholder::Unknown(name)
             }
@@ -96,6 +109,15 @@ mod tests {
             ]
         );
         assert_eq!(pieces("{"), vec![Piece::Lit("{")]);
+        assert_eq!(
+            classify("box:requester=self|agent"),
+            Placeholder::Box("requester", "self|agent")
+        );
+        assert_eq!(classify("detail:a|b"), Placeholder::Detail("a|b"));
+        assert_eq!(
+            classify("box:requester"),
+            Placeholder::Unknown("box:requester")
+        );
         assert_eq!(pieces("{}x{y"), vec![Piece::Lit("{}x{y")]);
         assert_eq!(pieces(""), vec![]);
     }

@@ -87,6 +87,7 @@ impl<'a> Validator<'a> {
         self.check_fee();
         self.check_postage();
         self.check_info();
+        self.check_details();
         self.check_form();
     }
 
@@ -217,10 +218,39 @@ impl<'a> Validator<'a> {
                 Placeholder::Fact(key) => {
                     self.check_fact_ref(key, Need::Any, at.clone(), what);
                 }
+                Placeholder::Detail(ids) => {
+                    for id in ids.split('|') {
+                        if self.proc.detail(id).is_none() {
+                            self.problem(
+                                format!("{what} uses `{{{name}}}` but there is no detail `{id}`"),
+                                "use `{detail:<detail id>}` with the id of a `[[details]]` entry",
+                                at.clone(),
+                            );
+                        }
+                    }
+                }
+                Placeholder::Box(step_id, values) => match self.proc.step(step_id) {
+                    Some(step) if step.kind.get_ref().has_options() => {
+                        for v in values.split('|') {
+                            if step.option(v).is_none() {
+                                self.problem(
+                                    format!("{what} uses `{{{name}}}` but step `{step_id}` has no option `{v}`"),
+                                    "use `{box:<step id>=<option value>}`",
+                                    at.clone(),
+                                );
+                            }
+                        }
+                    }
+                    _ => self.problem(
+                        format!("{what} uses `{{{name}}}` but there is no choice step `{step_id}`"),
+                        "use `{box:<step id>=<option value>}` with a `choice` or `yes_no` step",
+                        at.clone(),
+                    ),
+                },
                 Placeholder::Unknown(_) => self.problem(
                     format!("{what} uses an unknown placeholder `{{{name}}}`"),
                     "placeholders: {today}, {copies}, {fee_total}, {fee_per_copy}, \
-                     {answer:<step id>}, {fact:<fact key>}",
+                     {answer:<step id>}, {fact:<fact key>}, {detail:<id>}, {box:<step>=<value>}",
                     at.clone(),
                 ),
             }
@@ -865,6 +895,30 @@ impl<'a> Validator<'a> {
         }
     }
 
+    fn check_details(&mut self) {
+        let proc = self.proc;
+        self.check_unique(proc.details.iter().map(|d| &d.get_ref().id), "detail id");
+        for d in &proc.details {
+            let d = d.get_ref();
+            let what = format!("detail `{}`", d.id.get_ref());
+            self.check_text(&d.label, &format!("the label of {what}"));
+            if let Some(h) = &d.hint {
+                self.check_text(h, &format!("the hint of {what}"));
+            }
+            match (&d.missing, d.optional) {
+                (Some(m), _) => self.check_text(m, &format!("the `missing` message of {what}")),
+                (None, false) => self.problem(
+                    format!("{what} is required but has no `missing` message"),
+                    "add `missing = { ja = \"...\", en = \"...\" }`: what to do when it is left empty, \
+                     e.g. \"Enter your name\"; or mark it `optional = true`",
+                    span(&d.id),
+                ),
+                (None, true) => {}
+            }
+            self.check_when(&d.when, &what);
+        }
+    }
+
     fn check_form(&mut self) {
         let Some(form) = &self.proc.form else { return };
         let form = form.get_ref();
@@ -875,19 +929,30 @@ impl<'a> Validator<'a> {
                 span(&form.name),
             );
         }
-        for f in &form.fields {
-            let f = f.get_ref();
-            let what = format!("form field `{}`", f.field.get_ref());
-            if f.field.get_ref().trim().is_empty() {
-                self.problem(
-                    "a form field has an empty `field`".into(),
-                    "name the box, e.g. `field = \"4-ア\"`",
-                    span(&f.field),
-                );
+        if form.sections.iter().all(|s| s.get_ref().rows.is_empty()) {
+            self.problem(
+                "the form has no boxes".into(),
+                "add `[[form.sections]]` with `[[form.sections.rows]]` (`label`, `value`)",
+                span(&form.name),
+            );
+        }
+        for sec in &form.sections {
+            for row in &sec.get_ref().rows {
+                let row = row.get_ref();
+                let what = format!("form box `{}`", row.label.get_ref());
+                if row.label.get_ref().trim().is_empty() {
+                    self.problem(
+                        "a form box has an empty `label`".into(),
+                        "write the box's Japanese label, e.g. `label = \"氏名\"`",
+                        span(&row.label),
+                    );
+                }
+                if let Some(h) = &row.help {
+                    self.check_text(h, &format!("the help of {what}"));
+                }
+                self.check_template(row.value.get_ref(), span(&row.value), &what);
+                self.check_when(&row.when, &what);
             }
-            self.check_text(&f.label, &format!("the label of {what}"));
-            self.check_template(f.value.get_ref(), span(&f.value), &what);
-            self.check_when(&f.when, &what);
         }
     }
 }

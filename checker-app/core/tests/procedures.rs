@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use madoguchi_rules::{
-    AnswerError, AnswerErrorKind, EvalError, Evaluation, Outcome, StampPostage, Stamps, evaluate,
-    next_step, validate,
+    AnswerError, AnswerErrorKind, Answers, EvalError, Evaluation, Outcome, StampPostage, Stamps,
+    evaluate, fill_form, next_step, validate,
 };
 
 #[test]
@@ -83,13 +83,24 @@ const DISCLOSURE_ROWS: &[Row] = &[
         post: Post::None,
         form: &[
             ("日付", "令和8年11月25日"),
-            ("1 期間", "1965年から"),
-            ("2 ア", "☑閲覧"),
-            ("3 手数料", "収入印紙 300円分を貼る（消印しない）"),
-            ("4 ア", "☑本人"),
-            ("4 イ", "☑在留カード・特別永住者証明書"),
+            ("1", "期間：1965年から"),
+            ("2", "☑閲覧"),
+            ("3", "（消印しない）　300円"),
+            ("4", "☑本人"),
+            ("4", "☑在留カード・特別永住者証明書"),
         ],
-        no_form: &["2 イ", "3 部数", "4 ウ", "4 エ", "4 イ 郵送"],
+        no_form: &[
+            "☑写しの送付",
+            "部請求",
+            "☑未成年者",
+            "☑成年被後見人",
+            "☑任意代理人",
+            "☑戸籍謄本",
+            "☑登記事項証明書",
+            "☑委任状",
+            "住民票の写しを添付",
+            "本人の氏名",
+        ],
     },
     Row {
         name: "self, office, 3 copies",
@@ -109,12 +120,12 @@ const DISCLOSURE_ROWS: &[Row] = &[
         stamps: Some((300, 3, 900, true)),
         post: Post::None,
         form: &[
-            ("2 ア", "☑写しの交付"),
-            ("3 手数料", "収入印紙 900円分を貼る（消印しない）"),
-            ("3 部数", "3部請求"),
-            ("4 イ", "☑旅券"),
+            ("2", "☑写しの交付"),
+            ("3", "（消印しない）　900円"),
+            ("3", "3部請求"),
+            ("4", "☑旅券"),
         ],
-        no_form: &["2 イ"],
+        no_form: &["☑写しの送付"],
     },
     Row {
         name: "self, office, 1 copy",
@@ -133,8 +144,8 @@ const DISCLOSURE_ROWS: &[Row] = &[
         docs: BASE_OFFICE,
         stamps: Some((300, 1, 300, false)),
         post: Post::None,
-        form: &[("4 イ", "☑運転免許証")],
-        no_form: &["3 部数"],
+        form: &[("4", "☑運転免許証")],
+        no_form: &["部請求"],
     },
     Row {
         name: "self, post, 1 copy, 1960+, after the 2024 rate change",
@@ -153,11 +164,11 @@ const DISCLOSURE_ROWS: &[Row] = &[
         stamps: Some((300, 1, 300, false)),
         post: Post::InForce(&[110], [600, 430]),
         form: &[
-            ("2 イ", "☑写しの送付を希望する"),
-            ("4 イ", "☑個人番号カード"),
-            ("4 イ 郵送", "住民票の写しを添付"),
+            ("2", "☑写しの送付を希望する"),
+            ("4", "☑個人番号カード"),
+            ("4", "住民票の写しを添付"),
         ],
-        no_form: &["2 ア", "3 部数"],
+        no_form: &["☑閲覧", "☑写しの交付", "部請求"],
     },
     Row {
         name: "self, post, 2 copies, 1960 exactly, before the 2024 rate change",
@@ -175,7 +186,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         docs: BASE_POST,
         stamps: Some((300, 2, 600, true)),
         post: Post::InForce(&[94], [520, 370]),
-        form: &[("3 部数", "2部請求"), ("日付", "令和6年9月30日")],
+        form: &[("3", "2部請求"), ("日付", "令和6年9月30日")],
         no_form: &[],
     },
     Row {
@@ -194,7 +205,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         docs: BASE_POST,
         stamps: Some((300, 1, 300, false)),
         post: Post::InForce(&[140, 210], [520, 370]),
-        form: &[("4 イ", "☑その他")],
+        form: &[("4", "☑その他")],
         no_form: &[],
     },
     Row {
@@ -213,7 +224,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         docs: BASE_POST,
         stamps: Some((300, 5, 1500, true)),
         post: Post::NoFigure(&[140, 210], [600, 430]),
-        form: &[("3 部数", "5部請求"), ("1 期間", "1947年から")],
+        form: &[("3", "5部請求"), ("1", "期間：1947年から")],
         no_form: &[],
     },
     Row {
@@ -259,11 +270,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         docs: &["form", "stamps", "id_shown", "authority_minor"],
         stamps: Some((300, 1, 300, false)),
         post: Post::None,
-        form: &[
-            ("4 ア", "☑法定代理人"),
-            ("4 ウ", "☑未成年者"),
-            ("4 エ", "☑戸籍謄本"),
-        ],
+        form: &[("4", "☑法定代理人"), ("4", "☑未成年者"), ("4", "☑戸籍謄本")],
         no_form: &[],
     },
     Row {
@@ -292,9 +299,9 @@ const DISCLOSURE_ROWS: &[Row] = &[
         stamps: Some((300, 2, 600, true)),
         post: Post::NoFigure(&[140, 210], [600, 430]),
         form: &[
-            ("4 ア", "☑法定代理人"),
-            ("4 ウ", "☑成年被後見人"),
-            ("4 エ", "☑登記事項証明書"),
+            ("4", "☑法定代理人"),
+            ("4", "☑成年被後見人"),
+            ("4", "☑登記事項証明書"),
         ],
         no_form: &[],
     },
@@ -337,9 +344,9 @@ const DISCLOSURE_ROWS: &[Row] = &[
         stamps: Some((300, 1, 300, false)),
         post: Post::InForce(&[94], [520, 370]),
         form: &[
-            ("4 ア", "☑任意代理人"),
-            ("4 ウ", "☑任意代理人委任者"),
-            ("4 エ", "☑委任状"),
+            ("4", "☑任意代理人"),
+            ("4", "☑任意代理人委任者"),
+            ("4", "☑委任状"),
             ("日付", "令和4年4月1日"),
         ],
         no_form: &[],
@@ -471,31 +478,57 @@ fn check_row(p: &madoguchi_rules::Procedure, row: &Row, lang: &str) {
         }
         (got, want) => panic!("{}: postage {got:?}, want {want:?}", row.name),
     }
-    let form = e.form.as_ref().expect("the disclosure has a form");
-    assert_eq!(form.name, "保有個人情報開示請求書（外国人登録原票用）");
-    for (field, value) in row.form {
+    let answers: Answers = row
+        .answers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let details = sample_details();
+    let form = fill_form(p, &facts(), &answers, &details, d(row.today), lang)
+        .expect("the form fills")
+        .expect("the disclosure has a form");
+    assert_eq!(form.name, "保有個人情報開示請求書");
+    let all: Vec<&str> = form
+        .sections
+        .iter()
+        .flat_map(|s| &s.boxes)
+        .flat_map(|b| b.lines.iter().map(String::as_str))
+        .collect();
+    for (section, value) in row.form {
+        if *section == "日付" {
+            assert!(
+                form.date.contains(value),
+                "{}: date {}",
+                row.name,
+                form.date
+            );
+            continue;
+        }
         assert!(
-            form.fields
+            form.sections
                 .iter()
-                .any(|f| f.field == *field && f.value == *value),
-            "{}: form field {field} = {value} missing in {:#?}",
+                .flat_map(|s| &s.boxes)
+                .filter(|b| b.label.starts_with(section))
+                .flat_map(|b| &b.lines)
+                .any(|l| l.contains(value)),
+            "{}: box {section} has no line with {value}: {all:#?}",
             row.name,
-            form.fields
         );
     }
-    for field in row.no_form {
+    for absent in row.no_form {
         assert!(
-            form.fields.iter().all(|f| f.field != *field),
-            "{}: form field {field} should be absent",
+            all.iter().all(|l| !l.contains(absent)),
+            "{}: {absent} should not be on the form: {all:#?}",
             row.name
         );
     }
-    // Every box holds Japanese text with no unfilled placeholder.
+    // The person's name is written, and no placeholder is left unfilled.
     assert!(
-        form.fields.iter().all(|f| !f.value.contains('{')),
+        all.iter().any(|l| l.contains("TANAKA Maria")),
         "{}",
         row.name
     );
+    assert!(all.iter().all(|l| !l.contains('{')), "{}", row.name);
 }
 
 #[test]
@@ -619,7 +652,40 @@ fn deceased_every_path() {
                         },
                     }])
                 );
-                assert!(e.form.is_none());
+                // The filled request: the relationship and requester boxes
+                // ticked, the deceased's dates in the era calendar.
+                let a = answers(&[("relationship", relationship), ("requester", requester)]);
+                let form = fill_form(&p, &facts(), &a, &sample_details(), d(today), "en")
+                    .unwrap()
+                    .unwrap();
+                let relation = form.lines("2 死亡の当時における関係").join("");
+                assert_eq!(relation.matches('☑').count(), 1, "{relation}");
+                let ticked = match relationship {
+                    "lived_with" => "☑同居の親族",
+                    "spouse" => "☑配偶者",
+                    "ascendant" => "☑直系尊属",
+                    "descendant" => "☑直系卑属",
+                    _ => "☑兄弟姉妹",
+                };
+                assert!(relation.contains(ticked), "{relation}");
+                let who = form.lines("3 請求者の区分");
+                assert_eq!(
+                    who.len(),
+                    if requester == "self" { 1 } else { 2 },
+                    "{who:?}"
+                );
+                assert_eq!(who[0].matches('☑').count(), 1);
+                assert!(
+                    form.lines("1 死亡した外国人")
+                        .contains(&"死亡年月日：令和2年3月4日（2020年3月4日）")
+                );
+                assert_eq!(form.lines("請求者の氏名"), ["TANAKA Maria"]);
+                assert!(
+                    form.sections
+                        .iter()
+                        .flat_map(|s| &s.boxes)
+                        .all(|b| !b.stamp)
+                );
             }
         }
     }
@@ -727,12 +793,22 @@ fn answers_off_the_path_are_ignored() {
             ..
         })
     ));
-    let form = e.form.unwrap();
+    let form = fill_form(
+        &p,
+        &facts(),
+        &answers(&a),
+        &sample_details(),
+        d("2026-11-25"),
+        "en",
+    )
+    .unwrap()
+    .unwrap();
+    let lines = form.lines("4 本人確認等").join("\n");
     assert!(
-        form.fields
-            .iter()
-            .all(|f| f.field != "4 ウ" && f.field != "3 部数")
+        !lines.contains("☑未成年者") && !lines.contains("本人の氏名"),
+        "{lines}"
     );
+    assert!(!form.lines("3 手数料").join("").contains("部請求"));
 }
 
 #[test]

@@ -6,8 +6,9 @@ mod common;
 
 use common::*;
 use madoguchi_rules::{
-    AnswerError, AnswerErrorKind, EvalError, Evaluation, FactValue, Facts, Outcome, Problem, Rate,
-    Stamps, evaluate, parse_procedure, validate,
+    AnswerError, AnswerErrorKind, DetailError, DetailErrorKind, Details, EvalError, Evaluation,
+    FactValue, Facts, Outcome, Problem, Rate, Stamps, blank_form, check_details, details_asked,
+    evaluate, fill_form, parse_procedure, validate,
 };
 
 const THIRD: &str = include_str!("fixtures/third_procedure.toml");
@@ -87,7 +88,50 @@ fn third_procedure_needs_no_rust_change() {
         Some(Stamps::Computed { per_copy: 300, copies: 2, total: 600, note: Some(n), .. }) if n == "2통분"
     ));
     assert_eq!(e.info[1].text, "2026-11-25");
-    assert!(e.form.is_none() && e.postage.is_none());
+    assert!(e.postage.is_none());
+
+    // Its details and form are data too: checked, filled, and blank.
+    let p_ = &p;
+    let mut details: Details = [("holder", " KIM Minji "), ("born", "1990-02-30")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let asked: Vec<&str> = details_asked(p_, &f, &answers(&ok), d("2026-11-25"))
+        .unwrap()
+        .iter()
+        .map(|x| x.id.get_ref().as_str())
+        .collect();
+    assert_eq!(
+        asked,
+        ["holder", "born"],
+        "the helper is asked only when urgent"
+    );
+    assert_eq!(
+        check_details(p_, &f, &answers(&ok), &details, d("2026-11-25")).unwrap(),
+        [DetailError {
+            detail: "born".into(),
+            kind: DetailErrorKind::NotADate
+        }]
+    );
+    details.insert("born".into(), "1990-02-28".into());
+    assert_eq!(
+        check_details(p_, &f, &answers(&ok), &details, d("2026-11-25")).unwrap(),
+        []
+    );
+    let form = fill_form(p_, &f, &answers(&ok), &details, d("2026-11-25"), "ko")
+        .unwrap()
+        .unwrap();
+    assert_eq!(form.name, "再交付申請書");
+    assert_eq!(form.date, "令和8年11月25日（2026年11月25日）");
+    assert_eq!(form.lines("氏名"), ["KIM Minji"]);
+    assert_eq!(form.lines("生年月日"), ["平成2年2月28日（1990年2月28日）"]);
+    assert_eq!(form.lines("区分"), ["☐至急　☑通常", "2通"]);
+    let first = &form.sections[0].boxes[0];
+    assert_eq!(first.help.as_deref(), Some("신청자 성명"));
+    let blank = blank_form(p_, &f, "ko").unwrap().unwrap();
+    assert_eq!(blank.date, "令和　　年　　月　　日");
+    assert_eq!(blank.lines("氏名"), [""]);
+    assert_eq!(blank.lines("区分"), ["☐至急　☐通常"]);
 
     // The same in Japanese: dates written the Japanese way.
     let Evaluation::Finished {
@@ -421,5 +465,18 @@ fn documented_example_is_valid() {
         panic!()
     };
     assert_eq!(e.documents[0].id, "power_of_attorney");
-    assert_eq!(e.form.unwrap().fields[0].value, "☑任意代理人");
+    let form = fill_form(
+        &p,
+        &facts(),
+        &answers(&[("requester", "agent"), ("copies", "2")]),
+        &Details::new(),
+        d("2026-11-25"),
+        "en",
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        form.lines("4 本人確認等"),
+        ["ア 請求者　☐本人　☑任意代理人"]
+    );
 }

@@ -84,3 +84,31 @@ pub fn finish(p: &Procedure, a: &[(&str, &str)], today: &str, lang: &str) -> Out
         Evaluation::NeedsAnswer { step, .. } => panic!("still needs `{step}` for {a:?}"),
     }
 }
+
+/// Details a reader of the disclosure procedure might type (every field of
+/// both real procedures that is required somewhere).
+pub fn sample_details() -> madoguchi_rules::Details {
+    [
+        ("name_latin", "TANAKA Maria"),
+        ("name_kana", "タナカ マリア"),
+        ("nationality", "Brazil"),
+        ("birth_date", "1970-05-01"),
+        ("sex", "女"),
+        ("postcode", "160-0004"),
+        ("address", "東京都新宿区四谷1-1-1"),
+        ("phone", "03-1234-5678"),
+        ("representative_name", "SATO Ken"),
+        ("representative_kana", "サトウ ケン"),
+        ("representative_postcode", "1500001"),
+        ("representative_address", "東京都渋谷区神宮前1-1-1"),
+        ("principal_name", "TANAKA Ana"),
+        ("principal_address", "大阪府大阪市北区1-1"),
+        ("deceased_name_latin", "TANAKA Jose"),
+        ("deceased_nationality", "Brazil"),
+        ("deceased_birth_date", "1940-01-02"),
+        ("deceased_death_date", "2020-03-04"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
