@@ -185,3 +185,26 @@ impl Prepared {
             .unwrap_or_default()
     }
 }
+
+/// Answers and details a reader chose to keep on their device, as the text
+/// stored in the browser's local storage (base64 of bincode).
+pub fn encode_kept(answers: &rules::Answers, details: &rules::Details) -> Option<String> {
+    let bytes =
+        bincode::serde::encode_to_vec((answers, details), bincode::config::standard()).ok()?;
+    Some(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+/// The kept answers and details; `None` for anything that is not a kept text
+/// (e.g. written by an older version): it is ignored, never a crash.
+pub fn decode_kept(text: &str) -> Option<(rules::Answers, rules::Details)> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()?;
+    let (kept, _) = bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).ok()?;
+    Some(kept)
+}
+
+/// The local-storage key of a procedure's kept answers.
+pub fn kept_key(procedure_id: &str) -> String {
+    format!("madoguchi-answers-{procedure_id}")
+}

@@ -73,8 +73,49 @@ pub fn app(props: &AppProps) -> Html {
     };
     html! {
         <section class="checker" aria-label={title}>
+            { restored_notice(&state) }
             { body }
         </section>
+    }
+}
+
+/// Shown when answers kept on this device were loaded: say so, and offer
+/// to delete them.
+fn restored_notice(state: &UseReducerHandle<State>) -> Html {
+    if !state.restored {
+        return html! {};
+    }
+    let d = &state.data;
+    let s = state.clone();
+    let onclick = Callback::from(move |_: MouseEvent| {
+        s.dispatch(Action::Keep(false));
+        s.dispatch(Action::Restart);
+    });
+    html! {
+        <div class="panel no-print kept-notice">
+            <p>{ d.t("checker_kept_loaded") }</p>
+            <p><button type="button" class="link-button" {onclick}>{ d.t("checker_kept_forget") }</button></p>
+        </div>
+    }
+}
+
+/// The reader's choice to keep their answers on this device (nothing is
+/// stored until they tick it; unticking deletes what was kept).
+fn keep_control(state: &UseReducerHandle<State>) -> Html {
+    let d = &state.data;
+    let s = state.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        s.dispatch(Action::Keep(input.checked()));
+    });
+    html! {
+        <div class="keep no-print">
+            <div class="checkbox">
+                <input type="checkbox" id="checker-keep" checked={state.keep} {onchange} aria-describedby="checker-keep-hint" />
+                <label for="checker-keep">{ d.t("checker_keep_label") }</label>
+            </div>
+            <p class="hint" id="checker-keep-hint">{ d.t("checker_keep_hint") }</p>
+        </div>
     }
 }
 
@@ -406,6 +447,7 @@ fn check_answers(props: &StateProps) -> Html {
                     })
                 }) }
             </dl>
+            { keep_control(state) }
             <button type="button" class="button" onclick={confirm}>{ d.t("checker_confirm") }</button>
         </>
     }
@@ -512,6 +554,7 @@ fn result_view(props: &StateProps) -> Html {
         <>
             { back_button(state) }
             { body }
+            { keep_control(state) }
             <p class="no-print"><button type="button" class="link-button" onclick={restart}>{ d.t("checker_restart") }</button></p>
         </>
     }
@@ -576,6 +619,40 @@ mod browser {
                 let _ = el.focus();
             }
         });
+        // Answers kept on this device: read once after hydration (the
+        // server rendered none), written while the reader keeps them,
+        // deleted when they stop.
+        let key = data::kept_key(state.data.procedure().id.get_ref());
+        let storage = || web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+        {
+            let s = state.clone();
+            let key = key.clone();
+            use_effect_with((), move |_| {
+                if let Some(text) = storage().and_then(|st| st.get_item(&key).ok().flatten())
+                    && let Some((answers, details)) = data::decode_kept(&text)
+                {
+                    s.dispatch(Action::Restore { answers, details });
+                }
+            });
+        }
+        use_effect_with(
+            (state.keep, state.answers.clone(), state.details.clone()),
+            move |(keep, answers, details)| {
+                if let Some(st) = storage() {
+                    match (*keep, data::encode_kept(answers, details)) {
+                        (true, Some(text)) => {
+                            let _ = st.set_item(&key, &text);
+                        }
+                        (false, _) => {
+                            if st.get_item(&key).ok().flatten().is_some() {
+                                let _ = st.remove_item(&key);
+                            }
+                        }
+                        (true, None) => {}
+                    }
+                }
+            },
+        );
         // Browser back/forward: show the screen the entry names.
         let s = state.clone();
         use_effect_with((), move |_| {

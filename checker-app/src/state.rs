@@ -40,6 +40,10 @@ pub struct State {
     pub changing: bool,
     /// Counts failed submissions, so the error summary takes focus each time.
     pub attempts: u32,
+    /// The reader asked to keep their answers on this device.
+    pub keep: bool,
+    /// Kept answers were loaded when the page opened.
+    pub restored: bool,
 }
 
 pub enum Action {
@@ -58,6 +62,13 @@ pub enum Action {
     /// Jump to a screen (browser back/forward).
     Show(Screen),
     Restart,
+    /// Keep (or stop keeping and delete) the answers on this device.
+    Keep(bool),
+    /// Answers kept on this device, read when the page opens.
+    Restore {
+        answers: rules::Answers,
+        details: BTreeMap<String, String>,
+    },
 }
 
 impl State {
@@ -77,6 +88,8 @@ impl State {
             errors: Vec::new(),
             changing: false,
             attempts: 0,
+            keep: false,
+            restored: false,
         }
     }
 
@@ -279,7 +292,20 @@ impl Reducible for State {
                 }
             }
             Action::Restart => {
+                let keep = s.keep;
                 s = State::new(s.data.clone(), s.today);
+                s.keep = keep;
+            }
+            Action::Keep(keep) => {
+                s.keep = keep;
+                if !keep {
+                    s.restored = false;
+                }
+            }
+            Action::Restore { answers, details } => {
+                s = State::resume(s.data.clone(), s.today, answers, details);
+                s.keep = true;
+                s.restored = true;
             }
         }
         Rc::new(s)

@@ -478,3 +478,38 @@ fn a_representative_is_asked_for_their_own_name_and_address() {
     let html = render_with("en", &answers, &with_rep);
     assert!(html.contains("Check your answers"), "{html}");
 }
+
+#[test]
+fn kept_answers_round_trip_and_anything_else_is_ignored() {
+    let answers: rules::Answers = POST_TWO_COPIES
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let details: rules::Details = DETAILS
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let text = checker_app::data::encode_kept(&answers, &details).unwrap();
+    assert_eq!(
+        checker_app::data::decode_kept(&text),
+        Some((answers, details))
+    );
+    for garbage in ["", "not base64!", "//////", "{\"whose\":\"own\"}"] {
+        assert_eq!(checker_app::data::decode_kept(garbage), None, "{garbage}");
+    }
+    assert_eq!(
+        checker_app::data::kept_key("disclosure"),
+        "madoguchi-answers-disclosure"
+    );
+}
+
+#[test]
+fn the_choice_to_keep_answers_is_offered_unticked() {
+    let html = render_with("en", POST_TWO_COPIES, DETAILS);
+    assert!(html.contains("Keep my answers on this device"), "{html}");
+    assert!(html.contains("id=\"checker-keep\""));
+    assert!(
+        !html.contains("checked"),
+        "not ticked until the reader asks"
+    );
+}

@@ -94,26 +94,25 @@ export const PERSON = {
   name_latin: 'KIM MINSU', name_kana: 'キム ミンス', nationality: '韓国', birth_date: '1950-03-04',
   sex: '男', postcode: '160-0004', address: '東京都新宿区四谷1-6-1', phone: '03-1234-5678',
 };
-export const REPRESENTATIVE = { representative_name: 'KIM JIHO', representative_address: '東京都新宿区四谷2-1-1' };
-
-export const DETAIL_LABELS = {
-  en: {
-    name_latin: 'Full name (Latin letters)', name_kana: 'Reading of the name in katakana', nationality: 'Nationality',
-    birth_date: 'Date of birth (YYYY-MM-DD)', sex: 'Sex', postcode: 'Postcode',
-    address: 'Address in Japan (as on your residence certificate)', phone: 'Telephone number',
-    representative_name: "Representative's name", representative_address: "Representative's address",
-  },
-  ja: {
-    name_latin: '氏名（ローマ字）', name_kana: '氏名のフリガナ（カタカナ）', nationality: '国籍',
-    birth_date: '生年月日（YYYY-MM-DD）', sex: '性別', postcode: '郵便番号',
-    address: '日本の住所（住民票のとおり）', phone: '電話番号',
-    representative_name: '代理人の氏名', representative_address: '代理人の住所',
-  },
+export const REPRESENTATIVE = {
+  representative_name: 'KIM JIHO', representative_kana: 'キム ジホ',
+  representative_postcode: '1600004', representative_address: '東京都新宿区四谷2-1-1',
+};
+/** The requester and the person who died, for the deceased procedure. */
+export const DECEASED_PERSON = {
+  name_latin: 'PARK JIYEON', name_kana: 'パク ジヨン', postcode: '160-0004',
+  address: '東京都新宿区四谷1-6-1', phone: '03-1234-5678',
+  deceased_name_latin: 'PARK SANGHO', deceased_nationality: '韓国',
+  deceased_birth_date: '1931-02-03', deceased_death_date: '2019-04-30',
 };
 
+/**
+ * Fills the details screen, field by field (inputs are `#d-<detail id>`,
+ * labelled from the procedure file; axe checks the labels), and continues.
+ */
 export async function fillDetails(page, lang, details) {
   for (const [field, value] of Object.entries(details)) {
-    await page.getByRole('textbox', { name: DETAIL_LABELS[lang][field] }).fill(value);
+    await page.locator(`#d-${field}`).fill(value);
   }
   await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
 }

@@ -5,23 +5,32 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, open, checkerReady, answer, fillDetails, assertClean, UI, PERSON } from './lib.mjs';
+import {
+  serve, launch, open, checkerReady, answer, fillDetails, assertClean, UI, PERSON, DECEASED_PERSON,
+} from './lib.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 async function printedPdf(copies) {
-  const rec = await open(browser, server.origin, '/ja/alien-registration/disclosure/');
+  return printPath('ja', '/ja/alien-registration/disclosure/', async (page) => {
+    for (const s of ['自分（または代理する本人）の原票', '本人', '郵送で請求し、写しを郵送で受け取る']) await answer(page, 'ja', { choose: s });
+    await answer(page, 'ja', { fill: ['写しは何部必要ですか。', String(copies)] });
+    await answer(page, 'ja', { choose: '在留カード・特別永住者証明書' });
+    await answer(page, 'ja', { fill: ['請求したい記録は何年からのものですか。', '1975'] });
+    await answer(page, 'ja', { choose: 'いいえ、同じです' });
+    await fillDetails(page, 'ja', PERSON);
+  });
+}
+
+/** Walks a path with `steps`, confirms, and prints the result to a PDF. */
+async function printPath(lang, url, steps) {
+  const rec = await open(browser, server.origin, url);
   const { page } = rec;
   await checkerReady(page);
-  for (const s of ['自分（または代理する本人）の原票', '本人', '郵送で請求し、写しを郵送で受け取る']) await answer(page, 'ja', { choose: s });
-  await answer(page, 'ja', { fill: ['写しは何部必要ですか。', String(copies)] });
-  await answer(page, 'ja', { choose: '在留カード・特別永住者証明書' });
-  await answer(page, 'ja', { fill: ['請求したい記録は何年からのものですか。', '1975'] });
-  await answer(page, 'ja', { choose: 'いいえ、同じです' });
-  await fillDetails(page, 'ja', PERSON);
-  await page.getByRole('button', { name: UI.ja.confirm }).click();
+  await steps(page);
+  await page.getByRole('button', { name: UI[lang].confirm }).click();
   await page.emulateMedia({ media: 'print' });
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'madoguchi-pdf-')), 'form.pdf');
   await page.pdf({ path: file, format: 'A4', preferCSSPageSize: true, printBackground: true });
@@ -67,4 +76,25 @@ test('one copy: no 2部請求 on the form', async () => {
   const file = await printedPdf(1);
   const text = pages(file).join('\n');
   assert.ok(has(text, '300円 × 1 = 300円') && !has(text, '2部請求'), text);
+});
+
+test('deceased: the English reader prints the Japanese request on one A4 page', async () => {
+  const file = await printPath('en', '/en/alien-registration/deceased/', async (page) => {
+    await answer(page, 'en', { choose: 'A child, grandchild or other direct descendant' });
+    await answer(page, 'en', { choose: 'That relative or spouse personally' });
+    await fillDetails(page, 'en', DECEASED_PERSON);
+  });
+  const info = run('pdfinfo', [file]);
+  assert.match(info, /\(A4\)/, info);
+  const printed = pages(file);
+  const formPages = printed.filter((p) => has(p, '死亡した外国人に係る外国人登録原票の写しの交付請求書'));
+  assert.equal(formPages.length, 1, 'the form is on exactly one page');
+  const form = formPages[0];
+  for (const expected of ['PARK JIYEON', 'パク ジヨン', 'PARK SANGHO', '令和8年', '☑直系卑属', '☑本人',
+    '死亡年月日：平成31年4月30日（2019年4月30日）', '4 添付書類']) {
+    assert.ok(has(form, expected), `the printed form lacks ${expected}:\n${form}`);
+  }
+  const checklist = printed.filter((p) => p !== form).join('\n');
+  assert.ok(has(checklist, 'What to enclose or bring'), `the checklist prints too:\n${checklist}`);
+  assert.ok(!has(checklist, 'What each box'), 'the box explanations stay on screen');
 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
-  SITE, serve, launch, open, checkerReady, answer, fillDetails, assertClean, htmlPages, UI, PERSON,
+  SITE, serve, launch, open, checkerReady, answer, fillDetails, assertClean, htmlPages, UI, PERSON, DECEASED_PERSON,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -70,6 +70,29 @@ test('axe: every checker screen, error states included, in both languages', asyn
     await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
     await screen('details all missing');
     await fillDetails(page, lang, PERSON);
+    await screen('check your answers');
+    await page.getByRole('button', { name: UI[lang].confirm }).click();
+    await screen('result with the form');
+    await assertClean(assert, rec);
+    await rec.context.close();
+  }
+});
+
+test('axe: the deceased procedure\'s details, check and result screens, in both languages', async () => {
+  for (const lang of ['en', 'ja']) {
+    const where = `/${lang}/alien-registration/deceased/`;
+    const rec = await open(browser, server.origin, where);
+    const { page } = rec;
+    await checkerReady(page);
+    const screen = async (name) => axe(page, `${where} checker: ${name}`);
+    await page.getByRole('radio').first().check();
+    await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+    await page.getByRole('radio').last().check();
+    await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+    await screen('details of an agent');
+    await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+    await screen('details all missing');
+    await fillDetails(page, lang, { ...DECEASED_PERSON, principal_name: 'PARK MINA', principal_address: '大阪府大阪市北区1-1' });
     await screen('check your answers');
     await page.getByRole('button', { name: UI[lang].confirm }).click();
     await screen('result with the form');
@@ -185,7 +208,7 @@ test('without JavaScript every guidance page reads fully and the blank form is r
       await page.getByText(/blank form|白紙の請求書/).first().click();
       const form = page.locator('.blank-form .jp-form');
       assert.ok(await form.isVisible(), `${p}: blank form visible`);
-      assert.ok((await form.innerText()).includes('保有個人情報開示請求書'));
+      assert.ok((await form.innerText()).includes('出入国在留管理庁長官'), `${p}: the blank form`);
     }
     await rec.context.close();
   }

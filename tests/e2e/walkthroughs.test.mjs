@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   serve, launch, open, checkerReady, answer, fillDetails, assertClean, UI, PERSON, REPRESENTATIVE,
+  DECEASED_PERSON,
 } from './lib.mjs';
 
 let server, browser;
@@ -171,8 +172,10 @@ const PATHS = [
       { choose: 'Their spouse at the time of death (including a de-facto spouse)' },
       { choose: 'That relative or spouse personally' },
     ],
+    details: DECEASED_PERSON,
     heading: 'You can make this request',
     documents: ['death'],
+    also: ['死亡した外国人に係る外国人登録原票の写しの交付請求書', '☑配偶者', 'PARK SANGHO', '平成31年4月30日'],
   },
   {
     name: 'ja: 死亡：兄弟姉妹の任意代理人',
@@ -181,8 +184,10 @@ const PATHS = [
       { choose: '兄弟姉妹' },
       { choose: 'その方の任意代理人（委任状による代理人）' },
     ],
+    details: { ...DECEASED_PERSON, principal_name: 'PARK MINA', principal_address: '大阪府大阪市北区1-1' },
     heading: '請求できます',
     documents: ['委任状'],
+    also: ['☑兄弟姉妹', '☑任意代理人', '代理される方の氏名：PARK MINA'],
   },
   {
     name: 'en: deceased: my own information goes to disclosure',
@@ -235,10 +240,10 @@ test('keyboard alone: Tab, Space and Enter through a whole path', async () => {
   const rec = await open(browser, server.origin, DECEASED('en'));
   const { page } = rec;
   await checkerReady(page);
-  const tabTo = async (predicate, what) => {
+  const tabTo = async (predicate, what, arg) => {
     for (let i = 0; i < 80; i++) {
       await page.keyboard.press('Tab');
-      if (await page.evaluate(predicate)) return;
+      if (await page.evaluate(predicate, arg)) return;
     }
     assert.fail(`could not reach ${what} with Tab`);
   };
@@ -254,7 +259,20 @@ test('keyboard alone: Tab, Space and Enter through a whole path', async () => {
   await tabTo(() => document.activeElement?.type === 'submit', 'Continue');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
+  assert.equal((await page.locator('#checker-heading').textContent()).trim(), 'Details for the request form');
+  // Each detail by Tab and typing, then Enter submits the form.
+  for (const [field, value] of Object.entries(DECEASED_PERSON)) {
+    await tabTo((id) => document.activeElement?.id === id, `#d-${field}`, `d-${field}`);
+    await page.keyboard.type(value);
+  }
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
+  assert.equal((await page.locator('#checker-heading').textContent()).trim(), 'Check your answers');
+  await tabTo(() => document.activeElement?.textContent === 'See the result', 'See the result');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
   assert.equal((await page.locator('#checker-heading').textContent()).trim(), 'You can make this request');
+  assert.ok((await page.locator('.jp-form').innerText()).includes('PARK SANGHO'));
   await assertClean(assert, rec);
   await rec.context.close();
 });

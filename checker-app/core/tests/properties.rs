@@ -143,6 +143,19 @@ proptest! {
         let today = Date::new(y, m, day).unwrap();
         let _ = evaluate(&p, &facts(), &a, today, &lang);
         let _ = next_step(&p, &facts(), &a, today);
+        // Details: any text in any detail, known or not.
+        let detail_ids: Vec<String> = p.details.iter().map(|d| d.get_ref().id.get_ref().clone()).collect();
+        let details: madoguchi_rules::Details = a
+            .values()
+            .enumerate()
+            .map(|(i, v)| {
+                let key = detail_ids.get(i % (detail_ids.len() + 1)).cloned().unwrap_or_else(|| "nonexistent".into());
+                (key, v.clone())
+            })
+            .collect();
+        let _ = madoguchi_rules::check_details(&p, &facts(), &a, &details, today);
+        let _ = madoguchi_rules::fill_form(&p, &facts(), &a, &details, today, &lang);
+        let _ = madoguchi_rules::blank_form(&p, &facts(), &lang);
     }
 
     /// Valid answers for every step of every procedure always reach an

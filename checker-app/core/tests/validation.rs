@@ -272,6 +272,31 @@ fn unknown_fact() {
 }
 
 #[test]
+fn form_and_details_refer_to_what_exists() {
+    let text = include_str!("fixtures/bad_form.toml");
+    let problems = problems_of(text, &facts());
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    expect(
+        text,
+        &problems,
+        "detail `name` is required but has no `missing` message",
+        "\"name\"",
+    );
+    expect(
+        text,
+        &problems,
+        "form box `氏名` uses `{detail:nmae}` but there is no detail `nmae`",
+        "\"{detail:nmae}\"",
+    );
+    expect(
+        text,
+        &problems,
+        "form box `区分` uses `{box:who=agent}` but step `who` has no option `agent`",
+        "\"{box:who=agent}代理人\"",
+    );
+}
+
+#[test]
 fn overlapping_or_unsorted_rates() {
     let text = include_str!("fixtures/bad_rates.toml");
     let mut f = facts();
