@@ -24,6 +24,10 @@ pub struct CheckerData {
     /// Yen format of `lang`, e.g. `{amount}円` or `¥{amount}`.
     pub money_format: String,
     pub thousands_separator: String,
+    /// Date pattern of `lang`, e.g. `{day} {month_name} {year}`.
+    pub date_format: String,
+    /// Month names of `lang`, January first (may be empty).
+    pub month_names: Vec<String>,
     pub procedure: rules::Procedure,
     pub facts: Vec<FactDto>,
 }
@@ -48,6 +52,20 @@ pub enum FactValueDto {
 }
 
 impl CheckerData {
+    /// The facts as the rules core takes them, with the page language's
+    /// date format.
+    fn core_facts(&self) -> rules::Facts {
+        let mut facts = to_core(&self.facts);
+        if !self.date_format.is_empty() {
+            facts.set_date_format(
+                self.lang.clone(),
+                self.date_format.clone(),
+                self.month_names.clone(),
+            );
+        }
+        facts
+    }
+
     /// The text written into the page.
     pub fn encode(&self) -> Result<String, String> {
         let bytes = bincode::serde::encode_to_vec(self, bincode::config::standard())
@@ -137,7 +155,7 @@ impl PartialEq for Prepared {
 impl Prepared {
     pub fn new(raw: CheckerData) -> Result<Rc<Prepared>, String> {
         let encoded = raw.encode()?;
-        let facts = to_core(&raw.facts);
+        let facts = raw.core_facts();
         Ok(Rc::new(Prepared {
             raw,
             facts,
@@ -148,7 +166,7 @@ impl Prepared {
     /// From the text in the page.
     pub fn decode(encoded: &str) -> Result<Rc<Prepared>, String> {
         let raw = CheckerData::decode(encoded)?;
-        let facts = to_core(&raw.facts);
+        let facts = raw.core_facts();
         Ok(Rc::new(Prepared {
             raw,
             facts,
@@ -177,12 +195,10 @@ impl Prepared {
         rules::format_money(yen, &self.raw.money_format, &self.raw.thousands_separator)
     }
 
-    /// Text of a per-language table in the page language, else the default.
+    /// Text of a per-language table in the page language, else the
+    /// default, with its facts filled in (e.g. a date in a hint).
     pub fn text(&self, t: &BTreeMap<String, String>) -> String {
-        t.get(self.lang())
-            .or_else(|| t.get(self.procedure().default_language()))
-            .cloned()
-            .unwrap_or_default()
+        rules::fill_text(self.procedure(), &self.facts, t, self.lang())
     }
 }
 

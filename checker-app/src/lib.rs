@@ -635,22 +635,22 @@ mod browser {
                 }
             });
         }
+        // Removal only when the reader stops keeping them (not on opening
+        // the page, before the kept answers are read).
+        let was_keeping = use_mut_ref(|| false);
         use_effect_with(
             (state.keep, state.answers.clone(), state.details.clone()),
             move |(keep, answers, details)| {
                 if let Some(st) = storage() {
-                    match (*keep, data::encode_kept(answers, details)) {
-                        (true, Some(text)) => {
+                    if *keep {
+                        if let Some(text) = data::encode_kept(answers, details) {
                             let _ = st.set_item(&key, &text);
                         }
-                        (false, _) => {
-                            if st.get_item(&key).ok().flatten().is_some() {
-                                let _ = st.remove_item(&key);
-                            }
-                        }
-                        (true, None) => {}
+                    } else if *was_keeping.borrow() {
+                        let _ = st.remove_item(&key);
                     }
                 }
+                *was_keeping.borrow_mut() = *keep;
             },
         );
         // Browser back/forward: show the screen the entry names.

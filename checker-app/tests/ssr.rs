@@ -24,6 +24,23 @@ fn strings(lang: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The date pattern and month names of `lang` (its `[format]`).
+fn date_format(lang: &str) -> (String, Vec<String>) {
+    let text = std::fs::read_to_string(format!(
+        "{}/../content/i18n/{lang}.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let value: toml::Table = toml::from_str(&text).unwrap();
+    let f = value["format"].as_table().unwrap();
+    let months = f
+        .get("month_names")
+        .and_then(|m| m.as_array())
+        .map(|m| m.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default();
+    (f["date"].as_str().unwrap().to_string(), months)
+}
+
 fn facts() -> Vec<checker_app::FactDto> {
     let d = |s: &str| rules::Date::parse(s).unwrap();
     let mut f = rules::Facts::new();
@@ -124,6 +141,8 @@ fn render_procedure(
         lang: lang.into(),
         strings: strings(lang),
         thousands_separator: ",".into(),
+        date_format: date_format(lang).0,
+        month_names: date_format(lang).1,
         money_format: if lang == "ja" {
             "{amount}円".into()
         } else {
@@ -180,10 +199,16 @@ fn first_question_in_each_language() {
         "{en}"
     );
     assert!(en.contains(">Continue</button>"));
+    // Facts in a hint are filled, dates written the language's way.
+    assert!(
+        en.contains("abolished on 9 July 2012."),
+        "the hint's date: {en}"
+    );
     assert!(!en.contains("back-link"), "no Back on the first screen");
     let ja = render_with("ja", &[], &[]);
     assert!(ja.contains("どなたの外国人登録原票ですか。"));
     assert!(ja.contains(">次へ</button>"));
+    assert!(ja.contains("2012年7月9日の外国人登録法廃止"), "{ja}");
 }
 
 #[test]
@@ -308,6 +333,8 @@ fn core_facts() -> rules::Facts {
         strings: strings("en"),
         money_format: "¥{amount}".into(),
         thousands_separator: ",".into(),
+        date_format: date_format("en").0,
+        month_names: date_format("en").1,
         procedure: disclosure(),
         facts: facts(),
     })
@@ -369,6 +396,8 @@ fn the_deceased_procedure_asks_its_own_details_and_fills_its_own_form() {
             lang: "en".into(),
             strings: strings("en"),
             thousands_separator: ",".into(),
+            date_format: date_format("en").0,
+            month_names: date_format("en").1,
             money_format: "¥{amount}".into(),
             procedure: p,
             facts: checker_app::FactDto::from_core(&deceased_facts()),

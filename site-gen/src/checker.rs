@@ -103,6 +103,8 @@ pub fn page_data(
         strings,
         money_format: i18n.format.money.clone(),
         thousands_separator: i18n.format.thousands_separator.clone(),
+        date_format: i18n.format.date.clone(),
+        month_names: i18n.format.month_names.clone(),
         procedure: procedure.clone(),
         facts: FactDto::from_core(facts),
     }

@@ -191,16 +191,14 @@ impl Formats {
     }
 
     pub fn date(&self, date: Date) -> String {
-        let month_name = self
-            .month_names
-            .get(usize::from(date.month).saturating_sub(1))
-            .cloned()
-            .unwrap_or_else(|| date.month.to_string());
-        self.date
-            .replace("{year}", &date.year.to_string())
-            .replace("{month_name}", &month_name)
-            .replace("{month}", &date.month.to_string())
-            .replace("{day}", &date.day.to_string())
+        match madoguchi_rules::Date::new(
+            i32::from(date.year),
+            u32::from(date.month),
+            u32::from(date.day),
+        ) {
+            Some(d) => madoguchi_rules::format_date(d, &self.date, &self.month_names),
+            None => date.iso(),
+        }
     }
 }
 

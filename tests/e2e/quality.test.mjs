@@ -197,6 +197,43 @@ test('privacy: no request at all once the checker is ready, while typing and pri
   await rec.context.close();
 });
 
+test('keeping answers: nothing stored until asked, restored on return, deleted on request', async () => {
+  const rec = await open(browser, server.origin, '/en/alien-registration/disclosure/');
+  const { page } = rec;
+  await checkerReady(page);
+  const stored = () => page.evaluate(() => localStorage.length);
+  const heading = async () => (await page.locator('#checker-heading').textContent()).trim();
+  for (const s of ['My own record (or that of the person I act for)', 'The person the information is about', 'In person at the office', 'To view the record']) {
+    await answer(page, 'en', { choose: s });
+  }
+  await answer(page, 'en', { choose: 'Passport' });
+  await answer(page, 'en', { fill: ['From which year do the records you want start?', '1980'] });
+  await answer(page, 'en', { choose: 'No, it is the same' });
+  await fillDetails(page, 'en', PERSON);
+  assert.equal(await heading(), 'Check your answers');
+  assert.equal(await stored(), 0, 'nothing stored before the reader asks');
+  const keep = page.getByRole('checkbox', { name: 'Keep my answers on this device' });
+  assert.equal(await keep.isChecked(), false);
+  await keep.check();
+  await page.waitForFunction(() => localStorage.length === 1);
+  // Coming back later: the answers are there, and the reader is told so.
+  await page.reload();
+  await checkerReady(page);
+  await page.waitForFunction(() => document.querySelector('#checker-heading')?.textContent.includes('Check your answers'));
+  assert.ok(await page.getByText('You are continuing with answers kept on this device.').isVisible());
+  assert.ok((await page.locator('.checker').innerText()).includes(PERSON.name_latin));
+  assert.equal(await page.getByRole('checkbox', { name: 'Keep my answers on this device' }).isChecked(), true);
+  // Deleting them: storage is empty and the checker starts again.
+  await page.getByRole('button', { name: 'Delete them and start again' }).click();
+  await page.waitForFunction(() => localStorage.length === 0);
+  assert.equal(await heading(), 'Whose alien registration record is it?');
+  await page.reload();
+  await checkerReady(page);
+  assert.equal(await heading(), 'Whose alien registration record is it?', 'nothing restored after deleting');
+  await assertClean(assert, rec);
+  await rec.context.close();
+});
+
 test('without JavaScript every guidance page reads fully and the blank form is reachable', async () => {
   for (const p of htmlPages().filter((x) => /^\/(ja|en)\//.test(x))) {
     const rec = await open(browser, server.origin, p, { javaScript: false });

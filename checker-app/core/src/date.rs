@@ -120,6 +120,22 @@ pub fn format_wareki_with(date: Date, gannen: bool) -> Option<String> {
     Some(format!("{era}{year}年{}月{}日", date.m, date.d))
 }
 
+/// A date in a language's pattern, e.g. `{year}年{month}月{day}日` or
+/// `{day} {month_name} {year}`; `month_names` has January first (a missing
+/// name is written as the number). The one date formatter of prose and
+/// checker alike.
+pub fn format_date(date: Date, pattern: &str, month_names: &[String]) -> String {
+    let month_name = month_names
+        .get(usize::try_from(date.m).unwrap_or(0).saturating_sub(1))
+        .cloned()
+        .unwrap_or_else(|| date.m.to_string());
+    pattern
+        .replace("{year}", &date.y.to_string())
+        .replace("{month_name}", &month_name)
+        .replace("{month}", &date.m.to_string())
+        .replace("{day}", &date.d.to_string())
+}
+
 /// The date as a Japanese form wants it, era and Gregorian:
 /// `令和8年11月25日（2026年11月25日）`; before 1873 the Gregorian date alone.
 pub fn format_wareki_gregorian(date: Date) -> String {

@@ -603,14 +603,6 @@ pub(crate) fn pick<'t>(t: &'t Text, lang: &str, default: &str) -> &'t str {
         .map_or("", String::as_str)
 }
 
-fn date_in(d: Date, lang: &str) -> String {
-    if lang == "ja" {
-        format!("{}年{}月{}日", d.year(), d.month(), d.day())
-    } else {
-        d.iso()
-    }
-}
-
 impl Renderer<'_> {
     fn text(&self, t: &Text) -> Result<String, EvalError> {
         // Placeholders follow the language the text is actually shown in.
@@ -630,7 +622,7 @@ impl Renderer<'_> {
             .ok_or_else(|| broken(format!("fact `{key}` is missing")))?;
         Ok(match &fact.value {
             FactValue::Yen(n) | FactValue::Number(n) => n.to_string(),
-            FactValue::Date(d) => date_in(*d, lang),
+            FactValue::Date(d) => self.ctx.facts.date_in(*d, lang),
             FactValue::Text(t) => pick(t, lang, self.default).to_string(),
             FactValue::Rates(rates) => rate_on(rates, self.ctx.today)
                 .map(|r| r.yen.to_string())
@@ -656,7 +648,7 @@ impl Renderer<'_> {
             }
             Value::Number(n) => n.to_string(),
             Value::Date(d) if form => format_wareki(*d).unwrap_or_else(|| d.iso()),
-            Value::Date(d) => date_in(*d, lang),
+            Value::Date(d) => self.ctx.facts.date_in(*d, lang),
             Value::Text(t) => t.clone(),
         }
     }
@@ -678,7 +670,7 @@ impl Renderer<'_> {
             .is_some_and(|d| *d.kind.get_ref() == DetailKind::Date);
         match Date::parse(value) {
             Some(d) if is_date && form => format_wareki_gregorian(d),
-            Some(d) if is_date => date_in(d, lang),
+            Some(d) if is_date => self.ctx.facts.date_in(d, lang),
             _ => value.to_string(),
         }
     }
@@ -700,7 +692,7 @@ impl Renderer<'_> {
                                     .unwrap_or_else(|| self.ctx.today.iso()),
                             );
                         } else {
-                            out.push_str(&date_in(self.ctx.today, lang));
+                            out.push_str(&self.ctx.facts.date_in(self.ctx.today, lang));
                         }
                     }
                     Placeholder::Copies => {
@@ -1143,4 +1135,26 @@ fn form_output(r: &Renderer<'_>, today: Option<Date>) -> Result<Option<FormOutpu
         addressee: f.addressee.as_ref().map(|t| t.get_ref().clone()),
         sections,
     }))
+}
+
+/// A text of the procedure shown outside a result (a question, a hint, an
+/// option or detail label) in `lang`, with its `{fact:...}` placeholders
+/// filled. Placeholders that need answers (`{answer:..}`, `{copies}`,
+/// `{fee_total}`...) are empty here, and `{today}` is not known.
+pub fn fill_text(proc: &Procedure, facts: &Facts, t: &Text, lang: &str) -> String {
+    let ctx = Ctx {
+        proc,
+        facts,
+        today: Date::default(),
+        values: BTreeMap::new(),
+    };
+    let r = Renderer {
+        ctx: &ctx,
+        lang,
+        default: proc.default_language(),
+        fee: None,
+        details: None,
+    };
+    r.text(t)
+        .unwrap_or_else(|_| pick(t, lang, proc.default_language()).to_string())
 }

@@ -52,11 +52,36 @@ pub struct Fact {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
     pub facts: BTreeMap<String, Fact>,
+    /// How each language writes a date (`content/i18n/<lang>.toml`
+    /// `[format]`): language → (pattern, month names).
+    pub date_formats: BTreeMap<String, (String, Vec<String>)>,
 }
 
 impl Facts {
     pub fn new() -> Facts {
         Facts::default()
+    }
+
+    /// Sets how `lang` writes dates (see [`crate::format_date`]).
+    pub fn set_date_format(
+        &mut self,
+        lang: impl Into<String>,
+        pattern: impl Into<String>,
+        month_names: Vec<String>,
+    ) -> &mut Facts {
+        self.date_formats
+            .insert(lang.into(), (pattern.into(), month_names));
+        self
+    }
+
+    /// `d` as `lang` writes dates; without a format for `lang`,
+    /// 2012年7月9日 in Japanese and 2012-07-09 otherwise.
+    pub fn date_in(&self, d: Date, lang: &str) -> String {
+        match self.date_formats.get(lang) {
+            Some((pattern, months)) => crate::date::format_date(d, pattern, months),
+            None if lang == "ja" => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+            None => d.iso(),
+        }
     }
 
     /// Adds (or replaces) a verified fact.

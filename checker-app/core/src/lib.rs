@@ -223,14 +223,14 @@ mod template;
 mod validate;
 
 pub use date::{
-    Date, days_in_month, format_wareki, format_wareki_gregorian, format_wareki_with, is_leap_year,
-    japanese_era,
+    Date, days_in_month, format_date, format_wareki, format_wareki_gregorian, format_wareki_with,
+    is_leap_year, japanese_era,
 };
 pub use eval::{
     AnswerError, AnswerErrorKind, Answers, DetailError, DetailErrorKind, Details, DocumentItem,
     Eligible, EvalError, Evaluation, FormBox, FormOutput, FormSectionOutput, InfoItem, Outcome,
     Postage, PostageBand, PostageRate, PricedItem, StampPostage, Stamps, blank_form, check_details,
-    details_asked, evaluate, fill_form, next_step,
+    details_asked, evaluate, fill_form, fill_text, next_step,
 };
 pub use facts::{Fact, FactValue, Facts, Rate, Text, format_money, rate_on};
 pub use model::{
