@@ -272,7 +272,7 @@ test('keyboard alone: Tab, Space and Enter through a whole path', async () => {
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
   assert.equal((await page.locator('#checker-heading').textContent()).trim(), 'You can make this request');
-  assert.ok((await page.locator('.jp-form').innerText()).includes('PARK SANGHO'));
+  assert.ok((await page.locator('.checker .jp-form').innerText()).includes('PARK SANGHO'));
   await assertClean(assert, rec);
   await rec.context.close();
 });
