@@ -45,6 +45,9 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
         }),
         Condvar::new(),
     ));
+    // The state the first build sees, taken before it and before the server
+    // answers: a change made any time after this is rebuilt, never missed.
+    let mut last = snapshot(root);
     rebuild(&opts, &shared);
 
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
@@ -62,7 +65,6 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
     let watch_shared = Arc::clone(&shared);
     let watch_root = root.to_path_buf();
     std::thread::spawn(move || {
-        let mut last = snapshot(&watch_root);
         while let Ok(res) = rx.recv() {
             if res.is_ok() {
                 // Coalesce a burst of saves into one rebuild.
