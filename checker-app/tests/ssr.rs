@@ -123,16 +123,39 @@ fn procedure(id: &str) -> rules::Procedure {
     .unwrap()
 }
 
+/// `(key, value)` pairs as the owned map answers and details are kept in.
+fn owned(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The request form as the result screen renders it, for an English reader.
+fn form_html(form: rules::FormOutput) -> String {
+    futures::executor::block_on(
+        yew::LocalServerRenderer::<checker_app::form::RequestForm>::with_props(
+            checker_app::form::FormProps {
+                form,
+                lang: "en".into(),
+                help_title: "What each box is".into(),
+            },
+        )
+        .render(),
+    )
+}
+
 fn disclosure() -> rules::Procedure {
     procedure("disclosure")
 }
 
 fn render_with(lang: &str, answers: &[(&str, &str)], details: &[(&str, &str)]) -> String {
-    render_procedure(disclosure(), lang, answers, details)
+    render_procedure(disclosure(), facts(), lang, answers, details)
 }
 
 fn render_procedure(
     procedure: rules::Procedure,
+    facts: Vec<checker_app::FactDto>,
     lang: &str,
     answers: &[(&str, &str)],
     details: &[(&str, &str)],
@@ -149,7 +172,7 @@ fn render_procedure(
             "¥{amount}".into()
         },
         procedure,
-        facts: facts(),
+        facts,
     })
     .unwrap()
     .encoded
@@ -159,14 +182,8 @@ fn render_procedure(
     render(AppProps {
         data,
         today: rules::Date::parse("2026-11-25"),
-        answers: answers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        details: details
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+        answers: owned(answers),
+        details: owned(details),
     })
 }
 
@@ -288,14 +305,8 @@ fn the_filled_form_has_era_dates_stamps_and_two_copies_note() {
     // the form. Render the result directly from the rules core's output.
     assert!(html.contains("Check your answers"), "{html}");
     let today = rules::Date::parse("2026-11-25").unwrap();
-    let answers: rules::Answers = POST_TWO_COPIES
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let details: rules::Details = DETAILS
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let answers: rules::Answers = owned(POST_TWO_COPIES);
+    let details: rules::Details = owned(DETAILS);
     let all_facts = core_facts();
     let form = rules::fill_form(&disclosure(), &all_facts, &answers, &details, today, "en")
         .unwrap()
@@ -391,32 +402,13 @@ const DECEASED_DETAILS: &[(&str, &str)] = &[
 fn the_deceased_procedure_asks_its_own_details_and_fills_its_own_form() {
     let answers = [("relationship", "descendant"), ("requester", "agent")];
     let render = |details: &[(&str, &str)]| {
-        let p = procedure("deceased");
-        let encoded = Prepared::new(CheckerData {
-            lang: "en".into(),
-            strings: strings("en"),
-            thousands_separator: ",".into(),
-            date_format: date_format("en").0,
-            month_names: date_format("en").1,
-            money_format: "¥{amount}".into(),
-            procedure: p,
-            facts: checker_app::FactDto::from_core(&deceased_facts()),
-        })
-        .unwrap()
-        .encoded
-        .clone();
-        render(AppProps {
-            data: Prepared::decode(&encoded).unwrap(),
-            today: rules::Date::parse("2026-11-25"),
-            answers: answers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            details: details
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        })
+        render_procedure(
+            procedure("deceased"),
+            checker_app::FactDto::from_core(&deceased_facts()),
+            "en",
+            &answers,
+            details,
+        )
     };
     let html = render(&[]);
     assert!(html.contains("Details for the request form"), "{html}");
@@ -434,14 +426,8 @@ fn the_deceased_procedure_asks_its_own_details_and_fills_its_own_form() {
     assert!(html.contains("Check your answers"), "{html}");
     assert!(html.contains("<dd>PARK SANGHO</dd>"), "{html}");
 
-    let details: rules::Details = all
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let a: rules::Answers = answers
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let details: rules::Details = owned(&all);
+    let a: rules::Answers = owned(&answers);
     let today = rules::Date::parse("2026-11-25").unwrap();
     let form = rules::fill_form(
         &procedure("deceased"),
@@ -453,16 +439,7 @@ fn the_deceased_procedure_asks_its_own_details_and_fills_its_own_form() {
     )
     .unwrap()
     .unwrap();
-    let html = futures::executor::block_on(
-        yew::LocalServerRenderer::<checker_app::form::RequestForm>::with_props(
-            checker_app::form::FormProps {
-                form,
-                lang: "en".into(),
-                help_title: "What each box is".into(),
-            },
-        )
-        .render(),
-    );
+    let html = form_html(form);
     for expected in [
         "死亡した外国人に係る外国人登録原票の写しの交付請求書",
         "令和8年11月25日（2026年11月25日）",
@@ -510,14 +487,8 @@ fn a_representative_is_asked_for_their_own_name_and_address() {
 
 #[test]
 fn kept_answers_round_trip_and_anything_else_is_ignored() {
-    let answers: rules::Answers = POST_TWO_COPIES
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let details: rules::Details = DETAILS
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let answers: rules::Answers = owned(POST_TWO_COPIES);
+    let details: rules::Details = owned(DETAILS);
     let text = checker_app::data::encode_kept(&answers, &details).unwrap();
     assert_eq!(
         checker_app::data::decode_kept(&text),

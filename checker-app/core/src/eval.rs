@@ -1066,6 +1066,16 @@ pub fn blank_form(
     facts: &Facts,
     lang: &str,
 ) -> Result<Option<FormOutput>, EvalError> {
+    with_no_answers(proc, facts, lang, |r| form_output(r, None))
+}
+
+/// Runs `f` with a renderer that knows no answers, details or date.
+fn with_no_answers<T>(
+    proc: &Procedure,
+    facts: &Facts,
+    lang: &str,
+    f: impl FnOnce(&Renderer<'_>) -> T,
+) -> T {
     let ctx = Ctx {
         proc,
         facts,
@@ -1079,7 +1089,7 @@ pub fn blank_form(
         fee: None,
         details: None,
     };
-    form_output(&r, None)
+    f(&r)
 }
 
 const BLANK_DATE: &str = "令和　　年　　月　　日";
@@ -1142,19 +1152,8 @@ fn form_output(r: &Renderer<'_>, today: Option<Date>) -> Result<Option<FormOutpu
 /// filled. Placeholders that need answers (`{answer:..}`, `{copies}`,
 /// `{fee_total}`...) are empty here, and `{today}` is not known.
 pub fn fill_text(proc: &Procedure, facts: &Facts, t: &Text, lang: &str) -> String {
-    let ctx = Ctx {
-        proc,
-        facts,
-        today: Date::default(),
-        values: BTreeMap::new(),
-    };
-    let r = Renderer {
-        ctx: &ctx,
-        lang,
-        default: proc.default_language(),
-        fee: None,
-        details: None,
-    };
-    r.text(t)
-        .unwrap_or_else(|_| pick(t, lang, proc.default_language()).to_string())
+    with_no_answers(proc, facts, lang, |r| {
+        r.text(t)
+            .unwrap_or_else(|_| pick(t, lang, proc.default_language()).to_string())
+    })
 }
