@@ -57,6 +57,7 @@ test('two copies: name, era date, yen amounts and 2部請求 on a one-page A4 fo
   const printed = pages(file);
   const formPages = printed.filter((p) => p.includes('保有個人情報開示請求書') && p.includes('出入国在留管理庁長官'));
   assert.equal(formPages.length, 1, 'the form is on exactly one page');
+  assert.equal(printed.length, 2, 'two sheets: the checklist, then the form');
   const form = formPages[0];
   assert.ok(form.includes('4 本人確認等'), 'the whole form fits that page');
   for (const expected of [PERSON.name_latin, 'キム ミンス', '令和8年', '600円', '2部請求', '☑本人', '☑写しの送付を希望する']) {
@@ -89,6 +90,7 @@ test('deceased: the English reader prints the Japanese request on one A4 page', 
   const printed = pages(file);
   const formPages = printed.filter((p) => has(p, '死亡した外国人に係る外国人登録原票の写しの交付請求書'));
   assert.equal(formPages.length, 1, 'the form is on exactly one page');
+  assert.equal(printed.length, 2, 'two sheets: the checklist, then the form');
   const form = formPages[0];
   for (const expected of ['PARK JIYEON', 'パク ジヨン', 'PARK SANGHO', '令和8年', '☑直系', '☑本人',
     '死亡年月日：平成31年4月30日（2019年4月30日）', '4 添付書類']) {
