@@ -33,6 +33,7 @@ pub fn validate(
         default_lang,
         problems: Vec::new(),
         rates_checked: BTreeSet::new(),
+        in_form: false,
     };
     v.run(known_procedures);
     v.problems
@@ -45,6 +46,8 @@ struct Validator<'a> {
     default_lang: &'a str,
     problems: Vec<Problem>,
     rates_checked: BTreeSet<String>,
+    /// Checking `[form]` rows, where `{detail:..}` and `{box:..}` apply.
+    in_form: bool,
 }
 
 /// What kind of fact a reference needs.
@@ -68,8 +71,12 @@ fn span<T>(s: &Spanned<T>) -> Option<Range<usize>> {
 }
 
 impl<'a> Validator<'a> {
+    /// Records a problem once (a text's languages may repeat one).
     fn problem(&mut self, message: String, help: &str, span: Option<Range<usize>>) {
-        self.problems.push(Problem::new(message, help, span));
+        let p = Problem::new(message, help, span);
+        if !self.problems.contains(&p) {
+            self.problems.push(p);
+        }
     }
 
     fn run(&mut self, known_procedures: &[&str]) {
@@ -218,6 +225,12 @@ impl<'a> Validator<'a> {
                 Placeholder::Fact(key) => {
                     self.check_fact_ref(key, Need::Any, at.clone(), what);
                 }
+                Placeholder::Detail(_) | Placeholder::Box(..) if !self.in_form => self.problem(
+                    format!("{what} uses `{{{name}}}`, which only a `[form]` row can use"),
+                    "details and ticked boxes are written on the form; elsewhere use \
+                     `{answer:<step id>}`",
+                    at.clone(),
+                ),
                 Placeholder::Detail(ids) => {
                     for id in ids.split('|') {
                         if self.proc.detail(id).is_none() {
@@ -950,7 +963,9 @@ impl<'a> Validator<'a> {
                 if let Some(h) = &row.help {
                     self.check_text(h, &format!("the help of {what}"));
                 }
+                self.in_form = true;
                 self.check_template(row.value.get_ref(), span(&row.value), &what);
+                self.in_form = false;
                 self.check_when(&row.when, &what);
             }
         }

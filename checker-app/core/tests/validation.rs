@@ -275,7 +275,13 @@ fn unknown_fact() {
 fn form_and_details_refer_to_what_exists() {
     let text = include_str!("fixtures/bad_form.toml");
     let problems = problems_of(text, &facts());
-    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    expect(
+        text,
+        &problems,
+        "the text of document `note` uses `{detail:name}`, which only a `[form]` row can use",
+        "{ ja = \"{detail:name}の控え\", en = \"A copy for {detail:name}\" }",
+    );
     expect(
         text,
         &problems,
