@@ -549,13 +549,7 @@ pub fn evaluate(
     let def = proc
         .outcome(&outcome_id)
         .ok_or_else(|| broken(format!("no outcome `{outcome_id}`")))?;
-    let r = Renderer {
-        ctx: &ctx,
-        lang,
-        default: proc.default_language(),
-        fee: None,
-        details: None,
-    };
+    let r = Renderer::new(&ctx, lang);
     let text = match &def.text {
         Some(t) => Some(r.text(t.get_ref())?),
         None => None,
@@ -593,6 +587,8 @@ struct Renderer<'a> {
     fee: Option<FeeNumbers>,
     /// The details typed and the ids of those asked on this path.
     details: Option<(&'a Details, &'a BTreeSet<String>)>,
+    /// The blank form: no answers, no date (`{today}` prints blanks).
+    blank: bool,
 }
 
 /// The text in `lang`, else in `default`, else any.
@@ -603,7 +599,19 @@ pub(crate) fn pick<'t>(t: &'t Text, lang: &str, default: &str) -> &'t str {
         .map_or("", String::as_str)
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    /// Texts in `lang` for `ctx`, without fee numbers or details.
+    fn new(ctx: &'a Ctx<'a>, lang: &'a str) -> Renderer<'a> {
+        Renderer {
+            ctx,
+            lang,
+            default: ctx.proc.default_language(),
+            fee: None,
+            details: None,
+            blank: false,
+        }
+    }
+
     fn text(&self, t: &Text) -> Result<String, EvalError> {
         // Placeholders follow the language the text is actually shown in.
         let lang = if t.contains_key(self.lang) {
@@ -686,7 +694,9 @@ impl Renderer<'_> {
                 Piece::Lit(l) => out.push_str(l),
                 Piece::Ph(name) => match classify(name) {
                     Placeholder::Today => {
-                        if form {
+                        if form && self.blank {
+                            out.push_str(BLANK_DATE);
+                        } else if form {
                             out.push_str(
                                 &format_wareki(self.ctx.today)
                                     .unwrap_or_else(|| self.ctx.today.iso()),
@@ -801,11 +811,8 @@ fn eligible(
     // Fee first: its numbers are available to every text.
     let (fee_numbers, stamps) = fee_numbers(ctx)?;
     let r = Renderer {
-        ctx,
-        lang: r0.lang,
-        default: r0.default,
         fee: fee_numbers,
-        details: None,
+        ..Renderer::new(ctx, r0.lang)
     };
     let stamps = match (&proc.fee, stamps, fee_numbers) {
         (Some(fee), Some((per_copy, total, unverified)), Some(n)) => {
@@ -971,6 +978,11 @@ pub fn details_asked<'p>(
     today: Date,
 ) -> Result<Vec<&'p DetailDef>, EvalError> {
     let (ctx, _, _) = walk(proc, facts, answers, today)?;
+    asked_on(proc, &ctx)
+}
+
+/// The details of `proc` whose `when` holds for `ctx`.
+fn asked_on<'p>(proc: &'p Procedure, ctx: &Ctx<'_>) -> Result<Vec<&'p DetailDef>, EvalError> {
     let mut out = Vec::new();
     for d in &proc.details {
         let d = d.get_ref();
@@ -1044,19 +1056,17 @@ pub fn fill_form(
     lang: &str,
 ) -> Result<Option<FormOutput>, EvalError> {
     let (ctx, _, _) = walk(proc, facts, answers, today)?;
-    let asked: BTreeSet<String> = details_asked(proc, facts, answers, today)?
+    let asked: BTreeSet<String> = asked_on(proc, &ctx)?
         .into_iter()
         .map(|d| d.id.get_ref().clone())
         .collect();
     let (fee, _) = fee_numbers(&ctx)?;
     let r = Renderer {
-        ctx: &ctx,
-        lang,
-        default: proc.default_language(),
         fee,
         details: Some((details, &asked)),
+        ..Renderer::new(&ctx, lang)
     };
-    form_output(&r, Some(today))
+    form_output(&r)
 }
 
 /// The form with nothing filled in, for printing and writing by hand:
@@ -1066,7 +1076,12 @@ pub fn blank_form(
     facts: &Facts,
     lang: &str,
 ) -> Result<Option<FormOutput>, EvalError> {
-    with_no_answers(proc, facts, lang, |r| form_output(r, None))
+    with_no_answers(proc, facts, lang, |r| {
+        form_output(&Renderer {
+            blank: true,
+            ..Renderer::new(r.ctx, lang)
+        })
+    })
 }
 
 /// Runs `f` with a renderer that knows no answers, details or date.
@@ -1082,19 +1097,14 @@ fn with_no_answers<T>(
         today: Date::default(),
         values: BTreeMap::new(),
     };
-    let r = Renderer {
-        ctx: &ctx,
-        lang,
-        default: proc.default_language(),
-        fee: None,
-        details: None,
-    };
-    f(&r)
+    f(&Renderer::new(&ctx, lang))
 }
 
 const BLANK_DATE: &str = "令和　　年　　月　　日";
 
-fn form_output(r: &Renderer<'_>, today: Option<Date>) -> Result<Option<FormOutput>, EvalError> {
+/// The form's boxes: rows whose `when` holds (none with a `when` when
+/// blank), consecutive rows of one label merged into one box.
+fn form_output(r: &Renderer<'_>) -> Result<Option<FormOutput>, EvalError> {
     let Some(f) = &r.ctx.proc.form else {
         return Ok(None);
     };
@@ -1105,19 +1115,15 @@ fn form_output(r: &Renderer<'_>, today: Option<Date>) -> Result<Option<FormOutpu
         let mut boxes: Vec<FormBox> = Vec::new();
         for row in &sec.rows {
             let row = row.get_ref();
-            let shown = match (&row.when, today) {
-                (None, _) => true,
-                (Some(_), None) => false,
-                (Some(w), Some(_)) => r.ctx.holds(w.get_ref())?,
+            let shown = match &row.when {
+                None => true,
+                Some(_) if r.blank => false,
+                Some(w) => r.ctx.holds(w.get_ref())?,
             };
             if !shown {
                 continue;
             }
-            let value = if today.is_some() {
-                r.template(row.value.get_ref(), None)?
-            } else {
-                r.template(&row.value.get_ref().replace("{today}", BLANK_DATE), None)?
-            };
+            let value = r.template(row.value.get_ref(), None)?;
             let label = row.label.get_ref();
             match boxes.last_mut() {
                 Some(b) if b.label == *label => b.lines.push(value),
@@ -1141,7 +1147,11 @@ fn form_output(r: &Renderer<'_>, today: Option<Date>) -> Result<Option<FormOutpu
     Ok(Some(FormOutput {
         name: f.name.get_ref().clone(),
         subtitle: f.subtitle.as_ref().map(|t| t.get_ref().clone()),
-        date: today.map_or_else(|| BLANK_DATE.to_string(), format_wareki_gregorian),
+        date: if r.blank {
+            BLANK_DATE.to_string()
+        } else {
+            format_wareki_gregorian(r.ctx.today)
+        },
         addressee: f.addressee.as_ref().map(|t| t.get_ref().clone()),
         sections,
     }))

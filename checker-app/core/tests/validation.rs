@@ -126,12 +126,14 @@ fn third_procedure_needs_no_rust_change() {
     assert_eq!(form.lines("氏名"), ["KIM Minji"]);
     assert_eq!(form.lines("生年月日"), ["平成2年2月28日（1990年2月28日）"]);
     assert_eq!(form.lines("区分"), ["☐至急　☑通常", "2通"]);
+    assert_eq!(form.lines("申請日"), ["令和8年11月25日"]);
     let first = &form.sections[0].boxes[0];
     assert_eq!(first.help.as_deref(), Some("신청자 성명"));
     let blank = blank_form(p_, &f, "ko").unwrap().unwrap();
     assert_eq!(blank.date, "令和　　年　　月　　日");
     assert_eq!(blank.lines("氏名"), [""]);
     assert_eq!(blank.lines("区分"), ["☐至急　☐通常"]);
+    assert_eq!(blank.lines("申請日"), ["令和　　年　　月　　日"]);
 
     // The same in Japanese: dates written the Japanese way.
     let Evaluation::Finished {
