@@ -90,22 +90,18 @@ fn form_box(b: &rules::FormBox) -> Html {
     }
 }
 
-/// The blank form of `procedure`, for printing and filling in by hand
-/// (works without JavaScript); empty when the procedure has no form.
+/// The blank form of the page's procedure, for printing and filling in by
+/// hand (works without JavaScript), its boxes explained in the page's
+/// language; empty when the procedure has no form.
 #[cfg(feature = "ssr")]
-pub fn render_blank(
-    procedure: &rules::Procedure,
-    facts: &rules::Facts,
-    lang: &str,
-    help_title: &str,
-) -> Result<String, rules::EvalError> {
-    let Some(form) = rules::blank_form(procedure, facts, lang)? else {
+pub fn render_blank(data: &crate::Prepared) -> Result<String, rules::EvalError> {
+    let Some(form) = rules::blank_form(data.procedure(), &data.facts, data.lang())? else {
         return Ok(String::new());
     };
     let props = FormProps {
         form,
-        lang: AttrValue::from(lang.to_string()),
-        help_title: AttrValue::from(help_title.to_string()),
+        lang: AttrValue::from(data.lang().to_string()),
+        help_title: AttrValue::from(data.t("checker_form_help")),
     };
     Ok(futures::executor::block_on(
         yew::LocalServerRenderer::<RequestForm>::with_props(props).render(),

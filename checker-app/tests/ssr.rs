@@ -153,13 +153,13 @@ fn render_with(lang: &str, answers: &[(&str, &str)], details: &[(&str, &str)]) -
     render_procedure(disclosure(), facts(), lang, answers, details)
 }
 
-fn render_procedure(
+/// The data a `lang` page of `procedure` carries, read back as the browser
+/// reads it.
+fn prepared(
     procedure: rules::Procedure,
     facts: Vec<checker_app::FactDto>,
     lang: &str,
-    answers: &[(&str, &str)],
-    details: &[(&str, &str)],
-) -> String {
+) -> std::rc::Rc<Prepared> {
     let encoded = Prepared::new(CheckerData {
         lang: lang.into(),
         strings: strings(lang),
@@ -177,10 +177,18 @@ fn render_procedure(
     .unwrap()
     .encoded
     .clone();
-    // As in the browser: from the text the page carries.
-    let data = Prepared::decode(&encoded).unwrap();
+    Prepared::decode(&encoded).unwrap()
+}
+
+fn render_procedure(
+    procedure: rules::Procedure,
+    facts: Vec<checker_app::FactDto>,
+    lang: &str,
+    answers: &[(&str, &str)],
+    details: &[(&str, &str)],
+) -> String {
     render(AppProps {
-        data,
+        data: prepared(procedure, facts, lang),
         today: rules::Date::parse("2026-11-25"),
         answers: owned(answers),
         details: owned(details),
@@ -356,8 +364,7 @@ fn core_facts() -> rules::Facts {
 
 #[test]
 fn the_blank_form_has_empty_boxes_to_fill_by_hand() {
-    let html =
-        checker_app::form::render_blank(&disclosure(), &core_facts(), "en", "Boxes").unwrap();
+    let html = checker_app::form::render_blank(&prepared(disclosure(), facts(), "en")).unwrap();
     assert!(html.contains("保有個人情報開示請求書"));
     assert!(html.contains("令和　　年　　月　　日"));
     assert!(html.contains("☐本人　☐法定代理人　☐任意代理人"));
@@ -366,11 +373,18 @@ fn the_blank_form_has_empty_boxes_to_fill_by_hand() {
         !html.contains("部請求"),
         "rows with a condition are left out"
     );
-    let deceased =
-        checker_app::form::render_blank(&procedure("deceased"), &deceased_facts(), "ja", "各欄")
-            .unwrap();
+    let deceased = checker_app::form::render_blank(&prepared(
+        procedure("deceased"),
+        checker_app::FactDto::from_core(&deceased_facts()),
+        "ja",
+    ))
+    .unwrap();
     assert!(deceased.contains("死亡した外国人に係る外国人登録原票の写しの交付請求書"));
     assert!(deceased.contains("☐同居の親族"));
+    assert!(
+        deceased.contains("<h3>請求書の各欄について</h3>"),
+        "boxes explained in the page's language"
+    );
     assert!(!deceased.contains("☑"));
 }
 

@@ -110,10 +110,13 @@ pub fn page_data(
     }
 }
 
-/// The server-rendered first screen.
-pub fn first_screen(data: CheckerData) -> Result<String, String> {
+/// The server-rendered first screen and the blank form (for reading
+/// without JavaScript), both from the data the page carries.
+pub fn first_screen_and_blank_form(data: CheckerData) -> Result<(String, String), String> {
     let prepared = Prepared::new(data)?;
-    Ok(checker_app::render_first_screen(prepared))
+    let blank =
+        checker_app::form::render_blank(&prepared).map_err(|e| format!("the blank form: {e}"))?;
+    Ok((checker_app::render_first_screen(prepared), blank))
 }
 
 /// The embedded checker data of the `lang` page that uses `procedure`,

@@ -854,25 +854,10 @@ impl Renderer<'_> {
                 Diagnostic::error(format!("checker `{id}`: cannot encode its data: {e}"))
                     .at(p.file, 0..3)
             })?;
-            let html = checker::first_screen(data).map_err(|e| {
+            let (html, blank_form) = checker::first_screen_and_blank_form(data).map_err(|e| {
                 Diagnostic::error(format!("checker `{id}`: {e}"))
                     .at(p.file, 0..3)
                     .help("check the procedure file with `site-gen check`")
-            })?;
-            let help_title = self.i18n[&p.lang]
-                .strings
-                .get("checker_form_help")
-                .map_or("", String::as_str);
-            let blank_form = checker_app::form::render_blank(
-                &proc.procedure,
-                self.core_facts,
-                &p.lang,
-                help_title,
-            )
-            .map_err(|e| {
-                Diagnostic::error(format!("checker `{id}`: the blank form: {e}"))
-                    .at(proc.file, 0..0)
-                    .help("check the procedure's `[form]` with `site-gen check`")
             })?;
             ctx.insert(
                 "checker",
