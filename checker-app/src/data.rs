@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 
 /// The id of the JSON data element in the page.
 pub const DATA_ELEMENT_ID: &str = "madoguchi-checker-data";
+/// The interface string appended to an unconfirmed fact or item
+/// (the site's `[format] unverified`).
+pub const UNVERIFIED_MARK: &str = "checker_unverified";
 /// The id of the element the checker renders into.
 pub const ROOT_ELEMENT_ID: &str = "madoguchi-checker";
 
@@ -47,8 +50,8 @@ pub enum FactValueDto {
     /// `YYYY-MM-DD`
     Date(String),
     Text(BTreeMap<String, String>),
-    /// (`YYYY-MM-DD`, yen)
-    Rates(Vec<(String, i64)>),
+    /// (`YYYY-MM-DD`, yen, unverified)
+    Rates(Vec<(String, i64, bool)>),
 }
 
 impl CheckerData {
@@ -56,6 +59,9 @@ impl CheckerData {
     /// date format.
     fn core_facts(&self) -> rules::Facts {
         let mut facts = to_core(&self.facts);
+        if let Some(mark) = self.strings.get(UNVERIFIED_MARK) {
+            facts.set_unverified_mark(self.lang.clone(), mark.clone());
+        }
         if !self.date_format.is_empty() {
             facts.set_date_format(
                 self.lang.clone(),
@@ -96,9 +102,11 @@ impl FactDto {
                     rules::FactValue::Number(n) => FactValueDto::Number(*n),
                     rules::FactValue::Date(d) => FactValueDto::Date(d.to_string()),
                     rules::FactValue::Text(t) => FactValueDto::Text(t.clone()),
-                    rules::FactValue::Rates(r) => {
-                        FactValueDto::Rates(r.iter().map(|r| (r.from.to_string(), r.yen)).collect())
-                    }
+                    rules::FactValue::Rates(r) => FactValueDto::Rates(
+                        r.iter()
+                            .map(|r| (r.from.to_string(), r.yen, r.unverified))
+                            .collect(),
+                    ),
                 },
             })
             .collect()
@@ -118,10 +126,11 @@ fn to_core(dtos: &[FactDto]) -> rules::Facts {
             FactValueDto::Text(t) => rules::FactValue::Text(t.clone()),
             FactValueDto::Rates(r) => rules::FactValue::Rates(
                 r.iter()
-                    .filter_map(|(d, yen)| {
+                    .filter_map(|(d, yen, unverified)| {
                         Some(rules::Rate {
                             from: rules::Date::parse(d)?,
                             yen: *yen,
+                            unverified: *unverified,
                         })
                     })
                     .collect(),
@@ -189,6 +198,16 @@ impl Prepared {
 
     pub fn lang(&self) -> &str {
         &self.raw.lang
+    }
+
+    /// What is appended to an unconfirmed figure: the page language's
+    /// mark when `unverified`, else nothing.
+    pub fn mark(&self, unverified: bool) -> &str {
+        if unverified {
+            self.facts.unverified_mark(self.lang())
+        } else {
+            ""
+        }
     }
 
     pub fn money(&self, yen: i64) -> String {

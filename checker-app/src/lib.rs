@@ -20,7 +20,7 @@ use madoguchi_rules as rules;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-pub use data::{CheckerData, DATA_ELEMENT_ID, FactDto, Prepared, ROOT_ELEMENT_ID};
+pub use data::{CheckerData, DATA_ELEMENT_ID, FactDto, Prepared, ROOT_ELEMENT_ID, UNVERIFIED_MARK};
 use state::{Action, FieldError, Screen, State};
 
 #[derive(Properties, PartialEq)]
@@ -472,11 +472,11 @@ fn result_view(props: &StateProps) -> Html {
                         total,
                         note,
                         text,
-                        ..
+                        unverified,
                     }) => html! {
                         <>
                             <h3>{ d.t("checker_stamps") }</h3>
-                            <p class="stamp-total">{ format!("{} × {} = {}", d.money(*per_copy), copies, d.money(*total)) }</p>
+                            <p class="stamp-total">{ format!("{} × {} = {}{}", d.money(*per_copy), copies, d.money(*total), d.mark(*unverified)) }</p>
                             { note.clone().map_or(html!{}, |n| html!{ <p>{ n }</p> }) }
                             { text.clone().map_or(html!{}, |t| html!{ <p>{ t }</p> }) }
                         </>
@@ -489,7 +489,7 @@ fn result_view(props: &StateProps) -> Html {
                 let postage = e.postage.as_ref().map_or(html! {}, |p| {
                     let rates = match &p.stamps {
                         rules::StampPostage::InForce(rates) => html! {
-                            <ul>{ for rates.iter().map(|r| html!{ <li>{ d.money(r.yen) }</li> }) }</ul>
+                            <ul>{ for rates.iter().map(|r| html!{ <li>{ format!("{}{}", d.money(r.yen), d.mark(r.unverified)) }</li> }) }</ul>
                         },
                         rules::StampPostage::NoConfirmedFigure { .. } => html! {
                             <p>{ d.t("checker_no_confirmed_postage") }</p>
@@ -502,7 +502,7 @@ fn result_view(props: &StateProps) -> Html {
                             { rates }
                             { p.text.clone().map_or(html!{}, |t| html!{ <p>{ t }</p> }) }
                             { if p.letter_packs.is_empty() { html!{} } else { html! {
-                                <ul>{ for p.letter_packs.iter().map(|l| html!{ <li>{ format!("{}: {}", l.label, d.money(l.yen)) }</li> }) }</ul>
+                                <ul>{ for p.letter_packs.iter().map(|l| html!{ <li>{ format!("{}: {}{}", l.label, d.money(l.yen), d.mark(l.unverified)) }</li> }) }</ul>
                             } } }
                         </>
                     }

@@ -71,14 +71,7 @@ fn facts() -> Vec<checker_app::FactDto> {
         rules::FactValue::Date(d("1960-01-01")),
     );
     let rates = |v: &[(&str, i64)]| {
-        rules::FactValue::Rates(
-            v.iter()
-                .map(|(s, y)| rules::Rate {
-                    from: d(s),
-                    yen: *y,
-                })
-                .collect(),
-        )
+        rules::FactValue::Rates(v.iter().map(|(s, y)| rules::Rate::new(d(s), *y)).collect())
     };
     f.insert(
         "postage.reply_standard",

@@ -92,12 +92,17 @@ pub fn page_data(
     lang: &str,
     i18n: &I18n,
 ) -> CheckerData {
-    let strings: BTreeMap<String, String> = i18n
+    let mut strings: BTreeMap<String, String> = i18n
         .strings
         .iter()
         .filter(|(k, _)| k.starts_with("checker_"))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    // One mark for unconfirmed facts, in prose and checker alike.
+    strings.insert(
+        checker_app::UNVERIFIED_MARK.to_string(),
+        i18n.format.unverified.clone(),
+    );
     CheckerData {
         lang: lang.to_string(),
         strings,

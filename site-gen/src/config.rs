@@ -18,6 +18,10 @@ pub struct SiteConfig {
     pub base_url: String,
     pub default_language: String,
     pub languages: Vec<Language>,
+    /// How many days a fact's `checked` date stays fresh; `site-gen check`
+    /// warns about facts checked longer ago. Without it, no such warning.
+    #[serde(default)]
+    pub recheck_after_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -300,6 +304,7 @@ mod tests {
             base_url: "https://example.org/guide/".into(),
             default_language: "ja".into(),
             languages: vec![],
+            recheck_after_days: None,
         };
         assert_eq!(cfg.base_path(), "/guide/");
         let root = SiteConfig {

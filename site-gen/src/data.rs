@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::{Date, I18n, SiteConfig};
 use crate::diag::{Diagnostic, FileId, Sources};
@@ -19,10 +19,26 @@ pub struct Facts {
 pub struct Fact {
     pub value: FactValue,
     pub unverified: bool,
-    pub source: String,
+    /// Where the fact comes from: at least one page, each with a URL.
+    pub sources: Vec<SourceLink>,
+    /// When a person last checked the fact against its sources.
     pub checked: Date,
+    pub note: Option<String>,
     pub file: FileId,
     pub span: std::ops::Range<usize>,
+}
+
+/// One source of a fact: an official page.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceLink {
+    /// The page's title as published, e.g. 出入国在留管理庁「外国人登録原票の開示請求について」.
+    pub title: String,
+    /// An absolute `https://` (or `http://`) URL.
+    pub url: String,
+    /// The language the title is written in (default: the site's default language).
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +55,9 @@ pub enum FactValue {
 pub struct Rate {
     pub from: Date,
     pub yen: i64,
+    /// This rate (not the whole fact) is not confirmed by the sources.
+    #[serde(default)]
+    pub unverified: bool,
 }
 
 #[derive(Deserialize)]
@@ -51,16 +70,32 @@ struct RawFact {
     rates: Option<Vec<Rate>>,
     #[serde(default)]
     unverified: bool,
-    source: String,
+    sources: Vec<SourceLink>,
     checked: Date,
     #[serde(default)]
-    #[allow(dead_code)]
     note: Option<String>,
 }
 
 const FACT_HELP: &str = "each fact is a table with exactly one of `yen`, `number`, `date`, \
-    `text = { <lang> = \"...\" }` or `rates = [{ from = 2024-10-01, yen = 110 }]`, plus \
-    `source = \"...\"` and `checked = <date>`; optional `unverified = true`, `note = \"...\"`";
+    `text = { <lang> = \"...\" }` or `rates = [{ from = 2024-10-01, yen = 110 }]` (a rate may \
+    add `unverified = true`), plus `sources = [{ title = \"...\", url = \"https://...\" }]` and \
+    `checked = <date>`; optional `unverified = true`, `note = \"...\"`";
+
+/// Why `url` is not an absolute http(s) URL a reader can open, if it is not.
+fn url_problem(url: &str) -> Option<String> {
+    match url::Url::parse(url) {
+        Err(e) => Some(format!("`{url}` is not a URL ({e})")),
+        Ok(u) if u.scheme() != "https" && u.scheme() != "http" => Some(format!(
+            "`{url}` is a `{}:` link, not a web page",
+            u.scheme()
+        )),
+        Ok(u) if u.host_str().is_none_or(str::is_empty) => Some(format!("`{url}` names no host")),
+        Ok(_) if url.chars().any(char::is_whitespace) => {
+            Some(format!("`{url}` contains white space"))
+        }
+        Ok(_) => None,
+    }
+}
 
 /// Parses one data file and adds its facts; `stem` is the file name without `.toml`.
 pub fn load_file(
@@ -129,6 +164,47 @@ pub fn load_file(
             }
             values.push(FactValue::Rates(rates));
         }
+        if raw.sources.is_empty() {
+            errors.push(
+                Diagnostic::error(format!("fact `{stem}.{name}` names no source"))
+                    .at(file, span.clone())
+                    .label("this fact")
+                    .help(
+                        "add `sources = [{ title = \"<page title>\", url = \"https://...\" }]`: \
+                         the official page(s) the fact was checked against",
+                    ),
+            );
+        }
+        for s in &raw.sources {
+            if let Some(problem) = url_problem(&s.url) {
+                errors.push(
+                    Diagnostic::error(format!("fact `{stem}.{name}`: source {problem}"))
+                        .at(file, span.clone())
+                        .label("this fact")
+                        .help("give the full address of the official page, starting with https://"),
+                );
+            }
+            if s.title.trim().is_empty() {
+                errors.push(
+                    Diagnostic::error(format!("fact `{stem}.{name}`: a source has no title"))
+                        .at(file, span.clone())
+                        .label("this fact")
+                        .help("give the page's title as published"),
+                );
+            }
+            if let Some(lang) = &s.lang
+                && site.language(lang).is_none()
+            {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "fact `{stem}.{name}`: source title in unknown language `{lang}`"
+                    ))
+                    .at(file, span.clone())
+                    .label("this fact")
+                    .help("use the codes listed in content/site.toml"),
+                );
+            }
+        }
         if values.len() != 1 {
             errors.push(
                 Diagnostic::error(format!(
@@ -147,14 +223,28 @@ pub fn load_file(
             Fact {
                 value,
                 unverified: raw.unverified,
-                source: raw.source,
+                sources: raw.sources,
                 checked: raw.checked,
+                note: raw.note,
                 file,
                 span,
             },
         );
     }
     errors
+}
+
+impl FactValue {
+    /// `yen`, `number`, `date`, `text` or `rates`, as in the data files.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            FactValue::Yen(_) => "yen",
+            FactValue::Number(_) => "number",
+            FactValue::Date(_) => "date",
+            FactValue::Text(_) => "text",
+            FactValue::Rates(_) => "rates",
+        }
+    }
 }
 
 impl Fact {
@@ -169,6 +259,7 @@ impl Fact {
     /// Formats the fact for a reader of `lang`; `on` picks a dated rate.
     pub fn render(&self, lang: &str, i18n: &I18n, on: Option<Date>) -> Result<String, String> {
         let f = &i18n.format;
+        let mut rate_unverified = false;
         let mut out = match (&self.value, on) {
             (FactValue::Yen(y), None) => f.money(*y),
             (FactValue::Number(n), None) => n.to_string(),
@@ -178,19 +269,23 @@ impl Fact {
                 let Some(last) = rates.last() else {
                     return Err("this fact has no rates".into());
                 };
+                rate_unverified = last.unverified;
                 f.rate_from
                     .replace("{value}", &f.money(last.yen))
                     .replace("{date}", &f.date(last.from))
             }
             (FactValue::Rates(_), Some(day)) => match self.rate_on(day) {
-                Some(rate) => f.money(rate.yen),
+                Some(rate) => {
+                    rate_unverified = rate.unverified;
+                    f.money(rate.yen)
+                }
                 None => {
                     return Err(format!("no rate of this fact is in force on {}", day.iso()));
                 }
             },
             (_, Some(_)) => return Err("`on` only applies to facts with `rates`".into()),
         };
-        if self.unverified {
+        if self.unverified || rate_unverified {
             out.push_str(&f.unverified);
         }
         Ok(out)
@@ -212,15 +307,18 @@ mod tests {
                 Rate {
                     from: date("2019-10-01"),
                     yen: 94,
+                    unverified: false,
                 },
                 Rate {
                     from: date("2024-10-01"),
                     yen: 110,
+                    unverified: false,
                 },
             ]),
             unverified: false,
-            source: String::new(),
+            sources: Vec::new(),
             checked: date("2026-11-25"),
+            note: None,
             file: 0,
             span: 0..0,
         };

@@ -13,6 +13,7 @@ pub mod diag;
 pub mod markdown;
 pub mod output;
 pub mod procedures;
+pub mod register;
 pub mod serve;
 pub mod shortcode;
 pub mod site;

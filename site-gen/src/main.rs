@@ -16,6 +16,10 @@ struct Cli {
     /// (without it, checker pages show the first screen but are not interactive).
     #[arg(long, global = true)]
     checker: Option<PathBuf>,
+    /// The day (YYYY-MM-DD) the facts register computes values in force and
+    /// the age of each check for (default: today, UTC).
+    #[arg(long, global = true, value_parser = parse_date)]
+    today: Option<site_gen::config::Date>,
     #[command(subcommand)]
     command: Command,
 }
@@ -30,6 +34,13 @@ enum Command {
     },
     /// Check everything without writing anything.
     Check,
+    /// List every fact: its value today (and dated values to come), whether
+    /// it is confirmed, its sources, when it was checked and where it is used.
+    Facts {
+        /// `text` for people, `json` for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Build, serve on 127.0.0.1, rebuild on change and reload the browser.
     Serve {
         #[arg(long, default_value_t = 8000)]
@@ -47,11 +58,24 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn parse_date(s: &str) -> Result<site_gen::config::Date, String> {
+    site_gen::config::Date::parse(s).ok_or_else(|| format!("`{s}` is not a date like 2026-11-26"))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
     let mut opts = Options::new(&cli.root);
     opts.checker_dist = cli.checker.clone();
+    if let Some(today) = cli.today {
+        opts.today = today;
+    }
     let result = match cli.command {
         Command::Build { out } => {
             let out = out.unwrap_or_else(|| cli.root.join("public"));
@@ -67,6 +91,21 @@ fn main() -> ExitCode {
             })
         }
         Command::Check => site_gen::generate(&opts).map(|b| (b, "(nothing written)".to_string())),
+        Command::Facts { format } => site_gen::generate(&opts).and_then(|b| {
+            let text = match format {
+                Format::Text => b.register.to_text(),
+                Format::Json => {
+                    serde_json::to_string_pretty(&b.register).map_err(|e| site_gen::Failed {
+                        sources: Default::default(),
+                        diags: vec![diag::Diagnostic::error(format!(
+                            "cannot write the register as JSON: {e}"
+                        ))],
+                    })? + "\n"
+                }
+            };
+            print!("{text}");
+            Ok((b, "(nothing written)".to_string()))
+        }),
         Command::CheckerData {
             procedure,
             lang,

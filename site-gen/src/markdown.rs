@@ -59,6 +59,8 @@ pub struct Rendered {
     pub ids: BTreeSet<String>,
     pub toc: Vec<TocEntry>,
     pub links: Vec<LinkRef>,
+    /// Each `{{ fact(key=…) }}` rendered, with its place in the file.
+    pub facts_used: Vec<(String, Range<usize>)>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -101,7 +103,7 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
             }
             Event::Text(t) if !in_code_block && t.contains("{{") => {
                 let src = &text[span.clone()];
-                expand_shortcodes(ctx, page, &t, src, span.start, &mut events, &mut out.diags);
+                expand_shortcodes(ctx, page, &t, src, span.start, &mut events, &mut out);
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -184,7 +186,7 @@ fn expand_shortcodes<'e>(
     src: &str,
     src_start: usize,
     events: &mut Vec<Event<'e>>,
-    diags: &mut Vec<Diagnostic>,
+    out: &mut Rendered,
 ) {
     // The text event may differ from the source (escapes, entities); locate a
     // call in the source by its literal text, falling back to the event start.
@@ -197,7 +199,7 @@ fn expand_shortcodes<'e>(
     let pieces = match shortcode::parse(text) {
         Ok(p) => p,
         Err(e) => {
-            diags.push(
+            out.diags.push(
                 Diagnostic::error(format!("shortcode syntax: {}", e.message))
                     .at(page.file, locate(&text[e.range.clone()]))
                     .label("this shortcode")
@@ -212,8 +214,13 @@ fn expand_shortcodes<'e>(
             Piece::Call(call) => {
                 let span = locate(&text[call.range.clone()]);
                 match call_shortcode(ctx, page, &call) {
-                    Ok(s) => events.push(Event::Text(CowStr::Boxed(s.into()))),
-                    Err((message, help)) => diags.push(
+                    Ok(s) => {
+                        if let Some(key) = call.args.get("key") {
+                            out.facts_used.push((key.clone(), span));
+                        }
+                        events.push(Event::Text(CowStr::Boxed(s.into())));
+                    }
+                    Err((message, help)) => out.diags.push(
                         Diagnostic::error(message)
                             .at(page.file, span)
                             .label("this shortcode")

@@ -39,6 +39,7 @@ pub fn core_facts(facts: &Facts) -> rules::Facts {
                         Some(rules::Rate {
                             from: core_date(r.from)?,
                             yen: r.yen,
+                            unverified: r.unverified,
                         })
                     })
                     .collect(),

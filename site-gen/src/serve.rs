@@ -32,10 +32,10 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
         .map_or_else(|| format!("127.0.0.1:{port}"), |a| a.to_string());
     let url = format!("http://{addr}/");
     let opts = Options {
-        root: root.to_path_buf(),
         base_url: Some(url.clone()),
         livereload: true,
         checker_dist: checker_dist.map(Path::to_path_buf),
+        ..Options::new(root)
     };
     let shared: Shared = Arc::new((
         Mutex::new(State {

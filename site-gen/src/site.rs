@@ -17,11 +17,15 @@ use crate::diag::{self, Diagnostic, Sources};
 use crate::markdown::{self, Rendered};
 use crate::output;
 use crate::procedures;
+use crate::register::{self, Register};
 use crate::templates::{FnData, Templates};
 
 /// The Content-Security-Policy every page carries.
 pub const CSP: &str =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'";
+
+/// The staff page listing every fact (not linked, not in the sitemap, noindex).
+pub const FACTS_PAGE: &str = "staff/facts/index.html";
 
 /// Path of the live-reload script the dev server injects.
 pub const LIVERELOAD_JS: &str = "__livereload.js";
@@ -37,6 +41,10 @@ pub struct Options {
     /// trunk's output folder with the checker's wasm and JS glue; without it
     /// checker pages carry only the server-rendered first screen.
     pub checker_dist: Option<PathBuf>,
+    /// The day the facts register shows values for and measures the age of
+    /// each fact's `checked` date against (default: today, UTC). Only the
+    /// staff page and the warnings depend on it, never a reader's page.
+    pub today: config::Date,
 }
 
 impl Options {
@@ -46,6 +54,7 @@ impl Options {
             base_url: None,
             livereload: false,
             checker_dist: None,
+            today: register::today_utc(),
         }
     }
 }
@@ -57,6 +66,8 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     pub pages: usize,
     pub languages: usize,
+    /// Every fact, its sources and where it is used (`site-gen facts`).
+    pub register: Register,
 }
 
 /// A failed build: every error found, with the sources they point into.
@@ -498,7 +509,50 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
         }
     }
 
-    let mut warnings = Vec::new();
+    // Where each fact is used: pages' shortcodes and procedures' references.
+    let mut uses: BTreeMap<String, Vec<register::Use>> = BTreeMap::new();
+    for (p, r) in pages.iter().zip(&rendered) {
+        for (key, span) in &r.facts_used {
+            uses.entry(key.clone()).or_default().push(register::Use {
+                file: p.file,
+                span: span.clone(),
+            });
+        }
+    }
+    let procedure_facts: BTreeMap<String, Vec<String>> = procedures
+        .iter()
+        .map(|(id, loaded)| {
+            let refs = madoguchi_rules::fact_references(&loaded.procedure);
+            for (key, span) in &refs {
+                uses.entry(key.clone()).or_default().push(register::Use {
+                    file: loaded.file,
+                    span: span.clone().unwrap_or(0..0),
+                });
+            }
+            (id.clone(), refs.into_iter().map(|(key, _)| key).collect())
+        })
+        .collect();
+    let default_i18n = i18n.get(&site.default_language).or(i18n.values().next());
+    let (register, register_warnings) = match default_i18n {
+        Some(d) => register::build(
+            &facts,
+            &uses,
+            &sources,
+            (&site.default_language, d),
+            opts.today,
+            site.recheck_after_days,
+        ),
+        None => (
+            Register {
+                today: opts.today.iso(),
+                recheck_after_days: site.recheck_after_days,
+                facts: Vec::new(),
+            },
+            Vec::new(),
+        ),
+    };
+
+    let mut warnings = register_warnings;
     let mut files = BTreeMap::new();
     let core_facts = procedures::core_facts(&facts);
     let mut scripts = None;
@@ -534,6 +588,8 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
             sources: &sources,
             livereload: opts.livereload,
             procedures: &procedures,
+            procedure_facts: &procedure_facts,
+            facts: &facts,
             core_facts: &core_facts,
             scripts: scripts.as_ref(),
         };
@@ -560,6 +616,12 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
                 }
                 Err(d) => diags.push(d),
             }
+        }
+        match r.facts_page(&register) {
+            Ok(html) => {
+                files.insert(FACTS_PAGE.into(), html.into_bytes());
+            }
+            Err(d) => diags.push(d),
         }
         files.insert("sitemap.xml".into(), r.sitemap().into_bytes());
         files.insert(
@@ -596,6 +658,7 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
         warnings,
         pages: pages.len(),
         languages: site.languages.len(),
+        register,
     })
 }
 
@@ -643,6 +706,9 @@ struct Renderer<'a> {
     sources: &'a Sources,
     livereload: bool,
     procedures: &'a BTreeMap<String, procedures::Loaded>,
+    /// The facts each procedure refers to, in file order.
+    procedure_facts: &'a BTreeMap<String, Vec<String>>,
+    facts: &'a Facts,
     core_facts: &'a madoguchi_rules::Facts,
     scripts: Option<&'a Value>,
 }
@@ -832,6 +898,7 @@ impl Renderer<'_> {
                 "breadcrumbs": self.breadcrumbs(p),
                 "children": if p.is_section { self.children(p) } else { Vec::new() },
                 "extra": content::toml_to_json(&toml::Value::Table(p.front.extra.clone())),
+                "sources": self.page_sources(p, r),
                 "translation": {
                     "outdated": outdated,
                     "original_url": original.map(|o| self.url(o)),
@@ -885,6 +952,57 @@ impl Renderer<'_> {
                 .help("create templates/<name>.html in the site root or use a default template"));
         }
         self.templates.render(self.sources, &template, &ctx)
+    }
+
+    /// The official pages behind the facts a page shows (its prose and its
+    /// checker), each once, in order of first use, with the earliest
+    /// `checked` date of the facts citing it.
+    fn page_sources(&self, p: &Page, r: &Rendered) -> Vec<Value> {
+        let f = &self.i18n[&p.lang].format;
+        let checker_facts = p
+            .front
+            .checker
+            .as_ref()
+            .and_then(|id| self.procedure_facts.get(id))
+            .into_iter()
+            .flatten();
+        let keys = r.facts_used.iter().map(|(k, _)| k).chain(checker_facts);
+        let mut order: Vec<&str> = Vec::new();
+        let mut found: BTreeMap<&str, (&data::SourceLink, config::Date)> = BTreeMap::new();
+        for key in keys {
+            let Some(fact) = self.facts.facts.get(key) else {
+                continue;
+            };
+            for s in &fact.sources {
+                match found.get_mut(s.url.as_str()) {
+                    Some((_, checked)) => *checked = (*checked).min(fact.checked),
+                    None => {
+                        order.push(&s.url);
+                        found.insert(&s.url, (s, fact.checked));
+                    }
+                }
+            }
+        }
+        order
+            .into_iter()
+            .filter_map(|url| found.get(url))
+            .map(|(s, checked)| {
+                json!({
+                    "title": s.title,
+                    "url": s.url,
+                    "lang": s.lang.as_deref().unwrap_or(&self.site.default_language),
+                    "checked": checked.iso(),
+                    "checked_display": f.date(*checked),
+                })
+            })
+            .collect()
+    }
+
+    /// The staff page of the facts register, in the default language.
+    fn facts_page(&self, register: &Register) -> Result<String, Diagnostic> {
+        let mut ctx = self.common(&self.site.default_language);
+        ctx.insert("register", register);
+        self.templates.render(self.sources, "facts.html", &ctx)
     }
 
     fn chooser(&self) -> Result<String, Diagnostic> {

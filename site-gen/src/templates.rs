@@ -20,6 +20,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("page.html", include_str!("../templates/page.html")),
     ("chooser.html", include_str!("../templates/chooser.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("sources.html", include_str!("../templates/sources.html")),
+    ("facts.html", include_str!("../templates/facts.html")),
 ];
 
 pub struct Templates {

@@ -6,7 +6,7 @@ use std::fmt;
 use crate::spanned::Spanned;
 
 use crate::date::{Date, format_wareki, format_wareki_gregorian};
-use crate::facts::{FactValue, Facts, Rate, Text, rate_on};
+use crate::facts::{Fact, FactValue, Facts, Rate, Text, rate_on};
 use crate::model::{
     Bound, Condition, DetailDef, DetailKind, OutcomeKind, Procedure, Route, Step, StepKind,
 };
@@ -210,6 +210,8 @@ pub struct PostageRate {
     pub fact: String,
     pub yen: i64,
     pub from: Date,
+    /// The rates fact is marked `unverified = true`.
+    pub unverified: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,6 +220,8 @@ pub struct PricedItem {
     pub label: String,
     pub yen: i64,
     pub from: Date,
+    /// The rates fact is marked `unverified = true`.
+    pub unverified: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -614,28 +618,52 @@ impl<'a> Renderer<'a> {
 
     fn text(&self, t: &Text) -> Result<String, EvalError> {
         // Placeholders follow the language the text is actually shown in.
-        let lang = if t.contains_key(self.lang) {
-            self.lang
-        } else {
-            self.default
-        };
+        let lang = self.shown_lang(t);
         self.template(pick(t, lang, self.default), Some(lang))
     }
 
-    fn fact_text(&self, key: &str, lang: &str) -> Result<String, EvalError> {
+    /// A fact's value for a reader of `lang` (marked when unconfirmed), or
+    /// for the Japanese form when `form` (never marked).
+    fn fact_text(&self, key: &str, lang: &str, form: bool) -> Result<String, EvalError> {
         let fact = self
             .ctx
             .facts
             .get(key)
             .ok_or_else(|| broken(format!("fact `{key}` is missing")))?;
-        Ok(match &fact.value {
+        let mut text = match &fact.value {
             FactValue::Yen(n) | FactValue::Number(n) => n.to_string(),
             FactValue::Date(d) => self.ctx.facts.date_in(*d, lang),
             FactValue::Text(t) => pick(t, lang, self.default).to_string(),
             FactValue::Rates(rates) => rate_on(rates, self.ctx.today)
                 .map(|r| r.yen.to_string())
                 .unwrap_or_default(),
-        })
+        };
+        let rate_unverified = match &fact.value {
+            FactValue::Rates(rates) => rate_on(rates, self.ctx.today).is_some_and(|r| r.unverified),
+            _ => false,
+        };
+        if (fact.unverified || rate_unverified) && !form {
+            text.push_str(self.ctx.facts.unverified_mark(lang));
+        }
+        Ok(text)
+    }
+
+    /// A reader's text of an item the sources do not confirm, marked so.
+    fn item_text(&self, t: &Text, unverified: bool) -> Result<String, EvalError> {
+        let mut text = self.text(t)?;
+        if unverified {
+            text.push_str(self.ctx.facts.unverified_mark(self.shown_lang(t)));
+        }
+        Ok(text)
+    }
+
+    /// The language `t` is shown in for this reader: theirs, else the default.
+    fn shown_lang(&self, t: &Text) -> &'a str {
+        if t.contains_key(self.lang) {
+            self.lang
+        } else {
+            self.default
+        }
     }
 
     fn answer_text(&self, step_id: &str, lang: &str, form: bool) -> String {
@@ -721,7 +749,7 @@ impl<'a> Renderer<'a> {
                         }
                     }
                     Placeholder::Answer(step) => out.push_str(&self.answer_text(step, lang, form)),
-                    Placeholder::Fact(key) => out.push_str(&self.fact_text(key, lang)?),
+                    Placeholder::Fact(key) => out.push_str(&self.fact_text(key, lang, form)?),
                     Placeholder::Detail(ids) => out.push_str(&self.detail_text(ids, lang, form)),
                     Placeholder::Box(step, values) => {
                         let ticked = match self.ctx.values.get(step) {
@@ -742,10 +770,24 @@ impl<'a> Renderer<'a> {
     }
 }
 
-fn rates_of<'f>(facts: &'f Facts, key: &str) -> Result<&'f [Rate], EvalError> {
-    match facts.get(key).map(|f| &f.value) {
-        Some(FactValue::Rates(r)) => Ok(r),
+/// The rates of a `rates` fact and whether the whole fact is unverified.
+fn rates_of<'f>(facts: &'f Facts, key: &str) -> Result<(&'f [Rate], bool), EvalError> {
+    match facts.get(key) {
+        Some(Fact {
+            value: FactValue::Rates(r),
+            unverified,
+        }) => Ok((r, *unverified)),
         _ => Err(broken(format!("fact `{key}` is missing or has no rates"))),
+    }
+}
+
+/// A rate of `key` as the reader is shown it.
+fn postage_rate(key: &str, rate: Rate, fact_unverified: bool) -> PostageRate {
+    PostageRate {
+        fact: key.to_string(),
+        yen: rate.yen,
+        from: rate.from,
+        unverified: fact_unverified || rate.unverified,
     }
 }
 
@@ -835,7 +877,7 @@ fn eligible(
             })
         }
         (Some(fee), None, _) => Some(Stamps::Unconfirmed {
-            text: r.fact_text(fee.get_ref().fee_fact.get_ref(), r.lang)?,
+            text: r.fact_text(fee.get_ref().fee_fact.get_ref(), r.lang, false)?,
         }),
         _ => None,
     };
@@ -846,7 +888,7 @@ fn eligible(
         if ctx.holds_opt(&d.when)? {
             documents.push(DocumentItem {
                 id: d.id.get_ref().clone(),
-                text: r.text(d.text.get_ref())?,
+                text: r.item_text(d.text.get_ref(), d.unverified)?,
             });
         }
     }
@@ -878,24 +920,16 @@ fn eligible(
                     let mut complete = true;
                     for key in &b.rates {
                         let key = key.get_ref();
-                        let rates = rates_of(ctx.facts, key)?;
+                        let (rates, fact_unverified) = rates_of(ctx.facts, key)?;
                         if let Some(c) = cutoff {
                             let before: Vec<Rate> =
                                 rates.iter().filter(|x| x.from < c).copied().collect();
                             if let Some(x) = rate_on(&before, c) {
-                                last_known.push(PostageRate {
-                                    fact: key.clone(),
-                                    yen: x.yen,
-                                    from: x.from,
-                                });
+                                last_known.push(postage_rate(key, x, fact_unverified));
                             }
                         }
                         match rate_on(rates, ctx.today) {
-                            Some(x) => in_force.push(PostageRate {
-                                fact: key.clone(),
-                                yen: x.yen,
-                                from: x.from,
-                            }),
+                            Some(x) => in_force.push(postage_rate(key, x, fact_unverified)),
                             None => complete = false,
                         }
                     }
@@ -913,13 +947,14 @@ fn eligible(
             let mut letter_packs = Vec::new();
             for lp in &p.letter_packs {
                 let lp = lp.get_ref();
-                let rates = rates_of(ctx.facts, lp.fact.get_ref())?;
+                let (rates, fact_unverified) = rates_of(ctx.facts, lp.fact.get_ref())?;
                 if let Some(x) = rate_on(rates, ctx.today) {
                     letter_packs.push(PricedItem {
                         id: lp.id.get_ref().clone(),
                         label: r.text(lp.label.get_ref())?,
                         yen: x.yen,
                         from: x.from,
+                        unverified: fact_unverified || x.unverified,
                     });
                 }
             }
@@ -948,8 +983,8 @@ fn eligible(
             continue;
         }
         let text = match (&i.text, &i.fact) {
-            (Some(t), _) => r.text(t.get_ref())?,
-            (None, Some(k)) => r.fact_text(k.get_ref(), r.lang)?,
+            (Some(t), _) => r.item_text(t.get_ref(), i.unverified)?,
+            (None, Some(k)) => r.fact_text(k.get_ref(), r.lang, false)?,
             (None, None) => String::new(),
         };
         info.push(InfoItem {

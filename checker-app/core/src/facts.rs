@@ -15,6 +15,20 @@ pub type Text = BTreeMap<String, String>;
 pub struct Rate {
     pub from: Date,
     pub yen: i64,
+    /// This rate is not confirmed by the sources (e.g. a figure derived
+    /// from a rate table rather than read on the agency's page).
+    pub unverified: bool,
+}
+
+impl Rate {
+    /// A confirmed rate.
+    pub fn new(from: Date, yen: i64) -> Rate {
+        Rate {
+            from,
+            yen,
+            unverified: false,
+        }
+    }
 }
 
 /// The value of a fact.
@@ -55,6 +69,9 @@ pub struct Facts {
     /// How each language writes a date (`content/i18n/<lang>.toml`
     /// `[format]`): language → (pattern, month names).
     pub date_formats: BTreeMap<String, (String, Vec<String>)>,
+    /// What each language appends to an unconfirmed fact or item, e.g.
+    /// ` (unconfirmed)` / `（未確認）` (`[format] unverified`).
+    pub unverified_marks: BTreeMap<String, String>,
 }
 
 impl Facts {
@@ -72,6 +89,26 @@ impl Facts {
         self.date_formats
             .insert(lang.into(), (pattern.into(), month_names));
         self
+    }
+
+    /// Sets what `lang` appends to an unconfirmed fact or item.
+    pub fn set_unverified_mark(
+        &mut self,
+        lang: impl Into<String>,
+        mark: impl Into<String>,
+    ) -> &mut Facts {
+        self.unverified_marks.insert(lang.into(), mark.into());
+        self
+    }
+
+    /// What `lang` appends to an unconfirmed fact or item; without one set
+    /// for `lang`, （未確認） in Japanese and ` (unconfirmed)` otherwise.
+    pub fn unverified_mark(&self, lang: &str) -> &str {
+        match self.unverified_marks.get(lang) {
+            Some(m) => m,
+            None if lang == "ja" => "（未確認）",
+            None => " (unconfirmed)",
+        }
     }
 
     /// `d` as `lang` writes dates; without a format for `lang`,

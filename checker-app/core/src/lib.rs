@@ -238,4 +238,4 @@ pub use model::{
     FormSection, Info, OutcomeDef, OutcomeKind, PostageDef, PricedFact, Problem, Procedure, Route,
     Step, StepKind, parse_procedure,
 };
-pub use validate::{MAX_COPIES, validate};
+pub use validate::{MAX_COPIES, fact_references, validate};

@@ -258,6 +258,9 @@ pub struct Document {
     pub text: Spanned<Text>,
     #[serde(default)]
     pub when: Option<Spanned<Condition>>,
+    /// The sources do not confirm this item: the reader is told so.
+    #[serde(default)]
+    pub unverified: bool,
 }
 
 /// The handling fee.
@@ -332,6 +335,9 @@ pub struct Info {
     pub fact: Option<Spanned<String>>,
     #[serde(default)]
     pub when: Option<Spanned<Condition>>,
+    /// The sources do not confirm this item: the reader is told so.
+    #[serde(default)]
+    pub unverified: bool,
 }
 
 /// What a detail accepts, beyond "not empty".

@@ -26,17 +26,22 @@ pub fn validate(
     default_lang: &str,
     known_procedures: &[&str],
 ) -> Vec<Problem> {
-    let mut v = Validator {
-        proc,
-        facts,
-        languages,
-        default_lang,
-        problems: Vec::new(),
-        rates_checked: BTreeSet::new(),
-        in_form: false,
-    };
+    let mut v = Validator::new(proc, facts, languages, default_lang);
     v.run(known_procedures);
     v.problems
+}
+
+/// Every reference `proc` makes to a fact (`{fact:..}` in texts, fee,
+/// postage rates, condition bounds and dates), with its place in the file,
+/// in file order: what the facts register lists as "used in".
+pub fn fact_references(proc: &Procedure) -> Vec<(String, Option<Range<usize>>)> {
+    let facts = Facts::new();
+    let mut v = Validator::new(proc, &facts, &[], proc.default_language());
+    v.run(&[]);
+    let mut refs = v.fact_refs;
+    refs.sort_by_key(|(_, span)| span.as_ref().map(|s| s.start));
+    refs.dedup();
+    refs
 }
 
 struct Validator<'a> {
@@ -48,6 +53,8 @@ struct Validator<'a> {
     rates_checked: BTreeSet<String>,
     /// Checking `[form]` rows, where `{detail:..}` and `{box:..}` apply.
     in_form: bool,
+    /// Every fact reference seen, for [`fact_references`].
+    fact_refs: Vec<(String, Option<Range<usize>>)>,
 }
 
 /// What kind of fact a reference needs.
@@ -71,6 +78,24 @@ fn span<T>(s: &Spanned<T>) -> Option<Range<usize>> {
 }
 
 impl<'a> Validator<'a> {
+    fn new(
+        proc: &'a Procedure,
+        facts: &'a Facts,
+        languages: &'a [&'a str],
+        default_lang: &'a str,
+    ) -> Validator<'a> {
+        Validator {
+            proc,
+            facts,
+            languages,
+            default_lang,
+            problems: Vec::new(),
+            rates_checked: BTreeSet::new(),
+            in_form: false,
+            fact_refs: Vec::new(),
+        }
+    }
+
     /// Records a problem once (a text's languages may repeat one).
     fn problem(&mut self, message: String, help: &str, span: Option<Range<usize>>) {
         let p = Problem::new(message, help, span);
@@ -271,6 +296,7 @@ impl<'a> Validator<'a> {
     }
 
     fn check_fact_ref(&mut self, key: &str, need: Need, at: Option<Range<usize>>, what: &str) {
+        self.fact_refs.push((key.to_string(), at.clone()));
         let Some(fact) = self.facts.get(key) else {
             self.problem(
                 format!("{what} refers to an unknown fact `{key}`"),

@@ -632,11 +632,12 @@ fn deceased_every_path() {
                     _ => {}
                 }
                 assert_eq!(docs, want);
-                // The fee is unverified: a text, never a number.
+                // The fee is unverified: a text, never a number, and the
+                // reader is told it is unconfirmed.
                 assert_eq!(
                     e.stamps,
                     Some(Stamps::Unconfirmed {
-                        text: "not stated in the sources".into()
+                        text: "not stated in the sources (unconfirmed)".into()
                     })
                 );
                 let post = e.postage.expect("postage");
@@ -650,6 +651,7 @@ fn deceased_every_path() {
                         } else {
                             d("2024-10-01")
                         },
+                        unverified: false,
                     }])
                 );
                 // The filled request: the relationship and requester boxes

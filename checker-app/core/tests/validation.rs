@@ -308,7 +308,7 @@ fn form_and_details_refer_to_what_exists() {
 fn overlapping_or_unsorted_rates() {
     let text = include_str!("fixtures/bad_rates.toml");
     let mut f = facts();
-    let rate = |from: &str, yen| Rate { from: d(from), yen };
+    let rate = |from: &str, yen| Rate::new(d(from), yen);
     f.insert(
         "postage.duplicate",
         FactValue::Rates(vec![rate("2019-10-01", 94), rate("2019-10-01", 110)]),

@@ -29,7 +29,7 @@ fn text(ja: &str, en: &str) -> FactValue {
 fn rates(r: &[(&str, i64)]) -> FactValue {
     FactValue::Rates(
         r.iter()
-            .map(|&(from, yen)| Rate { from: d(from), yen })
+            .map(|&(from, yen)| Rate::new(d(from), yen))
             .collect(),
     )
 }
