@@ -735,3 +735,142 @@ fn serve_rebuilds_on_change_and_shows_build_errors() {
     child.kill().unwrap();
     let _ = child.wait();
 }
+
+/// The fixture site with the register overlay: a fact checked long ago, one
+/// used nowhere, one with a dated rate still to come and two sources.
+fn register_site() -> SiteTest {
+    SiteTest::fixture("i18n").overlay("warnings/stale-and-unused")
+}
+
+fn on_day(root: &Path, day: &str) -> Options {
+    let mut opts = Options::new(root);
+    opts.today = site_gen::config::Date::parse(day).unwrap();
+    opts
+}
+
+#[test]
+fn stale_and_unused_facts_are_warnings_with_their_place() {
+    let site = register_site();
+    let built = match site_gen::generate(&on_day(site.root(), "2026-11-26")) {
+        Ok(b) => b,
+        Err(e) => panic!("warnings must not fail the build:\n{}", e.render_plain()),
+    };
+    let text = site_gen::diag::render_plain(&built.sources, &built.warnings);
+    let expect =
+        std::fs::read_to_string(fixtures().join("warnings/stale-and-unused/expect.txt")).unwrap();
+    for line in expect.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(text.contains(line), "warnings lack {line:?}:\n{text}");
+    }
+    // Checked 6 days ago and used: no warning for `next_rate`.
+    assert!(!text.contains("register.next_rate"), "{text}");
+    // A day earlier the old check is a day younger: the age follows `today`.
+    let built = site_gen::generate(&on_day(site.root(), "2026-11-25")).unwrap();
+    let text = site_gen::diag::render_plain(&built.sources, &built.warnings);
+    assert!(text.contains("684 days ago"), "{text}");
+}
+
+#[test]
+fn facts_register_lists_values_sources_checks_and_uses() {
+    let site = register_site();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_site-gen"))
+            .arg("--root")
+            .arg(site.root())
+            .args(["--today", "2026-11-26", "facts"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run(&[]);
+    let expected =
+        std::fs::read_to_string(fixtures().join("warnings/stale-and-unused/facts.txt")).unwrap();
+    assert_eq!(
+        text, expected,
+        "`site-gen facts` changed; if that is intended, update \
+         tests/fixtures/warnings/stale-and-unused/facts.txt"
+    );
+    let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    assert_eq!(json["today"], "2026-11-26");
+    assert_eq!(json["recheck_after_days"], 180);
+    let facts = json["facts"].as_array().unwrap();
+    let fact = |key: &str| {
+        facts
+            .iter()
+            .find(|f| f["key"] == key)
+            .unwrap_or_else(|| panic!("{key} missing from {json}"))
+    };
+    let next = fact("register.next_rate");
+    assert_eq!(next["value"], "110円");
+    assert_eq!(next["upcoming"][0]["from"], "2027-04-01");
+    assert_eq!(next["upcoming"][0]["unverified"], true);
+    assert_eq!(next["sources"][1]["url"], "https://example.org/rates");
+    assert_eq!(next["used_in"][0], "content/guide/only-ja.ja.md:7");
+    assert_eq!(fact("register.old_check")["stale"], true);
+    assert_eq!(
+        fact("register.spare")["used_in"].as_array().unwrap().len(),
+        0
+    );
+    // Procedures count as uses, with the line of the reference.
+    let copy = fact("fees.copy")["used_in"].as_array().unwrap().clone();
+    assert!(
+        copy.iter().any(|u| u
+            .as_str()
+            .unwrap()
+            .starts_with("content/procedures/apply.toml:")),
+        "{copy:?}"
+    );
+}
+
+#[test]
+fn staff_facts_page_is_noindex_unlinked_and_not_in_the_sitemap() {
+    let site = register_site();
+    let out = site.build_with(on_day(site.root(), "2026-11-26"));
+    out.check_file(
+        site_gen::site::FACTS_PAGE,
+        &[
+            "<meta name=\"robots\" content=\"noindex, nofollow\">",
+            "<code>register.old_check</code>",
+            "要再確認",
+            "未使用",
+            "<code>content/guide/only-ja.ja.md:7</code>",
+            "https://example.org/rates",
+            "2027-04-01から 130円 <strong class=\"tag tag-warn\">未確認</strong>",
+        ],
+    );
+    out.check_absent("sitemap.xml", &["staff"]);
+    for (rel, bytes) in tree(&out.out) {
+        if rel.ends_with(".html") && rel != site_gen::site::FACTS_PAGE {
+            let html = String::from_utf8_lossy(&bytes);
+            assert!(!html.contains("staff/facts"), "{rel} links the staff page");
+        }
+    }
+}
+
+#[test]
+fn pages_end_with_the_sources_of_their_facts() {
+    let site = register_site();
+    let out = site.build_with(on_day(site.root(), "2026-11-26"));
+    out.check_file(
+        "ja/guide/only-ja/index.html",
+        &[
+            "<h2 id=\"madoguchi-sources\">出典</h2>",
+            // Each source once, with the earliest check of the facts citing it.
+            "<a href=\"https://example.org/source\">Fixture source</a> \
+             <span class=\"source-checked\">（2025年1月10日確認）</span>",
+            // A title in another language than the page says so.
+            "<a href=\"https://example.org/rates\" hreflang=\"en\" lang=\"en\">Second source</a>",
+            // An unconfirmed dated rate is marked in prose.
+            "130円（2027年4月1日から）（未確認）",
+        ],
+    );
+    let html = out.file("ja/guide/only-ja/index.html");
+    assert_eq!(html.matches("https://example.org/source").count(), 1);
+    // A page that shows no fact has no sources list.
+    out.check_absent("ja/index.html", &["madoguchi-sources"]);
+}

@@ -60,7 +60,11 @@
 //! `[[outcomes]]`: `id`, `kind` = `eligible`, `not_eligible` (with `text`:
 //! the reason) or `redirect` (with `procedure = "<other id>"` and `text`).
 //!
-//! `[[documents]]`: the checklist; `id`, `text`, optional `when`.
+//! `[[documents]]`: the checklist; `id`, `text`, optional `when`, optional
+//! `unverified = true` (the sources do not confirm the item: the reader sees
+//! the language's "(unconfirmed)" mark after it). A `{fact:..}` of a fact
+//! marked `unverified = true` (or of a dated rate marked so) carries that
+//! mark wherever it is shown to a reader, never on the Japanese form.
 //!
 //! `[fee]`: `fee_fact` (a `yen` fact: the fee per copy; or a `text` fact
 //! marked `unverified = true`: then no amount is computed and that text is
@@ -77,7 +81,8 @@
 //! `fact` (a `rates` fact). Rates in force on today's date are used.
 //!
 //! `[[info]]`: where to send, how long it takes...: `id`, `label`, and
-//! either `text` or `fact` (the key of a fact), optional `when`.
+//! either `text` or `fact` (the key of a fact), optional `when`, optional
+//! `unverified = true` (as for documents; on a `text` item).
 //!
 //! `[[details]]`: the person's details asked after the questions, for the
 //! form (one screen, all fields): `id`, `label`, optional `hint`, `kind`
