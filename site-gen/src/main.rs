@@ -156,9 +156,14 @@ fn main() -> ExitCode {
         Err(failed) => {
             diag::print(&failed.sources, &failed.diags);
             let n = failed.diags.iter().filter(|d| d.is_error()).count();
+            // Only a failure to write says otherwise (and says what it left).
+            let wrote = failed.diags.iter().any(|d| {
+                d.message.starts_with("cannot write") && !d.message.ends_with("was left as it was")
+            });
             eprintln!(
-                "failed: {n} error{}; nothing was written",
-                if n == 1 { "" } else { "s" }
+                "failed: {n} error{}{}",
+                if n == 1 { "" } else { "s" },
+                if wrote { "" } else { "; nothing was written" }
             );
             ExitCode::FAILURE
         }

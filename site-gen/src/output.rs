@@ -27,47 +27,133 @@ pub fn asset_name(rel: &str, bytes: &[u8]) -> String {
     }
 }
 
+/// Why writing the output failed, and whether the previous output is intact.
+#[derive(Debug)]
+pub struct WriteError {
+    pub message: String,
+    /// True when the output folder is exactly as it was before.
+    pub unchanged: bool,
+}
+
+/// The output was written; `leftover` names an old copy that could not be
+/// deleted (the new site is in place all the same).
+#[derive(Debug, Default)]
+pub struct Written {
+    pub leftover: Option<String>,
+}
+
 /// Writes `files` (path relative to the output root → bytes) into `out`,
-/// replacing what was there only once every file is written.
-pub fn write_atomically(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<()> {
+/// replacing what was there only once every file is written. On Linux the
+/// new folder and the old one trade places in one atomic `renameat2`
+/// (`RENAME_EXCHANGE`), so a web server serving `out` never finds it
+/// missing; where the OS or file system refuses that, two renames are used.
+pub fn write_atomically(
+    out: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Result<Written, WriteError> {
+    let unchanged = |what: String| WriteError {
+        message: format!("{what}; `{}` was left as it was", out.display()),
+        unchanged: true,
+    };
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent)?;
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| unchanged(format!("cannot create `{}`: {e}", parent.display())))?;
     let name = out
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    // Dropped (and so deleted) on every early return below.
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.new-"))
-        .tempdir_in(&parent)?;
+        .tempdir_in(&parent)
+        .map_err(|e| unchanged(format!("cannot create a folder in `{}`: {e}", parent.display())))?;
     for (rel, bytes) in files {
         let path = staging.path().join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+        let written = match path.parent() {
+            Some(dir) => std::fs::create_dir_all(dir),
+            None => Ok(()),
         }
-        std::fs::write(&path, bytes)?;
-    }
-    let staged = staging.keep();
-    if out.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.old-"))
-            .tempdir_in(&parent)?;
-        let old_path = old.keep();
-        std::fs::remove_dir(&old_path)?;
-        std::fs::rename(out, &old_path)?;
-        if let Err(e) = std::fs::rename(&staged, out) {
-            // Put the previous site back before reporting.
-            let _ = std::fs::rename(&old_path, out);
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(e);
+        .and_then(|()| std::fs::write(&path, bytes));
+        if let Err(e) = written {
+            return Err(unchanged(format!("cannot write `{rel}` of the new site: {e}")));
         }
-        std::fs::remove_dir_all(&old_path)?;
-    } else if let Err(e) = std::fs::rename(&staged, out) {
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(e);
     }
-    Ok(())
+    if std::fs::symlink_metadata(out).is_err() {
+        let staged = staging.keep();
+        return match std::fs::rename(&staged, out) {
+            Ok(()) => Ok(Written::default()),
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&staged);
+                Err(unchanged(format!("cannot move the new site into place: {e}")))
+            }
+        };
+    }
+    match exchange(staging.path(), out) {
+        Ok(()) => {
+            // The staging folder now holds the previous site.
+            let old = staging.path().to_path_buf();
+            Ok(match staging.close() {
+                Ok(()) => Written::default(),
+                Err(e) => Written {
+                    leftover: Some(format!("{}: {e}", old.display())),
+                },
+            })
+        }
+        Err(_) => {
+            // No atomic exchange here: move the old site aside, then the new one in.
+            let staged = staging.keep();
+            let old = match tempfile::Builder::new()
+                .prefix(&format!(".{name}.old-"))
+                .tempdir_in(&parent)
+            {
+                Ok(d) => d.keep(),
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&staged);
+                    return Err(unchanged(format!("cannot create a folder in `{}`: {e}", parent.display())));
+                }
+            };
+            let _ = std::fs::remove_dir(&old);
+            if let Err(e) = std::fs::rename(out, &old) {
+                let _ = std::fs::remove_dir_all(&staged);
+                return Err(unchanged(format!("cannot move the previous site aside: {e}")));
+            }
+            if let Err(e) = std::fs::rename(&staged, out) {
+                let restored = std::fs::rename(&old, out).is_ok();
+                let _ = std::fs::remove_dir_all(&staged);
+                return Err(if restored {
+                    unchanged(format!("cannot move the new site into place: {e}"))
+                } else {
+                    WriteError {
+                        message: format!(
+                            "cannot move the new site into place: {e}; the previous site is in `{}`",
+                            old.display()
+                        ),
+                        unchanged: false,
+                    }
+                });
+            }
+            Ok(match std::fs::remove_dir_all(&old) {
+                Ok(()) => Written::default(),
+                Err(e) => Written {
+                    leftover: Some(format!("{}: {e}", old.display())),
+                },
+            })
+        }
+    }
+}
+
+/// Swaps two folders in one atomic step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 #[cfg(test)]
@@ -91,11 +177,43 @@ mod tests {
         std::fs::create_dir_all(out.join("stale"))?;
         std::fs::write(out.join("stale/index.html"), "old")?;
         let files = BTreeMap::from([("a/index.html".to_string(), b"new".to_vec())]);
-        write_atomically(&out, &files)?;
+        write_atomically(&out, &files).map_err(|e| std::io::Error::other(e.message))?;
         assert_eq!(std::fs::read(out.join("a/index.html"))?, b"new");
         assert!(!out.join("stale").exists());
         let leftovers = std::fs::read_dir(dir.path())?.count();
         assert_eq!(leftovers, 1, "no staging folders left behind");
+        Ok(())
+    }
+
+    /// A reader of `out` (a web server) finds the site at every moment of
+    /// many swaps: the folder never goes missing.
+    #[test]
+    fn the_output_folder_never_goes_missing_during_a_swap() -> std::io::Result<()> {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let dir = tempfile::tempdir()?;
+        let out = dir.path().join("public");
+        let files = BTreeMap::from([("index.html".to_string(), b"site".to_vec())]);
+        write_atomically(&out, &files).map_err(|e| std::io::Error::other(e.message))?;
+        let done = std::sync::Arc::new(AtomicBool::new(false));
+        let watcher = {
+            let (done, page) = (std::sync::Arc::clone(&done), out.join("index.html"));
+            std::thread::spawn(move || {
+                let mut misses = 0;
+                while !done.load(Ordering::Relaxed) {
+                    if !page.exists() {
+                        misses += 1;
+                    }
+                }
+                misses
+            })
+        };
+        for _ in 0..200 {
+            write_atomically(&out, &files).map_err(|e| std::io::Error::other(e.message))?;
+        }
+        done.store(true, Ordering::Relaxed);
+        let misses = watcher.join().map_err(|_| std::io::Error::other("watcher"))?;
+        assert_eq!(misses, 0, "the site was missing {misses} times during swaps");
+        assert_eq!(std::fs::read_dir(dir.path())?.count(), 1, "leftovers");
         Ok(())
     }
 }

@@ -140,31 +140,159 @@ fn read_text(
     }
 }
 
-fn sorted_files(dir: &Path) -> Vec<PathBuf> {
-    if !dir.is_dir() {
+/// The source folders of a site root; none may be reached through another.
+const SOURCE_DIRS: [&str; 3] = ["content", "static", "templates"];
+
+fn is_dot_name(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// The files of a source folder (`content`, `static` or `templates`),
+/// sorted by name. Dot-files and dot-folders are skipped (never read, never
+/// published). A symbolic link is followed only when it stays inside its
+/// source folder; any other link, a link loop or an unreadable file or
+/// folder is an error naming it, so nothing is silently left out and
+/// nothing outside the site is ever read (or quoted in an error).
+fn source_files(root: &Path, dir_name: &str, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let dir = root.join(dir_name);
+    let shown = |p: &Path| rel_display(root, p);
+    let link_target = |p: &Path| {
+        std::fs::read_link(p).map_or_else(|_| "?".into(), |t| t.display().to_string())
+    };
+    match std::fs::symlink_metadata(&dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!("cannot read `{dir_name}/`: {e}"))
+                    .help("make the folder readable by the build"),
+            );
+            return Vec::new();
+        }
+        Ok(_) => {}
+    }
+    let (Ok(root_real), Ok(dir_real)) = (root.canonicalize(), dir.canonicalize()) else {
+        diags.push(
+            Diagnostic::error(format!(
+                "`{dir_name}` is a symbolic link to `{}`, which does not exist",
+                link_target(&dir)
+            ))
+            .help(format!("make `{dir_name}` a real folder inside the site root")),
+        );
+        return Vec::new();
+    };
+    let other_source = SOURCE_DIRS
+        .iter()
+        .filter(|d| **d != dir_name)
+        .any(|d| dir_real.starts_with(root_real.join(d)));
+    let dotted = dir_real
+        .strip_prefix(&root_real)
+        .is_ok_and(|rel| rel.components().any(|c| is_dot_name(c.as_os_str())));
+    if dir_real != root_real.join(dir_name)
+        && (!dir_real.starts_with(&root_real) || dir_real == root_real || other_source || dotted)
+    {
+        diags.push(
+            Diagnostic::error(format!(
+                "`{dir_name}` is a symbolic link to `{}`, outside the site's own `{dir_name}` folder",
+                link_target(&dir)
+            ))
+            .help(format!(
+                "make `{dir_name}` a real folder (or a link to a folder inside the site root \
+                 that holds nothing else): a link out of it could publish the site's secrets"
+            )),
+        );
         return Vec::new();
     }
-    walkdir::WalkDir::new(dir)
+    let mut files = Vec::new();
+    let walk = walkdir::WalkDir::new(&dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect()
+        .filter_entry(|e| e.depth() == 0 || !is_dot_name(e.file_name()));
+    for entry in walk {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
+                let msg = if e.loop_ancestor().is_some() {
+                    format!(
+                        "`{}` is a symbolic link to `{}`, which loops back to a folder above it",
+                        shown(&path),
+                        link_target(&path)
+                    )
+                } else if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink())
+                    && std::fs::metadata(&path).is_err()
+                {
+                    format!(
+                        "`{}` is a symbolic link to `{}`, which does not exist",
+                        shown(&path),
+                        link_target(&path)
+                    )
+                } else {
+                    format!(
+                        "cannot read `{}`: {}",
+                        shown(&path),
+                        e.io_error().map_or_else(|| e.to_string(), ToString::to_string)
+                    )
+                };
+                diags.push(Diagnostic::error(msg).help(
+                    "make every file and folder under the site's source folders readable, \
+                     or move it out of them",
+                ));
+                continue;
+            }
+        };
+        if entry.path_is_symlink() {
+            let inside = entry.path().canonicalize().is_ok_and(|real| {
+                real.starts_with(&dir_real)
+                    && !real
+                        .strip_prefix(&dir_real)
+                        .is_ok_and(|rel| rel.components().any(|c| is_dot_name(c.as_os_str())))
+            });
+            if !inside {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`{}` is a symbolic link to `{}`, outside `{dir_name}/`",
+                        shown(entry.path()),
+                        link_target(entry.path())
+                    ))
+                    .help(format!(
+                        "copy the file into `{dir_name}/` instead: links may only point \
+                         inside the folder they are in"
+                    )),
+                );
+                continue;
+            }
+        }
+        if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        } else if !entry.file_type().is_dir() {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`{}` is neither a file nor a folder",
+                    shown(entry.path())
+                ))
+                .help("remove it: only files and folders belong in the site's sources"),
+            );
+        }
+    }
+    files
 }
 
 fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
     let root = &opts.root;
     let content_dir = root.join("content");
     let site_path = content_dir.join("site.toml");
-    if !site_path.is_file() {
-        diags.push(
-            Diagnostic::error(format!(
-                "no site configuration at `{}`",
-                site_path.display()
-            ))
-            .help("run inside a site (a folder with content/site.toml) or pass --root DIR"),
-        );
+    let content_files = source_files(root, "content", diags);
+    if !content_files.contains(&site_path) {
+        if !diags.iter().any(|d| d.message.contains("content/site.toml`")) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "no site configuration at `{}`",
+                    site_path.display()
+                ))
+                .help("run inside a site (a folder with content/site.toml) or pass --root DIR"),
+            );
+        }
         return None;
     }
     let site_file = read_text(root, &site_path, sources, diags)?;
@@ -187,7 +315,7 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
     let mut data_files = Vec::new();
     let mut page_files = Vec::new();
     let mut procedure_files = Vec::new();
-    for path in sorted_files(&content_dir) {
+    for path in content_files {
         let rel = rel_display(&content_dir, &path);
         let kind = match content::classify(&rel, &site) {
             Ok(k) => k,
@@ -266,11 +394,8 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
 
     let mut assets = BTreeMap::new();
     let static_dir = root.join("static");
-    for path in sorted_files(&static_dir) {
+    for path in source_files(root, "static", diags) {
         let rel = rel_display(&static_dir, &path);
-        if rel.rsplit('/').next().is_some_and(|n| n.starts_with('.')) {
-            continue;
-        }
         match std::fs::read(&path) {
             Ok(bytes) => {
                 let out = output::asset_name(&rel, &bytes);
@@ -285,7 +410,7 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
 
     let mut site_templates = Vec::new();
     let tpl_dir = root.join("templates");
-    for path in sorted_files(&tpl_dir) {
+    for path in source_files(root, "templates", diags) {
         if let Some(id) = read_text(root, &path, sources, diags) {
             site_templates.push((rel_display(&tpl_dir, &path), id));
         }
@@ -682,18 +807,123 @@ fn finish_failed(sources: Sources, mut diags: Vec<Diagnostic>) -> Failed {
 }
 
 /// Builds into `out`, replacing it only if the whole build succeeds.
+/// An `out` that would overwrite the site's sources is refused first.
 pub fn build(opts: &Options, out: &Path) -> Result<Built, Failed> {
+    check_out(&opts.root, out).map_err(|d| Failed {
+        sources: Sources::default(),
+        diags: vec![d],
+    })?;
     let built = generate(opts)?;
-    if let Err(e) = output::write_atomically(out, &built.files) {
-        return Err(Failed {
+    write_output(out, built)
+}
+
+/// Writes a built site into `out` (see [`output::write_atomically`]).
+pub fn write_output(out: &Path, mut built: Built) -> Result<Built, Failed> {
+    match output::write_atomically(out, &built.files) {
+        Ok(written) => {
+            if let Some(leftover) = written.leftover {
+                built.warnings.push(
+                    Diagnostic::warning(format!(
+                        "the new site is in `{}`, but its previous version could not be deleted: {leftover}",
+                        out.display()
+                    ))
+                    .help("delete that folder by hand"),
+                );
+            }
+            Ok(built)
+        }
+        Err(e) => Err(Failed {
             sources: built.sources,
             diags: vec![
-                Diagnostic::error(format!("cannot write `{}`: {e}", out.display()))
+                Diagnostic::error(format!("cannot write `{}`: {}", out.display(), e.message))
                     .help("check the output folder's permissions and free disk space"),
             ],
-        });
+        }),
     }
-    Ok(built)
+}
+
+/// `path` made absolute with every symbolic link and `..` resolved, also
+/// when its last parts do not exist yet.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let abs = std::path::absolute(path)?;
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                if *part == std::ffi::OsStr::new("..") {
+                    out.pop();
+                } else if *part != std::ffi::OsStr::new(".") {
+                    out.push(part);
+                }
+            }
+            return Ok(out);
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => {
+                // `..` or `.` at the end: step over it lexically.
+                match existing.parent() {
+                    Some(parent) if existing.ends_with("..") => {
+                        rest.push("..".into());
+                        existing = parent.to_path_buf();
+                    }
+                    _ => return Ok(abs),
+                }
+            }
+        }
+    }
+}
+
+/// Refuses an output folder that is, holds or lies inside the site root's
+/// sources, the root itself or one of its ancestors, or that is a file.
+/// Nothing is touched before this passes.
+pub fn check_out(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let shown = out.display();
+    let refuse = |why: String| {
+        Diagnostic::error(format!("refusing `--out {shown}`: {why}")).help(
+            "write the site to a folder of its own, such as `public/` in the site root \
+             (the default) or a folder outside the site; it is replaced as a whole",
+        )
+    };
+    if let Ok(meta) = std::fs::metadata(out)
+        && !meta.is_dir()
+    {
+        return Err(refuse("it is a file, not a folder".into()));
+    }
+    let (Ok(out_real), Ok(root_real)) = (resolve(out), resolve(root)) else {
+        return Err(refuse("the path cannot be resolved".into()));
+    };
+    if root_real.starts_with(&out_real) {
+        return Err(refuse(if root_real == out_real {
+            "it is the site root, whose sources it would replace".into()
+        } else {
+            format!(
+                "it holds the site root `{}`, whose sources it would replace",
+                root.display()
+            )
+        }));
+    }
+    for dir in SOURCE_DIRS {
+        let src = resolve(&root.join(dir)).unwrap_or_else(|_| root_real.join(dir));
+        if out_real.starts_with(&src) || src.starts_with(&out_real) {
+            return Err(refuse(format!(
+                "it is, holds or lies inside the site's `{dir}/` folder"
+            )));
+        }
+    }
+    if let Ok(rel) = out_real.strip_prefix(&root_real)
+        && rel.components().any(|c| is_dot_name(c.as_os_str()))
+    {
+        return Err(refuse(
+            "it lies inside a hidden folder of the site root (such as `.git`)".into(),
+        ));
+    }
+    Ok(())
 }
 
 struct Renderer<'a> {
