@@ -89,6 +89,7 @@ pub fn parse_toml<T: DeserializeOwned>(
             .at(file, span)
             .label("here")
             .help(what_to_do.to_string())
+            .parse_error()
     })
 }
 

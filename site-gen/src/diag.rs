@@ -65,6 +65,8 @@ pub struct Diagnostic {
     pub label: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// A file that could not be read or parsed: listed before other errors.
+    pub parse: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -82,6 +84,7 @@ impl Diagnostic {
             span: None,
             label: String::new(),
             help: None,
+            parse: false,
         }
     }
 
@@ -110,6 +113,12 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Marks a read or parse error, reported before the others.
+    pub fn parse_error(mut self) -> Self {
+        self.parse = true;
         self
     }
 

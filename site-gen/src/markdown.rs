@@ -6,7 +6,7 @@
 //! by staff, read by the public, and must stay accessible and CSP-clean, so
 //! anything Markdown cannot express belongs in a template or a shortcode.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -35,7 +35,17 @@ pub struct Ctx<'a> {
     pub i18n: &'a I18n,
     pub pages: &'a [Page],
     pub index: &'a PageIndex,
+    /// Keys of pages whose file failed to read or parse: links to them are
+    /// not reported again as broken.
+    pub unparsed: &'a BTreeSet<String>,
 }
+
+/// Schemes a link or image may use (besides relative and `@/` targets).
+pub const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// Classes a heading may carry (`## Title {.no-print}`); no other attribute
+/// than an id and these classes is allowed.
+pub const HEADING_CLASSES: &[&str] = &["no-print", "visually-hidden"];
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TocEntry {
@@ -62,6 +72,9 @@ pub struct Rendered {
     /// Each `{{ fact(key=…) }}` rendered, with its place in the file.
     pub facts_used: Vec<(String, Range<usize>)>,
     pub diags: Vec<Diagnostic>,
+    /// Look-ups made to find free heading ids: grows linearly with the
+    /// number of headings (tested).
+    pub id_probes: usize,
 }
 
 /// Renders one page's Markdown body.
@@ -75,23 +88,25 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
     let mut in_code_block = false;
     let mut heading_spans = Vec::new();
     let mut raw_link_open = false;
+    let mut html_block: Option<(String, Range<usize>)> = None;
     for (event, range) in TextMergeWithOffset::new(parser) {
         let span = base + range.start..base + range.end;
         match event {
-            Event::Html(html) | Event::InlineHtml(html) => {
-                let t = html.trim();
-                if t.is_empty() || (t.starts_with("<!--") && t.ends_with("-->")) {
-                    continue;
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some((String::new(), span));
+            }
+            Event::Html(html) if html_block.is_some() => {
+                if let Some((buf, _)) = &mut html_block {
+                    buf.push_str(&html);
                 }
-                out.diags.push(
-                    Diagnostic::error("raw HTML is not allowed in content")
-                        .at(file, span)
-                        .label("HTML here")
-                        .help(
-                            "use Markdown instead (headings take ids as `## Title {#id}`); \
-                             anything Markdown cannot express belongs in a template",
-                        ),
-                );
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((buf, block_span)) = html_block.take() {
+                    refuse_html(&buf, block_span, file, &mut out.diags);
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                refuse_html(&html, span, file, &mut out.diags);
             }
             Event::Start(Tag::CodeBlock(k)) => {
                 in_code_block = true;
@@ -100,6 +115,20 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
             Event::End(TagEnd::CodeBlock) => {
                 in_code_block = false;
                 events.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Text(ref t) | Event::Code(ref t) if text_problem(t).is_some() => {
+                if let Some((at, problem)) = text_problem(t) {
+                    let src = &text[span.clone()];
+                    let bad = t[at..].chars().next().unwrap_or(' ');
+                    let offset = src.find(bad).map_or(span.start, |i| span.start + i);
+                    out.diags.push(
+                        Diagnostic::error(format!("the text contains {problem}"))
+                            .at(file, offset..offset + bad.len_utf8())
+                            .label("here")
+                            .help(TEXT_HELP),
+                    );
+                }
+                events.push(event);
             }
             Event::Text(t) if !in_code_block && t.contains("{{") => {
                 let src = &text[span.clone()];
@@ -138,6 +167,47 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
                 events.push(Event::Html(CowStr::Borrowed("</a>")));
             }
             Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) if !attrs.is_empty()
+                || classes
+                    .iter()
+                    .any(|c| !HEADING_CLASSES.contains(&c.as_ref())) =>
+            {
+                for (name, _) in &attrs {
+                    out.diags.push(
+                        Diagnostic::error(format!("heading attribute `{name}` is not allowed"))
+                            .at(file, span.clone())
+                            .label("this heading")
+                            .help(HEADING_HELP),
+                    );
+                }
+                for class in classes
+                    .iter()
+                    .filter(|c| !HEADING_CLASSES.contains(&c.as_ref()))
+                {
+                    out.diags.push(
+                        Diagnostic::error(format!("heading class `{class}` is not allowed"))
+                            .at(file, span.clone())
+                            .label("this heading")
+                            .help(HEADING_HELP),
+                    );
+                }
+                heading_spans.push(span);
+                let classes = classes
+                    .into_iter()
+                    .filter(|c| HEADING_CLASSES.contains(&c.as_ref()))
+                    .collect();
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs: Vec::new(),
+                }));
+            }
+            Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,
                 ..
             }) => {
@@ -159,6 +229,34 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
                         .label("here"),
                 );
             }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = checked_target(dest_url, "link", file, span, &mut out.diags);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = checked_target(dest_url, "image", file, span, &mut out.diags);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
             Event::Start(Tag::Table(aligns)) => {
                 events.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")));
                 events.push(Event::Start(Tag::Table(aligns)));
@@ -174,9 +272,122 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
             other => events.push(other),
         }
     }
+    if let Some((buf, block_span)) = html_block {
+        refuse_html(&buf, block_span, file, &mut out.diags);
+    }
     assign_heading_ids(&mut events, &heading_spans, page, &mut out);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+const HEADING_HELP: &str = "a heading takes only an id and the classes `no-print` and \
+    `visually-hidden`: `## Title {#id .no-print}`";
+
+const TEXT_HELP: &str = "delete the character (retype the text if it was pasted): control \
+    characters and bidirectional overrides are not allowed in content";
+
+/// A character that has no place in published text: a control character
+/// (other than tab and line breaks) or a bidirectional override, embedding
+/// or isolate, which can make text read differently from how it is stored.
+/// Returns its byte offset and what it is.
+pub fn text_problem(text: &str) -> Option<(usize, String)> {
+    text.char_indices().find_map(|(i, c)| {
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+            Some((i, format!("the control character U+{:04X}", u32::from(c))))
+        } else if matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+            Some((
+                i,
+                format!("the bidirectional control character U+{:04X}", u32::from(c)),
+            ))
+        } else {
+            None
+        }
+    })
+}
+
+/// True when `text` shows nothing: only spaces and invisible characters
+/// (zero-width spaces and joiners, word joiners, soft hyphens, BOMs).
+pub fn is_invisible(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}' | '\u{034f}' | '\u{180e}'
+            )
+    })
+}
+
+/// Raw HTML other than comments is refused; comments are dropped. An
+/// unclosed comment would swallow the rest of the page, so it is refused too.
+fn refuse_html(html: &str, span: Range<usize>, file: FileId, diags: &mut Vec<Diagnostic>) {
+    let mut rest = html.trim();
+    while let Some(after) = rest.strip_prefix("<!--") {
+        let Some(end) = after.find("-->") else {
+            diags.push(
+                Diagnostic::error("HTML comment is not closed")
+                    .at(file, span)
+                    .label("`<!--` without `-->`")
+                    .help("end the comment with `-->`, or it hides the rest of the page"),
+            );
+            return;
+        };
+        rest = after[end + 3..].trim_start();
+    }
+    if rest.is_empty() {
+        return;
+    }
+    diags.push(
+        Diagnostic::error("raw HTML is not allowed in content")
+            .at(file, span)
+            .label("HTML here")
+            .help(
+                "use Markdown instead (headings take ids as `## Title {#id}`); \
+                 anything Markdown cannot express belongs in a template",
+            ),
+    );
+}
+
+/// The scheme of a link target as a browser reads it (lowercase), or None
+/// for a relative target. Browsers drop tabs and line breaks anywhere and
+/// control characters and spaces at the ends, so this does too.
+pub fn link_scheme(dest: &str) -> Option<String> {
+    let cleaned: String = dest
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let t = cleaned.trim_matches(|c: char| c <= ' ');
+    if !t.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let end = t.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))?;
+    t[end..]
+        .starts_with(':')
+        .then(|| t[..end].to_ascii_lowercase())
+}
+
+/// A link or image target with an allowed scheme, or `#` after reporting it.
+fn checked_target<'e>(
+    dest: CowStr<'e>,
+    what: &str,
+    file: FileId,
+    span: Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> CowStr<'e> {
+    match link_scheme(&dest) {
+        Some(scheme) if !ALLOWED_SCHEMES.contains(&scheme.as_str()) => {
+            diags.push(
+                Diagnostic::error(format!("{what} to a `{scheme}:` address is not allowed"))
+                    .at(file, span)
+                    .label(format!("`{scheme}:` {what}"))
+                    .help(
+                        "links and images may use http:, https:, mailto: and tel:, a relative \
+                     path or a page as `@/folder/page.md`",
+                    ),
+            );
+            CowStr::Borrowed("#")
+        }
+        _ => dest,
+    }
 }
 
 fn expand_shortcodes<'e>(
@@ -319,6 +530,10 @@ fn resolve_link(
             .or_else(|| ctx.index.get(&key, &ctx.site.default_language)),
     };
     let Some(target) = target else {
+        if ctx.unparsed.contains(&key) {
+            // Its own error already says why the page is missing.
+            return ("#".into(), None);
+        }
         let msg = if ctx.index.by_key.contains_key(&key) {
             format!(
                 "link to `{path}`: that page has no `{}` version",
@@ -390,6 +605,31 @@ fn slugify(text: &str) -> String {
     }
 }
 
+/// The first free id among `base`, `base-2`, `base-3`…, remembering per
+/// base where to look next, so that n headings with the same text take
+/// O(n) look-ups in all, not O(n²).
+fn free_id(
+    base: &str,
+    taken: &BTreeSet<String>,
+    next_suffix: &mut HashMap<String, usize>,
+    probes: &mut usize,
+) -> String {
+    let mut n = next_suffix.get(base).copied().unwrap_or(1);
+    loop {
+        let candidate = if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}-{n}")
+        };
+        *probes += 1;
+        n += 1;
+        if !taken.contains(&candidate) && !is_reserved(&candidate) {
+            next_suffix.insert(base.to_string(), n);
+            return candidate;
+        }
+    }
+}
+
 /// Gives every heading an id (explicit `{#id}` or generated ASCII) and collects the TOC.
 fn assign_heading_ids(
     events: &mut [Event<'_>],
@@ -399,6 +639,7 @@ fn assign_heading_ids(
 ) {
     let mut i = 0;
     let mut counter = 0;
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     while i < events.len() {
         let Event::Start(Tag::Heading { level, id, .. }) = &events[i] else {
             i += 1;
@@ -453,13 +694,7 @@ fn assign_heading_ids(
                     s if s.is_empty() => format!("section-{counter}"),
                     s => s,
                 };
-                let mut id = base.clone();
-                let mut n = 2;
-                while out.ids.contains(&id) || is_reserved(&id) {
-                    id = format!("{base}-{n}");
-                    n += 1;
-                }
-                id
+                free_id(&base, &out.ids, &mut next_suffix, &mut out.id_probes)
             }
         };
         out.ids.insert(id.clone());

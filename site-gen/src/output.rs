@@ -68,7 +68,12 @@ pub fn write_atomically(
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.new-"))
         .tempdir_in(&parent)
-        .map_err(|e| unchanged(format!("cannot create a folder in `{}`: {e}", parent.display())))?;
+        .map_err(|e| {
+            unchanged(format!(
+                "cannot create a folder in `{}`: {e}",
+                parent.display()
+            ))
+        })?;
     for (rel, bytes) in files {
         let path = staging.path().join(rel);
         let written = match path.parent() {
@@ -77,7 +82,9 @@ pub fn write_atomically(
         }
         .and_then(|()| std::fs::write(&path, bytes));
         if let Err(e) = written {
-            return Err(unchanged(format!("cannot write `{rel}` of the new site: {e}")));
+            return Err(unchanged(format!(
+                "cannot write `{rel}` of the new site: {e}"
+            )));
         }
     }
     if std::fs::symlink_metadata(out).is_err() {
@@ -86,7 +93,9 @@ pub fn write_atomically(
             Ok(()) => Ok(Written::default()),
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&staged);
-                Err(unchanged(format!("cannot move the new site into place: {e}")))
+                Err(unchanged(format!(
+                    "cannot move the new site into place: {e}"
+                )))
             }
         };
     }
@@ -111,13 +120,18 @@ pub fn write_atomically(
                 Ok(d) => d.keep(),
                 Err(e) => {
                     let _ = std::fs::remove_dir_all(&staged);
-                    return Err(unchanged(format!("cannot create a folder in `{}`: {e}", parent.display())));
+                    return Err(unchanged(format!(
+                        "cannot create a folder in `{}`: {e}",
+                        parent.display()
+                    )));
                 }
             };
             let _ = std::fs::remove_dir(&old);
             if let Err(e) = std::fs::rename(out, &old) {
                 let _ = std::fs::remove_dir_all(&staged);
-                return Err(unchanged(format!("cannot move the previous site aside: {e}")));
+                return Err(unchanged(format!(
+                    "cannot move the previous site aside: {e}"
+                )));
             }
             if let Err(e) = std::fs::rename(&staged, out) {
                 let restored = std::fs::rename(&old, out).is_ok();
@@ -211,8 +225,13 @@ mod tests {
             write_atomically(&out, &files).map_err(|e| std::io::Error::other(e.message))?;
         }
         done.store(true, Ordering::Relaxed);
-        let misses = watcher.join().map_err(|_| std::io::Error::other("watcher"))?;
-        assert_eq!(misses, 0, "the site was missing {misses} times during swaps");
+        let misses = watcher
+            .join()
+            .map_err(|_| std::io::Error::other("watcher"))?;
+        assert_eq!(
+            misses, 0,
+            "the site was missing {misses} times during swaps"
+        );
         assert_eq!(std::fs::read_dir(dir.path())?.count(), 1, "leftovers");
         Ok(())
     }

@@ -96,6 +96,12 @@ struct Loaded {
     pages: Vec<Page>,
     templates: Option<Templates>,
     assets: BTreeMap<String, (String, Vec<u8>)>,
+    /// Every language's interface strings loaded: pages can be rendered.
+    i18n_complete: bool,
+    /// Keys of pages whose file could not be read or parsed.
+    unparsed: BTreeSet<String>,
+    /// Stems of data files with errors: "unknown fact" there is a follow-on error.
+    broken_data: BTreeSet<String>,
 }
 
 fn rel_display(root: &Path, path: &Path) -> String {
@@ -118,7 +124,8 @@ fn read_text(
         Err(e) => {
             diags.push(
                 Diagnostic::error(format!("cannot read `{shown}`: {e}"))
-                    .help("check that the file exists and is readable"),
+                    .help("check that the file exists and is readable")
+                    .parse_error(),
             );
             return None;
         }
@@ -133,7 +140,8 @@ fn read_text(
                 Diagnostic::error("file is not valid UTF-8")
                     .at(id, good..good + 1)
                     .label("first invalid byte")
-                    .help("save the file as UTF-8 (not Shift_JIS or another encoding)"),
+                    .help("save the file as UTF-8 (not Shift_JIS or another encoding)")
+                    .parse_error(),
             );
             None
         }
@@ -154,11 +162,19 @@ fn is_dot_name(name: &std::ffi::OsStr) -> bool {
 /// folder is an error naming it, so nothing is silently left out and
 /// nothing outside the site is ever read (or quoted in an error).
 fn source_files(root: &Path, dir_name: &str, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let before = diags.len();
+    let files = walk_source(root, dir_name, diags);
+    for d in &mut diags[before..] {
+        d.parse = true;
+    }
+    files
+}
+
+fn walk_source(root: &Path, dir_name: &str, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let dir = root.join(dir_name);
     let shown = |p: &Path| rel_display(root, p);
-    let link_target = |p: &Path| {
-        std::fs::read_link(p).map_or_else(|_| "?".into(), |t| t.display().to_string())
-    };
+    let link_target =
+        |p: &Path| std::fs::read_link(p).map_or_else(|_| "?".into(), |t| t.display().to_string());
     match std::fs::symlink_metadata(&dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
         Err(e) => {
@@ -176,7 +192,9 @@ fn source_files(root: &Path, dir_name: &str, diags: &mut Vec<Diagnostic>) -> Vec
                 "`{dir_name}` is a symbolic link to `{}`, which does not exist",
                 link_target(&dir)
             ))
-            .help(format!("make `{dir_name}` a real folder inside the site root")),
+            .help(format!(
+                "make `{dir_name}` a real folder inside the site root"
+            )),
         );
         return Vec::new();
     };
@@ -231,7 +249,8 @@ fn source_files(root: &Path, dir_name: &str, diags: &mut Vec<Diagnostic>) -> Vec
                     format!(
                         "cannot read `{}`: {}",
                         shown(&path),
-                        e.io_error().map_or_else(|| e.to_string(), ToString::to_string)
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), ToString::to_string)
                     )
                 };
                 diags.push(Diagnostic::error(msg).help(
@@ -284,7 +303,10 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
     let site_path = content_dir.join("site.toml");
     let content_files = source_files(root, "content", diags);
     if !content_files.contains(&site_path) {
-        if !diags.iter().any(|d| d.message.contains("content/site.toml`")) {
+        if !diags
+            .iter()
+            .any(|d| d.message.contains("content/site.toml`"))
+        {
             diags.push(
                 Diagnostic::error(format!(
                     "no site configuration at `{}`",
@@ -315,14 +337,13 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
     let mut data_files = Vec::new();
     let mut page_files = Vec::new();
     let mut procedure_files = Vec::new();
+    let mut unparsed = BTreeSet::new();
     for path in content_files {
         let rel = rel_display(&content_dir, &path);
         let kind = match content::classify(&rel, &site) {
             Ok(k) => k,
             Err(d) => {
-                let shown = rel_display(root, &path);
-                let _ = shown;
-                diags.push(d);
+                diags.push(d.parse_error());
                 continue;
             }
         };
@@ -343,19 +364,25 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
                     procedure_files.push((proc_id, id));
                 }
             }
-            Kind::Page { key, lang } => {
-                if let Some(id) = read_text(root, &path, sources, diags) {
-                    page_files.push((key, lang, id));
+            Kind::Page { key, lang } => match read_text(root, &path, sources, diags) {
+                Some(id) => page_files.push((key, lang, id)),
+                None => {
+                    unparsed.insert(key);
                 }
-            }
+            },
         }
     }
 
-    let i18n = load_i18n(&site, sources, &i18n_files, diags);
+    let (i18n, i18n_complete) = load_i18n(&site, sources, &i18n_files, diags);
 
     let mut facts = Facts::default();
+    let mut broken_data = BTreeSet::new();
     for (stem, id) in &data_files {
-        diags.extend(data::load_file(&mut facts, sources, *id, stem, &site));
+        let problems = data::load_file(&mut facts, sources, *id, stem, &site);
+        if problems.iter().any(Diagnostic::is_error) {
+            broken_data.insert(stem.clone());
+        }
+        diags.extend(problems);
     }
     let facts = Arc::new(facts);
     let procedures = procedures::load(sources, &procedure_files, &site, &facts, diags);
@@ -363,11 +390,17 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
     let mut pages = Vec::new();
     for (key, lang, id) in &page_files {
         match content::parse_page(sources, *id, key, lang) {
-            Ok(p) => pages.push(p),
-            Err(d) => diags.push(d),
+            Ok(p) => {
+                check_front_texts(sources, &p, diags);
+                pages.push(p);
+            }
+            Err(d) => {
+                unparsed.insert(key.clone());
+                diags.push(d.parse_error());
+            }
         }
     }
-    check_page_set(&site, &pages, diags);
+    check_page_set(&site, &pages, &unparsed, sources, diags);
     for p in &pages {
         if let Some(id) = &p.front.checker
             && !procedure_files.iter().any(|(pid, _)| pid == id)
@@ -401,10 +434,11 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
                 let out = output::asset_name(&rel, &bytes);
                 assets.insert(rel, (out, bytes));
             }
-            Err(e) => diags.push(Diagnostic::error(format!(
-                "cannot read `{}`: {e}",
-                rel_display(root, &path)
-            ))),
+            Err(e) => diags.push(
+                Diagnostic::error(format!("cannot read `{}`: {e}", rel_display(root, &path)))
+                    .help("make the file readable by the build, or remove it")
+                    .parse_error(),
+            ),
         }
     }
 
@@ -415,7 +449,7 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
             site_templates.push((rel_display(&tpl_dir, &path), id));
         }
     }
-    let templates = i18n.as_ref().and_then(|i18n| {
+    let templates = Some(&i18n).filter(|m| !m.is_empty()).and_then(|i18n| {
         let fn_data = Arc::new(FnData {
             i18n: i18n.clone(),
             assets: assets
@@ -436,12 +470,15 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
 
     Some(Loaded {
         procedures,
-        i18n: i18n.unwrap_or_default(),
+        i18n,
         site,
         facts,
         pages,
         templates,
         assets,
+        i18n_complete,
+        unparsed,
+        broken_data,
     })
 }
 
@@ -450,7 +487,7 @@ fn load_i18n(
     sources: &Sources,
     files: &BTreeMap<String, diag::FileId>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<BTreeMap<String, I18n>> {
+) -> (BTreeMap<String, I18n>, bool) {
     let mut out = BTreeMap::new();
     let mut ok = true;
     for lang in site.codes() {
@@ -477,7 +514,7 @@ fn load_i18n(
                 out.insert(lang.to_string(), t);
             }
             Err(d) => {
-                diags.push(d);
+                diags.push(d.parse_error());
                 ok = false;
             }
         }
@@ -524,13 +561,78 @@ fn load_i18n(
             }
         }
     }
-    ok.then_some(out)
+    (out, ok)
 }
 
-fn check_page_set(site: &SiteConfig, pages: &[Page], diags: &mut Vec<Diagnostic>) {
+/// Title and description must show something and hold no control or
+/// bidirectional-override character.
+fn check_front_texts(sources: &Sources, p: &Page, diags: &mut Vec<Diagnostic>) {
+    let text = sources.text(p.file);
+    let front = &text[..p.body_offset.min(text.len())];
+    for (field, value) in [
+        ("title", &p.front.title),
+        ("description", &p.front.description),
+    ] {
+        let key_span = front
+            .find(&format!("\n{field}"))
+            .map_or(0..3, |i| i + 1..i + 1 + field.len());
+        if let Some((at, problem)) = markdown::text_problem(value) {
+            let bad = value[at..].chars().next().unwrap_or(' ');
+            let span = front[key_span.start..]
+                .find(bad)
+                .map_or(key_span.clone(), |i| {
+                    key_span.start + i..key_span.start + i + bad.len_utf8()
+                });
+            diags.push(
+                Diagnostic::error(format!("the {field} contains {problem}"))
+                    .at(p.file, span)
+                    .label("here")
+                    .help(
+                        "delete the character (retype the text if it was pasted): control \
+                         characters and bidirectional overrides are not allowed",
+                    ),
+            );
+        } else if markdown::is_invisible(value) {
+            diags.push(
+                Diagnostic::error(format!("the {field} is empty or invisible"))
+                    .at(p.file, key_span)
+                    .label(field.to_string())
+                    .help(format!("write a {field} readers can see")),
+            );
+        }
+    }
+}
+
+fn check_page_set(
+    site: &SiteConfig,
+    pages: &[Page],
+    unparsed: &BTreeSet<String>,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) {
     let index = PageIndex::new(pages);
+    // Two source files for one URL: one of them would be lost.
+    let mut urls: BTreeMap<(&str, &str), &Page> = BTreeMap::new();
+    for p in pages {
+        if let Some(first) = urls.insert((&p.lang, &p.rel_url), p) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`{}` and `{}` are both the page `/{}/{}`",
+                    sources.name(first.file),
+                    sources.name(p.file),
+                    p.lang,
+                    p.rel_url
+                ))
+                .in_file(p.file)
+                .help(
+                    "keep one of them: `x.<lang>.md` and `x/_index.<lang>.md` give the same \
+                     address",
+                ),
+            );
+        }
+    }
     for lang in site.codes() {
-        if index.get("_index.md", lang).is_none() {
+        if index.get("_index.md", lang).is_none() && !unparsed.contains("_index.md") {
             diags.push(
                 Diagnostic::error(format!("language `{lang}` has no home page"))
                     .help(format!("create content/_index.{lang}.md")),
@@ -539,7 +641,10 @@ fn check_page_set(site: &SiteConfig, pages: &[Page], diags: &mut Vec<Diagnostic>
     }
     for p in pages {
         let is_default = p.lang == site.default_language;
-        if !is_default && index.get(&p.key, &site.default_language).is_none() {
+        if !is_default
+            && index.get(&p.key, &site.default_language).is_none()
+            && !unparsed.contains(&p.key)
+        {
             diags.push(
                 Diagnostic::error(format!(
                     "`{}` has no `{}` original",
@@ -583,9 +688,6 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
     let Some(loaded) = loaded else {
         return Err(finish_failed(sources, diags));
     };
-    if loaded.i18n.is_empty() {
-        return Err(finish_failed(sources, diags));
-    }
     let Loaded {
         procedures,
         site,
@@ -594,7 +696,30 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
         pages,
         templates,
         assets,
+        i18n_complete,
+        unparsed,
+        broken_data,
     } = loaded;
+    // Errors caused by a file that is already reported broken are left out.
+    let follow_on = |d: &Diagnostic| {
+        d.message
+            .split("unknown fact `")
+            .skip(1)
+            .filter_map(|rest| rest.split('`').next())
+            .any(|key| {
+                key.match_indices('.')
+                    .any(|(i, _)| broken_data.contains(&key[..i]))
+            })
+    };
+    // A language whose strings are broken still gets its pages checked, with
+    // the default language's formats (nothing is written in that case).
+    let Some(fallback_i18n) = i18n
+        .get(&site.default_language)
+        .or_else(|| i18n.values().next())
+    else {
+        diags.retain(|d| !follow_on(d));
+        return Err(finish_failed(sources, diags));
+    };
     let index = PageIndex::new(&pages);
 
     // Markdown, in parallel; results stay in page order.
@@ -604,9 +729,10 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
             let ctx = markdown::Ctx {
                 site: &site,
                 facts: &facts,
-                i18n: &i18n[&p.lang],
+                i18n: i18n.get(&p.lang).unwrap_or(fallback_i18n),
                 pages: &pages,
                 index: &index,
+                unparsed: &unparsed,
             };
             markdown::render(&ctx, p, sources.text(p.file))
         })
@@ -702,7 +828,7 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
             Err(d) => diags.push(d),
         }
     }
-    if let Some(templates) = &templates {
+    if let Some(templates) = templates.as_ref().filter(|_| i18n_complete) {
         let r = Renderer {
             site: &site,
             i18n: &i18n,
@@ -759,19 +885,51 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
         );
         warnings.extend(r.outdated_translations());
     }
-    for (out, bytes) in assets.into_values() {
-        files.insert(out, bytes);
-    }
     if opts.livereload {
         files.insert(
             LIVERELOAD_JS.into(),
             include_bytes!("../templates/livereload.js").to_vec(),
         );
     }
+    // A static file may not replace a generated one (nor another static file).
+    let generated: BTreeSet<String> = pages
+        .iter()
+        .map(|p| format!("{}/{}index.html", p.lang, p.rel_url))
+        .chain(
+            ["index.html", "404.html", "sitemap.xml", "robots.txt"]
+                .into_iter()
+                .map(String::from),
+        )
+        .chain(files.keys().cloned())
+        .collect();
+    let mut from_static: BTreeMap<String, String> = BTreeMap::new();
+    for (rel, (out, bytes)) in assets {
+        let clash = if generated.contains(&out) {
+            Some(format!("the generated `{out}`"))
+        } else if out.starts_with(&format!("{}/", checker::DIR)) {
+            Some(format!("the checker's folder `{}/`", checker::DIR))
+        } else {
+            from_static
+                .get(&out)
+                .map(|other| format!("`static/{other}`, published as `{out}`"))
+        };
+        if let Some(clash) = clash {
+            diags.push(
+                Diagnostic::error(format!("`static/{rel}` would replace {clash}"))
+                    .help("rename or remove the static file: generated pages, the sitemap and robots.txt come from content/"),
+            );
+            continue;
+        }
+        from_static.insert(out.clone(), rel);
+        files.insert(out, bytes);
+    }
 
-    let (errors, warns): (Vec<_>, Vec<_>) = diags.into_iter().partition(Diagnostic::is_error);
+    let (errors, warns): (Vec<_>, Vec<_>) = diags
+        .into_iter()
+        .filter(|d| !follow_on(d))
+        .partition(Diagnostic::is_error);
     warnings.extend(warns);
-    if !errors.is_empty() || templates.is_none() {
+    if !errors.is_empty() || templates.is_none() || !i18n_complete {
         let mut all = errors;
         all.extend(warnings);
         return Err(finish_failed(sources, all));
@@ -796,6 +954,9 @@ fn finish_failed(sources: Sources, mut diags: Vec<Diagnostic>) -> Failed {
         diags.into_iter().partition(Diagnostic::is_error);
     diag::sort(&mut errors);
     diag::sort(&mut warnings);
+    // Files that could not be read or parsed first: fixing them often
+    // changes what else is wrong.
+    errors.sort_by_key(|d| !d.parse);
     // A broken template fails every page alike: say it once.
     errors.dedup();
     warnings.dedup();
