@@ -108,16 +108,39 @@ pub fn load_site(sources: &Sources, file: FileId) -> Result<SiteConfig, Vec<Diag
     let mut errors = Vec::new();
     let span_of =
         |needle: &str| -> Range<usize> { text.find(needle).map_or(0..0, |i| i..i + needle.len()) };
-    if !(cfg.base_url.starts_with("https://") || cfg.base_url.starts_with("http://")) {
+    if let Some(problem) = base_url_problem(&cfg.base_url) {
+        let shown: String = cfg.base_url.escape_debug().collect();
         errors.push(
             Diagnostic::error(format!(
-                "base_url `{}` is not an absolute URL",
-                cfg.base_url
+                "base_url `{shown}` is not an absolute http(s) URL: {problem}"
             ))
-            .at(file, span_of(&cfg.base_url))
-            .label("not http:// or https://")
-            .help("write the address the site is published at, e.g. \"https://example.org/\""),
+            .at(file, span_of("base_url"))
+            .label("base_url")
+            .help(
+                "write the address the site is published at, e.g. \"https://example.org/guide/\"",
+            ),
         );
+    }
+    let mut texts = vec![("title", cfg.title.as_str())];
+    for lang in &cfg.languages {
+        texts.push(("title", lang.title.as_str()));
+        texts.push(("name", lang.name.as_str()));
+    }
+    for (field, value) in texts {
+        let problem = crate::markdown::text_problem(value)
+            .map(|(_, p)| p)
+            .or_else(|| crate::markdown::is_invisible(value).then(|| "no visible text".into()));
+        if let Some(problem) = problem {
+            errors.push(
+                Diagnostic::error(format!("a {field} in site.toml has {problem}"))
+                    .at(file, span_of(value))
+                    .label(field)
+                    .help(
+                        "write visible text, without control characters or bidirectional \
+                         overrides (retype it if it was pasted)",
+                    ),
+            );
+        }
     }
     if !cfg.base_url.ends_with('/') {
         cfg.base_url.push('/');
@@ -156,6 +179,55 @@ pub fn load_site(sources: &Sources, file: FileId) -> Result<SiteConfig, Vec<Diag
     } else {
         Err(errors)
     }
+}
+
+/// Why `url` is not an absolute `http(s)://host[:port]/path` URL, if it is not.
+/// Only the characters RFC 3986 allows are accepted, so nothing can break
+/// out of the sitemap, robots.txt or an attribute.
+fn base_url_problem(url: &str) -> Option<String> {
+    if let Some(c) = url.chars().find(|c| c.is_control() || c.is_whitespace()) {
+        return Some(format!("it contains {:?}", c));
+    }
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Some("it does not start with http:// or https://".into());
+    };
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => (h, Some(p)),
+        _ => (authority, None),
+    };
+    let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        !v6.is_empty()
+            && v6
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+    } else {
+        !host.is_empty()
+            && host
+                .split('.')
+                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    };
+    if !host_ok {
+        return Some(format!("`{authority}` is not a host name"));
+    }
+    if port.is_some_and(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()) || p.len() > 5) {
+        return Some(format!("`{authority}` has an invalid port"));
+    }
+    if path.contains(['?', '#']) {
+        return Some("a base URL has no query (`?`) or fragment (`#`)".into());
+    }
+    if let Some(c) = path
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/%".contains(*c)))
+    {
+        return Some(format!(
+            "`{c}` is not allowed in a URL path (percent-encode it)"
+        ));
+    }
+    None
 }
 
 fn valid_lang_code(code: &str) -> bool {
@@ -313,6 +385,26 @@ mod tests {
             ..cfg
         };
         assert_eq!(root.base_path(), "/");
+    }
+
+    #[test]
+    fn base_urls_must_be_absolute_http() {
+        assert_eq!(base_url_problem("https://example.org/guide/"), None);
+        assert_eq!(base_url_problem("http://127.0.0.1:8000/"), None);
+        assert_eq!(base_url_problem("https://[::1]:8080/x/"), None);
+        for bad in [
+            "https://example.org/\nDisallow: /",
+            "ftp://example.org/",
+            "https:///x",
+            "https://user@example.org/",
+            "https://example.org/?a=1",
+            "https://example.org/a b/",
+            "https://example.org/<x>/",
+            "https://example.org:port/",
+            "example.org",
+        ] {
+            assert!(base_url_problem(bad).is_some(), "{bad:?} accepted");
+        }
     }
 
     #[test]

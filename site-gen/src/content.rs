@@ -131,6 +131,17 @@ pub fn classify(rel: &str, site: &SiteConfig) -> Result<Kind, Diagnostic> {
         );
     }
     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    if let Some(bad) = dir.split('/').find(|part| {
+        !part.is_empty()
+            && !part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    }) {
+        return Err(
+            Diagnostic::error(format!("`{rel}`: folder `{bad}` is not a usable URL slug"))
+                .help("use lowercase ASCII letters, digits and hyphens in file and folder names"),
+        );
+    }
     let key = if dir.is_empty() {
         format!("{slug}.md")
     } else {

@@ -76,6 +76,10 @@ struct RawFact {
     note: Option<String>,
 }
 
+/// The largest amount in yen a fact may hold (ten million yen): anything
+/// above is a typo in guidance about fees.
+pub const MAX_YEN: i64 = 10_000_000;
+
 const FACT_HELP: &str = "each fact is a table with exactly one of `yen`, `number`, `date`, \
     `text = { <lang> = \"...\" }` or `rates = [{ from = 2024-10-01, yen = 110 }]` (a rate may \
     add `unverified = true`), plus `sources = [{ title = \"...\", url = \"https://...\" }]` and \
@@ -218,8 +222,74 @@ pub fn load_file(
             continue;
         }
         let Some(value) = values.pop() else { continue };
+        let yens: Vec<i64> = match &value {
+            FactValue::Yen(y) => vec![*y],
+            FactValue::Rates(rates) => rates.iter().map(|r| r.yen).collect(),
+            _ => Vec::new(),
+        };
+        if let Some(bad) = yens.into_iter().find(|y| !(0..=MAX_YEN).contains(y)) {
+            let literal = bad.to_string();
+            let at =
+                text[span.clone()]
+                    .find(&format!("yen = {literal}"))
+                    .map_or(span.clone(), |i| {
+                        let start = span.start + i + "yen = ".len();
+                        start..start + literal.len()
+                    });
+            errors.push(
+                Diagnostic::error(format!(
+                    "fact `{stem}.{name}`: {bad} yen is not a plausible amount"
+                ))
+                .at(file, at)
+                .label("this amount")
+                .help(format!(
+                    "amounts in yen are between 0 and {MAX_YEN}; check the figure at its source"
+                )),
+            );
+            continue;
+        }
+        if let FactValue::Text(t) = &value
+            && let Some((lang, problem)) = t.iter().find_map(|(lang, v)| {
+                crate::markdown::text_problem(v)
+                    .map(|(_, p)| p)
+                    .or_else(|| {
+                        crate::markdown::is_invisible(v).then(|| "no visible text".to_string())
+                    })
+                    .map(|p| (lang, p))
+            })
+        {
+            errors.push(
+                Diagnostic::error(format!(
+                    "fact `{stem}.{name}`: its `{lang}` text has {problem}"
+                ))
+                .at(file, span.clone())
+                .label("this fact")
+                .help(
+                    "write visible text, without control characters or bidirectional \
+                         overrides (retype it if it was pasted)",
+                ),
+            );
+            continue;
+        }
+        let key = format!("{stem}.{name}");
+        if let Some(other) = facts.facts.get(&key) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "fact `{key}` is defined twice: in `{}` and in `{}`",
+                    sources.name(other.file),
+                    sources.name(file)
+                ))
+                .at(file, span.clone())
+                .label("second definition")
+                .help(
+                    "keep one: `data/a/b.toml` and `data/a.b.toml` (or a quoted key \
+                     `[\"b.c\"]` in `data/a.toml`) name the same facts",
+                ),
+            );
+            continue;
+        }
         facts.facts.insert(
-            format!("{stem}.{name}"),
+            key,
             Fact {
                 value,
                 unverified: raw.unverified,

@@ -104,7 +104,22 @@ fn snapshot(root: &Path) -> Vec<(std::path::PathBuf, u64, Option<std::time::Syst
 
 fn rebuild(opts: &Options, shared: &Shared) {
     let started = Instant::now();
-    let result = site::generate(opts);
+    // A bug in the generator must not take the server down with it.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| site::generate(opts)))
+        .unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
+                .unwrap_or_default();
+            Err(site::Failed {
+                sources: crate::diag::Sources::default(),
+                diags: vec![
+                    crate::diag::Diagnostic::error(format!("site-gen crashed while building: {what}"))
+                        .help("this is a bug in site-gen: please report it with the change that caused it"),
+                ],
+            })
+        });
     let (lock, cvar) = &**shared;
     let Ok(mut state) = lock.lock() else { return };
     match result {

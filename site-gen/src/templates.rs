@@ -78,6 +78,11 @@ impl Templates {
                 );
             }
         }
+        if errors.is_empty()
+            && let Some(cycle) = find_recursion(&tera)
+        {
+            errors.push(recursion_error(sources, &overrides, &cycle));
+        }
         if errors.is_empty() {
             Ok(Templates { tera, overrides })
         } else {
@@ -206,6 +211,12 @@ fn str_arg<'a>(args: &'a HashMap<String, Value>, name: &str, func: &str) -> tera
 }
 
 fn register_functions(tera: &mut Tera, data: &Arc<FnData>) {
+    // Tera's own `get_env` would publish the build machine's environment.
+    tera.register_function("get_env", |_: &HashMap<String, Value>| {
+        Err(tera::Error::msg(
+            "`get_env` is disabled: templates may not read the environment",
+        ))
+    });
     let d = Arc::clone(data);
     tera.register_function("trans", move |args: &HashMap<String, Value>| {
         let key = str_arg(args, "key", "trans")?;
@@ -249,6 +260,254 @@ fn register_functions(tera: &mut Tera, data: &Arc<FnData>) {
             .map(Value::String)
             .map_err(tera::Error::msg)
     });
+}
+
+/// A template or a macro, as a node of the call graph.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Callee {
+    Template(String),
+    Macro { file: String, name: String },
+}
+
+impl std::fmt::Display for Callee {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Callee::Template(t) => write!(f, "{t}"),
+            Callee::Macro { file, name } => write!(f, "{file}::{name}()"),
+        }
+    }
+}
+
+/// What a template (its body, blocks and parent) or a macro includes and calls.
+fn callees(tera: &Tera, node: &Callee) -> Vec<Callee> {
+    use tera::ast::Node;
+    let (file, body): (&str, Vec<&Node>) = match node {
+        Callee::Template(name) => {
+            let Ok(t) = tera.get_template(name) else {
+                return Vec::new();
+            };
+            (name, t.ast.iter().collect())
+        }
+        Callee::Macro { file, name } => {
+            let Some(def) = tera
+                .get_template(file)
+                .ok()
+                .and_then(|t| t.macros.get(name))
+            else {
+                return Vec::new();
+            };
+            (file, def.body.iter().collect())
+        }
+    };
+    let Ok(tpl) = tera.get_template(file) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let (Callee::Template(_), Some(parent)) = (node, &tpl.parent) {
+        out.push(Callee::Template(parent.clone()));
+    }
+    let mut walker = Walker {
+        tera,
+        tpl,
+        file,
+        out: &mut out,
+    };
+    for n in body {
+        walker.node(n);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+struct Walker<'a> {
+    tera: &'a Tera,
+    tpl: &'a tera::Template,
+    file: &'a str,
+    out: &'a mut Vec<Callee>,
+}
+
+impl Walker<'_> {
+    fn node(&mut self, n: &tera::ast::Node) {
+        use tera::ast::Node;
+        match n {
+            Node::Include(_, names, _) => {
+                for name in names {
+                    if self.tera.get_template(name).is_ok() {
+                        self.out.push(Callee::Template(name.clone()));
+                        // Only the first existing name is rendered.
+                        break;
+                    }
+                }
+            }
+            Node::VariableBlock(_, e) => self.expr(e),
+            Node::Set(_, set) => self.expr(&set.value),
+            Node::FilterSection(_, f, _) => {
+                f.filter.args.values().for_each(|e| self.expr(e));
+                f.body.iter().for_each(|n| self.node(n));
+            }
+            Node::Block(_, b, _) => b.body.iter().for_each(|n| self.node(n)),
+            Node::Forloop(_, f, _) => {
+                self.expr(&f.container);
+                f.body.iter().for_each(|n| self.node(n));
+                f.empty_body.iter().flatten().for_each(|n| self.node(n));
+            }
+            Node::If(i, _) => {
+                for (_, e, body) in &i.conditions {
+                    self.expr(e);
+                    body.iter().for_each(|n| self.node(n));
+                }
+                i.otherwise
+                    .iter()
+                    .flat_map(|(_, b)| b)
+                    .for_each(|n| self.node(n));
+            }
+            // Macro bodies are their own nodes of the graph.
+            _ => {}
+        }
+    }
+
+    fn expr(&mut self, e: &tera::ast::Expr) {
+        use tera::ast::ExprVal;
+        for f in &e.filters {
+            f.args.values().for_each(|a| self.expr(a));
+        }
+        match &e.val {
+            ExprVal::MacroCall(call) => {
+                let file = if call.namespace == "self" {
+                    Some(self.file.to_string())
+                } else {
+                    self.tpl
+                        .imported_macro_files
+                        .iter()
+                        .find(|(_, ns)| *ns == call.namespace)
+                        .map(|(f, _)| f.clone())
+                };
+                if let Some(file) = file {
+                    self.out.push(Callee::Macro {
+                        file,
+                        name: call.name.clone(),
+                    });
+                }
+                call.args.values().for_each(|a| self.expr(a));
+            }
+            ExprVal::FunctionCall(f) => f.args.values().for_each(|a| self.expr(a)),
+            ExprVal::Math(m) => {
+                self.expr(&m.lhs);
+                self.expr(&m.rhs);
+            }
+            ExprVal::Logic(l) => {
+                self.expr(&l.lhs);
+                self.expr(&l.rhs);
+            }
+            ExprVal::In(i) => {
+                self.expr(&i.lhs);
+                self.expr(&i.rhs);
+            }
+            ExprVal::Test(t) => t.args.iter().for_each(|a| self.expr(a)),
+            ExprVal::Array(items) => items.iter().for_each(|a| self.expr(a)),
+            _ => {}
+        }
+    }
+}
+
+/// A cycle of includes, parents or macro calls, if any: Tera has no depth
+/// limit, so such a template would recurse until the stack overflows. Any
+/// cycle is refused, even one a condition would stop: the check is static.
+fn find_recursion(tera: &Tera) -> Option<Vec<Callee>> {
+    fn visit(
+        tera: &Tera,
+        node: Callee,
+        path: &mut Vec<Callee>,
+        done: &mut std::collections::BTreeSet<Callee>,
+    ) -> Option<Vec<Callee>> {
+        if let Some(start) = path.iter().position(|n| *n == node) {
+            let mut cycle = path[start..].to_vec();
+            cycle.push(node);
+            return Some(cycle);
+        }
+        if done.contains(&node) {
+            return None;
+        }
+        path.push(node.clone());
+        for next in callees(tera, &node) {
+            if let Some(c) = visit(tera, next, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(node);
+        None
+    }
+    let mut names: Vec<&str> = tera.get_template_names().collect();
+    names.sort_unstable();
+    let mut done = std::collections::BTreeSet::new();
+    names.into_iter().find_map(|n| {
+        visit(
+            tera,
+            Callee::Template(n.to_string()),
+            &mut Vec::new(),
+            &mut done,
+        )
+    })
+}
+
+/// The recursion error, pointed at the include or call in a site template.
+fn recursion_error(
+    sources: &Sources,
+    overrides: &BTreeMap<String, FileId>,
+    cycle: &[Callee],
+) -> Diagnostic {
+    let chain = cycle
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" → ");
+    let first = &cycle[0];
+    let what = match first {
+        Callee::Template(t) if cycle.len() == 2 => format!("template `{t}` includes itself"),
+        Callee::Macro { file, name } if cycle.len() == 2 => {
+            format!("macro `{name}` in `{file}` calls itself")
+        }
+        _ => "templates include or call each other in a loop".to_string(),
+    };
+    let d = Diagnostic::error(format!("{what}: {chain}")).help(
+        "templates cannot recurse (it would never end): remove the include or call that \
+         leads back, or unroll the recursion",
+    );
+    // Point at the step that leads back, in the first site template of the loop.
+    for pair in cycle.windows(2) {
+        let file_name = match &pair[0] {
+            Callee::Template(t) => t,
+            Callee::Macro { file, .. } => file,
+        };
+        let Some(&file) = overrides.get(file_name) else {
+            continue;
+        };
+        let text = sources.text(file);
+        let needle = match &pair[1] {
+            Callee::Template(t) => format!("\"{t}\""),
+            Callee::Macro { name, .. } => format!("{name}("),
+        };
+        let from = match &pair[0] {
+            Callee::Macro { name, .. } => text.find(&format!("macro {name}")).unwrap_or(0),
+            Callee::Template(_) => 0,
+        };
+        let from = text[from..].find("%}").map_or(from, |i| {
+            if matches!(pair[0], Callee::Macro { .. }) {
+                from + i
+            } else {
+                from
+            }
+        });
+        return match text[from..].find(&needle) {
+            Some(i) => d
+                .at(file, from + i..from + i + needle.len())
+                .label("leads back here"),
+            None => d.in_file(file),
+        };
+    }
+    d
 }
 
 #[cfg(test)]
