@@ -230,7 +230,7 @@ pub fn load_file(
         if let Some(bad) = yens.into_iter().find(|y| !(0..=MAX_YEN).contains(y)) {
             let literal = bad.to_string();
             let at =
-                text[span.clone()]
+                text[span.start..]
                     .find(&format!("yen = {literal}"))
                     .map_or(span.clone(), |i| {
                         let start = span.start + i + "yen = ".len();

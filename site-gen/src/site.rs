@@ -96,7 +96,8 @@ struct Loaded {
     pages: Vec<Page>,
     templates: Option<Templates>,
     assets: BTreeMap<String, (String, Vec<u8>)>,
-    /// Every language's interface strings loaded: pages can be rendered.
+    /// Every language's interface strings and every static file loaded:
+    /// pages can be rendered.
     i18n_complete: bool,
     /// Keys of pages whose file could not be read or parsed.
     unparsed: BTreeSet<String>,
@@ -427,7 +428,11 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
 
     let mut assets = BTreeMap::new();
     let static_dir = root.join("static");
-    for path in source_files(root, "static", diags) {
+    let before = diags.len();
+    let static_files = source_files(root, "static", diags);
+    // Templates that ask for a refused static file would only repeat the error.
+    let static_complete = diags.len() == before;
+    for path in static_files {
         let rel = rel_display(&static_dir, &path);
         match std::fs::read(&path) {
             Ok(bytes) => {
@@ -476,7 +481,7 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
         pages,
         templates,
         assets,
-        i18n_complete,
+        i18n_complete: i18n_complete && static_complete,
         unparsed,
         broken_data,
     })
@@ -1070,8 +1075,18 @@ pub fn check_out(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         }));
     }
     for dir in SOURCE_DIRS {
-        let src = resolve(&root.join(dir)).unwrap_or_else(|_| root_real.join(dir));
-        if out_real.starts_with(&src) || src.starts_with(&out_real) {
+        let mut folders = vec![root_real.join(dir)];
+        // A linked source folder counts where it points, unless it points at
+        // the root or above: loading refuses that link before anything is written.
+        if let Ok(real) = resolve(&root.join(dir))
+            && !root_real.starts_with(&real)
+        {
+            folders.push(real);
+        }
+        if folders
+            .iter()
+            .any(|src| out_real.starts_with(src) || src.starts_with(&out_real))
+        {
             return Err(refuse(format!(
                 "it is, holds or lies inside the site's `{dir}/` folder"
             )));

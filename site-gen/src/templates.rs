@@ -157,7 +157,12 @@ fn template_error(
         .split('`')
         .nth(1)
         .filter(|_| msg.contains("Variable") || msg.contains("not found"))
-        .map(str::to_string);
+        .map(str::to_string)
+        .or_else(|| {
+            // "Function call 'get_env' failed": point at the call.
+            let rest = &msg[msg.find("Function call '")? + "Function call '".len()..];
+            Some(format!("{}(", &rest[..rest.find('\'')?]))
+        });
     let candidates = std::iter::once(name.to_string()).chain(overrides.keys().cloned());
     for candidate in candidates {
         let Some(&file) = overrides.get(&candidate) else {

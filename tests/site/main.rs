@@ -17,6 +17,8 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
 }
 
+/// Copies a fixture; symbolic links are recreated as links (replacing
+/// what the overlaid site has there).
 fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
         let entry = entry.unwrap();
@@ -25,7 +27,15 @@ fn copy_tree(from: &Path, to: &Path) {
             continue;
         }
         let dest = to.join(rel);
-        if entry.file_type().is_dir() {
+        if entry.path_is_symlink() {
+            let target = std::fs::read_link(entry.path()).unwrap();
+            if dest.is_dir() && !dest.is_symlink() {
+                std::fs::remove_dir_all(&dest).unwrap();
+            } else if dest.symlink_metadata().is_ok() {
+                std::fs::remove_file(&dest).unwrap();
+            }
+            std::os::unix::fs::symlink(target, &dest).unwrap();
+        } else if entry.file_type().is_dir() {
             std::fs::create_dir_all(&dest).unwrap();
         } else {
             std::fs::copy(entry.path(), &dest).unwrap();
@@ -388,11 +398,29 @@ fn invalid_fixtures_fail_clearly_and_keep_the_previous_output() {
             Ok(_) => panic!("invalid/{case} built without error"),
             Err(e) => e.render_plain(),
         };
-        for line in expect.lines().filter(|l| !l.trim().is_empty()) {
-            assert!(
-                err.contains(line),
-                "invalid/{case}: error lacks {line:?}:\n{err}"
-            );
+        // `!text`: must not appear; `# ordered`: the lines appear in this order.
+        let ordered = expect.lines().next() == Some("# ordered");
+        let mut from = 0;
+        for line in expect
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("# "))
+        {
+            if let Some(absent) = line.strip_prefix('!') {
+                assert!(
+                    !err.contains(absent),
+                    "invalid/{case}: error should not say {absent:?}:\n{err}"
+                );
+                continue;
+            }
+            let at = if ordered {
+                err[from..].find(line).map(|i| from + i)
+            } else {
+                err.find(line)
+            };
+            let Some(at) = at else {
+                panic!("invalid/{case}: error lacks {line:?} (in order: {ordered}):\n{err}");
+            };
+            from = at + line.len();
         }
         assert!(
             err.contains("help:"),
@@ -418,7 +446,10 @@ fn invalid_fixtures_fail_clearly_and_keep_the_previous_output() {
             .unwrap();
         assert!(!cli.status.success(), "invalid/{case}: CLI exited 0");
         let stderr = String::from_utf8_lossy(&cli.stderr);
-        let first = expect.lines().next().unwrap_or_default();
+        let first = expect
+            .lines()
+            .find(|l| !l.starts_with("# ") && !l.starts_with('!'))
+            .unwrap_or_default();
         assert!(
             stderr.contains(first),
             "invalid/{case}: CLI stderr lacks {first:?}:\n{stderr}"
@@ -501,7 +532,7 @@ fn checker_pages_carry_the_first_screen_and_their_data() {
     out.check_file(
         "en/guide/fees/index.html",
         &[
-            "<div id=\"madoguchi-checker\" class=\"checker-root\"><!--<[checker_app::App]>-->",
+            "<div id=\"madoguchi-checker\" class=\"checker-root\"><!--<[]>-->",
             "<h2 tabindex=\"-1\" id=\"checker-heading\" class=\"question-heading\">Who is making the request?</h2>",
             "<pre hidden id=\"madoguchi-checker-data\" data-procedure=\"apply\">",
         ],
