@@ -715,6 +715,227 @@ fn assign_heading_ids(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::FrontMatter;
+    use proptest::prelude::*;
+
+    /// Renders `body` as the only page of a one-language site.
+    fn render_body(body: &str) -> Rendered {
+        let site: SiteConfig = toml::from_str(
+            "title = \"t\"\nbase_url = \"https://example.org/\"\ndefault_language = \"en\"\n\
+             [[languages]]\ncode = \"en\"\nname = \"English\"\ntitle = \"t\"\n",
+        )
+        .expect("site");
+        let i18n: I18n = toml::from_str(
+            "[format]\nmoney = \"¥{amount}\"\nthousands_separator = \",\"\ndate = \"{year}\"\n\
+             rate_from = \"{value}\"\nunverified = \"?\"\n[strings]\n",
+        )
+        .expect("i18n");
+        let front: FrontMatter =
+            toml::from_str("title = \"t\"\ndescription = \"d\"\nupdated = 2026-01-01\n")
+                .expect("front matter");
+        let page = Page {
+            file: 0,
+            key: "page.md".into(),
+            lang: "en".into(),
+            is_section: false,
+            dir: String::new(),
+            rel_url: "page/".into(),
+            front,
+            body_offset: 0,
+        };
+        let pages = vec![page];
+        let index = PageIndex::new(&pages);
+        let ctx = Ctx {
+            site: &site,
+            facts: &Facts::default(),
+            i18n: &i18n,
+            pages: &pages,
+            index: &index,
+            unparsed: &BTreeSet::new(),
+        };
+        render(&ctx, &pages[0], body)
+    }
+
+    /// n headings with the same text: ids `same`, `same-2`, … `same-n`.
+    fn same_headings(n: usize) -> Rendered {
+        let body = "## Same\n\n".repeat(n);
+        let r = render_body(&body);
+        assert!(r.diags.is_empty(), "{:?}", r.diags);
+        assert_eq!(r.ids.len(), n);
+        assert!(r.ids.contains(&format!("same-{n}")));
+        r
+    }
+
+    /// De-duplicating heading ids is linear: the look-ups for 20,000 equal
+    /// headings are twice those for 10,000 (they were quadratic: 6.3 s and 26 s).
+    #[test]
+    fn heading_ids_take_linear_work() {
+        let ten = same_headings(10_000).id_probes;
+        let twenty = same_headings(20_000).id_probes;
+        println!("heading-id look-ups: 10,000 headings: {ten}; 20,000 headings: {twenty}");
+        assert_eq!(ten, 10_000);
+        assert_eq!(twenty, 20_000);
+        // Generated ids that collide with explicit ones still cost one more look-up each.
+        let mixed = render_body("## A {#a-2}\n\n## A\n\n## A\n\n## A\n");
+        let ids: Vec<&str> = mixed.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["a-2", "a", "a-3", "a-4"]);
+        assert_eq!(mixed.id_probes, 4);
+    }
+
+    #[test]
+    fn multi_line_comments_are_dropped() {
+        let r = render_body(
+            "Before.\n\n<!-- a note\nfor staff\n-->\n\nAfter <!-- inline\nnote --> text.\n",
+        );
+        assert!(r.diags.is_empty(), "{:?}", r.diags);
+        assert!(
+            !r.html.contains("staff") && !r.html.contains("note"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("After") && r.html.contains("text."));
+        let refused = render_body("<!-- a note -->\n<div>x</div>\n");
+        assert_eq!(refused.diags.len(), 1, "{:?}", refused.diags);
+    }
+
+    #[test]
+    fn link_schemes_are_read_as_a_browser_reads_them() {
+        assert_eq!(link_scheme("javascript:x").as_deref(), Some("javascript"));
+        assert_eq!(
+            link_scheme(" \tJava\nScript:x").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(link_scheme("\u{1}data:x").as_deref(), Some("data"));
+        assert_eq!(link_scheme("https://example.org").as_deref(), Some("https"));
+        assert_eq!(link_scheme("/a:b"), None);
+        assert_eq!(link_scheme("page#x:y"), None);
+        assert_eq!(link_scheme("javascript%3Ax"), None);
+        assert_eq!(link_scheme("../up"), None);
+    }
+
+    /// `(name, value)` of every attribute in the HTML, values decoded the
+    /// way a browser decodes them (character references).
+    fn attributes(html: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut rest = html;
+        while let Some(open) = rest.find('<') {
+            let after = &rest[open + 1..];
+            let end = after.find('>').unwrap_or(after.len());
+            let mut tag = &after[..end];
+            rest = &after[end..];
+            // Skip the tag name.
+            tag = tag
+                .trim_start_matches('/')
+                .trim_start_matches(|c: char| c != ' ' && c != '/');
+            loop {
+                tag = tag.trim_start_matches([' ', '/']);
+                if tag.is_empty() {
+                    break;
+                }
+                let name_end = tag.find(['=', ' ', '/']).unwrap_or(tag.len());
+                let name = tag[..name_end].to_ascii_lowercase();
+                tag = &tag[name_end..];
+                let mut value = String::new();
+                if let Some(v) = tag.strip_prefix("=\"") {
+                    let close = v.find('"').unwrap_or(v.len());
+                    value = decode(&v[..close]);
+                    tag = v.get(close + 1..).unwrap_or("");
+                }
+                out.push((name, value));
+            }
+        }
+        out
+    }
+
+    fn decode(v: &str) -> String {
+        let mut out = String::new();
+        let mut rest = v;
+        while let Some(i) = rest.find('&') {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            let semi = tail.find(';').unwrap_or(0);
+            let entity = &tail[1..semi.max(1)];
+            let c = match entity {
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "#39" => Some('\''),
+                e => e
+                    .strip_prefix("#x")
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            match c {
+                Some(c) if semi > 0 => {
+                    out.push(c);
+                    rest = &tail[semi + 1..];
+                }
+                _ => {
+                    out.push('&');
+                    rest = &tail[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn hostile_target() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[ \\t\\x01]{0,2}(javascript|JaVaScRiPt|java&#115;cript|jav&#x09;ascript|data|DATA|vbscript|https|http|mailto|tel|file)(:|&#58;|&colon;)[ -~]{0,20}",
+            "(@/page.md|#x|/a|\\./b|//evil.example)[ -~]{0,10}",
+            "<(javascript|data):[a-z()]{0,10}>",
+        ]
+    }
+
+    fn hostile_attributes() -> impl Strategy<Value = String> {
+        let token = prop_oneof![
+            "#[a-zA-Z][a-zA-Z0-9_-]{0,8}",
+            "\\.[a-z-]{1,12}",
+            "\\.(no-print|visually-hidden)",
+            "(on[a-z]{2,12}|style|hidden|popover|autofocus|href|src|formaction|[a-z]{1,8})(=[^ {}]{0,12})?",
+        ];
+        proptest::collection::vec(token, 0..5).prop_map(|t| t.join(" "))
+    }
+
+    const URL_ATTRIBUTES: &[&str] = &["href", "src"];
+    const ALLOWED_ATTRIBUTES: &[&str] = &["href", "src", "alt", "title", "id", "class", "hreflang"];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        /// Whatever staff or a hostile pull request writes as a link target
+        /// or heading attributes, no `javascript:` or `data:` URL and no
+        /// event handler (or any attribute beyond the allow-list) reaches
+        /// the HTML, even when the build reports an error.
+        #[test]
+        fn no_script_reaches_the_html(target in hostile_target(), attrs in hostile_attributes()) {
+            let body = format!(
+                "## Heading {{{attrs}}}\n\n[link]({target}) ![image]({target}) <{target}>\n\n[ref][r]\n\n[r]: {target}\n"
+            );
+            let r = render_body(&body);
+            for (name, value) in attributes(&r.html) {
+                prop_assert!(
+                    ALLOWED_ATTRIBUTES.contains(&name.as_str()),
+                    "attribute `{}` in {}", name, r.html
+                );
+                if URL_ATTRIBUTES.contains(&name.as_str()) {
+                    let scheme = link_scheme(&value);
+                    prop_assert!(
+                        scheme.as_deref().is_none_or(|s| ALLOWED_SCHEMES.contains(&s)),
+                        "{}=\"{}\" in {}", name, value, r.html
+                    );
+                }
+                if name == "class" {
+                    for class in value.split_whitespace() {
+                        prop_assert!(HEADING_CLASSES.contains(&class), "class {} in {}", class, r.html);
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn slugs_are_ascii_or_empty() {
