@@ -763,6 +763,26 @@ fn serve_rebuilds_on_change_and_shows_build_errors() {
     });
     let (status, _) = get(&addr, "/no/such/page/");
     assert_eq!(status, 404);
+
+    // A template that includes itself (once a stack overflow that killed
+    // the server) is an error page; the server lives on and recovers.
+    let template = site.root().join("templates/page.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    std::fs::write(
+        &template,
+        "{% extends \"base.html\" %}{% block main %}{% include \"page.html\" %}{% endblock main %}",
+    )
+    .unwrap();
+    wait_for("the recursion error page", || {
+        let (status, body) = get(&addr, "/en/guide/fees/");
+        status == 500 && body.contains("template `page.html` includes itself")
+    });
+    std::fs::remove_file(&template).unwrap();
+    wait_for("the page again", || {
+        let (status, body) = get(&addr, "/en/guide/fees/");
+        status == 200 && body.contains("About the fees, fixed.")
+    });
+    assert!(child.try_wait().unwrap().is_none(), "the server stopped");
     child.kill().unwrap();
     let _ = child.wait();
 }
@@ -904,4 +924,286 @@ fn pages_end_with_the_sources_of_their_facts() {
     assert_eq!(html.matches("https://example.org/source").count(), 1);
     // A page that shows no fact has no sources list.
     out.check_absent("ja/index.html", &["madoguchi-sources"]);
+}
+
+/// Every file under the site root except the output, with its bytes.
+fn sources_of(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    tree(root)
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("public/") && !k.starts_with(".public"))
+        .collect()
+}
+
+/// `build --out X` where X is, holds or lies inside the sources (or is a
+/// file) is refused before anything is touched: every source file is still
+/// there byte for byte, the previous output too, and the CLI exits non-zero.
+#[test]
+fn out_that_would_overwrite_the_sources_is_refused() {
+    let site = SiteTest::fixture("i18n");
+    site.build();
+    std::fs::create_dir_all(site.root().join(".git")).unwrap();
+    std::fs::write(site.root().join(".git/config"), "[core]\n").unwrap();
+    let name = site
+        .root()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let cases: &[(&str, &str)] = &[
+        (
+            "content",
+            "it is, holds or lies inside the site's `content/` folder",
+        ),
+        (
+            "static",
+            "it is, holds or lies inside the site's `static/` folder",
+        ),
+        (
+            "templates",
+            "it is, holds or lies inside the site's `templates/` folder",
+        ),
+        (
+            "content/data",
+            "it is, holds or lies inside the site's `content/` folder",
+        ),
+        (
+            "content/new/out",
+            "it is, holds or lies inside the site's `content/` folder",
+        ),
+        (".", "it is the site root, whose sources it would replace"),
+        ("..", "it holds the site root"),
+        ("content/site.toml", "it is a file, not a folder"),
+        (".git", "it lies inside a hidden folder of the site root"),
+    ];
+    let before = sources_of(site.root());
+    let output_before = tree(&site.out());
+    let mut all: Vec<(String, &str)> = cases.iter().map(|(o, m)| (o.to_string(), *m)).collect();
+    // `--out ../SITE` from inside the site: the root itself.
+    all.push((format!("../{name}"), "it is the site root"));
+    for (out, message) in all {
+        let cli = Command::new(env!("CARGO_BIN_EXE_site-gen"))
+            .current_dir(site.root())
+            .args(["build", "--out", &out])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&cli.stderr);
+        assert!(!cli.status.success(), "--out {out}: exited 0:\n{stderr}");
+        assert!(
+            stderr.contains(&format!("refusing `--out {out}`: {message}")),
+            "--out {out}: {stderr}"
+        );
+        assert!(stderr.contains("nothing was written"), "{stderr}");
+        assert_eq!(
+            sources_of(site.root()),
+            before,
+            "--out {out} changed the sources"
+        );
+        assert_eq!(
+            tree(&site.out()),
+            output_before,
+            "--out {out} changed the output"
+        );
+        // The library refuses the same way.
+        let err = site_gen::build(&Options::new(site.root()), &site.root().join(&out))
+            .err()
+            .unwrap_or_else(|| panic!("--out {out} built"))
+            .render_plain();
+        assert!(err.contains(message), "{err}");
+    }
+    // A linked `static` folder counts where it points.
+    std::fs::rename(site.root().join("static"), site.root().join("assets")).unwrap();
+    std::os::unix::fs::symlink("assets", site.root().join("static")).unwrap();
+    let err = site_gen::build(&Options::new(site.root()), &site.root().join("assets"))
+        .err()
+        .unwrap()
+        .render_plain();
+    assert!(
+        err.contains("lies inside the site's `static/` folder"),
+        "{err}"
+    );
+    assert!(site.root().join("assets/css/site.css").exists());
+}
+
+/// Dot-files and dot-folders are never read nor published, wherever they are.
+#[test]
+fn dot_files_are_never_published() {
+    let site = SiteTest::fixture("i18n");
+    for (path, text) in [
+        ("static/.env", "TOKEN=secret"),
+        ("static/.git/config", "token = secret"),
+        ("static/css/.hidden.css", "secret{}"),
+        ("content/.drafts/x.ja.md", "not even front matter"),
+        ("templates/.page.html.swp", "{{ broken"),
+    ] {
+        let p = site.root().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    site.build();
+    let published = tree(&site.out());
+    assert!(
+        published
+            .keys()
+            .all(|k| !k.split('/').any(|part| part.starts_with('.')))
+    );
+    assert!(
+        published
+            .values()
+            .all(|v| !String::from_utf8_lossy(v).contains("secret"))
+    );
+}
+
+/// A multi-line comment is dropped as the README says, not refused.
+#[test]
+fn multi_line_comments_are_dropped() {
+    let site = SiteTest::fixture("i18n");
+    let page = site.root().join("content/guide/_index.en.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        format!("{text}\n<!-- For staff:\n check the dates\n-->\n\nVisible.\n"),
+    )
+    .unwrap();
+    site.build()
+        .check_file("en/guide/index.html", &["Visible."])
+        .check_absent("en/guide/index.html", &["For staff", "check the dates"]);
+}
+
+/// Yew writes component names into its markers only with debug
+/// assertions: site-gen builds it without, so the pages are the same
+/// whether site-gen was built in debug or release.
+#[test]
+fn checker_pages_do_not_depend_on_the_build_profile() {
+    let site = SiteTest::fixture("i18n");
+    site.build();
+    let page = String::from_utf8(tree(&site.out())["en/guide/fees/index.html"].clone()).unwrap();
+    assert!(page.contains("<!--<[]>-->"), "no Yew marker at all");
+    assert!(
+        !page.contains("<!--<[checker") && !page.contains("<!--</[checker"),
+        "a component name in a Yew marker: the output depends on the build profile"
+    );
+}
+
+/// Unreadable folders and files are errors naming them, never skipped.
+/// (Run as an unprivileged user when the tests run as root, since root
+/// reads everything.)
+#[test]
+fn unreadable_files_and_folders_are_errors() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = SiteTest::fixture("i18n");
+    site.build();
+    let before = tree(&site.out());
+    for dir in walkdir::WalkDir::new(site.root()) {
+        let dir = dir.unwrap();
+        let mode = if dir.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    std::fs::set_permissions(site.root(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let locked = site.root().join("content/guide/locked");
+    std::fs::create_dir_all(&locked).unwrap();
+    std::fs::write(locked.join("x.ja.md"), "+++\n").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let secret = site.root().join("content/guide/fees.ja.md");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_site-gen"));
+    cmd.arg("--root").arg(site.root()).arg("build");
+    if std::fs::read_dir(&locked).is_ok() {
+        // Privileged: build as `nobody`, for whom the permissions hold.
+        use std::os::unix::process::CommandExt;
+        cmd.uid(65534).gid(65534);
+    }
+    let cli = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&cli.stderr);
+    assert!(!cli.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("cannot read `content/guide/locked`: ")
+            && stderr.contains("Permission denied"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cannot read `content/guide/fees.ja.md`: Permission denied"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("no such page") && !stderr.contains("has no `ja`"),
+        "{stderr}"
+    );
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(tree(&site.out()), before);
+}
+
+/// When the previous output cannot be deleted after the new one is in
+/// place, the build succeeds with a warning naming the leftover folder; it
+/// never says "nothing was written". A failure before the swap says it.
+#[test]
+fn output_failures_say_what_was_written() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let site = SiteTest::fixture("i18n");
+    site.build();
+    for entry in walkdir::WalkDir::new(site.root()) {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    std::fs::set_permissions(site.root(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let locked = site.out().join("locked");
+    std::fs::create_dir_all(&locked).unwrap();
+    std::fs::write(locked.join("old.txt"), "old").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let as_builder = |cmd: &mut Command| {
+        if std::fs::File::create(locked.join("probe")).is_ok() {
+            // Privileged: the lock only holds for an ordinary user.
+            let _ = std::fs::remove_file(locked.join("probe"));
+            cmd.uid(65534).gid(65534);
+        }
+    };
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_site-gen"));
+    cmd.arg("--root").arg(site.root()).arg("build");
+    as_builder(&mut cmd);
+    let cli = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&cli.stderr);
+    assert!(cli.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("but its previous version could not be deleted"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("nothing was written"), "{stderr}");
+    assert!(site.out().join("en/guide/fees/index.html").exists());
+    assert!(
+        !site.out().join("locked").exists(),
+        "the old output is still in place"
+    );
+    // Unlock the leftover so the temporary folder can be removed.
+    for entry in walkdir::WalkDir::new(site.root()) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_dir() {
+            let _ = std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o755));
+        }
+    }
+
+    // An output folder that cannot be created: nothing was written, and it says so.
+    std::fs::write(site.root().join("blocker"), "a file").unwrap();
+    let cli = Command::new(env!("CARGO_BIN_EXE_site-gen"))
+        .arg("--root")
+        .arg(site.root())
+        .args(["build", "--out"])
+        .arg(site.root().join("blocker/public"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&cli.stderr);
+    assert!(!cli.status.success());
+    assert!(
+        stderr.contains("was left as it was") && stderr.contains("nothing was written"),
+        "{stderr}"
+    );
 }
