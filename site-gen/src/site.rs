@@ -302,12 +302,16 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
     let root = &opts.root;
     let content_dir = root.join("content");
     let site_path = content_dir.join("site.toml");
+    let before = diags.len();
     let content_files = source_files(root, "content", diags);
     if !content_files.contains(&site_path) {
-        if !diags
-            .iter()
-            .any(|d| d.message.contains("content/site.toml`"))
-        {
+        // A refused or unreadable `content/` or site.toml is already reported.
+        let reported = diags[before..].iter().any(|d| {
+            d.message.contains("`content/site.toml`")
+                || d.message.starts_with("cannot read `content`")
+                || d.message.starts_with("`content` is a symbolic link")
+        });
+        if !reported {
             diags.push(
                 Diagnostic::error(format!(
                     "no site configuration at `{}`",

@@ -1135,6 +1135,17 @@ fn unreadable_files_and_folders_are_errors() {
     );
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(tree(&site.out()), before);
+
+    // An unreadable `content/` is said to be unreadable, not missing.
+    let content = site.root().join("content");
+    std::fs::set_permissions(&content, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let cli = cmd.output().unwrap();
+    std::fs::set_permissions(&content, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&cli.stderr);
+    assert!(!cli.status.success());
+    assert!(stderr.contains("cannot read `content`: "), "{stderr}");
+    assert!(!stderr.contains("no site configuration"), "{stderr}");
+    assert_eq!(tree(&site.out()), before);
 }
 
 /// When the previous output cannot be deleted after the new one is in
