@@ -65,13 +65,11 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
     let watch_shared = Arc::clone(&shared);
     let watch_root = root.to_path_buf();
     std::thread::spawn(move || {
-        loop {
-            // Events come only from folders that existed at start: a look
-            // every second also catches a `templates/` or `static/` created later.
-            match rx.recv_timeout(Duration::from_secs(1)) {
-                Ok(_) | Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
-            }
+        // Events come only from folders that existed at start: a look every
+        // second also catches a `templates/` or `static/` created later.
+        while let Ok(_) | Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+            rx.recv_timeout(Duration::from_secs(1))
+        {
             // Coalesce a burst of saves into one rebuild.
             while rx.try_recv().is_ok() {}
             // Reading files also raises events: rebuild only on real changes.
