@@ -176,10 +176,15 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
                     .iter()
                     .any(|c| !HEADING_CLASSES.contains(&c.as_ref())) =>
             {
+                // The heading's first line (its span ends with the line break).
+                let line = span.start
+                    ..text[span.clone()]
+                        .find('\n')
+                        .map_or(span.end, |i| span.start + i);
                 for (name, _) in &attrs {
                     out.diags.push(
                         Diagnostic::error(format!("heading attribute `{name}` is not allowed"))
-                            .at(file, span.clone())
+                            .at(file, line.clone())
                             .label("this heading")
                             .help(HEADING_HELP),
                     );
@@ -190,7 +195,7 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
                 {
                     out.diags.push(
                         Diagnostic::error(format!("heading class `{class}` is not allowed"))
-                            .at(file, span.clone())
+                            .at(file, line.clone())
                             .label("this heading")
                             .help(HEADING_HELP),
                     );
