@@ -343,6 +343,8 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
     let mut page_files = Vec::new();
     let mut procedure_files = Vec::new();
     let mut unparsed = BTreeSet::new();
+    let mut unreadable_data = BTreeSet::new();
+    let mut unreadable_procedures = BTreeSet::new();
     for path in content_files {
         let rel = rel_display(&content_dir, &path);
         let kind = match content::classify(&rel, &site) {
@@ -359,16 +361,18 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
                     i18n_files.insert(lang, id);
                 }
             }
-            Kind::Data { stem } => {
-                if let Some(id) = read_text(root, &path, sources, diags) {
-                    data_files.push((stem, id));
+            Kind::Data { stem } => match read_text(root, &path, sources, diags) {
+                Some(id) => data_files.push((stem, id)),
+                None => {
+                    unreadable_data.insert(stem);
                 }
-            }
-            Kind::Procedure { id: proc_id } => {
-                if let Some(id) = read_text(root, &path, sources, diags) {
-                    procedure_files.push((proc_id, id));
+            },
+            Kind::Procedure { id: proc_id } => match read_text(root, &path, sources, diags) {
+                Some(id) => procedure_files.push((proc_id, id)),
+                None => {
+                    unreadable_procedures.insert(proc_id);
                 }
-            }
+            },
             Kind::Page { key, lang } => match read_text(root, &path, sources, diags) {
                 Some(id) => page_files.push((key, lang, id)),
                 None => {
@@ -381,7 +385,7 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
     let (i18n, i18n_complete) = load_i18n(&site, sources, &i18n_files, diags);
 
     let mut facts = Facts::default();
-    let mut broken_data = BTreeSet::new();
+    let mut broken_data = unreadable_data;
     for (stem, id) in &data_files {
         let problems = data::load_file(&mut facts, sources, *id, stem, &site);
         if problems.iter().any(Diagnostic::is_error) {
@@ -409,6 +413,7 @@ fn load(opts: &Options, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> O
     for p in &pages {
         if let Some(id) = &p.front.checker
             && !procedure_files.iter().any(|(pid, _)| pid == id)
+            && !unreadable_procedures.contains(id)
         {
             let text = sources.text(p.file);
             let span = text

@@ -1107,8 +1107,14 @@ fn unreadable_files_and_folders_are_errors() {
     std::fs::create_dir_all(&locked).unwrap();
     std::fs::write(locked.join("x.ja.md"), "+++\n").unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let secret = site.root().join("content/guide/fees.ja.md");
-    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    for file in [
+        "content/guide/fees.ja.md",
+        "content/data/fees.toml",
+        "content/procedures/apply.toml",
+    ] {
+        let path = site.root().join(file);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
 
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_site-gen"));
     cmd.arg("--root").arg(site.root()).arg("build");
@@ -1129,10 +1135,21 @@ fn unreadable_files_and_folders_are_errors() {
         stderr.contains("cannot read `content/guide/fees.ja.md`: Permission denied"),
         "{stderr}"
     );
-    assert!(
-        !stderr.contains("no such page") && !stderr.contains("has no `ja`"),
-        "{stderr}"
-    );
+    for file in ["content/data/fees.toml", "content/procedures/apply.toml"] {
+        assert!(
+            stderr.contains(&format!("cannot read `{file}`: Permission denied")),
+            "{stderr}"
+        );
+    }
+    // Nothing that only follows from the unreadable files.
+    for follow_on in [
+        "no such page",
+        "has no `ja`",
+        "unknown fact",
+        "no procedure",
+    ] {
+        assert!(!stderr.contains(follow_on), "{follow_on}: {stderr}");
+    }
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(tree(&site.out()), before);
 
