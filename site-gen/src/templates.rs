@@ -215,7 +215,46 @@ fn str_arg<'a>(args: &'a HashMap<String, Value>, name: &str, func: &str) -> tera
         .ok_or_else(|| tera::Error::msg(format!("`{func}` needs a string argument `{name}`")))
 }
 
+/// The most items `range` gives: a template loop is for lists on a page,
+/// and an unbounded one once grew a build to 23.7 GB.
+pub const MAX_RANGE: u64 = 10_000;
+
+/// Tera's `range(start, end, step_by)`, refusing more than [`MAX_RANGE`] items.
+fn bounded_range(args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let arg = |name: &str, default: Option<u64>| -> tera::Result<u64> {
+        match args.get(name) {
+            None => default.ok_or_else(|| tera::Error::msg(format!("`range` needs `{name}`"))),
+            Some(v) => v.as_u64().ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "`range`: `{name}` must be a whole number ≥ 0, not {v}"
+                ))
+            }),
+        }
+    };
+    let (start, end, step) = (
+        arg("start", Some(0))?,
+        arg("end", None)?,
+        arg("step_by", Some(1))?,
+    );
+    if step == 0 {
+        return Err(tera::Error::msg("`range`: `step_by` must be at least 1"));
+    }
+    let count = end.saturating_sub(start).div_ceil(step);
+    if count > MAX_RANGE {
+        return Err(tera::Error::msg(format!(
+            "`range` would give {count} items; at most {MAX_RANGE} are allowed"
+        )));
+    }
+    Ok(Value::Array(
+        (start..end)
+            .step_by(usize::try_from(step).unwrap_or(usize::MAX))
+            .map(Value::from)
+            .collect(),
+    ))
+}
+
 fn register_functions(tera: &mut Tera, data: &Arc<FnData>) {
+    tera.register_function("range", bounded_range);
     // Tera's own `get_env` would publish the build machine's environment.
     tera.register_function("get_env", |_: &HashMap<String, Value>| {
         Err(tera::Error::msg(
@@ -518,6 +557,29 @@ fn recursion_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn range_is_bounded() {
+        let call = |pairs: &[(&str, u64)]| {
+            let args: HashMap<String, Value> = pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), Value::from(*v)))
+                .collect();
+            bounded_range(&args)
+        };
+        assert_eq!(call(&[("end", 3)]).ok(), Some(Value::from(vec![0, 1, 2])));
+        assert_eq!(
+            call(&[("start", 2), ("end", 9), ("step_by", 3)]).ok(),
+            Some(Value::from(vec![2, 5, 8]))
+        );
+        assert!(call(&[("end", MAX_RANGE)]).is_ok());
+        let err = call(&[("end", 1_000_000_000)]).err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("`range` would give 1000000000 items; at most 10000 are allowed")
+        );
+        assert!(call(&[("end", 5), ("step_by", 0)]).is_err());
+    }
 
     #[test]
     fn finds_line_and_column_in_parser_messages() {
