@@ -525,6 +525,27 @@ fn load_i18n(
              rate_from, unverified) and a [strings] table of interface strings",
         ) {
             Ok(t) => {
+                let text = sources.text(file);
+                for (key, value) in &t.strings {
+                    if let Some((at, problem)) = markdown::text_problem(value) {
+                        let bad = value[at..].chars().next().unwrap_or(' ');
+                        let key_at = text.find(&format!("\n{key} ")).map_or(0, |i| i + 1);
+                        let span = text[key_at..]
+                            .find(bad)
+                            .map_or(key_at..key_at + key.len(), |i| {
+                                key_at + i..key_at + i + bad.len_utf8()
+                            });
+                        diags.push(
+                            Diagnostic::error(format!("string `{key}` contains {problem}"))
+                                .at(file, span)
+                                .label("here")
+                                .help(
+                                    "delete the character (retype the text if it was pasted): \
+                                     control characters and bidirectional overrides are not allowed",
+                                ),
+                        );
+                    }
+                }
                 out.insert(lang.to_string(), t);
             }
             Err(d) => {
