@@ -931,9 +931,15 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
         .iter()
         .map(|p| format!("{}/{}index.html", p.lang, p.rel_url))
         .chain(
-            ["index.html", "404.html", "sitemap.xml", "robots.txt"]
-                .into_iter()
-                .map(String::from),
+            [
+                "index.html",
+                "404.html",
+                "sitemap.xml",
+                "robots.txt",
+                FACTS_PAGE,
+            ]
+            .into_iter()
+            .map(String::from),
         )
         .chain(files.keys().cloned())
         .collect();
