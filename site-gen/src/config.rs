@@ -182,50 +182,33 @@ pub fn load_site(sources: &Sources, file: FileId) -> Result<SiteConfig, Vec<Diag
 }
 
 /// Why `url` is not an absolute `http(s)://host[:port]/path` URL, if it is not.
-/// Only the characters RFC 3986 allows are accepted, so nothing can break
-/// out of the sitemap, robots.txt or an attribute.
+/// Parsed with the `url` crate (WHATWG URL); the text must already be in the
+/// form the parser would write, so nothing can break out of the sitemap,
+/// robots.txt or an attribute.
 fn base_url_problem(url: &str) -> Option<String> {
+    // The URL standard silently drops tabs and newlines: refuse them first.
     if let Some(c) = url.chars().find(|c| c.is_control() || c.is_whitespace()) {
-        return Some(format!("it contains {:?}", c));
+        return Some(format!("it contains {c:?}"));
     }
-    let Some(rest) = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-    else {
+    let parsed = match url::Url::parse(url) {
+        Ok(u) => u,
+        Err(e) => return Some(format!("it is not an absolute URL ({e})")),
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
         return Some("it does not start with http:// or https://".into());
-    };
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => (h, Some(p)),
-        _ => (authority, None),
-    };
-    let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        !v6.is_empty()
-            && v6
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
-    } else {
-        !host.is_empty()
-            && host
-                .split('.')
-                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-    };
-    if !host_ok {
-        return Some(format!("`{authority}` is not a host name"));
     }
-    if port.is_some_and(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()) || p.len() > 5) {
-        return Some(format!("`{authority}` has an invalid port"));
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Some("it names no host".into());
     }
-    if path.contains(['?', '#']) {
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Some("a base URL carries no user name or password".into());
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
         return Some("a base URL has no query (`?`) or fragment (`#`)".into());
     }
-    if let Some(c) = path
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/%".contains(*c)))
-    {
-        return Some(format!(
-            "`{c}` is not allowed in a URL path (percent-encode it)"
-        ));
+    let written = parsed.as_str();
+    if written != url && written != format!("{url}/") {
+        return Some(format!("it is not in the standard form: write `{written}`"));
     }
     None
 }
