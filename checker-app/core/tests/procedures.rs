@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use madoguchi_rules::{
-    AnswerError, AnswerErrorKind, Answers, EvalError, Evaluation, Outcome, StampPostage, Stamps,
-    evaluate, fill_form, next_step, validate,
+    AnswerError, AnswerErrorKind, Answers, Eligible, EvalError, Evaluation, Outcome, StampPostage,
+    Stamps, evaluate, fill_form, next_step, validate,
 };
 
 #[test]
@@ -27,8 +27,6 @@ enum Post {
     None,
     /// Stamps in force, and the Letter Pack Plus / Light prices.
     InForce(&'static [i64], [i64; 2]),
-    /// No confirmed figure; the last known figures, and the Letter Packs.
-    NoFigure(&'static [i64], [i64; 2]),
 }
 
 struct Row {
@@ -70,6 +68,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         answers: &[
             ("whose", "own"),
             ("requester", "self"),
+            ("living", "japan"),
             ("method", "office"),
             ("office_kind", "view"),
             ("id_document", "residence_card"),
@@ -98,7 +97,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
             "☑戸籍謄本",
             "☑登記事項証明書",
             "☑委任状",
-            "住民票の写しを添付",
+            "住民票の写し等を添付",
             "本人の氏名",
         ],
     },
@@ -107,6 +106,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         answers: &[
             ("whose", "own"),
             ("requester", "self"),
+            ("living", "japan"),
             ("method", "office"),
             ("office_kind", "copies"),
             ("copies", "3"),
@@ -132,6 +132,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         answers: &[
             ("whose", "own"),
             ("requester", "self"),
+            ("living", "japan"),
             ("method", "office"),
             ("office_kind", "copies"),
             ("copies", "1"),
@@ -152,6 +153,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         answers: &[
             ("whose", "own"),
             ("requester", "self"),
+            ("living", "japan"),
             ("method", "post"),
             ("copies", "1"),
             ("id_document", "my_number_card"),
@@ -166,7 +168,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         form: &[
             ("2", "☑写しの送付を希望する"),
             ("4", "☑個人番号カード"),
-            ("4", "住民票の写しを添付"),
+            ("4", "住民票の写し等を添付"),
         ],
         no_form: &["☑閲覧", "☑写しの交付", "部請求"],
     },
@@ -175,6 +177,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         answers: &[
             ("whose", "own"),
             ("requester", "self"),
+            ("living", "japan"),
             ("method", "post"),
             ("copies", "2"),
             ("id_document", "health_insurance"),
@@ -190,10 +193,11 @@ const DISCLOSURE_ROWS: &[Row] = &[
         no_form: &[],
     },
     Row {
-        name: "self, post, 1959 exactly (older band), before the rate change",
+        name: "self, post, 1959 exactly (older band), before the rate change: 140/210",
         answers: &[
             ("whose", "own"),
             ("requester", "self"),
+            ("living", "japan"),
             ("method", "post"),
             ("copies", "1"),
             ("id_document", "other"),
@@ -209,10 +213,11 @@ const DISCLOSURE_ROWS: &[Row] = &[
         no_form: &[],
     },
     Row {
-        name: "self, post, 1947 (older band), on the rate change day: no confirmed figure",
+        name: "self, post, 1947 (older band), on the rate change day: 180/270",
         answers: &[
             ("whose", "own"),
             ("requester", "self"),
+            ("living", "japan"),
             ("method", "post"),
             ("copies", "5"),
             ("id_document", "residence_card"),
@@ -223,7 +228,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         outcome: "eligible",
         docs: BASE_POST,
         stamps: Some((300, 5, 1500, true)),
-        post: Post::NoFigure(&[140, 210], [600, 430]),
+        post: Post::InForce(&[180, 270], [600, 430]),
         form: &[("3", "5部請求"), ("1", "期間：1947年から")],
         no_form: &[],
     },
@@ -232,6 +237,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         answers: &[
             ("whose", "own"),
             ("requester", "self"),
+            ("living", "japan"),
             ("method", "post"),
             ("copies", "1"),
             ("id_document", "residence_card"),
@@ -259,6 +265,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
             ("whose", "own"),
             ("requester", "legal_rep"),
             ("represented", "minor"),
+            ("living", "japan"),
             ("method", "office"),
             ("office_kind", "view"),
             ("id_document", "residence_card"),
@@ -279,9 +286,11 @@ const DISCLOSURE_ROWS: &[Row] = &[
             ("whose", "own"),
             ("requester", "legal_rep"),
             ("represented", "adult_ward"),
+            ("living", "japan"),
             ("method", "post"),
             ("copies", "2"),
             ("id_document", "passport"),
+            ("second_id", "yes"),
             ("from_year", "1958"),
             ("name_changed", "yes"),
         ],
@@ -290,14 +299,14 @@ const DISCLOSURE_ROWS: &[Row] = &[
         docs: &[
             "form",
             "stamps",
-            "id_copy",
+            "id_copy_passport",
             "residence_certificate",
             "reply_envelope",
             "name_change_proof",
             "authority_guardian",
         ],
         stamps: Some((300, 2, 600, true)),
-        post: Post::NoFigure(&[140, 210], [600, 430]),
+        post: Post::InForce(&[180, 270], [600, 430]),
         form: &[
             ("4", "☑法定代理人"),
             ("4", "☑成年被後見人"),
@@ -325,9 +334,11 @@ const DISCLOSURE_ROWS: &[Row] = &[
         answers: &[
             ("whose", "own"),
             ("requester", "agent"),
+            ("living", "japan"),
             ("method", "post"),
             ("copies", "1"),
             ("id_document", "passport"),
+            ("second_id", "yes"),
             ("from_year", "1990"),
             ("name_changed", "no"),
         ],
@@ -336,10 +347,11 @@ const DISCLOSURE_ROWS: &[Row] = &[
         docs: &[
             "form",
             "stamps",
-            "id_copy",
+            "id_copy_passport",
             "residence_certificate",
             "reply_envelope",
             "power_of_attorney",
+            "power_of_attorney_extra",
         ],
         stamps: Some((300, 1, 300, false)),
         post: Post::InForce(&[94], [520, 370]),
@@ -378,6 +390,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         answers: &[
             ("whose", "other_living"),
             ("requester", "self"),
+            ("living", "japan"),
             ("method", "office"),
             ("office_kind", "view"),
             ("id_document", "residence_card"),
@@ -466,16 +479,6 @@ fn check_row(p: &madoguchi_rules::Procedure, row: &Row, lang: &str) {
             let got: Vec<i64> = p.letter_packs.iter().map(|l| l.yen).collect();
             assert_eq!(got, packs, "{}", row.name);
         }
-        (Some(p), Post::NoFigure(yen, packs)) => {
-            let StampPostage::NoConfirmedFigure { last_known, until } = &p.stamps else {
-                panic!("{}: {p:?}", row.name)
-            };
-            let got: Vec<i64> = last_known.iter().map(|r| r.yen).collect();
-            assert_eq!(&got, yen, "{}", row.name);
-            assert_eq!(*until, Some(d("2024-10-01")), "{}", row.name);
-            let got: Vec<i64> = p.letter_packs.iter().map(|l| l.yen).collect();
-            assert_eq!(got, packs, "{}", row.name);
-        }
         (got, want) => panic!("{}: postage {got:?}, want {want:?}", row.name),
     }
     let answers: Answers = row
@@ -550,48 +553,101 @@ fn disclosure_every_combination_ends_in_an_outcome() {
     for whose in ["own", "other_living", "deceased"] {
         for requester in ["self", "legal_rep", "agent", "someone_else"] {
             for represented in ["minor", "adult_ward", "neither"] {
-                for method in ["office", "post"] {
+                for (living, method) in [
+                    ("japan", "office"),
+                    ("japan", "post"),
+                    ("visiting", "office"),
+                    ("visiting", "post"),
+                    ("abroad", "post"),
+                ] {
                     for office_kind in ["view", "copies"] {
                         for copies in ["1", "2", "5"] {
                             for year in ["1947", "1959", "1960", "2012"] {
                                 for name in ["yes", "no"] {
-                                    for today in ["2022-03-31", "2024-09-30", "2026-11-25"] {
-                                        let a = answers(&[
-                                            ("whose", whose),
-                                            ("requester", requester),
-                                            ("represented", represented),
-                                            ("method", method),
-                                            ("office_kind", office_kind),
-                                            ("copies", copies),
-                                            ("id_document", "passport"),
-                                            ("from_year", year),
-                                            ("name_changed", name),
-                                        ]);
-                                        let ev = evaluate(&p, &f, &a, d(today), "en").unwrap();
-                                        let Evaluation::Finished { outcome, path } = ev else {
-                                            panic!("{a:?} did not finish");
-                                        };
-                                        finished += 1;
-                                        let Outcome::Eligible(e) = outcome else {
-                                            continue;
-                                        };
-                                        let docs: Vec<&str> =
-                                            e.documents.iter().map(|d| d.id.as_str()).collect();
-                                        let has = |id: &str| docs.contains(&id);
-                                        assert_eq!(has("residence_certificate"), method == "post");
-                                        assert_eq!(has("id_shown"), method == "office");
-                                        assert_eq!(has("name_change_proof"), name == "yes");
-                                        assert_eq!(has("power_of_attorney"), requester == "agent");
-                                        assert!(requester != "agent" || today >= "2022-04-01");
-                                        assert_eq!(
-                                            has("authority_minor"),
-                                            requester == "legal_rep" && represented == "minor"
-                                        );
-                                        assert_eq!(
-                                            path.contains(&"copies".to_string()),
-                                            method == "post" || office_kind == "copies"
-                                        );
-                                        assert_eq!(e.postage.is_some(), method == "post");
+                                    for (id, second) in [
+                                        ("passport", "yes"),
+                                        ("passport", "no"),
+                                        ("residence_card", "no"),
+                                    ] {
+                                        for today in ["2022-03-31", "2024-09-30", "2026-11-25"] {
+                                            let a = answers(&[
+                                                ("whose", whose),
+                                                ("requester", requester),
+                                                ("represented", represented),
+                                                ("living", living),
+                                                ("method", method),
+                                                ("office_kind", office_kind),
+                                                ("copies", copies),
+                                                ("id_document", id),
+                                                ("second_id", second),
+                                                ("from_year", year),
+                                                ("name_changed", name),
+                                            ]);
+                                            let ev = evaluate(&p, &f, &a, d(today), "en").unwrap();
+                                            let Evaluation::Finished { outcome, path } = ev else {
+                                                panic!("{a:?} did not finish");
+                                            };
+                                            finished += 1;
+                                            let Outcome::Eligible(e) = outcome else {
+                                                // Living abroad, or a passport alone by
+                                                // post, never reaches a checklist.
+                                                if whose != "deceased"
+                                                    && matches!(requester, "self" | "agent")
+                                                    && (requester == "self"
+                                                        || today >= "2022-04-01")
+                                                {
+                                                    assert!(
+                                                        living == "abroad"
+                                                            || (method == "post"
+                                                                && id == "passport"
+                                                                && second == "no"),
+                                                        "{a:?}"
+                                                    );
+                                                }
+                                                continue;
+                                            };
+                                            assert_ne!(living, "abroad");
+                                            let post = method == "post";
+                                            let passport = id == "passport";
+                                            let docs: Vec<&str> =
+                                                e.documents.iter().map(|d| d.id.as_str()).collect();
+                                            let has = |id: &str| docs.contains(&id);
+                                            assert!(!(post && passport && second == "no"));
+                                            assert_eq!(
+                                                has("residence_certificate"),
+                                                post && living == "japan"
+                                            );
+                                            assert_eq!(
+                                                has("accommodation_certificate"),
+                                                post && living == "visiting"
+                                            );
+                                            assert_eq!(has("id_copy"), post && !passport);
+                                            assert_eq!(has("id_copy_passport"), post && passport);
+                                            assert_eq!(has("id_shown"), method == "office");
+                                            assert_eq!(
+                                                has("power_of_attorney_extra"),
+                                                requester == "agent"
+                                            );
+                                            assert_eq!(has("name_change_proof"), name == "yes");
+                                            assert_eq!(
+                                                has("power_of_attorney"),
+                                                requester == "agent"
+                                            );
+                                            assert!(requester != "agent" || today >= "2022-04-01");
+                                            assert_eq!(
+                                                has("authority_minor"),
+                                                requester == "legal_rep" && represented == "minor"
+                                            );
+                                            assert_eq!(
+                                                path.contains(&"copies".to_string()),
+                                                method == "post" || office_kind == "copies"
+                                            );
+                                            assert_eq!(e.postage.is_some(), method == "post");
+                                            assert_eq!(
+                                                e.info.iter().any(|i| i.id == "no_same_day"),
+                                                method == "office"
+                                            );
+                                        }
                                     }
                                 }
                             }
@@ -610,9 +666,14 @@ fn deceased_every_path() {
     for relationship in ["lived_with", "spouse", "ascendant", "descendant", "sibling"] {
         for requester in ["self", "legal_rep", "agent"] {
             for (today, yen) in [("2024-09-30", 94), ("2026-11-25", 110)] {
+                // A legal representative acts for a minor (or an adult ward).
                 let o = finish(
                     &p,
-                    &[("relationship", relationship), ("requester", requester)],
+                    &[
+                        ("relationship", relationship),
+                        ("requester", requester),
+                        ("represented", "minor"),
+                    ],
                     today,
                     "en",
                 );
@@ -623,6 +684,7 @@ fn deceased_every_path() {
                 let mut want = vec![
                     "form",
                     "id_copy",
+                    "residence_certificate",
                     "death_and_relationship",
                     "reply_envelope",
                 ];
@@ -637,7 +699,7 @@ fn deceased_every_path() {
                 assert_eq!(
                     e.stamps,
                     Some(Stamps::Unconfirmed {
-                        text: "not stated in the sources (unconfirmed)".into()
+                        text: "not stated in the sources (no revenue stamp is listed among the enclosures) (unconfirmed)".into()
                     })
                 );
                 let post = e.postage.expect("postage");
@@ -656,7 +718,11 @@ fn deceased_every_path() {
                 );
                 // The filled request: the relationship and requester boxes
                 // ticked, the deceased's dates in the era calendar.
-                let a = answers(&[("relationship", relationship), ("requester", requester)]);
+                let a = answers(&[
+                    ("relationship", relationship),
+                    ("requester", requester),
+                    ("represented", "minor"),
+                ]);
                 let form = fill_form(&p, &facts(), &a, &sample_details(), d(today), "en")
                     .unwrap()
                     .unwrap();
@@ -719,12 +785,18 @@ fn refusal_reasons_are_in_the_requested_language() {
     let Outcome::NotEligible { reason, .. } = finish(&p, a, "2022-03-31", "ja") else {
         panic!()
     };
-    assert!(reason.starts_with("2022年4月1日より前"), "{reason}");
+    assert!(
+        reason.starts_with("2022年4月1日（未確認）より前"),
+        "{reason}"
+    );
     // An unknown language falls back to the default (ja).
     let Outcome::NotEligible { reason, .. } = finish(&p, a, "2022-03-31", "ko") else {
         panic!()
     };
-    assert!(reason.starts_with("2022年4月1日より前"), "{reason}");
+    assert!(
+        reason.starts_with("2022年4月1日（未確認）より前"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -756,9 +828,11 @@ fn next_step_walks_the_questions() {
         ("whose", "own"),
         ("requester", "legal_rep"),
         ("represented", "minor"),
+        ("living", "japan"),
         ("method", "post"),
         ("copies", "2"),
         ("id_document", "passport"),
+        ("second_id", "yes"),
         ("from_year", "1970"),
         ("name_changed", "no"),
     ];
@@ -821,9 +895,11 @@ fn invalid_answers_are_typed_errors() {
     let base = [
         ("whose", "own"),
         ("requester", "self"),
+        ("living", "japan"),
         ("method", "post"),
         ("copies", "1"),
         ("id_document", "passport"),
+        ("second_id", "yes"),
         ("from_year", "1970"),
         ("name_changed", "no"),
     ];
@@ -906,5 +982,346 @@ fn invalid_answers_are_typed_errors() {
         );
         assert!(err.to_string().contains(step));
         assert_eq!(next_step(&p, &f, &a, today).unwrap_err(), err);
+    }
+}
+
+// ------------------------------------------------------------------
+// Paths changed by the source check of 2026-11-26 (FACTS section 4).
+
+const TODAY: &str = "2026-11-26";
+
+fn eligible(
+    p: &madoguchi_rules::Procedure,
+    a: &[(&str, &str)],
+    today: &str,
+    lang: &str,
+) -> Eligible {
+    match finish(p, a, today, lang) {
+        Outcome::Eligible(e) => *e,
+        other => panic!("{a:?}: {other:?}"),
+    }
+}
+
+fn doc<'a>(e: &'a Eligible, id: &str) -> &'a str {
+    &e.documents
+        .iter()
+        .find(|d| d.id == id)
+        .unwrap_or_else(|| panic!("no document {id}: {:?}", e.documents))
+        .text
+}
+
+fn info<'a>(e: &'a Eligible, id: &str) -> &'a str {
+    &e.info
+        .iter()
+        .find(|i| i.id == id)
+        .unwrap_or_else(|| panic!("no info {id}: {:?}", e.info))
+        .text
+}
+
+/// A reader who lives abroad and is not in Japan gets no checklist but the
+/// two routes that work: a request during a stay in Japan (a hotel's
+/// accommodation certificate), or a voluntary agent in Japan.
+#[test]
+fn living_abroad_gets_the_two_routes() {
+    let p = disclosure();
+    for requester in ["self", "agent"] {
+        let a = [
+            ("whose", "own"),
+            ("requester", requester),
+            ("living", "abroad"),
+        ];
+        let Outcome::NotEligible { outcome, reason } = finish(&p, &a, TODAY, "en") else {
+            panic!("{a:?}")
+        };
+        assert_eq!(outcome, "abroad");
+        for s in [
+            "does not describe a postal request from an address abroad",
+            "during a stay in Japan",
+            "accommodation certificate (宿泊証明書)",
+            "voluntary agent",
+            "2022-04-01",
+        ] {
+            assert!(reason.contains(s), "{s} in {reason}");
+        }
+        let Outcome::NotEligible { reason, .. } = finish(&p, &a, TODAY, "ja") else {
+            panic!()
+        };
+        for s in ["日本に滞在している間", "宿泊証明書", "任意代理人"] {
+            assert!(reason.contains(s), "{s} in {reason}");
+        }
+    }
+    // Staying in Japan, by post: the accommodation certificate replaces the
+    // residence certificate, and the reader is told a short stay may not be
+    // long enough.
+    let a = [
+        ("whose", "own"),
+        ("requester", "self"),
+        ("living", "visiting"),
+        ("method", "post"),
+        ("copies", "1"),
+        ("id_document", "residence_card"),
+        ("from_year", "1990"),
+        ("name_changed", "no"),
+    ];
+    let e = eligible(&p, &a, TODAY, "en");
+    assert!(e.documents.iter().all(|d| d.id != "residence_certificate"));
+    assert!(doc(&e, "accommodation_certificate").contains("宿泊証明書"));
+    assert!(doc(&e, "accommodation_certificate").contains("within the last 30 days"));
+    let visiting = info(&e, "visiting");
+    assert!(visiting.contains("about a month"), "{visiting}");
+    assert!(visiting.contains("may still not be granted"), "{visiting}");
+    let e = eligible(&p, &a, TODAY, "ja");
+    assert!(doc(&e, "accommodation_certificate").contains("宿泊証明書の原本"));
+}
+
+/// A passport shows no address: by post the checker asks for a second
+/// identity document, refuses a passport alone, and lists both copies.
+#[test]
+fn passport_by_post_needs_a_document_with_the_address() {
+    let p = disclosure();
+    let f = facts();
+    let today = d(TODAY);
+    let mut a = answers(&[
+        ("whose", "own"),
+        ("requester", "self"),
+        ("living", "japan"),
+        ("method", "post"),
+        ("copies", "1"),
+        ("id_document", "passport"),
+    ]);
+    assert_eq!(
+        next_step(&p, &f, &a, today).unwrap().as_deref(),
+        Some("second_id")
+    );
+    a.insert("second_id".into(), "no".into());
+    let pairs: Vec<(String, String)> = a.clone().into_iter().collect();
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let Outcome::NotEligible { outcome, reason } = finish(&p, &pairs, TODAY, "en") else {
+        panic!()
+    };
+    assert_eq!(outcome, "passport_only");
+    assert!(
+        reason.contains("cannot be the only identity document"),
+        "{reason}"
+    );
+    assert!(reason.contains("at the office"), "{reason}");
+    let Outcome::NotEligible { reason, .. } = finish(&p, &pairs, TODAY, "ja") else {
+        panic!()
+    };
+    assert!(
+        reason.contains("旅券だけを本人確認書類にすることはできません"),
+        "{reason}"
+    );
+
+    let mut yes = pairs.clone();
+    yes.retain(|(k, _)| *k != "second_id");
+    yes.extend([
+        ("second_id", "yes"),
+        ("from_year", "1990"),
+        ("name_changed", "no"),
+    ]);
+    let e = eligible(&p, &yes, TODAY, "en");
+    assert!(e.documents.iter().all(|d| d.id != "id_copy"));
+    let both = doc(&e, "id_copy_passport");
+    assert!(
+        both.contains("second identity document that shows your address"),
+        "{both}"
+    );
+    assert!(
+        both.contains("same address as on the residence certificate"),
+        "{both}"
+    );
+    // Any other document by post: both sides, the same address.
+    let mut card = yes.clone();
+    card.retain(|(k, _)| !matches!(*k, "id_document" | "second_id"));
+    card.push(("id_document", "drivers_licence"));
+    let e = eligible(&p, &card, TODAY, "en");
+    assert!(doc(&e, "id_copy").contains("both sides"));
+    assert!(doc(&e, "id_copy").contains("same address as the residence certificate"));
+    let e = eligible(&p, &card, TODAY, "ja");
+    assert!(doc(&e, "id_copy").contains("両面のコピー"));
+    // At the office a passport is enough: no second question.
+    let office = [
+        ("whose", "own"),
+        ("requester", "self"),
+        ("living", "japan"),
+        ("method", "office"),
+        ("office_kind", "view"),
+        ("id_document", "passport"),
+        ("from_year", "1990"),
+        ("name_changed", "no"),
+    ];
+    let Evaluation::Finished { path, .. } =
+        evaluate(&p, &f, &answers(&office), today, "en").unwrap()
+    else {
+        panic!()
+    };
+    assert!(!path.contains(&"second_id".to_string()), "{path:?}");
+}
+
+/// At the office nothing is shown or handed over on the day of the request.
+#[test]
+fn office_visit_says_nothing_is_disclosed_that_day() {
+    let p = disclosure();
+    let a = [
+        ("whose", "own"),
+        ("requester", "self"),
+        ("living", "japan"),
+        ("method", "office"),
+        ("office_kind", "view"),
+        ("id_document", "residence_card"),
+        ("from_year", "1980"),
+        ("name_changed", "no"),
+    ];
+    let e = eligible(&p, &a, TODAY, "en");
+    let day = info(&e, "no_same_day");
+    assert!(
+        day.contains("not shown and no copy is handed over on the day"),
+        "{day}"
+    );
+    assert!(
+        day.contains("Do not travel expecting to see the record that day"),
+        "{day}"
+    );
+    assert!(doc(&e, "id_shown").contains("both sides"));
+    assert!(e.postage.is_none());
+    let e = eligible(&p, &a, TODAY, "ja");
+    assert!(
+        info(&e, "no_same_day")
+            .contains("その日に原票を見たり写しを受け取ったりすることはできません")
+    );
+    // The hours are the counter's and the telephone's.
+    assert!(info(&e, "hours").starts_with("窓口・電話とも"));
+}
+
+/// A voluntary agent: the agency's form, made within 30 days, the original,
+/// plus one of two further documents; where the form is published.
+#[test]
+fn voluntary_agent_documents() {
+    let p = disclosure();
+    let a = [
+        ("whose", "own"),
+        ("requester", "agent"),
+        ("living", "japan"),
+        ("method", "post"),
+        ("copies", "1"),
+        ("id_document", "residence_card"),
+        ("from_year", "1990"),
+        ("name_changed", "no"),
+    ];
+    let e = eligible(&p, &a, TODAY, "en");
+    let poa = doc(&e, "power_of_attorney");
+    for s in [
+        "original power of attorney",
+        "agency's own form",
+        "within the last 30 days",
+        "photocopy is refused",
+    ] {
+        assert!(poa.contains(s), "{s} in {poa}");
+    }
+    let extra = doc(&e, "power_of_attorney_extra");
+    assert!(extra.contains("印鑑登録証明書"), "{extra}");
+    assert!(
+        extra.contains("a copy of the person's own identity document"),
+        "{extra}"
+    );
+    // The two extra documents are not confirmed by the agency's text.
+    assert!(extra.ends_with(" (unconfirmed)"), "{extra}");
+    assert!(!poa.contains("unconfirmed"), "{poa}");
+    assert!(
+        info(&e, "power_of_attorney_form")
+            .contains("https://www.moj.go.jp/isa/publications/privacy/identification.html")
+    );
+    assert!(
+        info(&e, "forms").contains("https://www.moj.go.jp/isa/publications/privacy/foreigner.html")
+    );
+    let e = eligible(&p, &a, TODAY, "ja");
+    assert!(doc(&e, "power_of_attorney").contains("出入国在留管理庁の様式"));
+    assert!(doc(&e, "power_of_attorney").contains("作成から30日以内"));
+    assert!(doc(&e, "power_of_attorney_extra").ends_with("（未確認）"));
+}
+
+/// The deceased procedure by post: the residence certificate (the copy goes
+/// to its address) is enclosed, no revenue stamp is listed, and a legal
+/// representative may act only for a minor or an adult ward.
+#[test]
+fn deceased_by_post_lists_the_residence_certificate_and_no_stamp() {
+    let p = deceased();
+    let a = [("relationship", "descendant"), ("requester", "self")];
+    let e = eligible(&p, &a, TODAY, "en");
+    let rc = doc(&e, "residence_certificate");
+    assert!(rc.contains("residence certificate"), "{rc}");
+    assert!(rc.contains("the copy is sent to the address on it"), "{rc}");
+    assert!(doc(&e, "reply_envelope").contains("or the document used in its place"));
+    assert!(
+        e.documents
+            .iter()
+            .all(|d| !d.text.contains("revenue stamp") && !d.text.contains("収入印紙"))
+    );
+    let Some(Stamps::Unconfirmed { text }) = &e.stamps else {
+        panic!("{:?}", e.stamps)
+    };
+    assert!(text.contains("no revenue stamp is listed"), "{text}");
+    let e = eligible(&p, &a, TODAY, "ja");
+    assert!(doc(&e, "residence_certificate").contains("住民票の写し等"));
+
+    let rep = [
+        ("relationship", "descendant"),
+        ("requester", "legal_rep"),
+        ("represented", "neither"),
+    ];
+    let Outcome::NotEligible { outcome, reason } = finish(&p, &rep, TODAY, "en") else {
+        panic!()
+    };
+    assert_eq!(outcome, "no_legal_rep");
+    assert!(reason.contains("minor or an adult ward"), "{reason}");
+    for who in ["minor", "adult_ward"] {
+        let e = eligible(
+            &p,
+            &[
+                ("relationship", "descendant"),
+                ("requester", "legal_rep"),
+                ("represented", who),
+            ],
+            TODAY,
+            "en",
+        );
+        assert!(e.documents.iter().any(|d| d.id == "authority"));
+    }
+}
+
+/// Records starting in 1959 or earlier: 180 / 270 yen from 2024-10-01
+/// (dated rates from unverified facts), 140 / 210 yen the day before.
+#[test]
+fn older_records_postage_is_dated() {
+    let p = disclosure();
+    let a = [
+        ("whose", "own"),
+        ("requester", "self"),
+        ("living", "japan"),
+        ("method", "post"),
+        ("copies", "1"),
+        ("id_document", "residence_card"),
+        ("from_year", "1955"),
+        ("name_changed", "no"),
+    ];
+    for (today, want) in [(TODAY, [180, 270]), ("2024-09-30", [140, 210])] {
+        let e = eligible(&p, &a, today, "en");
+        let post = e.postage.expect("postage");
+        assert_eq!(post.band.expect("band").id, "older");
+        let StampPostage::InForce(rates) = &post.stamps else {
+            panic!("{today}: {:?}", post.stamps)
+        };
+        let yen: Vec<i64> = rates.iter().map(|r| r.yen).collect();
+        assert_eq!(yen, want, "{today}");
+        // From 2024-10-01 the figures are unconfirmed; before, they were the
+        // agency's own.
+        assert!(
+            rates.iter().all(|r| r.unverified == (today == TODAY)),
+            "{today}: {rates:?}"
+        );
     }
 }

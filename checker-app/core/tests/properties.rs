@@ -16,9 +16,11 @@ fn post_answers(copies: &str, year: &str) -> Vec<(&'static str, String)> {
     vec![
         ("whose", "own".into()),
         ("requester", "self".into()),
+        ("living", "japan".into()),
         ("method", "post".into()),
         ("copies", copies.into()),
         ("id_document", "passport".into()),
+        ("second_id", "yes".into()),
         ("from_year", year.into()),
         ("name_changed", "no".into()),
     ]
@@ -90,19 +92,10 @@ proptest! {
             prop_assert_eq!(yen, vec![if after { 110 } else { 94 }]);
         } else {
             prop_assert_eq!(band.id, "older");
-            match p.stamps {
-                StampPostage::InForce(rates) => {
-                    prop_assert!(!after);
-                    let yen: Vec<i64> = rates.iter().map(|r| r.yen).collect();
-                    prop_assert_eq!(yen, vec![140, 210]);
-                }
-                StampPostage::NoConfirmedFigure { last_known, until } => {
-                    prop_assert!(after);
-                    prop_assert_eq!(until, Some(d("2024-10-01")));
-                    let yen: Vec<i64> = last_known.iter().map(|r| r.yen).collect();
-                    prop_assert_eq!(yen, vec![140, 210]);
-                }
-            }
+            // Dated rates: 140/210 until 2024-09-30, 180/270 (unverified) from 2024-10-01.
+            let StampPostage::InForce(rates) = p.stamps else { panic!() };
+            let yen: Vec<i64> = rates.iter().map(|r| r.yen).collect();
+            prop_assert_eq!(yen, if after { vec![180, 270] } else { vec![140, 210] });
         }
     }
 
@@ -112,7 +105,7 @@ proptest! {
         today in (2015i32..=2030, 1u32..=12, 1u32..=31).prop_filter_map("date", |(y, m, d)| Date::new(y, m, d))
     ) {
         let o = run(&[("whose", "own".into()), ("requester", "agent".into()),
-            ("method", "office".into()), ("office_kind", "view".into()),
+            ("living", "japan".into()), ("method", "office".into()), ("office_kind", "view".into()),
             ("id_document", "passport".into()), ("from_year", "1990".into()),
             ("name_changed", "no".into())], &facts(), today);
         let accepted = matches!(o, Outcome::Eligible(_));

@@ -38,26 +38,44 @@ fn rates(r: &[(&str, i64)]) -> FactValue {
 pub fn facts() -> Facts {
     let mut f = Facts::new();
     f.insert("disclosure.abolition_date", FactValue::Date(d("2012-07-09")))
-        .insert("disclosure.voluntary_agent_from", FactValue::Date(d("2022-04-01")))
         .insert("disclosure.handling_fee", FactValue::Yen(300))
         .insert("disclosure.decision_days", FactValue::Number(30))
         .insert("disclosure.residence_certificate_days", FactValue::Number(30))
         .insert("disclosure.authority_document_days", FactValue::Number(30))
-        .insert("office.name", text("出入国在留管理庁 総務課 情報システム管理室 出入国情報開示係", "Immigration Information Disclosure Section"))
+        .insert("disclosure.power_of_attorney_days", FactValue::Number(30))
+        .insert("office.name", text("出入国在留管理庁 総務課 出入国情報開示係", "Immigration Information Disclosure Section"))
         .insert("office.address", text("〒160-0004 東京都新宿区四谷1-6-1 四谷タワー13階", "Yotsuya Tower 13F, 1-6-1 Yotsuya, Shinjuku-ku, Tokyo 160-0004"))
-        .insert("office.envelope", text("〒160-0004 東京都新宿区四谷1-6-1 四谷タワー13階 出入国在留管理庁 総務課 情報システム管理室 出入国情報開示係", "〒160-0004 東京都新宿区四谷1-6-1 四谷タワー13階 出入国在留管理庁 総務課 情報システム管理室 出入国情報開示係"))
+        .insert("office.envelope", text("〒160-0004 東京都新宿区四谷1-6-1 四谷タワー13階 出入国在留管理庁 総務課 出入国情報開示係", "〒160-0004 東京都新宿区四谷1-6-1 四谷タワー13階 出入国在留管理庁 総務課 出入国情報開示係"))
         .insert("office.phone", text("03-5363-3005", "03-5363-3005 (from outside Japan: +81-3-5363-3005)"))
-        .insert("office.hours", text("9時から17時まで", "9:00 to 17:00"))
+        .insert("office.hours", text("窓口・電話とも9時から17時まで", "Counter and telephone: 9:00 to 17:00"))
         .insert("postage.rate_change", FactValue::Date(d("2024-10-01")))
         .insert("postage.reply_standard", rates(&[("2019-10-01", 94), ("2024-10-01", 110)]))
-        .insert("postage.reply_older_low", rates(&[("2019-10-01", 140)]))
-        .insert("postage.reply_older_high", rates(&[("2019-10-01", 210)]))
         .insert("postage.period_boundary", FactValue::Date(d("1960-01-01")))
         .insert("postage.letter_pack_plus", rates(&[("2019-10-01", 520), ("2024-10-01", 600)]))
         .insert("postage.letter_pack_light", rates(&[("2019-10-01", 370), ("2024-10-01", 430)]));
+    // The agency's former figures, then Japan Post's rates from 2024-10-01,
+    // which are marked `unverified = true` (per rate) in content/data.
+    let older = |before: i64, after: i64| {
+        let mut r = vec![
+            Rate::new(d("2019-10-01"), before),
+            Rate::new(d("2024-10-01"), after),
+        ];
+        r[1].unverified = true;
+        FactValue::Rates(r)
+    };
+    f.insert("postage.reply_older_low", older(140, 180))
+        .insert("postage.reply_older_high", older(210, 270));
+    // Marked `unverified = true` in content/data/*.toml.
     f.insert_unverified(
+        "disclosure.voluntary_agent_from",
+        FactValue::Date(d("2022-04-01")),
+    )
+    .insert_unverified(
         "deceased.handling_fee",
-        text("資料に記載なし", "not stated in the sources"),
+        text(
+            "資料に記載なし（同封するものの一覧に収入印紙はありません）",
+            "not stated in the sources (no revenue stamp is listed among the enclosures)",
+        ),
     );
     f
 }
