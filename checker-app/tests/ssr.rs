@@ -59,6 +59,10 @@ fn facts() -> Vec<checker_app::FactDto> {
         rules::FactValue::Number(30),
     );
     f.insert(
+        "disclosure.power_of_attorney_days",
+        rules::FactValue::Number(30),
+    );
+    f.insert(
         "disclosure.abolition_date",
         rules::FactValue::Date(d("2012-07-09")),
     );
@@ -77,8 +81,14 @@ fn facts() -> Vec<checker_app::FactDto> {
         "postage.reply_standard",
         rates(&[("2019-10-01", 94), ("2024-10-01", 110)]),
     );
-    f.insert("postage.reply_older_low", rates(&[("2019-10-01", 140)]));
-    f.insert("postage.reply_older_high", rates(&[("2019-10-01", 210)]));
+    f.insert_unverified(
+        "postage.reply_older_low",
+        rates(&[("2019-10-01", 140), ("2024-10-01", 180)]),
+    );
+    f.insert_unverified(
+        "postage.reply_older_high",
+        rates(&[("2019-10-01", 210), ("2024-10-01", 270)]),
+    );
     f.insert(
         "postage.letter_pack_plus",
         rates(&[("2019-10-01", 520), ("2024-10-01", 600)]),
@@ -191,6 +201,7 @@ fn render_procedure(
 const POST_TWO_COPIES: &[(&str, &str)] = &[
     ("whose", "own"),
     ("requester", "self"),
+    ("living", "japan"),
     ("method", "post"),
     ("copies", "2"),
     ("id_document", "residence_card"),
@@ -468,6 +479,7 @@ fn a_representative_is_asked_for_their_own_name_and_address() {
         ("whose", "own"),
         ("requester", "legal_rep"),
         ("represented", "minor"),
+        ("living", "japan"),
         ("method", "post"),
         ("copies", "1"),
         ("id_document", "residence_card"),

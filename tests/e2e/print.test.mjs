@@ -15,7 +15,7 @@ after(async () => { await browser?.close(); await server?.close(); });
 
 async function printedPdf(copies) {
   return printPath('ja', '/ja/alien-registration/disclosure/', async (page) => {
-    for (const s of ['自分（または代理する本人）の原票', '本人', '郵送で請求し、写しを郵送で受け取る']) await answer(page, 'ja', { choose: s });
+    for (const s of ['自分（または代理する本人）の原票', '本人', '日本に住んでいる', '郵送で請求し、写しを郵送で受け取る']) await answer(page, 'ja', { choose: s });
     await answer(page, 'ja', { fill: ['写しは何部必要ですか。', String(copies)] });
     await answer(page, 'ja', { choose: '在留カード・特別永住者証明書' });
     await answer(page, 'ja', { fill: ['請求したい記録は何年からのものですか。', '1975'] });

@@ -51,8 +51,8 @@ test('axe: every checker screen, error states included, in both languages', asyn
     await screen('choice not made');
     const steps = lang === 'en'
       ? ['My own record (or that of the person I act for)', 'The person the information is about',
-        'By post, with the copies sent back by post']
-      : ['自分（または代理する本人）の原票', '本人', '郵送で請求し、写しを郵送で受け取る'];
+        'In Japan', 'By post, with the copies sent back by post']
+      : ['自分（または代理する本人）の原票', '本人', '日本に住んでいる', '郵送で請求し、写しを郵送で受け取る'];
     for (const s of steps) await answer(page, lang, { choose: s });
     await screen('number question');
     await page.getByRole('textbox').fill('9');
@@ -118,6 +118,7 @@ test('invalid input on each kind of field: summary takes focus, links to the fie
   await expectError('Select one option', 'q-whose');
   await answer(page, 'en', { choose: 'My own record (or that of the person I act for)' });
   await answer(page, 'en', { choose: 'The person the information is about' });
+  await answer(page, 'en', { choose: 'In Japan' });
   await answer(page, 'en', { choose: 'By post, with the copies sent back by post' });
   // A number that is not one, then out of range.
   await answer(page, 'en', { fill: ['How many copies do you need?', 'two'] });
@@ -127,6 +128,7 @@ test('invalid input on each kind of field: summary takes focus, links to the fie
   await expectError('Enter a number from 1 to 5', 'q-copies');
   await answer(page, 'en', { fill: ['How many copies do you need?', '2'] });
   await answer(page, 'en', { choose: 'Passport' });
+  await answer(page, 'en', { choose: 'Yes, I can' });
   // A year outside the records.
   await answer(page, 'en', { fill: ['From which year do the records you want start?', '1946'] });
   await expectError('Enter a number from 1947 to 2012', 'q-from_year');
@@ -178,9 +180,10 @@ test('privacy: no request at all once the checker is ready, while typing and pri
   await checkerReady(page);
   await page.waitForLoadState('networkidle');
   const ready = Date.now();
-  for (const s of ['自分（または代理する本人）の原票', '本人', '郵送で請求し、写しを郵送で受け取る']) await answer(page, 'ja', { choose: s });
+  for (const s of ['自分（または代理する本人）の原票', '本人', '日本に住んでいる', '郵送で請求し、写しを郵送で受け取る']) await answer(page, 'ja', { choose: s });
   await answer(page, 'ja', { fill: ['写しは何部必要ですか。', '1'] });
   await answer(page, 'ja', { choose: '旅券（パスポート）' });
+  await answer(page, 'ja', { choose: 'はい、用意できます' });
   await answer(page, 'ja', { fill: ['請求したい記録は何年からのものですか。', '1980'] });
   await answer(page, 'ja', { choose: 'いいえ、同じです' });
   await fillDetails(page, 'ja', PERSON);
@@ -203,7 +206,8 @@ test('keeping answers: nothing stored until asked, restored on return, deleted o
   await checkerReady(page);
   const stored = () => page.evaluate(() => localStorage.length);
   const heading = async () => (await page.locator('#checker-heading').textContent()).trim();
-  for (const s of ['My own record (or that of the person I act for)', 'The person the information is about', 'In person at the office', 'To view the record']) {
+  for (const s of ['My own record (or that of the person I act for)', 'The person the information is about', 'In Japan',
+    'At the office (viewing or collecting copies comes on a later day)', 'To view the record']) {
     await answer(page, 'en', { choose: s });
   }
   await answer(page, 'en', { choose: 'Passport' });
