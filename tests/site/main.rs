@@ -639,6 +639,7 @@ fn changing_the_fee_in_the_data_file_changes_prose_and_checker() {
     let answers: madoguchi_rules::Answers = [
         ("whose", "own"),
         ("requester", "self"),
+        ("living", "japan"),
         ("method", "post"),
         ("copies", "2"),
         ("id_document", "residence_card"),
