@@ -101,6 +101,42 @@ test('axe: the deceased procedure\'s details, check and result screens, in both 
   }
 });
 
+test('axe: where the requester lives, living abroad, and a passport by post, in both languages', async () => {
+  for (const lang of ['en', 'ja']) {
+    const where = `/${lang}/alien-registration/disclosure/`;
+    const L = lang === 'en'
+      ? { own: 'My own record (or that of the person I act for)', self: 'The person the information is about',
+        japan: 'In Japan', abroad: 'Abroad, and I am not in Japan', post: 'By post, with the copies sent back by post',
+        copies: 'How many copies do you need?', passport: 'Passport', only: 'No, I only have the passport' }
+      : { own: '自分（または代理する本人）の原票', self: '本人', japan: '日本に住んでいる',
+        abroad: '海外に住んでいて、日本にはいない', post: '郵送で請求し、写しを郵送で受け取る',
+        copies: '写しは何部必要ですか。', passport: '旅券（パスポート）', only: 'いいえ、旅券しかありません' };
+    for (const path of ['abroad', 'passport']) {
+      const rec = await open(browser, server.origin, where);
+      const { page } = rec;
+      await checkerReady(page);
+      const screen = async (name) => axe(page, `${where} checker: ${name}`);
+      await answer(page, lang, { choose: L.own });
+      await answer(page, lang, { choose: L.self });
+      if (path === 'abroad') {
+        await screen('where the requester lives');
+        await answer(page, lang, { choose: L.abroad });
+        await screen('living abroad: the two routes');
+      } else {
+        await answer(page, lang, { choose: L.japan });
+        await answer(page, lang, { choose: L.post });
+        await answer(page, lang, { fill: [L.copies, '1'] });
+        await answer(page, lang, { choose: L.passport });
+        await screen('a second identity document with the address');
+        await answer(page, lang, { choose: L.only });
+        await screen('a passport alone by post is refused');
+      }
+      await assertClean(assert, rec);
+      await rec.context.close();
+    }
+  }
+});
+
 test('invalid input on each kind of field: summary takes focus, links to the field, answers kept', async () => {
   const rec = await open(browser, server.origin, '/en/alien-registration/disclosure/');
   const { page } = rec;
