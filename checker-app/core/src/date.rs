@@ -91,6 +91,23 @@ const ERAS: [(&str, (i32, u32, u32), i32); 5] = [
     ("明治", (1873, 1, 1), 1867),
 ];
 
+/// The era names, newest first (the order of [`era_start`]'s index).
+pub(crate) fn era_names() -> impl Iterator<Item = &'static str> {
+    ERAS.iter().map(|e| e.0)
+}
+
+/// Era `i` (newest first): its first day, the offset from its years to
+/// Gregorian years, and the first day of the next era (none for the
+/// current one).
+pub(crate) fn era_start(i: usize) -> Option<(Date, i32, Option<Date>)> {
+    let &(_, (y, m, d), offset) = ERAS.get(i)?;
+    let next = i
+        .checked_sub(1)
+        .and_then(|n| ERAS.get(n))
+        .map(|&(_, (y, m, d), _)| Date { y, m, d });
+    Some((Date { y, m, d }, offset, next))
+}
+
 /// The Japanese era of `date` and the year within it, e.g.
 /// 2026-11-25 → `("令和", 8)`, 1989-01-07 → `("昭和", 64)`,
 /// 1989-01-08 → `("平成", 1)`. `None` before 1873-01-01.

@@ -10,6 +10,10 @@ use crate::facts::{Fact, FactValue, Facts, Rate, Text, rate_on};
 use crate::model::{
     Bound, Condition, DetailDef, DetailKind, OutcomeKind, Procedure, Route, Step, StepKind,
 };
+use crate::normalize::{
+    normalize_katakana, normalize_phone, normalize_postcode, normalize_text, parse_date,
+    parse_number,
+};
 use crate::template::{Piece, Placeholder, classify, pieces};
 
 /// The answers so far, as the UI holds them: step id → raw answer text
@@ -20,19 +24,20 @@ pub type Answers = BTreeMap<String, String>;
 /// The person's details as the UI holds them: detail id → text typed.
 pub type Details = BTreeMap<String, String>;
 
-/// Why a detail was refused.
+/// Why a detail could not be read (an empty detail is never an error: it
+/// prints as a blank).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetailErrorKind {
-    /// Required and empty.
-    Empty,
-    /// Not katakana.
+    /// Not katakana or hiragana.
     NotKatakana,
-    /// Not a `YYYY-MM-DD` date that exists.
+    /// Not a date that exists, in any form [`crate::parse_date`] reads.
     NotADate,
     /// Not seven digits.
     NotAPostcode,
-    /// Not digits, `-`, `+` and spaces.
+    /// Not digits grouped by `-`, spaces or parentheses.
     NotAPhone,
+    /// Not one of the options of a `choice` detail.
+    NotAnOption,
 }
 
 /// An invalid detail.
@@ -296,7 +301,7 @@ pub(crate) fn parse_answer(step: &Step, raw: &str) -> Result<Value, AnswerError>
             })),
         },
         StepKind::Number | StepKind::Year => {
-            let n: i64 = raw.trim().parse().map_err(|_| {
+            let n = parse_number(raw).ok_or_else(|| {
                 err(AnswerErrorKind::NotANumber {
                     given: raw.to_string(),
                 })
@@ -308,20 +313,30 @@ pub(crate) fn parse_answer(step: &Step, raw: &str) -> Result<Value, AnswerError>
             }
             Ok(Value::Number(n))
         }
-        StepKind::Date => Date::parse(raw.trim()).map(Value::Date).ok_or_else(|| {
+        StepKind::Date => parse_date(raw).map(Value::Date).ok_or_else(|| {
             err(AnswerErrorKind::NotADate {
                 given: raw.to_string(),
             })
         }),
         StepKind::Text => {
-            let t = raw.trim();
+            let t = normalize_text(raw);
             if t.is_empty() && !step.optional {
                 Err(err(AnswerErrorKind::Empty))
             } else {
-                Ok(Value::Text(t.to_string()))
+                Ok(Value::Text(t))
             }
         }
     }
+}
+
+/// The answer to `step` in its canonical form (`１２` → `12`, `1950/3/4`
+/// → `1950-03-04`), or why it is refused.
+pub fn canonical_answer(step: &Step, raw: &str) -> Result<String, AnswerError> {
+    Ok(match parse_answer(step, raw)? {
+        Value::Choice(s) | Value::Text(s) => s,
+        Value::Number(n) => n.to_string(),
+        Value::Date(d) => d.iso(),
+    })
 }
 
 /// Resolves a bound to a number: a date fact counts as its year.
@@ -689,25 +704,53 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The first of `ids` (`a|b`) asked on this path, as typed; dates in
-    /// the era calendar on the form.
+    /// The first of `ids` (`a|b`) asked on this path, read forgivingly;
+    /// on the form dates in the era calendar (an empty date as blanks to
+    /// fill in) and options as their Japanese form.
     fn detail_text(&self, ids: &str, lang: &str, form: bool) -> String {
+        let blank_date = |id: &str| {
+            form && self
+                .ctx
+                .proc
+                .detail(id)
+                .is_some_and(|d| *d.kind.get_ref() == DetailKind::Date)
+        };
         let Some((details, asked)) = self.details else {
-            return String::new();
+            // The blank form: dates get their blanks, the rest is empty.
+            return match ids.split('|').next() {
+                Some(id) if self.blank && blank_date(id) => BLANK_DAY.to_string(),
+                _ => String::new(),
+            };
         };
         let Some(id) = ids.split('|').find(|id| asked.contains(*id)) else {
             return String::new();
         };
-        let value = details.get(id).map_or("", |v| v.trim());
-        let is_date = self
-            .ctx
-            .proc
-            .detail(id)
-            .is_some_and(|d| *d.kind.get_ref() == DetailKind::Date);
-        match Date::parse(value) {
-            Some(d) if is_date && form => format_wareki_gregorian(d),
-            Some(d) if is_date => self.ctx.facts.date_in(d, lang),
-            _ => value.to_string(),
+        let Some(def) = self.ctx.proc.detail(id) else {
+            return String::new();
+        };
+        let raw = details.get(id).map_or("", String::as_str);
+        let value = normalize_detail(def, raw).unwrap_or_else(|_| normalize_text(raw));
+        if value.is_empty() {
+            return if blank_date(id) {
+                BLANK_DAY.to_string()
+            } else {
+                String::new()
+            };
+        }
+        match def.kind.get_ref() {
+            DetailKind::Date => match Date::parse(&value) {
+                Some(d) if form => format_wareki_gregorian(d),
+                Some(d) => self.ctx.facts.date_in(d, lang),
+                None => value,
+            },
+            _ => match def.option_for(&value) {
+                Some(o) if form => o
+                    .form
+                    .clone()
+                    .unwrap_or_else(|| pick(o.label.get_ref(), "ja", self.default).to_string()),
+                Some(o) => pick(o.label.get_ref(), lang, self.default).to_string(),
+                None => value,
+            },
         }
     }
 
@@ -736,16 +779,22 @@ impl<'a> Renderer<'a> {
                     Placeholder::Copies => {
                         if let Some(f) = self.fee {
                             out.push_str(&f.copies.to_string());
+                        } else if self.blank {
+                            out.push_str(BLANK_NUMBER);
                         }
                     }
                     Placeholder::FeeTotal => {
                         if let Some(t) = self.fee.and_then(|f| f.total) {
                             out.push_str(&t.to_string());
+                        } else if self.blank {
+                            out.push_str(BLANK_NUMBER);
                         }
                     }
                     Placeholder::FeePerCopy => {
                         if let Some(t) = self.fee.and_then(|f| f.per_copy) {
                             out.push_str(&t.to_string());
+                        } else if self.blank {
+                            out.push_str(BLANK_NUMBER);
                         }
                     }
                     Placeholder::Answer(step) => out.push_str(&self.answer_text(step, lang, form)),
@@ -1028,13 +1077,36 @@ fn asked_on<'p>(proc: &'p Procedure, ctx: &Ctx<'_>) -> Result<Vec<&'p DetailDef>
     Ok(out)
 }
 
-fn is_katakana(s: &str) -> bool {
-    s.chars()
-        .all(|c| matches!(c, '\u{30A0}'..='\u{30FF}' | ' ' | '\u{3000}'))
+/// A detail as typed, read forgivingly into its canonical form (what is
+/// kept and printed): width folded, `1950/3/4` → `1950-03-04`, hiragana →
+/// katakana, `1600004` → `160-0004`, a `choice` as its option value and a
+/// suggestion typed in any language as its value. Empty stays empty (a
+/// blank on the form); what cannot be read is an error.
+pub fn normalize_detail(def: &DetailDef, raw: &str) -> Result<String, DetailErrorKind> {
+    let text = normalize_text(raw);
+    if text.is_empty() {
+        return Ok(text);
+    }
+    match def.kind.get_ref() {
+        DetailKind::Text => Ok(def
+            .option_for(&text)
+            .map_or(text, |o| o.value.get_ref().clone())),
+        DetailKind::Choice => def
+            .option_for(&text)
+            .map(|o| o.value.get_ref().clone())
+            .ok_or(DetailErrorKind::NotAnOption),
+        DetailKind::Katakana => normalize_katakana(&text).ok_or(DetailErrorKind::NotKatakana),
+        DetailKind::Date => parse_date(&text)
+            .map(|d| d.iso())
+            .ok_or(DetailErrorKind::NotADate),
+        DetailKind::Postcode => normalize_postcode(&text).ok_or(DetailErrorKind::NotAPostcode),
+        DetailKind::Phone => normalize_phone(&text).ok_or(DetailErrorKind::NotAPhone),
+    }
 }
 
 /// Checks the details typed for the details asked on this path; errors in
-/// the order of the file.
+/// the order of the file. Empty details are not errors (see
+/// [`missing_details`]).
 pub fn check_details(
     proc: &Procedure,
     facts: &Facts,
@@ -1042,42 +1114,54 @@ pub fn check_details(
     details: &Details,
     today: Date,
 ) -> Result<Vec<DetailError>, EvalError> {
+    Ok(normalize_details(proc, facts, answers, details, today)?.1)
+}
+
+/// The details asked on this path in their canonical form (those that
+/// cannot be read are kept as typed), and the errors, in file order.
+pub fn normalize_details(
+    proc: &Procedure,
+    facts: &Facts,
+    answers: &Answers,
+    details: &Details,
+    today: Date,
+) -> Result<(Details, Vec<DetailError>), EvalError> {
+    let mut out = details.clone();
     let mut errors = Vec::new();
     for d in details_asked(proc, facts, answers, today)? {
-        let value = details.get(d.id.get_ref()).map_or("", |v| v.trim());
-        let kind = if value.is_empty() {
-            (!d.optional).then_some(DetailErrorKind::Empty)
-        } else {
-            match d.kind.get_ref() {
-                DetailKind::Text => None,
-                DetailKind::Katakana => {
-                    (!is_katakana(value)).then_some(DetailErrorKind::NotKatakana)
-                }
-                DetailKind::Date => Date::parse(value)
-                    .is_none()
-                    .then_some(DetailErrorKind::NotADate),
-                DetailKind::Postcode => {
-                    let ok = value.chars().all(|c| c.is_ascii_digit() || c == '-')
-                        && value.chars().filter(char::is_ascii_digit).count() == 7;
-                    (!ok).then_some(DetailErrorKind::NotAPostcode)
-                }
-                DetailKind::Phone => {
-                    let ok = value
-                        .chars()
-                        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' '))
-                        && value.chars().any(|c| c.is_ascii_digit());
-                    (!ok).then_some(DetailErrorKind::NotAPhone)
-                }
+        let id = d.id.get_ref();
+        let raw = details.get(id).map_or("", String::as_str);
+        match normalize_detail(d, raw) {
+            Ok(v) => {
+                out.insert(id.clone(), v);
             }
-        };
-        if let Some(kind) = kind {
-            errors.push(DetailError {
-                detail: d.id.get_ref().clone(),
+            Err(kind) => errors.push(DetailError {
+                detail: id.clone(),
                 kind,
-            });
+            }),
         }
     }
-    Ok(errors)
+    Ok((out, errors))
+}
+
+/// The details asked on this path that the form needs (not `optional`)
+/// and that are still empty, in file order: blanks to write by hand.
+pub fn missing_details<'p>(
+    proc: &'p Procedure,
+    facts: &Facts,
+    answers: &Answers,
+    details: &Details,
+    today: Date,
+) -> Result<Vec<&'p DetailDef>, EvalError> {
+    Ok(details_asked(proc, facts, answers, today)?
+        .into_iter()
+        .filter(|d| {
+            !d.optional
+                && details
+                    .get(d.id.get_ref())
+                    .is_none_or(|v| normalize_text(v).is_empty())
+        })
+        .collect())
 }
 
 /// The form filled from the answers and details on `today`, with its
@@ -1105,7 +1189,8 @@ pub fn fill_form(
 }
 
 /// The form with nothing filled in, for printing and writing by hand:
-/// every box ☐, no details, no date, and no row that has a `when`.
+/// every box ☐, every row (those with a `when` too: a blank form serves
+/// every path), no details, dates and the request date as blanks.
 pub fn blank_form(
     proc: &Procedure,
     facts: &Facts,
@@ -1136,9 +1221,13 @@ fn with_no_answers<T>(
 }
 
 const BLANK_DATE: &str = "令和　　年　　月　　日";
+/// A number left to write by hand on the blank form.
+const BLANK_NUMBER: &str = "　　　";
+/// An empty date detail on the form: the era and the numbers by hand.
+const BLANK_DAY: &str = "　　　　年　　月　　日";
 
-/// The form's boxes: rows whose `when` holds (none with a `when` when
-/// blank), consecutive rows of one label merged into one box.
+/// The form's boxes: rows whose `when` holds (all of them when blank),
+/// consecutive rows of one label merged into one box.
 fn form_output(r: &Renderer<'_>) -> Result<Option<FormOutput>, EvalError> {
     let Some(f) = &r.ctx.proc.form else {
         return Ok(None);
@@ -1152,7 +1241,7 @@ fn form_output(r: &Renderer<'_>) -> Result<Option<FormOutput>, EvalError> {
             let row = row.get_ref();
             let shown = match &row.when {
                 None => true,
-                Some(_) if r.blank => false,
+                Some(_) if r.blank => true,
                 Some(w) => r.ctx.holds(w.get_ref())?,
             };
             if !shown {

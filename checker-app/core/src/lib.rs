@@ -84,12 +84,21 @@
 //! either `text` or `fact` (the key of a fact), optional `when`, optional
 //! `unverified = true` (as for documents; on a `text` item).
 //!
-//! `[[details]]`: the person's details asked after the questions, for the
-//! form (one screen, all fields): `id`, `label`, optional `hint`, `kind`
-//! (`text` (default), `katakana`, `date`, `postcode`, `phone`: what is
-//! accepted besides "not empty"), `missing` (the error text when a required
-//! detail is left empty; required unless `optional = true`), optional `when`
-//! (asked only on paths where it holds) and `autocomplete` (the HTML token).
+//! `[[details]]`: the person's details written on the form, asked after the
+//! result (one screen, all fields, every one optional: a detail left empty
+//! prints as a blank to fill in by hand): `id`, `label`, optional `hint`,
+//! `kind` (`text` (default), `katakana`, `date`, `postcode`, `phone`,
+//! `choice`: how what is typed is read), `missing` (for a detail the form
+//! needs: what the reader still has to write, shown while it is empty;
+//! required unless `optional = true`), optional `when` (asked only on paths
+//! where it holds) and `autocomplete` (the HTML token). Input is forgiving:
+//! full-width digits and letters are folded, dates may be `1950/3/4` or
+//! `昭和25年3月4日`, a katakana reading may be typed in hiragana, postcodes
+//! and phone numbers with or without hyphens. `[[details.options]]`
+//! (`value`, `label`, optional `form`: what is printed, default the `ja`
+//! label) are the choices of a `choice` detail (e.g. sex), or suggestions
+//! for a `text` detail (e.g. nationality: the reader picks their language's
+//! name, the Japanese one is printed; other text is printed as typed).
 //!
 //! `[form]`: the Japanese request form, all Japanese. `name` (the title),
 //! optional `subtitle` and `addressee`; the date line is the request date in
@@ -223,6 +232,7 @@ mod date;
 mod eval;
 mod facts;
 mod model;
+mod normalize;
 mod spanned;
 mod template;
 mod validate;
@@ -234,13 +244,18 @@ pub use date::{
 pub use eval::{
     AnswerError, AnswerErrorKind, Answers, DetailError, DetailErrorKind, Details, DocumentItem,
     Eligible, EvalError, Evaluation, FormBox, FormOutput, FormSectionOutput, InfoItem, Outcome,
-    Postage, PostageBand, PostageRate, PricedItem, StampPostage, Stamps, blank_form, check_details,
-    details_asked, evaluate, fill_form, fill_text, next_step,
+    Postage, PostageBand, PostageRate, PricedItem, StampPostage, Stamps, blank_form,
+    canonical_answer, check_details, details_asked, evaluate, fill_form, fill_text,
+    missing_details, next_step, normalize_detail, normalize_details,
 };
 pub use facts::{Fact, FactValue, Facts, Rate, Text, format_money, rate_on};
 pub use model::{
-    Band, Bound, Choice, Condition, DetailDef, DetailKind, Document, Fee, FormDef, FormRow,
-    FormSection, Info, OutcomeDef, OutcomeKind, PostageDef, PricedFact, Problem, Procedure, Route,
-    Step, StepKind, parse_procedure,
+    Band, Bound, Choice, Condition, DetailDef, DetailKind, DetailOption, Document, Fee, FormDef,
+    FormRow, FormSection, Info, OutcomeDef, OutcomeKind, PostageDef, PricedFact, Problem,
+    Procedure, Route, Step, StepKind, parse_procedure,
+};
+pub use normalize::{
+    fold_width, normalize_katakana, normalize_phone, normalize_postcode, normalize_text,
+    parse_date, parse_number,
 };
 pub use validate::{MAX_COPIES, fact_references, validate};

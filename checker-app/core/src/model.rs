@@ -356,6 +356,21 @@ pub enum DetailKind {
     Postcode,
     /// A telephone number: digits, `-`, `+` and spaces.
     Phone,
+    /// One of `options` (radio buttons); the option's `form` is printed.
+    Choice,
+}
+
+/// An option of a `choice` detail, or a suggestion of a `text` detail
+/// (e.g. a nationality): `value` is what is kept, `label` what the reader
+/// sees, `form` what is printed on the Japanese form (default: the `ja`
+/// label).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetailOption {
+    pub value: Spanned<String>,
+    pub label: Spanned<Text>,
+    #[serde(default)]
+    pub form: Option<String>,
 }
 
 /// One of the person's details written on the form (a name, an address...).
@@ -380,6 +395,27 @@ pub struct DetailDef {
     /// The HTML `autocomplete` token, e.g. `name`, `postal-code`.
     #[serde(default)]
     pub autocomplete: Option<String>,
+    /// `choice`: the options; `text`: suggestions offered in a list, any
+    /// other text still accepted.
+    #[serde(default)]
+    pub options: Vec<Spanned<DetailOption>>,
+}
+
+impl DetailDef {
+    /// The option whose value, label (any language) or printed form is
+    /// `text`, compared without regard to width or case.
+    pub fn option_for(&self, text: &str) -> Option<&DetailOption> {
+        let key = |s: &str| crate::normalize::fold_width(s).trim().to_lowercase();
+        let wanted = key(text);
+        if wanted.is_empty() {
+            return None;
+        }
+        self.options.iter().map(Spanned::get_ref).find(|o| {
+            key(o.value.get_ref()) == wanted
+                || o.form.as_deref().is_some_and(|f| key(f) == wanted)
+                || o.label.get_ref().values().any(|l| key(l) == wanted)
+        })
+    }
 }
 
 /// The Japanese request form, laid out as a title block and sections of

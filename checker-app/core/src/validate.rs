@@ -6,7 +6,9 @@ use std::ops::Range;
 use crate::spanned::Spanned;
 
 use crate::facts::{FactValue, Facts, Text};
-use crate::model::{Bound, Condition, OutcomeKind, Problem, Procedure, Route, Step, StepKind};
+use crate::model::{
+    Bound, Condition, DetailKind, OutcomeKind, Problem, Procedure, Route, Step, StepKind,
+};
 use crate::template::{Piece, Placeholder, classify, pieces};
 
 /// The largest `max` a copies step may allow.
@@ -955,6 +957,33 @@ impl<'a> Validator<'a> {
                 (None, true) => {}
             }
             self.check_when(&d.when, &what);
+            self.check_unique(
+                d.options.iter().map(|o| &o.get_ref().value),
+                &format!("option of {what}"),
+            );
+            for o in &d.options {
+                let o = o.get_ref();
+                self.check_text(
+                    &o.label,
+                    &format!("the label of option `{}` of {what}", o.value.get_ref()),
+                );
+            }
+            let kind = *d.kind.get_ref();
+            if kind == DetailKind::Choice && d.options.len() < 2 {
+                self.problem(
+                    format!("{what} is a `choice` with fewer than two options"),
+                    "add `[[details.options]]` entries (`value`, `label`, optional `form`)",
+                    span(&d.id),
+                );
+            }
+            if !d.options.is_empty() && !matches!(kind, DetailKind::Choice | DetailKind::Text) {
+                self.problem(
+                    format!("{what} has options but is not a `choice` or `text` detail"),
+                    "options are choices (`kind = \"choice\"`) or suggestions (`kind = \"text\"`); \
+                     remove them or change the kind",
+                    span(&d.kind),
+                );
+            }
         }
     }
 

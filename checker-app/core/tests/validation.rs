@@ -113,7 +113,8 @@ fn third_procedure_needs_no_rust_change() {
             kind: DetailErrorKind::NotADate
         }]
     );
-    details.insert("born".into(), "1990-02-28".into());
+    // Written the way a Japanese keyboard types it: read, not refused.
+    details.insert("born".into(), "平成２年２月２８日".into());
     assert_eq!(
         check_details(p_, &f, &answers(&ok), &details, d("2026-11-25")).unwrap(),
         []
@@ -132,7 +133,8 @@ fn third_procedure_needs_no_rust_change() {
     let blank = blank_form(p_, &f, "ko").unwrap().unwrap();
     assert_eq!(blank.date, "令和　　年　　月　　日");
     assert_eq!(blank.lines("氏名"), [""]);
-    assert_eq!(blank.lines("区分"), ["☐至急　☐通常"]);
+    // Every row, those with a `when` too; numbers left to write by hand.
+    assert_eq!(blank.lines("区分"), ["☐至急　☐通常", "　　　通"]);
     assert_eq!(blank.lines("申請日"), ["令和　　年　　月　　日"]);
 
     // The same in Japanese: dates written the Japanese way.
@@ -188,9 +190,9 @@ fn third_procedure_needs_no_rust_change() {
         ),
         (
             "lost_on",
-            "2023-2-3",
+            "2023-2",
             AnswerErrorKind::NotADate {
-                given: "2023-2-3".into(),
+                given: "2023-2".into(),
             },
         ),
         ("reason", "   ", AnswerErrorKind::Empty),
