@@ -18,6 +18,9 @@ pub const DATA_ELEMENT_ID: &str = "madoguchi-checker-data";
 pub const UNVERIFIED_MARK: &str = "checker_unverified";
 /// The id of the element the checker renders into.
 pub const ROOT_ELEMENT_ID: &str = "madoguchi-checker";
+/// The id of the page section holding the checker: the start link near the
+/// top of the page and a redirect from another procedure land on it.
+pub const SECTION_ID: &str = "checker";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckerData {
@@ -243,3 +246,28 @@ pub fn decode_kept(text: &str) -> Option<(rules::Answers, rules::Details)> {
 pub fn kept_key(procedure_id: &str) -> String {
     format!("madoguchi-answers-{procedure_id}")
 }
+
+/// The text a history entry holds: the screen and the answers and details
+/// it was reached with, so a reload, a discarded tab or Back/Forward shows
+/// that screen again without any storage.
+pub fn encode_entry(screen: &str, answers: &rules::Answers, details: &rules::Details) -> String {
+    format!(
+        "{ENTRY_TAG}\n{screen}\n{}",
+        encode_kept(answers, details).unwrap_or_default()
+    )
+}
+
+/// The screen, answers and details of a history entry written by
+/// [`encode_entry`]; `None` for anything else (another script's state, an
+/// entry from before the checker started).
+pub fn decode_entry(text: &str) -> Option<(String, rules::Answers, rules::Details)> {
+    let mut parts = text.splitn(3, '\n');
+    if parts.next()? != ENTRY_TAG {
+        return None;
+    }
+    let screen = parts.next()?.to_string();
+    let (answers, details) = decode_kept(parts.next()?)?;
+    Some((screen, answers, details))
+}
+
+const ENTRY_TAG: &str = "madoguchi-checker-1";

@@ -23,6 +23,18 @@ fn main() {
         gloo::console::error!("checker: the page's data is not valid");
         return;
     };
+    // A choice made on the server-rendered screen while the wasm was
+    // loading: handed to the app so hydration keeps it.
+    let early = root
+        .query_selector("input[type=radio]:checked, input[type=text]")
+        .ok()
+        .flatten()
+        .and_then(|el| {
+            use wasm_bindgen::JsCast;
+            el.dyn_into::<web_sys::HtmlInputElement>().ok()
+        })
+        .map(|input| input.value())
+        .filter(|v| !v.is_empty());
     let now = js_sys::Date::new_0();
     let today = rules::Date::new(
         now.get_full_year() as i32,
@@ -39,6 +51,8 @@ fn main() {
             today,
             answers: Default::default(),
             details: Default::default(),
+            early,
+            screen: None,
         },
     );
     if server_rendered {

@@ -1,6 +1,15 @@
 //! The checker's state as a `Reducible`: which screen is shown, the answers
 //! given, the person's details, and the errors of the last attempt. All
 //! decisions come from the rules core; nothing here can panic.
+//!
+//! The order is the reader's: the questions, then the result (what to
+//! send, stamps, postage, where), then, only if they want, the details
+//! that fill in the form. No detail is ever needed to see the result or to
+//! print: an empty one prints as a blank to write by hand.
+//!
+//! What the rules core derives from the answers (the walk, the form, the
+//! details asked) is computed once per state change, in [`State::derive`],
+//! not on each render.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -13,9 +22,27 @@ use crate::data::Prepared;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Screen {
     Step(String),
-    Details,
-    Check,
     Result,
+    Details,
+}
+
+impl Screen {
+    /// A short name for the screen (a history entry's).
+    pub fn key(&self) -> String {
+        match self {
+            Screen::Step(id) => format!("q-{id}"),
+            Screen::Result => "result".into(),
+            Screen::Details => "details".into(),
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Screen> {
+        match key {
+            "result" => Some(Screen::Result),
+            "details" => Some(Screen::Details),
+            k => k.strip_prefix("q-").map(|id| Screen::Step(id.to_string())),
+        }
+    }
 }
 
 /// One problem with what was typed, tied to the field it is about.
@@ -24,6 +51,28 @@ pub struct FieldError {
     /// `id` of the input the error summary links to.
     pub field: String,
     pub message: String,
+}
+
+/// What the rules core says about the current answers and details.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    pub evaluation: Result<rules::Evaluation, rules::EvalError>,
+    /// The filled form, when the answers lead to one.
+    pub form: Option<rules::FormOutput>,
+    /// Ids of the details asked on this path.
+    pub asked: Vec<String>,
+    /// Ids of the details the form needs that are still empty.
+    pub missing: Vec<String>,
+}
+
+/// How the current screen was reached: history entries are written for
+/// the reader's own moves, not for moves the browser made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Nav {
+    #[default]
+    Reader,
+    /// Browser Back/Forward or a reload: the history entry already holds it.
+    History,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,17 +85,25 @@ pub struct State {
     pub answers: rules::Answers,
     pub details: BTreeMap<String, String>,
     pub errors: Vec<FieldError>,
-    /// Return to the check-your-answers page after a change.
-    pub changing: bool,
     /// Counts failed submissions, so the error summary takes focus each time.
     pub attempts: u32,
     /// The reader asked to keep their answers on this device.
     pub keep: bool,
     /// Kept answers were loaded when the page opened.
     pub restored: bool,
+    /// The app is running in the browser (hydrated): until then nothing can
+    /// be submitted.
+    pub live: bool,
+    /// The option chosen (or text typed) on the first screen before the app
+    /// started, kept through hydration.
+    pub early: Option<String>,
+    pub nav: Nav,
+    pub derived: Rc<Derived>,
 }
 
 pub enum Action {
+    /// The app runs in the browser now.
+    Live,
     /// Answer the current question.
     Answer {
         step: String,
@@ -54,20 +111,21 @@ pub enum Action {
     },
     /// The person's details for the form.
     Details(BTreeMap<String, String>),
-    /// From check-your-answers to the result.
-    Confirm,
     Back,
-    /// Go back to a question from check-your-answers.
+    /// Go to a question from the result's list of answers.
     Change(String),
-    /// Jump to a screen (browser back/forward).
+    /// Go to a screen (e.g. from the result to the details).
     Show(Screen),
     Restart,
     /// Keep (or stop keeping and delete) the answers on this device.
     Keep(bool),
-    /// Answers kept on this device, read when the page opens.
+    /// Answers read back: kept on this device (`kept`), or from the
+    /// history entry of a reload or Back/Forward, with its screen.
     Restore {
         answers: rules::Answers,
         details: BTreeMap<String, String>,
+        screen: Option<Screen>,
+        kept: bool,
     },
 }
 
@@ -78,7 +136,7 @@ impl State {
             .start_step()
             .map(str::to_string)
             .unwrap_or_default();
-        State {
+        let mut s = State {
             data,
             today,
             screen: Screen::Step(first),
@@ -86,121 +144,151 @@ impl State {
             answers: rules::Answers::new(),
             details: BTreeMap::new(),
             errors: Vec::new(),
-            changing: false,
             attempts: 0,
             keep: false,
             restored: false,
-        }
+            live: false,
+            early: None,
+            nav: Nav::Reader,
+            derived: Rc::new(Derived {
+                evaluation: Err(rules::EvalError::Broken {
+                    message: String::new(),
+                }),
+                form: None,
+                asked: Vec::new(),
+                missing: Vec::new(),
+            }),
+        };
+        s.derive();
+        s
     }
 
-    /// The state reached by answers already given (e.g. kept on the device,
-    /// or a test): the next unanswered question, or the screen after them.
+    /// The state reached by answers already given (kept on the device, a
+    /// history entry, a test): `screen` if the answers can reach it, else
+    /// the next unanswered question or the result.
     pub fn resume(
         data: Rc<Prepared>,
         today: rules::Date,
         answers: rules::Answers,
         details: BTreeMap<String, String>,
+        screen: Option<Screen>,
     ) -> State {
         let mut s = State::new(data, today);
-        if answers.is_empty() {
+        if answers.is_empty() && details.is_empty() {
             return s;
         }
         s.answers = answers;
         s.details = details;
-        let (screen, path) = match s.evaluation() {
-            Ok(rules::Evaluation::NeedsAnswer { step, path }) => (Screen::Step(step), path),
-            Ok(rules::Evaluation::Finished { path, .. }) => {
-                let screen = if !s.needs_details() {
-                    Screen::Result
-                } else if s.detail_errors(&s.details).is_empty() {
-                    Screen::Check
-                } else {
-                    Screen::Details
-                };
-                (screen, path)
+        s.derive();
+        let (natural, path) = match &s.derived.evaluation {
+            Ok(rules::Evaluation::NeedsAnswer { step, path }) => {
+                (Screen::Step(step.clone()), path.clone())
             }
+            Ok(rules::Evaluation::Finished { path, .. }) => (Screen::Result, path.clone()),
             Err(_) => return State::new(s.data, today),
         };
-        s.trail = path
-            .into_iter()
-            .map(Screen::Step)
-            .filter(|p| *p != screen)
-            .collect();
+        let reachable = |sc: &Screen| match sc {
+            Screen::Step(id) => path.contains(id) || *sc == natural,
+            Screen::Result => natural == Screen::Result,
+            Screen::Details => natural == Screen::Result && s.has_details(),
+        };
+        let screen = screen.filter(reachable).unwrap_or(natural);
+        // Back from here goes through the questions on the way to it.
+        let mut trail: Vec<Screen> = Vec::new();
+        for id in &path {
+            if Screen::Step(id.clone()) == screen {
+                break;
+            }
+            trail.push(Screen::Step(id.clone()));
+        }
+        if screen == Screen::Details {
+            trail.push(Screen::Result);
+        }
+        s.trail = trail;
         s.screen = screen;
         s
     }
 
-    pub fn evaluation(&self) -> Result<rules::Evaluation, rules::EvalError> {
-        rules::evaluate(
-            self.data.procedure(),
-            &self.data.facts,
-            &self.answers,
-            self.today,
-            self.data.lang(),
-        )
+    /// Recomputes what the rules core says about the answers and details.
+    fn derive(&mut self) {
+        let (p, f) = (self.data.procedure(), &self.data.facts);
+        let evaluation = rules::evaluate(p, f, &self.answers, self.today, self.data.lang());
+        let eligible = matches!(
+            evaluation,
+            Ok(rules::Evaluation::Finished {
+                outcome: rules::Outcome::Eligible(_),
+                ..
+            })
+        );
+        let ids = |v: Vec<&rules::DetailDef>| v.iter().map(|d| d.id.get_ref().clone()).collect();
+        let (form, asked, missing) = if eligible {
+            (
+                rules::fill_form(
+                    p,
+                    f,
+                    &self.answers,
+                    &self.details,
+                    self.today,
+                    self.data.lang(),
+                )
+                .ok()
+                .flatten(),
+                rules::details_asked(p, f, &self.answers, self.today)
+                    .map(ids)
+                    .unwrap_or_default(),
+                rules::missing_details(p, f, &self.answers, &self.details, self.today)
+                    .map(ids)
+                    .unwrap_or_default(),
+            )
+        } else {
+            (None, Vec::new(), Vec::new())
+        };
+        self.derived = Rc::new(Derived {
+            evaluation,
+            form,
+            asked,
+            missing,
+        });
     }
 
-    /// Whether the answers end in an outcome that needs details (for the
-    /// form): then the details screen and check-your-answers come before
-    /// the result.
-    pub fn needs_details(&self) -> bool {
-        let p = self.data.procedure();
-        (p.form.is_some() || !p.details.is_empty())
-            && matches!(
-                self.evaluation(),
-                Ok(rules::Evaluation::Finished {
-                    outcome: rules::Outcome::Eligible(_),
-                    ..
-                })
-            )
+    pub fn evaluation(&self) -> &Result<rules::Evaluation, rules::EvalError> {
+        &self.derived.evaluation
+    }
+
+    /// Whether the result has details to add to a form.
+    pub fn has_details(&self) -> bool {
+        !self.derived.asked.is_empty()
     }
 
     /// The details asked on the path the answers take.
     pub fn details_asked(&self) -> Vec<&rules::DetailDef> {
-        rules::details_asked(
-            self.data.procedure(),
-            &self.data.facts,
-            &self.answers,
-            self.today,
-        )
-        .unwrap_or_default()
+        self.derived
+            .asked
+            .iter()
+            .filter_map(|id| self.data.procedure().detail(id))
+            .collect()
     }
 
-    /// The problems with `details`, in the reader's language, in field order.
-    pub fn detail_errors(&self, details: &BTreeMap<String, String>) -> Vec<FieldError> {
-        match rules::check_details(
-            self.data.procedure(),
-            &self.data.facts,
-            &self.answers,
-            details,
-            self.today,
-        ) {
-            Ok(errors) => errors
-                .iter()
-                .map(|e| FieldError {
-                    field: format!("d-{}", e.detail),
-                    message: detail_error_message(&self.data, e),
-                })
-                .collect(),
-            Err(e) => vec![FieldError {
-                field: "checker-heading".into(),
-                message: e.to_string(),
-            }],
+    /// The heading of the current screen, in the reader's language (for
+    /// the document title).
+    pub fn screen_title(&self) -> String {
+        let d = &self.data;
+        match &self.screen {
+            Screen::Step(id) => d
+                .procedure()
+                .step(id)
+                .map(|s| d.text(s.legend.get_ref()))
+                .unwrap_or_default(),
+            Screen::Details => d.t("checker_details_title"),
+            Screen::Result => match self.evaluation() {
+                Ok(rules::Evaluation::Finished { outcome, .. }) => d.t(match outcome {
+                    rules::Outcome::Eligible(_) => "checker_result_eligible",
+                    rules::Outcome::NotEligible { .. } => "checker_result_not_eligible",
+                    rules::Outcome::Redirect { .. } => "checker_result_redirect",
+                }),
+                _ => String::new(),
+            },
         }
-    }
-
-    /// The filled form, or `None` (no form, or the answers do not lead to one).
-    pub fn filled_form(&self) -> Option<rules::FormOutput> {
-        rules::fill_form(
-            self.data.procedure(),
-            &self.data.facts,
-            &self.answers,
-            &self.details,
-            self.today,
-            self.data.lang(),
-        )
-        .ok()
-        .flatten()
     }
 
     fn go(&mut self, screen: Screen) {
@@ -210,8 +298,22 @@ impl State {
     }
 
     fn answer(&mut self, step: String, value: String) {
+        let Some(def) = self.data.procedure().step(&step) else {
+            return;
+        };
+        let value = match rules::canonical_answer(def, &value) {
+            Ok(v) => v,
+            Err(e) => {
+                self.attempts += 1;
+                self.errors = vec![FieldError {
+                    field: format!("q-{step}"),
+                    message: answer_error_message(&self.data, &e),
+                }];
+                return;
+            }
+        };
         let mut tentative = self.answers.clone();
-        tentative.insert(step.clone(), value.trim().to_string());
+        tentative.insert(step.clone(), value);
         match rules::next_step(
             self.data.procedure(),
             &self.data.facts,
@@ -234,31 +336,57 @@ impl State {
             }
             Ok(next) => {
                 self.answers = tentative;
+                self.early = None;
                 match next {
                     Some(next) => self.go(Screen::Step(next)),
-                    None if self.changing => {
-                        self.changing = false;
-                        if self.needs_details() {
-                            self.go(Screen::Check);
-                        } else {
-                            self.go(Screen::Result);
-                        }
-                    }
-                    None if self.needs_details() => self.go(Screen::Details),
                     None => self.go(Screen::Result),
                 }
             }
         }
     }
 
+    /// Details are read forgivingly; only what cannot be read at all (a
+    /// date that does not exist, Latin letters as a katakana reading) is
+    /// sent back. Empty is fine.
     fn submit_details(&mut self, details: BTreeMap<String, String>) {
-        let errors = self.detail_errors(&details);
-        self.details = details;
-        if errors.is_empty() {
-            self.go(Screen::Check);
-        } else {
-            self.attempts += 1;
-            self.errors = errors;
+        match rules::normalize_details(
+            self.data.procedure(),
+            &self.data.facts,
+            &self.answers,
+            &details,
+            self.today,
+        ) {
+            Ok((canonical, errors)) if errors.is_empty() => {
+                self.details = canonical;
+                // Details are done from the result: go back there, not
+                // forward to a new copy of it.
+                if self.trail.last() == Some(&Screen::Result) {
+                    self.trail.pop();
+                    self.screen = Screen::Result;
+                    self.errors.clear();
+                } else {
+                    self.go(Screen::Result);
+                }
+            }
+            Ok((_, errors)) => {
+                self.details = details;
+                self.attempts += 1;
+                self.errors = errors
+                    .iter()
+                    .map(|e| FieldError {
+                        field: format!("d-{}", e.detail),
+                        message: detail_error_message(&self.data, e),
+                    })
+                    .collect();
+            }
+            Err(e) => {
+                self.details = details;
+                self.attempts += 1;
+                self.errors = vec![FieldError {
+                    field: "checker-heading".into(),
+                    message: e.to_string(),
+                }];
+            }
         }
     }
 }
@@ -268,33 +396,28 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
+        s.nav = Nav::Reader;
         match action {
+            Action::Live => s.live = true,
             Action::Answer { step, value } => s.answer(step, value),
             Action::Details(d) => s.submit_details(d),
-            Action::Confirm => s.go(Screen::Result),
             Action::Back => {
                 if let Some(prev) = s.trail.pop() {
                     s.screen = prev;
                     s.errors.clear();
                 }
             }
-            Action::Change(step) => {
-                s.changing = true;
-                s.go(Screen::Step(step));
-            }
+            Action::Change(step) => s.go(Screen::Step(step)),
             Action::Show(screen) => {
-                if let Some(pos) = s.trail.iter().rposition(|t| *t == screen) {
-                    s.trail.truncate(pos);
-                    s.screen = screen;
-                    s.errors.clear();
-                } else if screen != s.screen {
+                if screen != s.screen {
                     s.go(screen);
                 }
             }
             Action::Restart => {
-                let keep = s.keep;
+                let (keep, live) = (s.keep, s.live);
                 s = State::new(s.data.clone(), s.today);
                 s.keep = keep;
+                s.live = live;
             }
             Action::Keep(keep) => {
                 s.keep = keep;
@@ -302,11 +425,23 @@ impl Reducible for State {
                     s.restored = false;
                 }
             }
-            Action::Restore { answers, details } => {
-                s = State::resume(s.data.clone(), s.today, answers, details);
-                s.keep = true;
-                s.restored = true;
+            Action::Restore {
+                answers,
+                details,
+                screen,
+                kept,
+            } => {
+                let (keep, live) = (s.keep, s.live);
+                s = State::resume(s.data.clone(), s.today, answers, details, screen);
+                s.live = live;
+                s.keep = keep || kept;
+                s.restored = kept;
+                s.nav = if kept { Nav::Reader } else { Nav::History };
+                return Rc::new(s);
             }
+        }
+        if s.answers != self.answers || s.details != self.details {
+            s.derive();
         }
         Rc::new(s)
     }
@@ -327,20 +462,13 @@ pub fn answer_error_message(data: &Prepared, e: &rules::AnswerError) -> String {
     }
 }
 
-/// The reader-language message for an invalid detail.
+/// The reader-language message for a detail that cannot be read.
 pub fn detail_error_message(data: &Prepared, e: &rules::DetailError) -> String {
     match e.kind {
-        rules::DetailErrorKind::Empty => data
-            .procedure()
-            .detail(&e.detail)
-            .and_then(|d| d.missing.as_ref())
-            .map_or_else(
-                || data.t("checker_error_required"),
-                |m| data.text(m.get_ref()),
-            ),
         rules::DetailErrorKind::NotKatakana => data.t("checker_error_katakana"),
         rules::DetailErrorKind::NotADate => data.t("checker_error_date"),
         rules::DetailErrorKind::NotAPostcode => data.t("checker_error_postcode"),
         rules::DetailErrorKind::NotAPhone => data.t("checker_error_phone"),
+        rules::DetailErrorKind::NotAnOption => data.t("checker_error_choose"),
     }
 }

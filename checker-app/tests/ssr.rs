@@ -153,7 +153,7 @@ fn disclosure() -> rules::Procedure {
 }
 
 fn render_with(lang: &str, answers: &[(&str, &str)], details: &[(&str, &str)]) -> String {
-    render_procedure(disclosure(), facts(), lang, answers, details)
+    render_procedure(disclosure(), facts(), lang, answers, details, None)
 }
 
 /// The data a `lang` page of `procedure` carries, read back as the browser
@@ -189,12 +189,15 @@ fn render_procedure(
     lang: &str,
     answers: &[(&str, &str)],
     details: &[(&str, &str)],
+    screen: Option<&str>,
 ) -> String {
     render(AppProps {
         data: prepared(procedure, facts, lang),
         today: rules::Date::parse("2026-11-25"),
         answers: owned(answers),
         details: owned(details),
+        early: None,
+        screen: screen.map(str::to_string),
     })
 }
 
@@ -214,7 +217,7 @@ const DETAILS: &[(&str, &str)] = &[
     ("name_kana", "キム ミンス"),
     ("nationality", "韓国"),
     ("birth_date", "1950-03-04"),
-    ("sex", "男"),
+    ("sex", "male"),
     ("postcode", "160-0004"),
     ("address", "東京都新宿区四谷1-6-1"),
     ("phone", "03-1234-5678"),
@@ -227,7 +230,18 @@ fn first_question_in_each_language() {
         en.contains("Whose alien registration record is it?"),
         "{en}"
     );
-    assert!(en.contains(">Continue</button>"));
+    // Before the app runs nothing can be sent: the form has no way to
+    // submit, its button is disabled, and the reader is told it is loading.
+    assert!(en.contains("method=\"dialog\""), "{en}");
+    assert!(
+        en.contains(
+            "<button type=\"submit\" disabled=\"disabled\" class=\"button\">Continue</button>"
+        ),
+        "{en}"
+    );
+    assert!(en.contains("The checker is loading."), "{en}");
+    // Keeping answers is offered from the first screen.
+    assert!(en.contains("Keep my answers on this device"), "{en}");
     // Facts in a hint are filled, dates written the language's way.
     assert!(
         en.contains("abolished on 9 July 2012."),
@@ -253,31 +267,110 @@ fn a_later_question_has_back_and_keeps_the_legend_as_heading() {
 }
 
 #[test]
-fn details_screen_asks_for_the_form_fields() {
+fn the_result_comes_straight_after_the_questions_without_any_detail() {
     let html = render_with("en", POST_TWO_COPIES, &[]);
-    assert!(html.contains("Details for the request form"), "{html}");
+    for expected in [
+        "You can make this request",
+        "What to enclose or bring",
+        "¥300 × 2 = ¥600",
+        "Return postage",
+        // The form, filled from the answers alone, its details blank.
+        "保有個人情報開示請求書",
+        "<div class=\"stamp-box\">収入印紙を貼る（消印しない）　600円</div>",
+        "生年月日：　　　　年　　月　　日",
+        // What the form still needs, and the way to add it.
+        "Still blank on the form:",
+        "<li>Full name (Latin letters)</li>",
+        "Add your details to the form (optional)",
+        // The answers, each with Change.
+        "Your answers",
+    ] {
+        assert!(
+            html.contains(expected),
+            "result lacks {expected:?}:\n{html}"
+        );
+    }
     assert!(
-        html.contains("<label for=\"d-name_kana\" class=\"label\">Reading of the name in katakana")
+        html.matches(">Change<span class=\"visually-hidden\">")
+            .count()
+            >= 7,
+        "{html}"
+    );
+    assert!(!html.contains("Check your answers"));
+}
+
+#[test]
+fn details_screen_asks_for_the_form_fields_all_optional() {
+    let html = render_procedure(
+        disclosure(),
+        facts(),
+        "en",
+        POST_TWO_COPIES,
+        &[],
+        Some("details"),
+    );
+    assert!(html.contains("Your details on the form"), "{html}");
+    assert!(html.contains("Everything here is optional"), "{html}");
+    assert!(
+        html.contains("<label for=\"d-name_kana\" class=\"label\">Reading of the name in katakana"),
+        "{html}"
+    );
+    assert!(
+        html.contains("(the form needs this)"),
+        "required fields say so"
+    );
+    // Sex is a choice; the nationality a list of suggestions, free text allowed.
+    assert!(
+        html.contains("<input value=\"male\" type=\"radio\" id=\"d-sex\" name=\"d-sex\">"),
+        "{html}"
+    );
+    assert!(html.contains("<label for=\"d-sex\">Male</label>"), "{html}");
+    assert!(html.contains("list=\"d-nationality-list\""), "{html}");
+    assert!(
+        html.contains("<option value=\"South Korea\">韓国</option>"),
+        "{html}"
     );
     assert!(
         !html.contains("d-representative_name"),
         "no representative fields for the person"
     );
+    // A kept nationality shows in the reader's language.
+    let kept = render_procedure(
+        disclosure(),
+        facts(),
+        "en",
+        POST_TWO_COPIES,
+        &[("nationality", "kr")],
+        Some("details"),
+    );
+    assert!(kept.contains("value=\"South Korea\""), "{kept}");
 }
 
 #[test]
-fn check_your_answers_lists_answers_with_change_links() {
-    let html = render_with("en", POST_TWO_COPIES, DETAILS);
-    assert!(html.contains("Check your answers"), "{html}");
+fn an_unreachable_screen_is_never_shown() {
+    // Details for answers that end in a refusal: the result instead.
+    let html = render_procedure(
+        disclosure(),
+        facts(),
+        "en",
+        &[("whose", "own"), ("requester", "someone_else")],
+        &[],
+        Some("details"),
+    );
     assert!(
-        html.contains("<dd>By post</dd>") || html.contains("post"),
+        html.contains("You cannot make this request this way"),
         "{html}"
     );
-    assert!(
-        html.matches(">Change<span class=\"visually-hidden\">")
-            .count()
-            >= 7
+    // A question past the answers given: the next one asked instead.
+    let html = render_procedure(
+        disclosure(),
+        facts(),
+        "en",
+        &[("whose", "own")],
+        &[],
+        Some("q-copies"),
     );
+    assert!(html.contains("Who is making the request?"), "{html}");
 }
 
 #[test]
@@ -298,7 +391,10 @@ fn results_of_refusals_and_redirections_need_no_details() {
     assert!(refused.contains("panel-stop") && !refused.contains("jp-form"));
     let redirect = render_with("ja", &[("whose", "deceased")], &[]);
     assert!(redirect.contains("別の手続になります"), "{redirect}");
-    assert!(redirect.contains("href=\"../deceased/\""));
+    assert!(
+        redirect.contains("href=\"../deceased/#checker\""),
+        "{redirect}"
+    );
 }
 
 #[test]
@@ -313,9 +409,11 @@ fn invalid_kept_answers_never_crash() {
 #[test]
 fn the_filled_form_has_era_dates_stamps_and_two_copies_note() {
     let html = render_with("en", POST_TWO_COPIES, DETAILS);
-    // From check-your-answers the reader confirms; the result screen shows
-    // the form. Render the result directly from the rules core's output.
-    assert!(html.contains("Check your answers"), "{html}");
+    assert!(html.contains("You can make this request"), "{html}");
+    assert!(
+        !html.contains("Still blank on the form"),
+        "every needed detail given"
+    );
     let today = rules::Date::parse("2026-11-25").unwrap();
     let answers: rules::Answers = owned(POST_TWO_COPIES);
     let details: rules::Details = owned(DETAILS);
@@ -373,10 +471,10 @@ fn the_blank_form_has_empty_boxes_to_fill_by_hand() {
     assert!(html.contains("令和　　年　　月　　日"));
     assert!(html.contains("☐本人　☐法定代理人　☐任意代理人"));
     assert!(!html.contains("☑"));
-    assert!(
-        !html.contains("部請求"),
-        "rows with a condition are left out"
-    );
+    // Every row, the represented person's and the copies' too.
+    assert!(html.contains("部請求"), "{html}");
+    assert!(html.contains("本人の氏名："), "{html}");
+    assert!(html.contains("生年月日：　　　　年　　月　　日"), "{html}");
     let deceased = checker_app::form::render_blank(&prepared(
         procedure("deceased"),
         checker_app::FactDto::from_core(&deceased_facts()),
@@ -419,30 +517,31 @@ const DECEASED_DETAILS: &[(&str, &str)] = &[
 #[test]
 fn the_deceased_procedure_asks_its_own_details_and_fills_its_own_form() {
     let answers = [("relationship", "descendant"), ("requester", "agent")];
-    let render = |details: &[(&str, &str)]| {
+    let render = |details: &[(&str, &str)], screen| {
         render_procedure(
             procedure("deceased"),
             checker_app::FactDto::from_core(&deceased_facts()),
             "en",
             &answers,
             details,
+            screen,
         )
     };
-    let html = render(&[]);
-    assert!(html.contains("Details for the request form"), "{html}");
+    let html = render(&[], Some("details"));
+    assert!(html.contains("Your details on the form"), "{html}");
     assert!(html.contains("<label for=\"d-deceased_death_date\" class=\"label\">Date of death"));
     assert!(
         html.contains("d-principal_name"),
         "an agent names whom they act for"
     );
     assert!(!html.contains("d-representative_name"));
-    // All details given: check your answers lists them.
+    // All details given: the result's form shows them.
     let mut all = DECEASED_DETAILS.to_vec();
     all.push(("principal_name", "PARK MINA"));
     all.push(("principal_address", "大阪府大阪市北区1-1"));
-    let html = render(&all);
-    assert!(html.contains("Check your answers"), "{html}");
-    assert!(html.contains("<dd>PARK SANGHO</dd>"), "{html}");
+    let html = render(&all, None);
+    assert!(html.contains("You can make this request"), "{html}");
+    assert!(html.contains("PARK SANGHO"), "{html}");
 
     let details: rules::Details = owned(&all);
     let a: rules::Answers = owned(&answers);
@@ -486,22 +585,52 @@ fn a_representative_is_asked_for_their_own_name_and_address() {
         ("from_year", "1990"),
         ("name_changed", "no"),
     ];
-    // The person's details alone are not enough: the screen stays on details.
+    // The representative's fields are asked, and listed as still blank
+    // on the form while empty; the result never waits for them.
+    let html = render_procedure(
+        disclosure(),
+        facts(),
+        "en",
+        &answers,
+        DETAILS,
+        Some("details"),
+    );
+    assert!(
+        html.contains("<label for=\"d-representative_name\" class=\"label\">Representative"),
+        "{html}"
+    );
     let html = render_with("en", &answers, DETAILS);
-    assert!(html.contains("Details for the request form"), "{html}");
-    assert!(html.contains("<label for=\"d-representative_name\" class=\"label\">Representative"));
+    assert!(html.contains("You can make this request"), "{html}");
+    assert!(
+        html.contains("<li>Representative&#x27;s name</li>")
+            || html.contains("<li>Representative's name</li>"),
+        "{html}"
+    );
     let mut with_rep = DETAILS.to_vec();
     with_rep.push(("representative_name", "KIM JIHO"));
     with_rep.push(("representative_address", "東京都新宿区四谷1-6-1"));
-    let html = render_with("en", &answers, &with_rep);
-    assert!(
-        html.contains("Details for the request form"),
-        "the representative's reading and postcode are required too"
-    );
     with_rep.push(("representative_kana", "キム ジホ"));
     with_rep.push(("representative_postcode", "160-0004"));
     let html = render_with("en", &answers, &with_rep);
-    assert!(html.contains("Check your answers"), "{html}");
+    assert!(!html.contains("Still blank on the form"), "{html}");
+    assert!(
+        html.contains("本人の氏名：KIM MINSU"),
+        "the represented person's row: {html}"
+    );
+}
+
+#[test]
+fn history_entries_round_trip_and_anything_else_is_ignored() {
+    let answers: rules::Answers = owned(POST_TWO_COPIES);
+    let details: rules::Details = owned(DETAILS);
+    let entry = checker_app::data::encode_entry("result", &answers, &details);
+    assert_eq!(
+        checker_app::data::decode_entry(&entry),
+        Some(("result".to_string(), answers, details))
+    );
+    for garbage in ["", "result", "madoguchi-checker-1\nresult\n!!", "{\"a\":1}"] {
+        assert_eq!(checker_app::data::decode_entry(garbage), None, "{garbage}");
+    }
 }
 
 #[test]

@@ -855,6 +855,8 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
                     "boot_integrity": checker::integrity(boot.as_bytes()),
                     "glue": format!("{base}{}", bundle.glue.0),
                     "glue_integrity": checker::integrity(&bundle.glue.1),
+                    "wasm": format!("{base}{}", bundle.wasm.0),
+                    "wasm_integrity": checker::integrity(&bundle.wasm.1),
                 }));
                 files.insert(format!("{}/{boot_name}", checker::DIR), boot.into_bytes());
                 files.insert(format!("{}/{}", checker::DIR, bundle.glue.0), bundle.glue.1);
@@ -1378,6 +1380,8 @@ impl Renderer<'_> {
                     "blank_form": blank_form,
                     "root_id": checker_app::ROOT_ELEMENT_ID,
                     "data_id": checker_app::DATA_ELEMENT_ID,
+                    "section_id": checker_app::SECTION_ID,
+                    "failed_id": checker::FAILED_ID,
                 }),
             );
         }

@@ -588,7 +588,25 @@ fn checker_scripts_are_external_with_subresource_integrity() {
         sri(boot.as_bytes())
     )));
     assert!(boot.contains(&sri(b"\0asm\x01\0\0\0")), "{boot}");
-    assert!(boot.contains("import init from \"./app-1234.js\""));
+    assert!(boot.contains("import(\"./app-1234.js\")"), "{boot}");
+    // The wasm downloads in parallel with the glue, checked the same way.
+    assert!(page.contains(&format!(
+        "<link rel=\"preload\" href=\"/guide/checker/app-1234_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\" integrity=\"{}\">",
+        sri(b"\0asm\x01\0\0\0")
+    )), "{page}");
+    // The start link near the top and the contents both lead to the checker.
+    assert!(
+        page.contains("<a class=\"start-link\" href=\"#checker\">"),
+        "{page}"
+    );
+    assert!(page.contains("<section class=\"checker-section\" id=\"checker\""));
+    // Before the app runs nothing can be submitted: the form cannot send
+    // (method=dialog) and its button is disabled.
+    assert!(
+        page.contains("method=\"dialog\"") && !page.contains("method=\"get\""),
+        "{page}"
+    );
+    assert!(page.contains("disabled"), "{page}");
     assert!(!site.out().join("checker/index.html").exists());
 }
 

@@ -1,0 +1,159 @@
+//! The person's details for the form, all on one screen and all optional:
+//! a field left empty prints as a blank to fill in by hand. Fields the form
+//! needs say so; none of them stands between the reader and the result.
+
+use std::collections::BTreeMap;
+
+use madoguchi_rules as rules;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::{StateProps, back_button, describedby, error_summary, field_error};
+use crate::data::Prepared;
+use crate::state::{Action, FieldError};
+
+type Values = UseStateHandle<BTreeMap<String, String>>;
+
+/// What the field shows for a kept value: an option in the reader's
+/// language, anything else as it was typed.
+fn shown(d: &Prepared, detail: &rules::DetailDef, value: &str) -> String {
+    match (*detail.kind.get_ref(), detail.option_for(value)) {
+        (rules::DetailKind::Text, Some(o)) => d.text(o.label.get_ref()),
+        _ => value.to_string(),
+    }
+}
+
+fn detail_input(
+    d: &Prepared,
+    values: &Values,
+    errors: &[FieldError],
+    detail: &rules::DetailDef,
+) -> Html {
+    let field = detail.id.get_ref().clone();
+    let id = format!("d-{field}");
+    let error = errors.iter().find(|e| e.field == id);
+    let value = values.get(&field).cloned().unwrap_or_default();
+    let set = {
+        let values = values.clone();
+        let field = field.clone();
+        move |v: String| {
+            let mut next = (*values).clone();
+            next.insert(field.clone(), v);
+            values.set(next);
+        }
+    };
+    let hint = detail.hint.as_ref().map(|h| d.text(h.get_ref()));
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-error");
+    let described = describedby(&[
+        hint.as_ref().map(|_| hint_id.clone()),
+        error.map(|_| err_id.clone()),
+    ]);
+    let marker = if detail.optional {
+        d.t("checker_optional")
+    } else {
+        d.t("checker_needed")
+    };
+    let label_text = html! {
+        <>{ d.text(detail.label.get_ref()) }<span class="optional">{ format!(" {marker}") }</span></>
+    };
+    let hint_html = hint.map_or(
+        html! {},
+        |h| html! { <p class="hint" id={hint_id}>{ h }</p> },
+    );
+    let group = classes!("form-group", error.is_some().then_some("form-group-error"));
+    let kind = *detail.kind.get_ref();
+    if kind == rules::DetailKind::Choice {
+        return html! {
+            <div class={group}>
+                <fieldset aria-describedby={described}>
+                    <legend class="label">{ label_text }</legend>
+                    { hint_html }
+                    { field_error(d, &err_id, error) }
+                    <div class="radios radios-inline">
+                        { for detail.options.iter().enumerate().map(|(i, o)| {
+                            let o = o.get_ref();
+                            let option = o.value.get_ref().clone();
+                            let rid = if i == 0 { id.clone() } else { format!("{id}-{i}") };
+                            let checked = value == option;
+                            let set = set.clone();
+                            let onchange = Callback::from(move |_: Event| set(option.clone()));
+                            html! {
+                                <div class="radio">
+                                    <input type="radio" id={rid.clone()} name={id.clone()} value={o.value.get_ref().clone()} {checked} {onchange} />
+                                    <label for={rid}>{ d.text(o.label.get_ref()) }</label>
+                                </div>
+                            }
+                        }) }
+                    </div>
+                </fieldset>
+            </div>
+        };
+    }
+    let oninput = Callback::from(move |e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        set(input.value());
+    });
+    let (inputmode, class) = match kind {
+        rules::DetailKind::Postcode | rules::DetailKind::Phone => (Some("tel"), "input-medium"),
+        rules::DetailKind::Date => (None, "input-medium"),
+        _ => (None, "input-long"),
+    };
+    let autocomplete = detail.autocomplete.clone().unwrap_or_else(|| "off".into());
+    // Suggestions (e.g. nationalities): the reader's language, the
+    // Japanese printed name beside it; any other text is kept as typed.
+    let list_id = format!("{id}-list");
+    let list = (!detail.options.is_empty()).then(|| {
+        html! {
+            <datalist id={list_id.clone()}>
+                { for detail.options.iter().map(|o| {
+                    let o = o.get_ref();
+                    let label = d.text(o.label.get_ref());
+                    let printed = o.form.clone().unwrap_or_else(|| o.label.get_ref().get("ja").cloned().unwrap_or_default());
+                    html! { <option value={label.clone()}>{ if printed == label { String::new() } else { printed } }</option> }
+                }) }
+            </datalist>
+        }
+    });
+    html! {
+        <div class={group}>
+            <label for={id.clone()} class="label">{ label_text }</label>
+            { hint_html }
+            { field_error(d, &err_id, error) }
+            <input type="text" id={id.clone()} name={id} class={classes!(class, error.is_some().then_some("input-error"))}
+                value={shown(d, detail, &value)} {oninput} {autocomplete} {inputmode}
+                list={list.is_some().then_some(list_id)}
+                aria-describedby={described}
+                aria-invalid={error.is_some().then_some("true")} />
+            { list.unwrap_or_default() }
+        </div>
+    }
+}
+
+#[function_component(Details)]
+pub fn details(props: &StateProps) -> Html {
+    let state = &props.state;
+    let d = &state.data;
+    let initial = state.details.clone();
+    let values = use_state(move || initial);
+    let onsubmit = {
+        let s = state.clone();
+        let values = values.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            s.dispatch(Action::Details((*values).clone()));
+        })
+    };
+    html! {
+        <>
+            { back_button(state) }
+            { error_summary(d, &state.errors) }
+            <form class="details" method="dialog" novalidate=true {onsubmit}>
+                <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_details_title") }</h2>
+                <p class="hint">{ d.t("checker_details_hint") }</p>
+                { for state.details_asked().into_iter().map(|detail| detail_input(d, &values, &state.errors, detail)) }
+                <button type="submit" class="button" disabled={!state.live}>{ d.t("checker_details_done") }</button>
+            </form>
+        </>
+    }
+}

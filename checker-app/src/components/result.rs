@@ -1,0 +1,198 @@
+//! The result: the outcome first, then what to enclose, stamps, postage,
+//! where to send and how long it takes, then the Japanese form filled in
+//! from the answers (and from the details, if the reader added any), the
+//! answers themselves with Change links, and Start again.
+
+use madoguchi_rules as rules;
+use yew::prelude::*;
+
+use super::{StateProps, back_button};
+use crate::data::Prepared;
+use crate::form::RequestForm;
+use crate::hooks::print;
+use crate::state::{Action, Screen, State};
+
+/// The label of the answer given to a step, in the reader's language.
+fn answer_label(d: &Prepared, step: &rules::Step, value: &str) -> String {
+    step.options
+        .iter()
+        .map(|o| o.get_ref())
+        .find(|o| o.value.get_ref() == value)
+        .map_or_else(|| value.to_string(), |o| d.text(o.label.get_ref()))
+}
+
+/// The answers on the path, each with a Change button.
+fn your_answers(state: &UseReducerHandle<State>, path: &[String]) -> Html {
+    let d = &state.data;
+    html! {
+        <div class="your-answers no-print">
+            <h3>{ d.t("checker_your_answers") }</h3>
+            <dl class="summary-list">
+                { for path.iter().filter_map(|id| d.procedure().step(id)).map(|step| {
+                    let id = step.id.get_ref().clone();
+                    let value = state.answers.get(&id).cloned().unwrap_or_default();
+                    let s = state.clone();
+                    let onclick = Callback::from(move |_: MouseEvent| s.dispatch(Action::Change(id.clone())));
+                    let legend = d.text(step.legend.get_ref());
+                    html! {
+                        <div class="summary-row">
+                            <dt>{ legend.clone() }</dt>
+                            <dd>{ answer_label(d, step, &value) }</dd>
+                            <dd class="summary-action">
+                                <button type="button" class="link-button" {onclick}>
+                                    { d.t("checker_change") }<span class="visually-hidden">{ format!(" {legend}") }</span>
+                                </button>
+                            </dd>
+                        </div>
+                    }
+                }) }
+            </dl>
+        </div>
+    }
+}
+
+fn stamps(d: &Prepared, e: &rules::Eligible) -> Html {
+    match &e.stamps {
+        Some(rules::Stamps::Computed {
+            per_copy,
+            copies,
+            total,
+            note,
+            text,
+            unverified,
+        }) => html! {
+            <>
+                <h3>{ d.t("checker_stamps") }</h3>
+                <p class="stamp-total">{ format!("{} × {} = {}{}", d.money(*per_copy), copies, d.money(*total), d.mark(*unverified)) }</p>
+                { note.clone().map_or(html!{}, |n| html!{ <p>{ n }</p> }) }
+                { text.clone().map_or(html!{}, |t| html!{ <p>{ t }</p> }) }
+            </>
+        },
+        Some(rules::Stamps::Unconfirmed { text }) => html! {
+            <><h3>{ d.t("checker_stamps") }</h3><p>{ text.clone() }</p></>
+        },
+        None => html! {},
+    }
+}
+
+fn postage(d: &Prepared, e: &rules::Eligible) -> Html {
+    e.postage.as_ref().map_or(html! {}, |p| {
+        let rates = match &p.stamps {
+            rules::StampPostage::InForce(rates) => html! {
+                <ul>{ for rates.iter().map(|r| html!{ <li>{ format!("{}{}", d.money(r.yen), d.mark(r.unverified)) }</li> }) }</ul>
+            },
+            rules::StampPostage::NoConfirmedFigure { .. } => html! {
+                <p>{ d.t("checker_no_confirmed_postage") }</p>
+            },
+        };
+        html! {
+            <>
+                <h3>{ d.t("checker_postage") }</h3>
+                { p.band.as_ref().map_or(html!{}, |b| html!{ <p>{ b.label.clone() }</p> }) }
+                { rates }
+                { p.text.clone().map_or(html!{}, |t| html!{ <p>{ t }</p> }) }
+                { if p.letter_packs.is_empty() { html!{} } else { html! {
+                    <ul>{ for p.letter_packs.iter().map(|l| html!{ <li>{ format!("{}: {}{}", l.label, d.money(l.yen), d.mark(l.unverified)) }</li> }) }</ul>
+                } } }
+            </>
+        }
+    })
+}
+
+/// The form part of the result: what is still blank, the way to add the
+/// details, and the form itself.
+fn form_part(state: &UseReducerHandle<State>) -> Html {
+    let d = &state.data;
+    let Some(form) = state.derived.form.clone() else {
+        return html! {};
+    };
+    let add = {
+        let s = state.clone();
+        Callback::from(move |_: MouseEvent| s.dispatch(Action::Show(Screen::Details)))
+    };
+    let missing: Vec<String> = state
+        .derived
+        .missing
+        .iter()
+        .filter_map(|id| d.procedure().detail(id))
+        .map(|def| d.text(def.label.get_ref()))
+        .collect();
+    html! {
+        <>
+            <div class="form-intro no-print">
+                <h3>{ d.t("checker_form_title") }</h3>
+                <p>{ d.t("checker_form_intro") }</p>
+                if !missing.is_empty() {
+                    <p>{ d.t("checker_form_needs") }</p>
+                    <ul class="missing-details">{ for missing.into_iter().map(|m| html!{ <li>{ m }</li> }) }</ul>
+                }
+                if state.has_details() {
+                    <p><button type="button" class="button button-secondary" disabled={!state.live} onclick={add}>{ d.t("checker_add_details") }</button></p>
+                }
+            </div>
+            <RequestForm form={form} lang={d.lang().to_string()} help_title={d.t("checker_form_help")} />
+        </>
+    }
+}
+
+#[function_component(ResultView)]
+pub fn result_view(props: &StateProps) -> Html {
+    let state = &props.state;
+    let d = &state.data;
+    let restart = {
+        let s = state.clone();
+        Callback::from(move |_: MouseEvent| s.dispatch(Action::Restart))
+    };
+    let print = Callback::from(|_: MouseEvent| print());
+    let (body, path) = match state.evaluation() {
+        Ok(rules::Evaluation::Finished { outcome, path }) => {
+            let body = match outcome {
+                rules::Outcome::Eligible(e) => html! {
+                    <>
+                        <div class="panel panel-ok">
+                            <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_result_eligible") }</h2>
+                            { e.message.clone().map_or(html!{}, |m| html!{ <p>{ m }</p> }) }
+                        </div>
+                        <div class="checklist print-page">
+                            <h3>{ d.t("checker_documents") }</h3>
+                            <ul class="checklist-items">
+                                { for e.documents.iter().map(|doc| html!{ <li>{ doc.text.clone() }</li> }) }
+                            </ul>
+                            { stamps(d, e) }
+                            { postage(d, e) }
+                            { for e.info.iter().map(|i| html!{ <><h3>{ i.label.clone() }</h3><p>{ i.text.clone() }</p></> }) }
+                        </div>
+                        <p class="no-print"><button type="button" class="button" onclick={print}>{ d.t("checker_print") }</button></p>
+                        { form_part(state) }
+                    </>
+                },
+                rules::Outcome::NotEligible { reason, .. } => html! {
+                    <div class="panel panel-stop">
+                        <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_result_not_eligible") }</h2>
+                        <p>{ reason }</p>
+                    </div>
+                },
+                // Straight to the other procedure's checker, not the top of its page.
+                rules::Outcome::Redirect {
+                    procedure, reason, ..
+                } => html! {
+                    <div class="panel">
+                        <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_result_redirect") }</h2>
+                        <p>{ reason }</p>
+                        <p><a href={format!("../{procedure}/#{}", crate::data::SECTION_ID)}>{ d.t("checker_go_other") }</a></p>
+                    </div>
+                },
+            };
+            (body, path.as_slice())
+        }
+        _ => (html! { <p>{ d.t("checker_error_broken") }</p> }, &[][..]),
+    };
+    html! {
+        <>
+            { back_button(state) }
+            { body }
+            { your_answers(state, path) }
+            <p class="no-print"><button type="button" class="link-button" disabled={!state.live} onclick={restart}>{ d.t("checker_restart") }</button></p>
+        </>
+    }
+}
