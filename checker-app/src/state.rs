@@ -73,6 +73,9 @@ pub enum Nav {
     Reader,
     /// Browser Back/Forward or a reload: the history entry already holds it.
     History,
+    /// Start again: a new entry, the previous one left as it was (Back
+    /// returns to the answers given before).
+    Fresh,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -418,6 +421,7 @@ impl Reducible for State {
                 s = State::new(s.data.clone(), s.today);
                 s.keep = keep;
                 s.live = live;
+                s.nav = Nav::Fresh;
             }
             Action::Keep(keep) => {
                 s.keep = keep;

@@ -79,8 +79,16 @@ export async function assertClean(assert, rec) {
 }
 
 export const UI = {
-  en: { cont: 'Continue', back: 'Back', confirm: 'See the result', problem: 'There is a problem', print: 'Print the form and checklist' },
-  ja: { cont: '次へ', back: '戻る', confirm: 'この内容で結果を見る', problem: '入力内容に問題があります', print: '請求書とチェックリストを印刷' },
+  en: {
+    cont: 'Continue', back: 'Back', add: 'Add your details to the form (optional)', done: 'Put these on the form',
+    problem: 'There is a problem', print: 'Print the form and checklist', start: 'Start the checker: what to send, the fee and the form',
+    restart: 'Start again', eligible: 'You can make this request',
+  },
+  ja: {
+    cont: '次へ', back: '戻る', add: '請求書に氏名などを記入する（任意）', done: '請求書に記入する',
+    problem: '入力内容に問題があります', print: '請求書とチェックリストを印刷', start: '確認ツールを使う（同封するもの・手数料・請求書）',
+    restart: '最初からやり直す', eligible: '請求できます',
+  },
 };
 
 /** Answers the current question: a radio by its label, or a text field. */
@@ -92,7 +100,7 @@ export async function answer(page, lang, step) {
 
 export const PERSON = {
   name_latin: 'KIM MINSU', name_kana: 'キム ミンス', nationality: '韓国', birth_date: '1950-03-04',
-  sex: '男', postcode: '160-0004', address: '東京都新宿区四谷1-6-1', phone: '03-1234-5678',
+  sex: 'male', postcode: '160-0004', address: '東京都新宿区四谷1-6-1', phone: '03-1234-5678',
 };
 export const REPRESENTATIVE = {
   representative_name: 'KIM JIHO', representative_kana: 'キム ジホ',
@@ -107,14 +115,25 @@ export const DECEASED_PERSON = {
 };
 
 /**
- * Fills the details screen, field by field (inputs are `#d-<detail id>`,
- * labelled from the procedure file; axe checks the labels), and continues.
+ * From the result, opens the (optional) details, fills them field by field
+ * (inputs are `#d-<detail id>`, a choice is the radio of that value;
+ * labelled from the procedure file, axe checks the labels), and puts them
+ * on the form.
  */
 export async function fillDetails(page, lang, details) {
+  await page.getByRole('button', { name: UI[lang].add }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
   for (const [field, value] of Object.entries(details)) {
-    await page.locator(`#d-${field}`).fill(value);
+    const radio = page.locator(`input[type=radio][name="d-${field}"][value="${value}"]`);
+    if (await radio.count()) await radio.check();
+    else await page.locator(`#d-${field}`).fill(value);
   }
-  await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+  await page.getByRole('button', { name: UI[lang].done, exact: true }).click();
+}
+
+/** The text of the checker's heading (the current screen's). */
+export async function heading(page) {
+  return (await page.locator('#checker-heading').textContent()).trim();
 }
 
 export function median(xs) {

@@ -24,13 +24,13 @@ async function printedPdf(copies) {
   });
 }
 
-/** Walks a path with `steps`, confirms, and prints the result to a PDF. */
+/** Walks a path with `steps` and prints the result to a PDF. */
 async function printPath(lang, url, steps) {
   const rec = await open(browser, server.origin, url);
   const { page } = rec;
   await checkerReady(page);
   await steps(page);
-  await page.getByRole('button', { name: UI[lang].confirm }).click();
+  assert.equal((await page.locator('#checker-heading').textContent()).trim(), UI[lang].eligible);
   await page.emulateMedia({ media: 'print' });
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'madoguchi-pdf-')), 'form.pdf');
   await page.pdf({ path: file, format: 'A4', preferCSSPageSize: true, printBackground: true });
@@ -99,4 +99,26 @@ test('deceased: the English reader prints the Japanese request on one A4 page', 
   const checklist = printed.filter((p) => p !== form).join('\n');
   assert.ok(has(checklist, 'What to enclose or bring'), `the checklist prints too:\n${checklist}`);
   assert.ok(!has(checklist, 'What each box'), 'the box explanations stay on screen');
+});
+
+test('no details at all: the result prints with the form\'s boxes blank to write by hand', async () => {
+  const file = await printPath('en', '/en/alien-registration/disclosure/', async (page) => {
+    for (const s of ['My own record (or that of the person I act for)', 'The person the information is about',
+      'By post, with the copies sent back by post']) await answer(page, 'en', { choose: s });
+    await answer(page, 'en', { fill: ['How many copies do you need?', '1'] });
+    await answer(page, 'en', { choose: 'Passport' });
+    await answer(page, 'en', { fill: ['From which year do the records you want start?', '1975'] });
+    await answer(page, 'en', { choose: 'No, it is the same' });
+  });
+  const printed = pages(file);
+  const form = printed.find((p) => has(p, '保有個人情報開示請求書'));
+  assert.ok(form, `no form page:\n${printed.join('\f')}`);
+  // The answers are on it; the details are blanks (the date with its
+  // 年 月 日 to fill in), nothing invented.
+  for (const expected of ['令和8年', '300円', '☑本人', '☑写しの送付を希望する', '期間：1975年から', '生年月日：年月日', '国籍：性別：']) {
+    assert.ok(has(form, expected), `the printed form lacks ${expected}:\n${form}`);
+  }
+  const checklist = printed.filter((p) => p !== form).join('\n');
+  assert.ok(has(checklist, '¥300 × 1 = ¥300'), `the checklist prints too:\n${checklist}`);
+  assert.ok(!has(checklist, 'Still blank on the form'), 'what is still blank stays on screen');
 });

@@ -66,12 +66,14 @@ test('axe: every checker screen, error states included, in both languages', asyn
     await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
     await page.getByRole('radio').last().check();
     await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+    await screen('result without details');
+    await page.getByRole('button', { name: UI[lang].add }).click();
     await screen('details');
-    await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
-    await screen('details all missing');
+    await page.locator('#d-birth_date').fill('1950-02-30');
+    await page.getByRole('button', { name: UI[lang].done, exact: true }).click();
+    await screen('details with a date that does not exist');
+    await page.getByRole('button', { name: UI[lang].back, exact: true }).click();
     await fillDetails(page, lang, PERSON);
-    await screen('check your answers');
-    await page.getByRole('button', { name: UI[lang].confirm }).click();
     await screen('result with the form');
     await assertClean(assert, rec);
     await rec.context.close();
@@ -89,12 +91,11 @@ test('axe: the deceased procedure\'s details, check and result screens, in both 
     await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
     await page.getByRole('radio').last().check();
     await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+    await screen('result of an agent, no details');
+    await page.getByRole('button', { name: UI[lang].add }).click();
     await screen('details of an agent');
-    await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
-    await screen('details all missing');
+    await page.getByRole('button', { name: UI[lang].back, exact: true }).click();
     await fillDetails(page, lang, { ...DECEASED_PERSON, principal_name: 'PARK MINA', principal_address: '大阪府大阪市北区1-1' });
-    await screen('check your answers');
-    await page.getByRole('button', { name: UI[lang].confirm }).click();
     await screen('result with the form');
     await assertClean(assert, rec);
     await rec.context.close();
@@ -172,17 +173,19 @@ test('invalid input on each kind of field: summary takes focus, links to the fie
   await expectError('Enter a number from 1947 to 2012', 'q-from_year');
   await answer(page, 'en', { fill: ['From which year do the records you want start?', '1990'] });
   await answer(page, 'en', { choose: 'No, it is the same' });
-  // Details: a date that does not exist, katakana, empty required fields.
-  await fillDetails(page, 'en', { ...PERSON, birth_date: '2023-02-30', name_kana: 'kim', phone: '' });
+  // Details: what cannot be read at all (a day that does not exist, Latin
+  // letters as a katakana reading, words as a phone number); empty is fine.
+  await fillDetails(page, 'en', { ...PERSON, birth_date: '2023-02-30', name_kana: 'kim', phone: 'call me', address: '' });
   await page.waitForFunction(() => document.activeElement?.id === 'checker-error-summary');
   const summary = await page.getByRole('alert').innerText();
   for (const m of ['Enter a real date', 'Write the reading in katakana', 'Enter a telephone number']) {
     assert.ok(summary.includes(m), `summary lacks ${m}: ${summary}`);
   }
-  assert.equal(await page.getByRole('textbox', { name: 'Full name (Latin letters)' }).inputValue(), PERSON.name_latin, 'answers kept');
-  // Earlier answers survive going back.
+  assert.ok(!summary.includes('address'), `an empty field is not an error: ${summary}`);
+  assert.equal(await page.getByRole('textbox', { name: /Full name \(Latin letters\)/ }).inputValue(), PERSON.name_latin, 'answers kept');
+  // Back is the result, whatever the details.
   await page.getByRole('button', { name: 'Back' }).click();
-  assert.ok(await page.getByRole('radio', { name: 'No, it is the same' }).isChecked());
+  assert.equal((await page.locator('#checker-heading').textContent()).trim(), 'You can make this request');
   await assertClean(assert, rec);
   await rec.context.close();
 });
@@ -223,11 +226,12 @@ test('privacy: no request at all once the checker is ready, while typing and pri
   await answer(page, 'ja', { fill: ['請求したい記録は何年からのものですか。', '1980'] });
   await answer(page, 'ja', { choose: 'いいえ、同じです' });
   await fillDetails(page, 'ja', PERSON);
-  await page.getByRole('button', { name: UI.ja.confirm }).click();
   await page.emulateMedia({ media: 'print' });
   await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
   const after = rec.requests.filter((r) => r.at > ready).map((r) => r.url);
   assert.deepEqual(after, [], 'requests after the checker was ready');
+  assert.deepEqual(rec.requests.filter((r) => r.url.includes('?')).map((r) => r.url), [], 'no request ever carries a query');
+  assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0, 'answers survive reloads without storage');
   const cookies = await rec.context.cookies();
   assert.deepEqual(cookies, [], 'cookies');
   const storage = await page.evaluate(() => localStorage.length + sessionStorage.length);
@@ -236,12 +240,15 @@ test('privacy: no request at all once the checker is ready, while typing and pri
   await rec.context.close();
 });
 
-test('keeping answers: nothing stored until asked, restored on return, deleted on request', async () => {
-  const rec = await open(browser, server.origin, '/en/alien-registration/disclosure/');
+test('keeping answers: offered from the first screen, nothing stored until asked, restored on return, deleted on request', async () => {
+  const url = '/en/alien-registration/disclosure/';
+  const rec = await open(browser, server.origin, url);
   const { page } = rec;
   await checkerReady(page);
-  const stored = () => page.evaluate(() => localStorage.length);
-  const heading = async () => (await page.locator('#checker-heading').textContent()).trim();
+  const stored = (p) => p.evaluate(() => localStorage.length);
+  const heading = async (p) => (await p.locator('#checker-heading').textContent()).trim();
+  const keep = page.getByRole('checkbox', { name: 'Keep my answers on this device' });
+  assert.equal(await keep.isChecked(), false, 'offered on the first screen, unticked');
   for (const s of ['My own record (or that of the person I act for)', 'The person the information is about', 'In Japan',
     'At the office (viewing or collecting copies comes on a later day)', 'To view the record']) {
     await answer(page, 'en', { choose: s });
@@ -250,26 +257,26 @@ test('keeping answers: nothing stored until asked, restored on return, deleted o
   await answer(page, 'en', { fill: ['From which year do the records you want start?', '1980'] });
   await answer(page, 'en', { choose: 'No, it is the same' });
   await fillDetails(page, 'en', PERSON);
-  assert.equal(await heading(), 'Check your answers');
-  assert.equal(await stored(), 0, 'nothing stored before the reader asks');
-  const keep = page.getByRole('checkbox', { name: 'Keep my answers on this device' });
-  assert.equal(await keep.isChecked(), false);
-  await keep.check();
+  assert.equal(await heading(page), 'You can make this request');
+  assert.equal(await stored(page), 0, 'nothing stored before the reader asks');
+  await page.getByRole('checkbox', { name: 'Keep my answers on this device' }).check();
   await page.waitForFunction(() => localStorage.length === 1);
-  // Coming back later: the answers are there, and the reader is told so.
-  await page.reload();
-  await checkerReady(page);
-  await page.waitForFunction(() => document.querySelector('#checker-heading')?.textContent.includes('Check your answers'));
-  assert.ok(await page.getByText('You are continuing with answers kept on this device.').isVisible());
-  assert.ok((await page.locator('.checker').innerText()).includes(PERSON.name_latin));
-  assert.equal(await page.getByRole('checkbox', { name: 'Keep my answers on this device' }).isChecked(), true);
+  // Coming back later in a new tab: the answers are there, and the reader is told so.
+  const later = await rec.context.newPage();
+  await later.goto(server.origin + url);
+  await checkerReady(later);
+  await later.waitForFunction(() => document.querySelector('#checker-heading')?.textContent.includes('You can make this request'));
+  assert.ok(await later.getByText('You are continuing with answers kept on this device.').isVisible());
+  assert.ok((await later.locator('.checker').innerText()).includes(PERSON.name_latin));
+  assert.equal(await later.getByRole('checkbox', { name: 'Keep my answers on this device' }).isChecked(), true);
   // Deleting them: storage is empty and the checker starts again.
-  await page.getByRole('button', { name: 'Delete them and start again' }).click();
-  await page.waitForFunction(() => localStorage.length === 0);
-  assert.equal(await heading(), 'Whose alien registration record is it?');
-  await page.reload();
-  await checkerReady(page);
-  assert.equal(await heading(), 'Whose alien registration record is it?', 'nothing restored after deleting');
+  await later.getByRole('button', { name: 'Delete them and start again' }).click();
+  await later.waitForFunction(() => localStorage.length === 0);
+  assert.equal(await heading(later), 'Whose alien registration record is it?');
+  const again = await rec.context.newPage();
+  await again.goto(server.origin + url);
+  await checkerReady(again);
+  assert.equal(await heading(again), 'Whose alien registration record is it?', 'nothing restored after deleting');
   await assertClean(assert, rec);
   await rec.context.close();
 });

@@ -175,7 +175,7 @@ const PATHS = [
     lang: 'en', url: DISCLOSURE('en'), date: '2026-11-25',
     steps: [{ choose: 'The record of someone who has died' }],
     heading: 'This is a different procedure',
-    link: ['Go to that procedure\'s guidance', '/en/alien-registration/deceased/'],
+    link: ['Go to that procedure\'s guidance', '/en/alien-registration/deceased/#checker'],
   },
   {
     name: 'en: someone else\'s record with my information, records from 2012',
@@ -322,7 +322,7 @@ const PATHS = [
     lang: 'en', url: DECEASED('en'), date: '2026-11-25',
     steps: [{ choose: 'None of these, but my own information is in the record' }],
     heading: 'This is a different procedure',
-    link: ['Go to that procedure\'s guidance', '/en/alien-registration/disclosure/'],
+    link: ['Go to that procedure\'s guidance', '/en/alien-registration/disclosure/#checker'],
   },
   {
     name: 'ja: 死亡：上記以外は不可',
@@ -338,8 +338,9 @@ for (const p of PATHS) {
     const { page } = rec;
     for (const step of p.steps) await answer(page, p.lang, step);
     if (p.details) {
+      // The result comes first; the details are the reader's choice.
+      assert.equal((await page.locator('#checker-heading').textContent()).trim(), p.heading, `${p.url}: result before details`);
       await fillDetails(page, p.lang, p.details);
-      await page.getByRole('button', { name: UI[p.lang].confirm }).click();
     }
     const heading = page.locator('#checker-heading');
     assert.equal((await heading.textContent()).trim(), p.heading, `${p.url}: outcome`);
@@ -351,7 +352,8 @@ for (const p of PATHS) {
     for (const s of p.absent ?? []) assert.ok(!text.includes(s), `${p.url}: ${s} should not show`);
     if (p.link) {
       const href = await page.getByRole('link', { name: p.link[0] }).getAttribute('href');
-      assert.equal(new URL(href, page.url()).pathname, p.link[1]);
+      const target = new URL(href, page.url());
+      assert.equal(target.pathname + target.hash, p.link[1]);
     }
     await assertClean(assert, rec);
     await rec.context.close();
@@ -387,16 +389,16 @@ test('keyboard alone: Tab, Space and Enter through a whole path', async () => {
   await tabTo(() => document.activeElement?.type === 'submit', 'Continue');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
-  assert.equal((await page.locator('#checker-heading').textContent()).trim(), 'Details for the request form');
+  assert.equal((await page.locator('#checker-heading').textContent()).trim(), 'You can make this request');
+  await tabTo(() => document.activeElement?.textContent === 'Add your details to the form (optional)', 'Add your details');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
+  assert.equal((await page.locator('#checker-heading').textContent()).trim(), 'Your details on the form');
   // Each detail by Tab and typing, then Enter submits the form.
   for (const [field, value] of Object.entries(DECEASED_PERSON)) {
     await tabTo((id) => document.activeElement?.id === id, `#d-${field}`, `d-${field}`);
     await page.keyboard.type(value);
   }
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
-  assert.equal((await page.locator('#checker-heading').textContent()).trim(), 'Check your answers');
-  await tabTo(() => document.activeElement?.textContent === 'See the result', 'See the result');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
   assert.equal((await page.locator('#checker-heading').textContent()).trim(), 'You can make this request');

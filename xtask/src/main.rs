@@ -190,6 +190,7 @@ fn test(args: &[String]) -> Result<(), String> {
             "--test-concurrency=1",
             "--test-reporter=spec",
             "walkthroughs.test.mjs",
+            "readers.test.mjs",
             "quality.test.mjs",
             "print.test.mjs",
             "budgets.test.mjs",

@@ -71,10 +71,17 @@ pub fn use_history(state: &UseReducerHandle<State>) {
                     });
                     return;
                 }
-                let push = !was_first
-                    && s.nav == Nav::Reader
-                    && shown_key.borrow().as_deref() != Some(key.as_str());
-                write(&entry, push);
+                let previous = shown_key.borrow().clone();
+                match (was_first, s.nav, previous) {
+                    (false, Nav::Reader, Some(prev)) if prev != *key => {
+                        // The screen left keeps the answers given on it, so
+                        // Back shows it as the reader left it.
+                        write(&crate::data::encode_entry(&prev, answers, details), false);
+                        write(&entry, true);
+                    }
+                    (false, Nav::Fresh, _) => write(&entry, true),
+                    _ => write(&entry, false),
+                }
                 *shown_key.borrow_mut() = Some(key.clone());
             },
         );
