@@ -111,7 +111,9 @@ test('no details at all: the result prints with the form\'s boxes blank to write
     await answer(page, 'en', { choose: 'No, it is the same' });
   });
   const printed = pages(file);
-  const form = printed.find((p) => has(p, '保有個人情報開示請求書'));
+  const formPages = printed.filter((p) => has(p, '保有個人情報開示請求書') && has(p, '出入国在留管理庁長官'));
+  assert.equal(formPages.length, 1, 'the form is on exactly one page');
+  const form = formPages[0];
   assert.ok(form, `no form page:\n${printed.join('\f')}`);
   // The answers are on it; the details are blanks (the date with its
   // 年 月 日 to fill in), nothing invented.

@@ -129,9 +129,15 @@ test('a reload on the result (or a discarded tab) comes back to it, without stor
   const text = await page.locator('.checker').innerText();
   assert.ok(text.includes('¥300 × 2 = ¥600') && text.includes('KIM MINSU'), text);
   assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0, 'nothing stored');
-  // Back from there is the last question, answered.
+  // Back from there: the details as typed, the result before them, then
+  // the last question, answered.
   await page.goBack();
-  await page.waitForFunction(() => !document.querySelector('#checker-heading')?.textContent.includes('request'));
+  await page.waitForFunction(() => document.querySelector('#checker-heading')?.textContent.includes('Your details'));
+  assert.equal(await page.locator('#d-name_latin').inputValue(), 'KIM MINSU');
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#checker-heading')?.textContent.includes('You can make this request'));
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#checker-heading')?.textContent.includes('name'));
   assert.ok(await page.getByRole('radio', { name: 'No, it is the same' }).isChecked());
   await assertClean(assert, rec);
   await rec.context.close();
@@ -156,8 +162,11 @@ test('Back and Forward after Start again only ever show screens the answers reac
   };
   await look(() => page.goBack());
   assert.equal(seen.at(-1), UI.en.eligible, 'Back after Start again is the result that was there');
-  for (let i = 0; i < 8; i++) await look(() => page.goBack());
-  for (let i = 0; i < 12; i++) await look(() => page.goForward());
+  // Through the seven questions back to the first, then all the way forward.
+  for (let i = 0; i < 7; i++) await look(() => page.goBack());
+  assert.equal(seen.at(-1), 'Whose alien registration record is it?', seen.join(' → '));
+  for (let i = 0; i < 8; i++) await look(() => page.goForward());
+  assert.equal(seen.at(-1), 'Whose alien registration record is it?', 'the end is Start again');
   assert.equal(new URL(page.url()).pathname, DISCLOSURE, 'stays on the page');
   await assertClean(assert, rec);
   await rec.context.close();
@@ -182,7 +191,7 @@ test('the start link near the top and the contents lead to the checker; a redire
   }
   await answer(page, 'en', { choose: 'The record of someone who has died' });
   await page.getByRole('link', { name: 'Go to that procedure\'s guidance' }).click();
-  await page.waitForURL('**/deceased/#checker');
+  await page.waitForURL((u) => u.pathname === '/en/alien-registration/deceased/' && u.hash === '#checker');
   await checkerReady(page);
   assert.ok(await inView(page), 'the other procedure\'s checker is on screen');
   assert.equal(await heading(page), 'What was your relationship to the person who died?');
