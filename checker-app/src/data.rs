@@ -77,8 +77,7 @@ impl CheckerData {
 
     /// The text written into the page.
     pub fn encode(&self) -> Result<String, String> {
-        let bytes = bincode::serde::encode_to_vec(self, bincode::config::standard())
-            .map_err(|e| e.to_string())?;
+        let bytes = postcard::to_allocvec(self).map_err(|e| e.to_string())?;
         Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
     }
 
@@ -86,9 +85,7 @@ impl CheckerData {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(text.trim())
             .map_err(|e| e.to_string())?;
-        bincode::serde::decode_from_slice(&bytes, bincode::config::standard())
-            .map(|(data, _)| data)
-            .map_err(|e| e.to_string())
+        postcard::from_bytes(&bytes).map_err(|e| e.to_string())
     }
 }
 
@@ -225,10 +222,9 @@ impl Prepared {
 }
 
 /// Answers and details a reader chose to keep on their device, as the text
-/// stored in the browser's local storage (base64 of bincode).
+/// stored in the browser's local storage (base64 of postcard).
 pub fn encode_kept(answers: &rules::Answers, details: &rules::Details) -> Option<String> {
-    let bytes =
-        bincode::serde::encode_to_vec((answers, details), bincode::config::standard()).ok()?;
+    let bytes = postcard::to_allocvec(&(answers, details)).ok()?;
     Some(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
@@ -238,8 +234,7 @@ pub fn decode_kept(text: &str) -> Option<(rules::Answers, rules::Details)> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(text.trim())
         .ok()?;
-    let (kept, _) = bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).ok()?;
-    Some(kept)
+    postcard::from_bytes(&bytes).ok()
 }
 
 /// The local-storage key of a procedure's kept answers.

@@ -3,6 +3,7 @@
 // of the page or from the other procedure, and a checker that never starts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { AxeBuilder } from '@axe-core/playwright';
 import {
   serve, launch, open, checkerReady, answer, fillDetails, assertClean, heading, UI,
 } from './lib.mjs';
@@ -113,6 +114,9 @@ test('a checker that never starts says so in the reader\'s language and opens th
     assert.ok((await alert.innerText()).includes(message), await alert.innerText());
     assert.ok(await page.locator('.blank-form').evaluate((d) => d.open), 'the blank form is open');
     assert.ok(await page.locator('.blank-form .jp-form').isVisible());
+    const result = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice']).analyze();
+    assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help}`), [], `${lang}: accessibility of the failure state`);
     await context.close();
   }
 });

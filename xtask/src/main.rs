@@ -78,8 +78,9 @@ fn site_gen() -> Command {
     cmd
 }
 
-/// The checker's size budget: wasm + JS glue, brotli, in bytes.
-const CHECKER_BUDGET: usize = 150 * 1024;
+/// The checker's size budget: wasm + JS glue, brotli, in bytes (129.9 KiB
+/// reached with postcard; Yew itself is about a third of the wasm).
+const CHECKER_BUDGET: usize = 132 * 1024;
 
 /// Builds the checker with trunk (release, offline) and prints its size.
 /// Returns the brotli size of wasm + JS glue.

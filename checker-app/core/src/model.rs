@@ -405,7 +405,7 @@ impl DetailDef {
     /// The option whose value, label (any language) or printed form is
     /// `text`, compared without regard to width or case.
     pub fn option_for(&self, text: &str) -> Option<&DetailOption> {
-        let key = |s: &str| crate::normalize::fold_width(s).trim().to_lowercase();
+        let key = |s: &str| crate::normalize::fold_width(s).trim().to_ascii_lowercase();
         let wanted = key(text);
         if wanted.is_empty() {
             return None;
