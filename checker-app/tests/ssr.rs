@@ -279,8 +279,8 @@ fn the_result_comes_straight_after_the_questions_without_any_detail() {
         "<div class=\"stamp-box\">収入印紙を貼る（消印しない）　600円</div>",
         "生年月日：　　　　年　　月　　日",
         // What the form still needs, and the way to add it.
-        "Still blank on the form:",
-        "<li>Full name (Latin letters)</li>",
+        "Still to fill in on the form, here or by hand:",
+        "<li>Enter the name in Latin letters</li>",
         "Add your details to the form (optional)",
         // The answers, each with Change.
         "Your answers",
@@ -411,7 +411,7 @@ fn the_filled_form_has_era_dates_stamps_and_two_copies_note() {
     let html = render_with("en", POST_TWO_COPIES, DETAILS);
     assert!(html.contains("You can make this request"), "{html}");
     assert!(
-        !html.contains("Still blank on the form"),
+        !html.contains("Still to fill in on the form"),
         "every needed detail given"
     );
     let today = rules::Date::parse("2026-11-25").unwrap();
@@ -602,8 +602,8 @@ fn a_representative_is_asked_for_their_own_name_and_address() {
     let html = render_with("en", &answers, DETAILS);
     assert!(html.contains("You can make this request"), "{html}");
     assert!(
-        html.contains("<li>Representative&#x27;s name</li>")
-            || html.contains("<li>Representative's name</li>"),
+        html.contains("<li>Enter the representative&#x27;s name</li>")
+            || html.contains("<li>Enter the representative's name</li>"),
         "{html}"
     );
     let mut with_rep = DETAILS.to_vec();
@@ -612,7 +612,7 @@ fn a_representative_is_asked_for_their_own_name_and_address() {
     with_rep.push(("representative_kana", "キム ジホ"));
     with_rep.push(("representative_postcode", "160-0004"));
     let html = render_with("en", &answers, &with_rep);
-    assert!(!html.contains("Still blank on the form"), "{html}");
+    assert!(!html.contains("Still to fill in on the form"), "{html}");
     assert!(
         html.contains("本人の氏名：KIM MINSU"),
         "the represented person's row: {html}"

@@ -122,5 +122,5 @@ test('no details at all: the result prints with the form\'s boxes blank to write
   }
   const checklist = printed.filter((p) => p !== form).join('\n');
   assert.ok(has(checklist, '¥300 × 1 = ¥300'), `the checklist prints too:\n${checklist}`);
-  assert.ok(!has(checklist, 'Still blank on the form'), 'what is still blank stays on screen');
+  assert.ok(!has(checklist, 'Still to fill in on the form'), 'what is still blank stays on screen');
 });

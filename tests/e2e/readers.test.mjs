@@ -31,7 +31,7 @@ test('the result, stamps and form come without typing any detail', async () => {
   await toResult(page);
   assert.equal(await heading(page), UI.en.eligible);
   const text = await page.locator('.checker').innerText();
-  for (const s of ['¥300 × 1 = ¥300', 'Return postage', 'residence certificate', 'Still blank on the form:', 'Full name (Latin letters)']) {
+  for (const s of ['¥300 × 1 = ¥300', 'Return postage', 'residence certificate', 'Still to fill in on the form, here or by hand:', 'Enter the name in Latin letters']) {
     assert.ok(text.includes(s), `result lacks ${s}:\n${text}`);
   }
   const form = await page.locator('.checker .jp-form').innerText();
@@ -114,6 +114,14 @@ test('a checker that never starts says so in the reader\'s language and opens th
     assert.ok((await alert.innerText()).includes(message), await alert.innerText());
     assert.ok(await page.locator('.blank-form').evaluate((d) => d.open), 'the blank form is open');
     assert.ok(await page.locator('.blank-form .jp-form').isVisible());
+    // Room to write by hand: each line of each box at least 8 mm (30.2 CSS px),
+    // and every row, the represented person's too, with the era blanks.
+    const short = await page.locator('.blank-form .jp-form-table td').evaluateAll((tds) => tds
+      .map((td) => ({ text: td.innerText.slice(0, 30), lines: td.querySelectorAll('br').length + 1, h: td.getBoundingClientRect().height }))
+      .filter((r) => r.h < 30.2 * r.lines));
+    assert.deepEqual(short, [], 'boxes under 8 mm a line');
+    const blank = await page.locator('.blank-form .jp-form').innerText();
+    for (const s of ['本人の氏名：', '令和　　年　　月　　日', '生年月日：　　　　年　　月　　日']) assert.ok(blank.includes(s), `blank form lacks ${s}`);
     const result = await new AxeBuilder({ page })
       .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice']).analyze();
     assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help}`), [], `${lang}: accessibility of the failure state`);

@@ -115,7 +115,7 @@ fn form_part(state: &UseReducerHandle<State>) -> Html {
         .missing
         .iter()
         .filter_map(|id| d.procedure().detail(id))
-        .map(|def| d.text(def.label.get_ref()))
+        .map(|def| d.text(def.missing.as_ref().unwrap_or(&def.label).get_ref()))
         .collect();
     html! {
         <>
