@@ -4,6 +4,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export const SITE = process.env.SITE_DIR;
@@ -16,7 +17,19 @@ const TYPES = {
   '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.txt': 'text/plain',
 };
 
-/** Serves SITE on 127.0.0.1 at a free port. */
+const COMPRESSED = new Map();
+function compressed(file, encoding) {
+  const key = `${encoding} ${file}`;
+  if (!COMPRESSED.has(key)) {
+    const bytes = fs.readFileSync(file);
+    COMPRESSED.set(key, encoding === 'br'
+      ? zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } })
+      : zlib.gzipSync(bytes, { level: 9 }));
+  }
+  return COMPRESSED.get(key);
+}
+
+/** Serves SITE on 127.0.0.1 at a free port, compressed as a CDN would. */
 export async function serve() {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -28,7 +41,18 @@ export async function serve() {
       res.end(fs.readFileSync(path.join(SITE, '404.html')));
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    // Brotli when the browser asks for it, as a CDN serves the site (so
+    // timings on an emulated slow network are the reader's).
+    // (Chromium asks for brotli over HTTPS only: gzip over plain HTTP.)
+    const accepted = req.headers['accept-encoding'] ?? '';
+    const encoding = /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : null;
+    if (encoding && type !== 'application/octet-stream') {
+      res.writeHead(200, { 'content-type': type, 'content-encoding': encoding, vary: 'accept-encoding' });
+      res.end(compressed(file, encoding));
+      return;
+    }
+    res.writeHead(200, { 'content-type': type });
     res.end(fs.readFileSync(file));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
