@@ -103,10 +103,10 @@ test('deceased: the English reader prints the Japanese request on one A4 page', 
 
 test('no details at all: the result prints with the form\'s boxes blank to write by hand', async () => {
   const file = await printPath('en', '/en/alien-registration/disclosure/', async (page) => {
-    for (const s of ['My own record (or that of the person I act for)', 'The person the information is about',
+    for (const s of ['My own record (or that of the person I act for)', 'The person the information is about', 'In Japan',
       'By post, with the copies sent back by post']) await answer(page, 'en', { choose: s });
     await answer(page, 'en', { fill: ['How many copies do you need?', '1'] });
-    await answer(page, 'en', { choose: 'Passport' });
+    await answer(page, 'en', { choose: 'Residence card or special permanent resident certificate' });
     await answer(page, 'en', { fill: ['From which year do the records you want start?', '1975'] });
     await answer(page, 'en', { choose: 'No, it is the same' });
   });

@@ -16,10 +16,10 @@ const DISCLOSURE = '/en/alien-registration/disclosure/';
 
 /** The English path of the person themself, by post, one copy. */
 async function toResult(page, { copies = '1', year = '1975' } = {}) {
-  for (const s of ['My own record (or that of the person I act for)', 'The person the information is about',
+  for (const s of ['My own record (or that of the person I act for)', 'The person the information is about', 'In Japan',
     'By post, with the copies sent back by post']) await answer(page, 'en', { choose: s });
   await answer(page, 'en', { fill: ['How many copies do you need?', copies] });
-  await answer(page, 'en', { choose: 'Passport' });
+  await answer(page, 'en', { choose: 'Residence card or special permanent resident certificate' });
   await answer(page, 'en', { fill: ['From which year do the records you want start?', year] });
   await answer(page, 'en', { choose: 'No, it is the same' });
 }
@@ -174,10 +174,10 @@ test('Back and Forward after Start again only ever show screens the answers reac
   };
   await look(() => page.goBack());
   assert.equal(seen.at(-1), UI.en.eligible, 'Back after Start again is the result that was there');
-  // Through the seven questions back to the first, then all the way forward.
-  for (let i = 0; i < 7; i++) await look(() => page.goBack());
+  // Through the eight questions back to the first, then all the way forward.
+  for (let i = 0; i < 8; i++) await look(() => page.goBack());
   assert.equal(seen.at(-1), 'Whose alien registration record is it?', seen.join(' → '));
-  for (let i = 0; i < 8; i++) await look(() => page.goForward());
+  for (let i = 0; i < 9; i++) await look(() => page.goForward());
   assert.equal(seen.at(-1), 'Whose alien registration record is it?', 'the end is Start again');
   assert.equal(new URL(page.url()).pathname, DISCLOSURE, 'stays on the page');
   await assertClean(assert, rec);

@@ -161,13 +161,24 @@ fn details_are_optional_and_read_forgivingly() {
     let a = answers(&[
         ("whose", "own"),
         ("requester", "self"),
+        ("living", "japan"),
         ("method", "post"),
         ("copies", "１"),
-        ("id_document", "passport"),
+        ("id_document", "residence_card"),
         ("from_year", "１９７５"),
         ("name_changed", "no"),
     ]);
     let today = d("2026-11-25");
+    assert!(
+        matches!(
+            madoguchi_rules::evaluate(&p, &f, &a, today, "en").unwrap(),
+            madoguchi_rules::Evaluation::Finished {
+                outcome: madoguchi_rules::Outcome::Eligible(_),
+                ..
+            }
+        ),
+        "a whole path, typed in full-width digits"
+    );
     let none = Details::new();
     assert_eq!(check_details(&p, &f, &a, &none, today).unwrap(), []);
     let missing: Vec<&str> = missing_details(&p, &f, &a, &none, today)
@@ -256,9 +267,10 @@ fn choices_and_suggestions_print_in_japanese() {
     let a = answers(&[
         ("whose", "own"),
         ("requester", "self"),
+        ("living", "japan"),
         ("method", "post"),
         ("copies", "1"),
-        ("id_document", "passport"),
+        ("id_document", "residence_card"),
         ("from_year", "1975"),
         ("name_changed", "no"),
     ]);
