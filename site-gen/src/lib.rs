@@ -8,9 +8,11 @@
 pub mod checker;
 pub mod config;
 pub mod content;
+pub mod context;
 pub mod data;
 pub mod diag;
 pub mod markdown;
+pub mod model;
 pub mod output;
 pub mod procedures;
 pub mod register;

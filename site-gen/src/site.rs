@@ -7,14 +7,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::{Value, json};
 
 use crate::checker;
 use crate::config::{self, I18n, SiteConfig};
 use crate::content::{self, Kind, Page, PageIndex};
+use crate::context::{
+    Alternate, CheckerCtx, ChooserCtx, Common, Crumb, FactsCtx, Home, Link, NotFoundCtx,
+    NotFoundHome, PageCtx, PageData, Scripts, SiteCtx, SourceCtx, Translation,
+};
 use crate::data::{self, Facts};
 use crate::diag::{self, Diagnostic, Sources};
 use crate::markdown::{self, Rendered};
+use crate::model::Library;
 use crate::output;
 use crate::procedures;
 use crate::register::{self, Register};
@@ -850,14 +854,14 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
                 let boot = checker::boot_module(&bundle);
                 let boot_name = output::asset_name("boot.js", boot.as_bytes());
                 let base = format!("{}{}/", site.base_path(), checker::DIR);
-                scripts = Some(json!({
-                    "boot": format!("{base}{boot_name}"),
-                    "boot_integrity": checker::integrity(boot.as_bytes()),
-                    "glue": format!("{base}{}", bundle.glue.0),
-                    "glue_integrity": checker::integrity(&bundle.glue.1),
-                    "wasm": format!("{base}{}", bundle.wasm.0),
-                    "wasm_integrity": checker::integrity(&bundle.wasm.1),
-                }));
+                scripts = Some(Scripts {
+                    boot: format!("{base}{boot_name}"),
+                    boot_integrity: checker::integrity(boot.as_bytes()),
+                    glue: format!("{base}{}", bundle.glue.0),
+                    glue_integrity: checker::integrity(&bundle.glue.1),
+                    wasm: format!("{base}{}", bundle.wasm.0),
+                    wasm_integrity: checker::integrity(&bundle.wasm.1),
+                });
                 files.insert(format!("{}/{boot_name}", checker::DIR), boot.into_bytes());
                 files.insert(format!("{}/{}", checker::DIR, bundle.glue.0), bundle.glue.1);
                 files.insert(format!("{}/{}", checker::DIR, bundle.wasm.0), bundle.wasm.1);
@@ -866,19 +870,35 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
         }
     }
     if let Some(templates) = templates.as_ref().filter(|_| i18n_complete) {
+        // Checker data and its server render, once per (procedure, language).
+        let pairs: BTreeSet<(String, String)> = pages
+            .iter()
+            .filter_map(|p| Some((p.front.checker.clone()?, p.lang.clone())))
+            .filter(|(id, _)| procedures.contains_key(id))
+            .collect();
+        let checkers: BTreeMap<(String, String), Result<CheckerOut, Diagnostic>> = pairs
+            .into_par_iter()
+            .map(|(id, lang)| {
+                let out = checker_out(&procedures[&id].procedure, &core_facts, &id, &lang, &i18n);
+                ((id, lang), out)
+            })
+            .collect();
+        let lib = Library::new(&site, &pages, &index);
+        let base_path = site.base_path();
+        let livereload = opts
+            .livereload
+            .then(|| format!("{base_path}{LIVERELOAD_JS}"));
         let r = Renderer {
-            site: &site,
+            lib: &lib,
             i18n: &i18n,
-            pages: &pages,
-            index: &index,
             rendered: &rendered,
             templates,
             sources: &sources,
-            livereload: opts.livereload,
-            procedures: &procedures,
+            livereload: livereload.as_deref(),
+            base_path: &base_path,
             procedure_facts: &procedure_facts,
             facts: &facts,
-            core_facts: &core_facts,
+            checkers: &checkers,
             scripts: scripts.as_ref(),
         };
         let results: Vec<(String, Result<String, Diagnostic>)> = pages
@@ -1140,180 +1160,138 @@ pub fn check_out(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+fn checker_out(
+    procedure: &madoguchi_rules::Procedure,
+    core_facts: &madoguchi_rules::Facts,
+    id: &str,
+    lang: &str,
+    i18n: &BTreeMap<String, I18n>,
+) -> Result<CheckerOut, Diagnostic> {
+    let data = checker::page_data(procedure, core_facts, lang, &i18n[lang]);
+    let text = checker::data_text(&data)
+        .map_err(|e| Diagnostic::error(format!("checker `{id}`: cannot encode its data: {e}")))?;
+    let (html, blank_form) = checker::first_screen_and_blank_form(data).map_err(|e| {
+        Diagnostic::error(format!("checker `{id}`: {e}"))
+            .help("check the procedure file with `site-gen check`")
+    })?;
+    Ok(CheckerOut {
+        data: text,
+        html,
+        blank_form,
+    })
+}
+
+/// A checker's data and server render for one (procedure, language), made
+/// once per build and shared by every page that embeds it.
+struct CheckerOut {
+    data: String,
+    html: String,
+    blank_form: String,
+}
+
 struct Renderer<'a> {
-    site: &'a SiteConfig,
+    lib: &'a Library<'a>,
     i18n: &'a BTreeMap<String, I18n>,
-    pages: &'a [Page],
-    index: &'a PageIndex,
     rendered: &'a [Rendered],
     templates: &'a Templates,
     sources: &'a Sources,
-    livereload: bool,
-    procedures: &'a BTreeMap<String, procedures::Loaded>,
+    /// `base_path` of the site, and of the live-reload script under serve.
+    base_path: &'a str,
+    livereload: Option<&'a str>,
     /// The facts each procedure refers to, in file order.
     procedure_facts: &'a BTreeMap<String, Vec<String>>,
     facts: &'a Facts,
-    core_facts: &'a madoguchi_rules::Facts,
-    scripts: Option<&'a Value>,
+    checkers: &'a BTreeMap<(String, String), Result<CheckerOut, Diagnostic>>,
+    scripts: Option<&'a Scripts>,
 }
 
-impl Renderer<'_> {
-    fn url(&self, p: &Page) -> String {
-        format!("{}{}/{}", self.site.base_path(), p.lang, p.rel_url)
+impl<'a> Renderer<'a> {
+    fn site(&self) -> &'a SiteConfig {
+        self.lib.site
     }
 
-    fn permalink(&self, p: &Page) -> String {
-        self.site.permalink(&format!("{}/{}", p.lang, p.rel_url))
-    }
-
-    fn lang_name(&self, code: &str) -> String {
-        self.site
-            .language(code)
-            .map_or_else(|| code.to_string(), |l| l.name.clone())
+    fn lang_name(&self, code: &'a str) -> &'a str {
+        self.site().language(code).map_or(code, |l| l.name.as_str())
     }
 
     /// The versions of a page in each language, in site language order.
-    fn alternates(&self, p: &Page) -> Vec<Value> {
-        self.site
-            .languages
+    fn alternates(&self, i: usize) -> Vec<Alternate<'a>> {
+        let lib = self.lib;
+        let lang = &lib.pages[i].lang;
+        lib.translations[i]
             .iter()
-            .filter_map(|l| {
-                let i = self.index.get(&p.key, &l.code)?;
-                let alt = &self.pages[i];
-                Some(json!({
-                    "code": l.code,
-                    "name": l.name,
-                    "dir": l.dir,
-                    "url": self.url(alt),
-                    "permalink": self.permalink(alt),
-                    "current": l.code == p.lang,
-                }))
+            .filter_map(|&a| {
+                let alt = &lib.pages[a];
+                let l = self.site().language(&alt.lang)?;
+                Some(Alternate {
+                    code: &l.code,
+                    name: &l.name,
+                    dir: l.dir,
+                    url: &lib.urls[a],
+                    permalink: &lib.permalinks[a],
+                    current: l.code == *lang,
+                })
             })
             .collect()
     }
 
-    /// The page in `lang`, else the default-language version.
-    fn in_lang(&self, key: &str, lang: &str) -> Option<&Page> {
-        self.index
-            .get(key, lang)
-            .or_else(|| self.index.get(key, &self.site.default_language))
-            .map(|i| &self.pages[i])
-    }
-
-    fn link(&self, p: &Page, lang: &str) -> Value {
-        json!({
-            "title": p.front.title,
-            "description": p.front.description,
-            "url": self.url(p),
-            "lang": p.lang,
-            "lang_name": self.lang_name(&p.lang),
-            "fallback": p.lang != lang,
-            "weight": p.front.weight,
-        })
-    }
-
-    fn breadcrumbs(&self, p: &Page) -> Vec<Value> {
-        let mut crumbs = Vec::new();
-        let mut dirs = Vec::new();
-        if !(p.is_section && p.dir.is_empty()) {
-            dirs.push(String::new());
-            let mut acc = String::new();
-            let parts: Vec<&str> = p.dir.split('/').filter(|s| !s.is_empty()).collect();
-            let upto = if p.is_section {
-                parts.len().saturating_sub(1)
-            } else {
-                parts.len()
-            };
-            for part in &parts[..upto] {
-                if !acc.is_empty() {
-                    acc.push('/');
-                }
-                acc.push_str(part);
-                dirs.push(acc.clone());
-            }
+    fn link(&self, i: usize, lang: &str) -> Link<'a> {
+        let p = &self.lib.pages[i];
+        Link {
+            title: &p.front.title,
+            description: &p.front.description,
+            url: &self.lib.urls[i],
+            lang: &p.lang,
+            lang_name: self.lang_name(&p.lang),
+            fallback: p.lang != lang,
+            weight: p.front.weight,
         }
-        for dir in dirs {
-            let key = if dir.is_empty() {
-                "_index.md".to_string()
-            } else {
-                format!("{dir}/_index.md")
-            };
-            if let Some(s) = self.in_lang(&key, &p.lang) {
-                crumbs.push(json!({"title": s.front.title, "url": self.url(s)}));
-            }
-        }
-        crumbs
     }
 
-    /// Pages and subsections directly under a section, in `lang` where translated.
-    fn children(&self, section: &Page) -> Vec<Value> {
-        let mut keys: BTreeSet<&str> = BTreeSet::new();
-        for p in self.pages {
-            let parent = if p.is_section {
-                p.dir.rsplit_once('/').map_or(
-                    if p.dir.is_empty() { None } else { Some("") },
-                    |(parent, _)| Some(parent),
-                )
-            } else {
-                Some(p.dir.as_str())
-            };
-            if parent == Some(section.dir.as_str()) && p.key != section.key {
-                keys.insert(p.key.as_str());
-            }
+    fn common(&self, lang: &'a str) -> Common<'a> {
+        let site = self.site();
+        let language = site.language(lang);
+        Common {
+            lang,
+            dir: language.map(|l| l.dir),
+            site: SiteCtx {
+                title: language.map_or(&site.title, |l| &l.title),
+                base_url: &site.base_url,
+                base_path: self.base_path,
+                default_language: &site.default_language,
+                languages: &site.languages,
+            },
+            csp: CSP,
+            nav: self
+                .lib
+                .nav
+                .get(lang)
+                .into_iter()
+                .flatten()
+                .map(|&k| self.link(k, lang))
+                .collect(),
+            livereload: self.livereload,
         }
-        let mut kids: Vec<&Page> = keys
-            .into_iter()
-            .filter_map(|k| self.in_lang(k, &section.lang))
-            .collect();
-        kids.sort_by(|a, b| {
-            (a.front.weight, &a.front.title, &a.key).cmp(&(b.front.weight, &b.front.title, &b.key))
-        });
-        kids.into_iter()
-            .map(|p| self.link(p, &section.lang))
-            .collect()
     }
 
-    fn common(&self, lang: &str) -> tera::Context {
-        let language = self.site.language(lang);
-        let mut ctx = tera::Context::new();
-        ctx.insert("lang", lang);
-        ctx.insert("dir", &language.map(|l| l.dir));
-        ctx.insert(
-            "site",
-            &json!({
-                "title": language.map_or(&self.site.title, |l| &l.title),
-                "base_url": self.site.base_url,
-                "base_path": self.site.base_path(),
-                "default_language": self.site.default_language,
-                "languages": self.site.languages,
-            }),
-        );
-        ctx.insert("csp", CSP);
-        let nav = self
-            .index
-            .get("_index.md", lang)
-            .map(|i| self.children(&self.pages[i]))
-            .unwrap_or_default();
-        ctx.insert("nav", &nav);
-        ctx.insert(
-            "livereload",
-            &self
-                .livereload
-                .then(|| format!("{}{}", self.site.base_path(), LIVERELOAD_JS)),
-        );
-        ctx
+    fn render(&self, template: &str, ctx: &impl serde::Serialize) -> Result<String, Diagnostic> {
+        let ctx = tera::Context::from_serialize(ctx).map_err(|e| {
+            Diagnostic::error(format!(
+                "template `{template}`: cannot build its context: {e}"
+            ))
+        })?;
+        self.templates.render(self.sources, template, &ctx)
     }
 
     fn page(&self, i: usize) -> Result<String, Diagnostic> {
-        let p = &self.pages[i];
+        let lib = self.lib;
+        let p = &lib.pages[i];
         let r = &self.rendered[i];
         let f = &self.i18n[&p.lang].format;
-        let mut ctx = self.common(&p.lang);
-        let original = (p.lang != self.site.default_language)
-            .then(|| self.in_lang(&p.key, &self.site.default_language))
-            .flatten();
+        let default = &self.site().default_language;
+        let original = lib.originals[i].filter(|_| p.lang != *default);
         let outdated = match (original, p.front.translated_from) {
-            (Some(o), Some(from)) => from < o.front.updated,
+            (Some(o), Some(from)) => from < lib.pages[o].front.updated,
             _ => false,
         };
         let show_toc = p
@@ -1321,70 +1299,65 @@ impl Renderer<'_> {
             .toc
             .unwrap_or(r.toc.iter().filter(|t| t.level == 2).count() >= 4);
         let is_home = p.is_section && p.dir.is_empty();
-        ctx.insert(
-            "page",
-            &json!({
-                "title": p.front.title,
-                "description": p.front.description,
-                "updated": p.front.updated.iso(),
-                "updated_display": f.date(p.front.updated),
-                "weight": p.front.weight,
-                "content": r.html,
-                "toc": r.toc,
-                "show_toc": show_toc,
-                "url": self.url(p),
-                "permalink": self.permalink(p),
-                "key": p.key,
-                "is_section": p.is_section,
-                "is_home": is_home,
-                "alternates": self.alternates(p),
-                "x_default": self.in_lang(&p.key, &self.site.default_language).map(|d| self.permalink(d)),
-                "breadcrumbs": self.breadcrumbs(p),
-                "children": if p.is_section { self.children(p) } else { Vec::new() },
-                "extra": content::toml_to_json(&toml::Value::Table(p.front.extra.clone())),
-                "sources": self.page_sources(p, r),
-                "translation": {
-                    "outdated": outdated,
-                    "original_url": original.map(|o| self.url(o)),
-                    "original_lang": self.site.default_language,
-                    "original_lang_name": self.lang_name(&self.site.default_language),
-                    "original_updated_display": original.map(|o| f.date(o.front.updated)),
-                },
-            }),
-        );
-        if let Some(id) = &p.front.checker
-            && let Some(proc) = self.procedures.get(id)
-        {
-            let data = checker::page_data(
-                &proc.procedure,
-                self.core_facts,
-                &p.lang,
-                &self.i18n[&p.lang],
-            );
-            let text = checker::data_text(&data).map_err(|e| {
-                Diagnostic::error(format!("checker `{id}`: cannot encode its data: {e}"))
-                    .at(p.file, 0..3)
-            })?;
-            let (html, blank_form) = checker::first_screen_and_blank_form(data).map_err(|e| {
-                Diagnostic::error(format!("checker `{id}`: {e}"))
-                    .at(p.file, 0..3)
-                    .help("check the procedure file with `site-gen check`")
-            })?;
-            ctx.insert(
-                "checker",
-                &json!({
-                    "id": id,
-                    "html": html,
-                    "data": text,
-                    "scripts": self.scripts,
-                    "blank_form": blank_form,
-                    "root_id": checker_app::ROOT_ELEMENT_ID,
-                    "data_id": checker_app::DATA_ELEMENT_ID,
-                    "section_id": checker_app::SECTION_ID,
-                    "failed_id": checker::FAILED_ID,
+        let checker = match &p.front.checker {
+            Some(id) => match self.checkers.get(&(id.clone(), p.lang.clone())) {
+                Some(Ok(out)) => Some(CheckerCtx {
+                    id,
+                    html: &out.html,
+                    data: &out.data,
+                    scripts: self.scripts,
+                    blank_form: &out.blank_form,
+                    root_id: checker_app::ROOT_ELEMENT_ID,
+                    data_id: checker_app::DATA_ELEMENT_ID,
+                    section_id: checker_app::SECTION_ID,
+                    failed_id: checker::FAILED_ID,
                 }),
-            );
-        }
+                Some(Err(d)) => return Err(d.clone().at(p.file, 0..3)),
+                None => None,
+            },
+            None => None,
+        };
+        let ctx = PageCtx {
+            common: self.common(&p.lang),
+            page: PageData {
+                title: &p.front.title,
+                description: &p.front.description,
+                updated: p.front.updated.iso(),
+                updated_display: f.date(p.front.updated),
+                weight: p.front.weight,
+                content: &r.html,
+                toc: &r.toc,
+                show_toc,
+                url: &lib.urls[i],
+                permalink: &lib.permalinks[i],
+                key: &p.key,
+                is_section: p.is_section,
+                is_home,
+                alternates: self.alternates(i),
+                x_default: lib.originals[i].map(|d| lib.permalinks[d].as_str()),
+                breadcrumbs: lib.breadcrumbs[i]
+                    .iter()
+                    .map(|&s| Crumb {
+                        title: &lib.pages[s].front.title,
+                        url: &lib.urls[s],
+                    })
+                    .collect(),
+                children: lib.children[i]
+                    .iter()
+                    .map(|&k| self.link(k, &p.lang))
+                    .collect(),
+                extra: content::toml_to_json(&toml::Value::Table(p.front.extra.clone())),
+                sources: self.page_sources(p, r),
+                translation: Translation {
+                    outdated,
+                    original_url: original.map(|o| lib.urls[o].as_str()),
+                    original_lang: default,
+                    original_lang_name: self.lang_name(default),
+                    original_updated_display: original.map(|o| f.date(lib.pages[o].front.updated)),
+                },
+            },
+            checker,
+        };
         let template = match &p.front.template {
             Some(t) => t.clone(),
             None if is_home => "home.html".into(),
@@ -1397,13 +1370,13 @@ impl Renderer<'_> {
                 .label("front matter")
                 .help("create templates/<name>.html in the site root or use a default template"));
         }
-        self.templates.render(self.sources, &template, &ctx)
+        self.render(&template, &ctx)
     }
 
     /// The official pages behind the facts a page shows (its prose and its
     /// checker), each once, in order of first use, with the earliest
     /// `checked` date of the facts citing it.
-    fn page_sources(&self, p: &Page, r: &Rendered) -> Vec<Value> {
+    fn page_sources(&self, p: &'a Page, r: &'a Rendered) -> Vec<SourceCtx<'a>> {
         let f = &self.i18n[&p.lang].format;
         let checker_facts = p
             .front
@@ -1432,84 +1405,94 @@ impl Renderer<'_> {
         order
             .into_iter()
             .filter_map(|url| found.get(url))
-            .map(|(s, checked)| {
-                json!({
-                    "title": s.title,
-                    "url": s.url,
-                    "lang": s.lang.as_deref().unwrap_or(&self.site.default_language),
-                    "checked": checked.iso(),
-                    "checked_display": f.date(*checked),
-                })
+            .map(|(s, checked)| SourceCtx {
+                title: &s.title,
+                url: &s.url,
+                lang: s.lang.as_deref().unwrap_or(&self.site().default_language),
+                checked: checked.iso(),
+                checked_display: f.date(*checked),
             })
             .collect()
     }
 
     /// The staff page of the facts register, in the default language.
-    fn facts_page(&self, register: &Register) -> Result<String, Diagnostic> {
-        let mut ctx = self.common(&self.site.default_language);
-        ctx.insert("register", register);
-        self.templates.render(self.sources, "facts.html", &ctx)
+    fn facts_page(&self, register: &'a Register) -> Result<String, Diagnostic> {
+        let ctx = FactsCtx {
+            common: self.common(&self.site().default_language),
+            register,
+        };
+        self.render("facts.html", &ctx)
+    }
+
+    fn homes(&self) -> impl Iterator<Item = (&'a config::Language, usize)> + use<'a, '_> {
+        let lib = self.lib;
+        self.site()
+            .languages
+            .iter()
+            .filter_map(move |l| Some((l, lib.index.get("_index.md", &l.code)?)))
     }
 
     fn chooser(&self) -> Result<String, Diagnostic> {
-        let mut ctx = self.common(&self.site.default_language);
-        let homes: Vec<Value> = self
-            .site
-            .languages
-            .iter()
-            .filter_map(|l| {
-                let p = &self.pages[self.index.get("_index.md", &l.code)?];
-                Some(json!({
-                    "code": l.code, "name": l.name, "dir": l.dir,
-                    "title": l.title,
-                    "url": self.url(p), "permalink": self.permalink(p),
-                }))
-            })
-            .collect();
-        ctx.insert("homes", &homes);
-        ctx.insert("site_title", &self.site.title);
-        ctx.insert("permalink", &self.site.base_url);
-        self.templates.render(self.sources, "chooser.html", &ctx)
+        let site = self.site();
+        let ctx = ChooserCtx {
+            common: self.common(&site.default_language),
+            homes: self
+                .homes()
+                .map(|(l, i)| Home {
+                    code: &l.code,
+                    name: &l.name,
+                    dir: l.dir,
+                    title: &l.title,
+                    url: &self.lib.urls[i],
+                    permalink: &self.lib.permalinks[i],
+                })
+                .collect(),
+            site_title: &site.title,
+            permalink: &site.base_url,
+        };
+        self.render("chooser.html", &ctx)
     }
 
     fn not_found(&self) -> Result<String, Diagnostic> {
-        let mut ctx = self.common(&self.site.default_language);
-        let homes: Vec<Value> = self
-            .site
-            .languages
-            .iter()
-            .filter_map(|l| {
-                let p = &self.pages[self.index.get("_index.md", &l.code)?];
-                Some(json!({"code": l.code, "name": l.name, "dir": l.dir, "url": self.url(p)}))
-            })
-            .collect();
-        ctx.insert("homes", &homes);
-        self.templates.render(self.sources, "404.html", &ctx)
+        let ctx = NotFoundCtx {
+            common: self.common(&self.site().default_language),
+            homes: self
+                .homes()
+                .map(|(l, i)| NotFoundHome {
+                    code: &l.code,
+                    name: &l.name,
+                    dir: l.dir,
+                    url: &self.lib.urls[i],
+                })
+                .collect(),
+        };
+        self.render("404.html", &ctx)
     }
 
     fn sitemap(&self) -> String {
-        let mut urls: Vec<(String, String)> = Vec::new();
-        for p in self.pages {
+        let lib = self.lib;
+        let mut urls: Vec<(&str, String)> = Vec::new();
+        for (i, p) in lib.pages.iter().enumerate() {
             let mut entry = format!(
                 "  <url>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n",
-                xml_escape(&self.permalink(p)),
+                xml_escape(&lib.permalinks[i]),
                 p.front.updated.iso()
             );
-            for alt in self.alternates(p) {
+            for alt in self.alternates(i) {
                 entry.push_str(&format!(
                     "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
-                    xml_escape(alt["code"].as_str().unwrap_or_default()),
-                    xml_escape(alt["permalink"].as_str().unwrap_or_default())
+                    xml_escape(alt.code),
+                    xml_escape(alt.permalink)
                 ));
             }
-            if let Some(d) = self.in_lang(&p.key, &self.site.default_language) {
+            if let Some(d) = lib.originals[i] {
                 entry.push_str(&format!(
                     "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
-                    xml_escape(&self.permalink(d))
+                    xml_escape(&lib.permalinks[d])
                 ));
             }
             entry.push_str("  </url>\n");
-            urls.push((self.permalink(p), entry));
+            urls.push((&lib.permalinks[i], entry));
         }
         urls.sort();
         let mut xml = String::from(
@@ -1523,23 +1506,22 @@ impl Renderer<'_> {
     }
 
     fn outdated_translations(&self) -> Vec<Diagnostic> {
+        let lib = self.lib;
         let mut out = Vec::new();
-        for p in self.pages {
-            if p.lang == self.site.default_language {
+        for (i, p) in lib.pages.iter().enumerate() {
+            if p.lang == self.site().default_language {
                 continue;
             }
-            let (Some(orig), Some(from)) = (
-                self.in_lang(&p.key, &self.site.default_language),
-                p.front.translated_from,
-            ) else {
+            let (Some(orig), Some(from)) = (lib.originals[i], p.front.translated_from) else {
                 continue;
             };
+            let orig = &lib.pages[orig];
             if from < orig.front.updated {
                 out.push(
                     Diagnostic::warning(format!(
                         "translation is outdated: translated from the {} version of {}, \
                          which was updated on {}",
-                        self.site.default_language,
+                        self.site().default_language,
                         from.iso(),
                         orig.front.updated.iso()
                     ))
