@@ -343,7 +343,10 @@ fn corpus(dir: &Path, pages: usize, langs: &[&str]) -> Result<(), String> {
     }
     let layouts = dir.join("layouts/_default");
     write(&layouts.join("baseof.html"), HUGO_BASE)?;
-    write(&layouts.join("single.html"), "{{ define \"list\" }}{{ end }}\n")?;
+    write(
+        &layouts.join("single.html"),
+        "{{ define \"list\" }}{{ end }}\n",
+    )?;
     write(&layouts.join("list.html"), HUGO_LIST)?;
     write(&layouts.join("_markup/render-link.html"), HUGO_LINK)?;
     let mut g = Gen(0x5eed_1234_abcd_0001);
