@@ -80,12 +80,11 @@ fn main() -> ExitCode {
         Command::Build { out } => {
             let out = out.unwrap_or_else(|| cli.root.join("public"));
             site_gen::build(&opts, &out).map(|b| {
-                let bytes: usize = b.files.values().map(Vec::len).sum();
                 let msg = format!(
                     "to {} ({} files, {} KiB)",
                     out.display(),
-                    b.files.len(),
-                    bytes / 1024
+                    b.output_files,
+                    b.output_bytes / 1024
                 );
                 (b, msg)
             })

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
 
@@ -40,122 +41,181 @@ pub struct WriteError {
 #[derive(Debug, Default)]
 pub struct Written {
     pub leftover: Option<String>,
+    /// How many files, and bytes, the new site has.
+    pub files: usize,
+    pub bytes: usize,
+}
+
+/// A new output folder being written: a sibling temporary folder of `out`
+/// that [`Staging::commit`] swaps in. Files may be written from many
+/// threads at once; dropping it uncommitted deletes it, so `out` is never
+/// touched unless every file was written.
+pub struct Staging {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    dir: tempfile::TempDir,
+    files: AtomicUsize,
+    bytes: AtomicUsize,
+}
+
+fn unchanged(out: &Path, what: String) -> WriteError {
+    WriteError {
+        message: format!("{what}; `{}` was left as it was", out.display()),
+        unchanged: true,
+    }
+}
+
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging, WriteError> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| unchanged(out, format!("cannot create `{}`: {e}", parent.display())))?;
+        let name = out
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.new-"))
+            .tempdir_in(&parent)
+            .map_err(|e| {
+                unchanged(
+                    out,
+                    format!("cannot create a folder in `{}`: {e}", parent.display()),
+                )
+            })?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            parent,
+            name,
+            dir,
+            files: AtomicUsize::new(0),
+            bytes: AtomicUsize::new(0),
+        })
+    }
+
+    /// Writes one file of the new site (`rel`: path relative to its root).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.dir.path().join(rel);
+        match path.parent() {
+            Some(dir) => std::fs::create_dir_all(dir),
+            None => Ok(()),
+        }
+        .and_then(|()| std::fs::write(&path, bytes))
+        .map_err(|e| {
+            unchanged(
+                &self.out,
+                format!("cannot write `{rel}` of the new site: {e}"),
+            )
+        })?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Puts the new site in place of `out`. On Linux the new folder and the
+    /// old one trade places in one atomic `renameat2` (`RENAME_EXCHANGE`), so
+    /// a web server serving `out` never finds it missing; where the OS or
+    /// file system refuses that, two renames are used.
+    pub fn commit(self) -> Result<Written, WriteError> {
+        let Staging {
+            out,
+            parent,
+            name,
+            dir: staging,
+            files,
+            bytes,
+        } = self;
+        let out = out.as_path();
+        let done = |leftover: Option<String>| Written {
+            leftover,
+            files: files.load(Ordering::Relaxed),
+            bytes: bytes.load(Ordering::Relaxed),
+        };
+        if std::fs::symlink_metadata(out).is_err() {
+            let staged = staging.keep();
+            return match std::fs::rename(&staged, out) {
+                Ok(()) => Ok(done(None)),
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&staged);
+                    Err(unchanged(
+                        out,
+                        format!("cannot move the new site into place: {e}"),
+                    ))
+                }
+            };
+        }
+        match exchange(staging.path(), out) {
+            Ok(()) => {
+                // The staging folder now holds the previous site.
+                let old = staging.path().to_path_buf();
+                Ok(match staging.close() {
+                    Ok(()) => done(None),
+                    Err(e) => done(Some(format!("{}: {e}", old.display()))),
+                })
+            }
+            Err(_) => {
+                // No atomic exchange here: move the old site aside, then the new one in.
+                let staged = staging.keep();
+                let old = match tempfile::Builder::new()
+                    .prefix(&format!(".{name}.old-"))
+                    .tempdir_in(&parent)
+                {
+                    Ok(d) => d.keep(),
+                    Err(e) => {
+                        let _ = std::fs::remove_dir_all(&staged);
+                        return Err(unchanged(
+                            out,
+                            format!("cannot create a folder in `{}`: {e}", parent.display()),
+                        ));
+                    }
+                };
+                let _ = std::fs::remove_dir(&old);
+                if let Err(e) = std::fs::rename(out, &old) {
+                    let _ = std::fs::remove_dir_all(&staged);
+                    return Err(unchanged(
+                        out,
+                        format!("cannot move the previous site aside: {e}"),
+                    ));
+                }
+                if let Err(e) = std::fs::rename(&staged, out) {
+                    let restored = std::fs::rename(&old, out).is_ok();
+                    let _ = std::fs::remove_dir_all(&staged);
+                    return Err(if restored {
+                        unchanged(out, format!("cannot move the new site into place: {e}"))
+                    } else {
+                        WriteError {
+                            message: format!(
+                                "cannot move the new site into place: {e}; the previous site is in `{}`",
+                                old.display()
+                            ),
+                            unchanged: false,
+                        }
+                    });
+                }
+                Ok(match std::fs::remove_dir_all(&old) {
+                    Ok(()) => done(None),
+                    Err(e) => done(Some(format!("{}: {e}", old.display()))),
+                })
+            }
+        }
+    }
 }
 
 /// Writes `files` (path relative to the output root → bytes) into `out`,
-/// replacing what was there only once every file is written. On Linux the
-/// new folder and the old one trade places in one atomic `renameat2`
-/// (`RENAME_EXCHANGE`), so a web server serving `out` never finds it
-/// missing; where the OS or file system refuses that, two renames are used.
+/// replacing what was there only once every file is written (see
+/// [`Staging`]).
 pub fn write_atomically(
     out: &Path,
     files: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Written, WriteError> {
-    let unchanged = |what: String| WriteError {
-        message: format!("{what}; `{}` was left as it was", out.display()),
-        unchanged: true,
-    };
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| unchanged(format!("cannot create `{}`: {e}", parent.display())))?;
-    let name = out
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    // Dropped (and so deleted) on every early return below.
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
-        .tempdir_in(&parent)
-        .map_err(|e| {
-            unchanged(format!(
-                "cannot create a folder in `{}`: {e}",
-                parent.display()
-            ))
-        })?;
+    let staging = Staging::new(out)?;
     for (rel, bytes) in files {
-        let path = staging.path().join(rel);
-        let written = match path.parent() {
-            Some(dir) => std::fs::create_dir_all(dir),
-            None => Ok(()),
-        }
-        .and_then(|()| std::fs::write(&path, bytes));
-        if let Err(e) = written {
-            return Err(unchanged(format!(
-                "cannot write `{rel}` of the new site: {e}"
-            )));
-        }
+        staging.write(rel, bytes)?;
     }
-    if std::fs::symlink_metadata(out).is_err() {
-        let staged = staging.keep();
-        return match std::fs::rename(&staged, out) {
-            Ok(()) => Ok(Written::default()),
-            Err(e) => {
-                let _ = std::fs::remove_dir_all(&staged);
-                Err(unchanged(format!(
-                    "cannot move the new site into place: {e}"
-                )))
-            }
-        };
-    }
-    match exchange(staging.path(), out) {
-        Ok(()) => {
-            // The staging folder now holds the previous site.
-            let old = staging.path().to_path_buf();
-            Ok(match staging.close() {
-                Ok(()) => Written::default(),
-                Err(e) => Written {
-                    leftover: Some(format!("{}: {e}", old.display())),
-                },
-            })
-        }
-        Err(_) => {
-            // No atomic exchange here: move the old site aside, then the new one in.
-            let staged = staging.keep();
-            let old = match tempfile::Builder::new()
-                .prefix(&format!(".{name}.old-"))
-                .tempdir_in(&parent)
-            {
-                Ok(d) => d.keep(),
-                Err(e) => {
-                    let _ = std::fs::remove_dir_all(&staged);
-                    return Err(unchanged(format!(
-                        "cannot create a folder in `{}`: {e}",
-                        parent.display()
-                    )));
-                }
-            };
-            let _ = std::fs::remove_dir(&old);
-            if let Err(e) = std::fs::rename(out, &old) {
-                let _ = std::fs::remove_dir_all(&staged);
-                return Err(unchanged(format!(
-                    "cannot move the previous site aside: {e}"
-                )));
-            }
-            if let Err(e) = std::fs::rename(&staged, out) {
-                let restored = std::fs::rename(&old, out).is_ok();
-                let _ = std::fs::remove_dir_all(&staged);
-                return Err(if restored {
-                    unchanged(format!("cannot move the new site into place: {e}"))
-                } else {
-                    WriteError {
-                        message: format!(
-                            "cannot move the new site into place: {e}; the previous site is in `{}`",
-                            old.display()
-                        ),
-                        unchanged: false,
-                    }
-                });
-            }
-            Ok(match std::fs::remove_dir_all(&old) {
-                Ok(()) => Written::default(),
-                Err(e) => Written {
-                    leftover: Some(format!("{}: {e}", old.display())),
-                },
-            })
-        }
-    }
+    staging.commit()
 }
 
 /// Swaps two folders in one atomic step.

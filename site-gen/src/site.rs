@@ -1,6 +1,8 @@
-//! The whole build: load a site root, check everything, render every page of
-//! every language (in parallel), and return the output tree in memory.
-//! Nothing here writes to disk; `output::write_atomically` does that.
+//! The whole build: load a site root, check everything, build the site model,
+//! render every page of every language (in parallel), and either keep the
+//! output in memory (`generate`: check, facts, serve) or have the rendering
+//! workers write it into a staging folder that `output::Staging` swaps in
+//! (`build`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -63,7 +65,8 @@ impl Options {
     }
 }
 
-/// A successful build: the output files and anything worth a warning.
+/// A successful build: the output files (see `output_files`) and anything
+/// worth a warning.
 pub struct Built {
     pub files: BTreeMap<String, Vec<u8>>,
     pub sources: Sources,
@@ -72,6 +75,10 @@ pub struct Built {
     pub languages: usize,
     /// Every fact, its sources and where it is used (`site-gen facts`).
     pub register: Register,
+    /// The files and bytes of the whole output (written to disk by
+    /// [`build`], where `files` holds only what is not a page).
+    pub output_files: usize,
+    pub output_bytes: usize,
 }
 
 /// A failed build: every error found, with the sources they point into.
@@ -720,7 +727,16 @@ fn check_page_set(
 }
 
 /// Builds the site in memory. Every error of the build is in `Failed`.
+/// Builds the site in memory (`check`, `facts`, `serve`): `files` holds
+/// every output file.
 pub fn generate(opts: &Options) -> Result<Built, Failed> {
+    generate_to(opts, None)
+}
+
+/// The build. With `out`, pages are written by the rendering workers into
+/// a staging folder that replaces `out` only if every page rendered and
+/// every file was written; `files` then holds only what is not a page.
+fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
     let loaded = load(opts, &mut sources, &mut diags);
@@ -869,6 +885,27 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
             Err(d) => diags.push(d),
         }
     }
+    // Building to disk: a staging folder next to `out`, made only when
+    // nothing is wrong so far (an invalid site writes nothing at all) and
+    // deleted unless every file is written and swapped in.
+    let staging = match out {
+        Some(out)
+            if templates.is_some()
+                && i18n_complete
+                && !diags.iter().any(|d| d.is_error() && !follow_on(d)) =>
+        {
+            match output::Staging::new(out) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    return Err(Failed {
+                        sources,
+                        diags: vec![write_failed(out, &e)],
+                    });
+                }
+            }
+        }
+        _ => None,
+    };
     if let Some(templates) = templates.as_ref().filter(|_| i18n_complete) {
         // Checker data and its server render, once per (procedure, language).
         let pairs: BTreeSet<(String, String)> = pages
@@ -901,16 +938,29 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
             checkers: &checkers,
             scripts: scripts.as_ref(),
         };
-        let results: Vec<(String, Result<String, Diagnostic>)> = pages
+        // Each worker writes its page straight into the staging folder when
+        // building to disk; otherwise pages stay in memory (serve, check).
+        let results: Vec<Result<Option<(String, String)>, Diagnostic>> = pages
             .par_iter()
             .enumerate()
-            .map(|(i, p)| (format!("{}/{}index.html", p.lang, p.rel_url), r.page(i)))
+            .map(|(i, p)| {
+                let path = format!("{}/{}index.html", p.lang, p.rel_url);
+                let html = r.page(i)?;
+                match (&staging, out) {
+                    (Some(staging), Some(out)) => staging
+                        .write(&path, html.as_bytes())
+                        .map(|()| None)
+                        .map_err(|e| write_failed(out, &e)),
+                    _ => Ok(Some((path, html))),
+                }
+            })
             .collect();
-        for (path, res) in results {
+        for res in results {
             match res {
-                Ok(html) => {
+                Ok(Some((path, html))) => {
                     files.insert(path, html.into_bytes());
                 }
+                Ok(None) => {}
                 Err(d) => diags.push(d),
             }
         }
@@ -997,6 +1047,35 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
         all.extend(warnings);
         return Err(finish_failed(sources, all));
     }
+    let (output_files, output_bytes) = match (staging, out) {
+        (Some(staging), Some(out)) => {
+            let written = files
+                .iter()
+                .try_for_each(|(rel, bytes)| staging.write(rel, bytes))
+                .and_then(|()| staging.commit());
+            match written {
+                Ok(written) => {
+                    if let Some(leftover) = written.leftover {
+                        warnings.push(
+                            Diagnostic::warning(format!(
+                                "the new site is in `{}`, but its previous version could not be deleted: {leftover}",
+                                out.display()
+                            ))
+                            .help("delete that folder by hand"),
+                        );
+                    }
+                    (written.files, written.bytes)
+                }
+                Err(e) => {
+                    return Err(Failed {
+                        sources,
+                        diags: vec![write_failed(out, &e)],
+                    });
+                }
+            }
+        }
+        _ => (files.len(), files.values().map(Vec::len).sum()),
+    };
     diag::sort(&mut warnings);
     Ok(Built {
         files,
@@ -1005,7 +1084,14 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
         pages: pages.len(),
         languages: site.languages.len(),
         register,
+        output_files,
+        output_bytes,
     })
+}
+
+fn write_failed(out: &Path, e: &output::WriteError) -> Diagnostic {
+    Diagnostic::error(format!("cannot write `{}`: {}", out.display(), e.message))
+        .help("check the output folder's permissions and free disk space")
 }
 
 fn finish_failed(sources: Sources, mut diags: Vec<Diagnostic>) -> Failed {
@@ -1037,33 +1123,7 @@ pub fn build(opts: &Options, out: &Path) -> Result<Built, Failed> {
         sources: Sources::default(),
         diags: vec![d],
     })?;
-    let built = generate(opts)?;
-    write_output(out, built)
-}
-
-/// Writes a built site into `out` (see [`output::write_atomically`]).
-pub fn write_output(out: &Path, mut built: Built) -> Result<Built, Failed> {
-    match output::write_atomically(out, &built.files) {
-        Ok(written) => {
-            if let Some(leftover) = written.leftover {
-                built.warnings.push(
-                    Diagnostic::warning(format!(
-                        "the new site is in `{}`, but its previous version could not be deleted: {leftover}",
-                        out.display()
-                    ))
-                    .help("delete that folder by hand"),
-                );
-            }
-            Ok(built)
-        }
-        Err(e) => Err(Failed {
-            sources: built.sources,
-            diags: vec![
-                Diagnostic::error(format!("cannot write `{}`: {}", out.display(), e.message))
-                    .help("check the output folder's permissions and free disk space"),
-            ],
-        }),
-    }
+    generate_to(opts, Some(out))
 }
 
 /// `path` made absolute with every symbolic link and `..` resolved, also

@@ -375,6 +375,51 @@ fn two_builds_are_byte_identical() {
     assert_eq!(tree(&o1), tree(&o2));
 }
 
+/// Pages are written into the staging folder by the rendering workers: a
+/// build whose last page fails to render leaves the previous output byte for
+/// byte and no staging folder behind.
+#[test]
+fn a_failed_streamed_build_keeps_the_previous_output() {
+    let site = SiteTest::fixture("i18n");
+    let guide = site.root().join("content/guide");
+    for n in 0..300 {
+        std::fs::write(
+            guide.join(format!("p{n:03}.ja.md")),
+            format!(
+                "+++\ntitle = \"ページ {n}\"\ndescription = \"説明\"\nupdated = 2026-11-20\n+++\n本文 {n}。\n"
+            ),
+        )
+        .unwrap();
+    }
+    site.build();
+    let before = tree(&site.out());
+    assert!(before.len() > 300, "{}", before.len());
+    // The last page in file order renders with a template that fails.
+    std::fs::create_dir_all(site.root().join("templates")).unwrap();
+    std::fs::write(
+        site.root().join("templates/broken.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ page.extra.nothing.here }}{% endblock main %}",
+    )
+    .unwrap();
+    std::fs::write(
+        guide.join("zz-last.ja.md"),
+        "+++\ntitle = \"最後\"\ndescription = \"説明\"\nupdated = 2026-11-20\ntemplate = \"broken.html\"\n+++\n本文。\n",
+    )
+    .unwrap();
+    let err = match site.try_build() {
+        Ok(_) => panic!("a page with a failing template built"),
+        Err(e) => e.render_plain(),
+    };
+    assert!(err.contains("broken.html"), "{err}");
+    assert!(tree(&site.out()) == before, "the previous output changed");
+    let leftovers: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+}
+
 /// Each invalid fixture: its error names file:line:col and the problem, the
 /// CLI exits non-zero, and the previous output is left byte for byte.
 #[test]
@@ -504,6 +549,9 @@ fn the_real_site_builds_in_japanese_and_english() {
     let dir = tempfile::tempdir().unwrap();
     let built = site_gen::build(&Options::new(&real), dir.path()).unwrap();
     assert!(built.warnings.is_empty(), "{:?}", built.warnings);
+    // Pages are streamed to disk: read what was written.
+    let files = tree(dir.path());
+    assert_eq!(built.output_files, files.len());
     for page in [
         "ja/index.html",
         "en/index.html",
@@ -514,12 +562,12 @@ fn the_real_site_builds_in_japanese_and_english() {
         "ja/alien-registration/deceased/index.html",
         "en/alien-registration/deceased/index.html",
     ] {
-        assert!(built.files.contains_key(page), "{page} missing");
+        assert!(files.contains_key(page), "{page} missing");
     }
-    let ja = String::from_utf8(built.files["ja/alien-registration/disclosure/index.html"].clone())
-        .unwrap();
-    let en = String::from_utf8(built.files["en/alien-registration/disclosure/index.html"].clone())
-        .unwrap();
+    let ja =
+        String::from_utf8(files["ja/alien-registration/disclosure/index.html"].clone()).unwrap();
+    let en =
+        String::from_utf8(files["en/alien-registration/disclosure/index.html"].clone()).unwrap();
     // The fee and the new postage rate come from content/data, in each language's format.
     assert!(ja.contains("300円") && en.contains("¥300"));
     assert!(ja.contains("110円") && en.contains("¥110"));
