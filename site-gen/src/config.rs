@@ -271,11 +271,18 @@ pub struct Date {
 }
 
 impl Date {
+    /// A date of the calendar (checked by the rules core's `Date`, so every
+    /// date site-gen accepts converts to it: none is dropped later).
     pub fn from_toml(d: &toml::value::Datetime) -> Option<Date> {
         if d.time.is_some() || d.offset.is_some() {
             return None;
         }
         let date = d.date?;
+        madoguchi_rules::Date::new(
+            i32::from(date.year),
+            u32::from(date.month),
+            u32::from(date.day),
+        )?;
         Some(Date {
             year: date.year,
             month: date.month,
@@ -298,7 +305,7 @@ impl<'de> Deserialize<'de> for Date {
         let dt = toml::value::Datetime::deserialize(de)?;
         Date::from_toml(&dt).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "expected a date like 2026-11-25 without time, found `{dt}`"
+                "expected a real date like 2026-11-25 without time, found `{dt}`"
             ))
         })
     }

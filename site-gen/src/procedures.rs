@@ -16,6 +16,8 @@ pub struct Loaded {
     pub procedure: rules::Procedure,
 }
 
+/// Never `None` for a date site-gen parsed: `Date::from_toml` accepts only
+/// dates the rules core accepts (tested by the `impossible-date` fixture).
 pub fn core_date(d: Date) -> Option<rules::Date> {
     rules::Date::new(i32::from(d.year), u32::from(d.month), u32::from(d.day))
 }

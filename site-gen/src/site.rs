@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -778,7 +778,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     let index = PageIndex::new(&pages);
 
     // Markdown, in parallel; results stay in page order.
-    let rendered: Vec<Rendered> = pages
+    let mut rendered: Vec<Rendered> = pages
         .par_iter()
         .map(|p| {
             let ctx = markdown::Ctx {
@@ -921,6 +921,12 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             })
             .collect();
         let lib = Library::new(&site, &pages, &index);
+        // Each page's Markdown HTML, taken by the worker that renders the
+        // page, so it is freed as soon as the page is written.
+        let htmls: Vec<Mutex<String>> = rendered
+            .iter_mut()
+            .map(|r| Mutex::new(std::mem::take(&mut r.html)))
+            .collect();
         let base_path = site.base_path();
         let livereload = opts
             .livereload
@@ -929,6 +935,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             lib: &lib,
             i18n: &i18n,
             rendered: &rendered,
+            htmls: &htmls,
             templates,
             sources: &sources,
             livereload: livereload.as_deref(),
@@ -1253,6 +1260,8 @@ struct Renderer<'a> {
     lib: &'a Library<'a>,
     i18n: &'a BTreeMap<String, I18n>,
     rendered: &'a [Rendered],
+    /// The Markdown HTML of each page (`Rendered::html`, moved out).
+    htmls: &'a [Mutex<String>],
     templates: &'a Templates,
     sources: &'a Sources,
     /// `base_path` of the site, and of the live-reload script under serve.
@@ -1347,6 +1356,11 @@ impl<'a> Renderer<'a> {
         let lib = self.lib;
         let p = &lib.pages[i];
         let r = &self.rendered[i];
+        let html = std::mem::take(
+            &mut *self.htmls[i]
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         let f = &self.i18n[&p.lang].format;
         let default = &self.site().default_language;
         let original = lib.originals[i].filter(|_| p.lang != *default);
@@ -1385,7 +1399,7 @@ impl<'a> Renderer<'a> {
                 updated: p.front.updated.iso(),
                 updated_display: f.date(p.front.updated),
                 weight: p.front.weight,
-                content: &r.html,
+                content: &html,
                 toc: &r.toc,
                 show_toc,
                 url: &lib.urls[i],
