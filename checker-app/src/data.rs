@@ -84,8 +84,9 @@ impl CheckerData {
     pub fn decode(text: &str) -> Result<CheckerData, String> {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(text.trim())
-            .map_err(|e| e.to_string())?;
-        postcard::from_bytes(&bytes).map_err(|e| e.to_string())
+            .map_err(|_| "the checker data is not base64".to_string())?;
+        // No `Display` of the error: its messages would weigh on the wasm.
+        postcard::from_bytes(&bytes).map_err(|_| "the checker data does not decode".to_string())
     }
 }
 

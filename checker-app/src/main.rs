@@ -42,7 +42,9 @@ fn main() {
         now.get_date(),
     );
     // A page made by site-gen carries the first screen: hydrate it. The
-    // sample page of `trunk serve` is empty: render from scratch.
+    // sample page of `trunk serve` is empty: render from scratch (only
+    // there, so the release build carries no second start-up path).
+    #[cfg(feature = "sample")]
     let server_rendered = root.child_element_count() > 0;
     let renderer = yew::Renderer::<App>::with_root_and_props(
         root,
@@ -55,11 +57,14 @@ fn main() {
             screen: None,
         },
     );
+    #[cfg(feature = "sample")]
     if server_rendered {
         renderer.hydrate();
     } else {
         renderer.render();
     }
+    #[cfg(not(feature = "sample"))]
+    renderer.hydrate();
     // Ready: a performance mark for timing, and an attribute tests can wait on.
     if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
         let _ = perf.mark("checker-ready");

@@ -351,6 +351,15 @@ pub(crate) fn bound_value(b: &Bound, facts: &Facts) -> Option<i64> {
     }
 }
 
+/// How an error names a bound (without `Debug`, whose string escaping
+/// would bring Unicode tables into the wasm).
+fn bound_name(b: &Bound) -> String {
+    match b {
+        Bound::Value(n) => n.to_string(),
+        Bound::Fact(key) => format!("`{key}`"),
+    }
+}
+
 struct Ctx<'a> {
     proc: &'a Procedure,
     facts: &'a Facts,
@@ -387,7 +396,7 @@ impl Ctx<'_> {
             for (bound, at_least) in [(&c.at_least, true), (&c.at_most, false)] {
                 let Some(bound) = bound else { continue };
                 let b = bound_value(bound, self.facts)
-                    .ok_or_else(|| broken(format!("bound {bound:?} is not a known number")))?;
+                    .ok_or_else(|| broken(format!("bound {} is not a known number", bound_name(bound))))?;
                 let Value::Number(n) = v else {
                     return Ok(false);
                 };
