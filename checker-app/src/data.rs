@@ -1,14 +1,16 @@
-//! What the page hands the checker: the procedure (its TOML text, parsed by
-//! the rules core on both sides), the facts it refers to, today's date and
-//! the interface strings of the page's language. `site-gen` writes it into
-//! the page as JSON; the wasm reads the same JSON, so the server-rendered
-//! first screen and the hydrated app start from identical props.
+//! What the page hands the checker: the procedure (validated by site-gen,
+//! without its source spans), the facts it refers to and the interface
+//! strings and formats of the page's language. `site-gen` writes it into
+//! the page as base64 of nanoserde's binary form; the wasm decodes the same
+//! text, so the server-rendered first screen and the hydrated app start
+//! from identical props.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use base64::Engine as _;
 use madoguchi_rules as rules;
+use nanoserde::{DeBin, SerBin};
 use serde::{Deserialize, Serialize};
 
 /// The id of the JSON data element in the page.
@@ -22,7 +24,7 @@ pub const ROOT_ELEMENT_ID: &str = "madoguchi-checker";
 /// top of the page and a redirect from another procedure land on it.
 pub const SECTION_ID: &str = "checker";
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, SerBin, DeBin)]
 pub struct CheckerData {
     pub lang: String,
     /// Interface strings of `lang` (keys starting with `checker_`).
@@ -38,14 +40,14 @@ pub struct CheckerData {
     pub facts: Vec<FactDto>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SerBin, DeBin)]
 pub struct FactDto {
     pub key: String,
     pub unverified: bool,
     pub value: FactValueDto,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SerBin, DeBin)]
 #[serde(rename_all = "snake_case")]
 pub enum FactValueDto {
     Yen(i64),
@@ -77,8 +79,7 @@ impl CheckerData {
 
     /// The text written into the page.
     pub fn encode(&self) -> Result<String, String> {
-        let bytes = postcard::to_allocvec(self).map_err(|e| e.to_string())?;
-        Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+        Ok(base64::engine::general_purpose::STANDARD.encode(self.serialize_bin()))
     }
 
     pub fn decode(text: &str) -> Result<CheckerData, String> {
@@ -86,7 +87,9 @@ impl CheckerData {
             .decode(text.trim())
             .map_err(|_| "the checker data is not base64".to_string())?;
         // No `Display` of the error: its messages would weigh on the wasm.
-        postcard::from_bytes(&bytes).map_err(|_| "the checker data does not decode".to_string())
+        let data = CheckerData::deserialize_bin(&bytes)
+            .map_err(|_| "the checker data does not decode".to_string())?;
+        Ok(data)
     }
 }
 

@@ -395,8 +395,9 @@ impl Ctx<'_> {
             }
             for (bound, at_least) in [(&c.at_least, true), (&c.at_most, false)] {
                 let Some(bound) = bound else { continue };
-                let b = bound_value(bound, self.facts)
-                    .ok_or_else(|| broken(format!("bound {} is not a known number", bound_name(bound))))?;
+                let b = bound_value(bound, self.facts).ok_or_else(|| {
+                    broken(format!("bound {} is not a known number", bound_name(bound)))
+                })?;
                 let Value::Number(n) = v else {
                     return Ok(false);
                 };

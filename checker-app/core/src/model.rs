@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use crate::spanned::Spanned;
+use nanoserde::{DeBin, SerBin};
 use serde::{Deserialize, Serialize};
 
 use crate::facts::Text;
@@ -32,7 +33,7 @@ impl Problem {
 }
 
 /// A whole procedure file.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct Procedure {
     pub id: Spanned<String>,
@@ -64,7 +65,7 @@ pub struct Procedure {
 }
 
 /// What a step asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// One of `options`.
@@ -92,7 +93,7 @@ impl StepKind {
 }
 
 /// One question.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub id: Spanned<String>,
@@ -119,7 +120,7 @@ pub struct Step {
 }
 
 /// An option of a `choice` or `yes_no` step.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub value: Spanned<String>,
@@ -139,7 +140,7 @@ pub struct Choice {
 }
 
 /// A conditional route: when `when` holds, go to step `next` or to `outcome`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     pub when: Spanned<Condition>,
@@ -151,7 +152,7 @@ pub struct Route {
 
 /// A number, or the key of a `number`, `yen` or `date` fact (a date counts
 /// as its year).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, SerBin, DeBin)]
 pub enum Bound {
     Value(i64),
     Fact(String),
@@ -200,7 +201,7 @@ impl Serialize for Bound {
 /// is given must hold; `answer` names the step the other answer tests look
 /// at. An answer to a step that was not on the way counts as missing, and
 /// every test on a missing answer fails.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     #[serde(default)]
@@ -227,7 +228,7 @@ pub struct Condition {
     pub not: Option<Box<Condition>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeKind {
     Eligible,
@@ -236,7 +237,7 @@ pub enum OutcomeKind {
 }
 
 /// Where a path ends.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeDef {
     pub id: Spanned<String>,
@@ -251,7 +252,7 @@ pub struct OutcomeDef {
 }
 
 /// One item of the document checklist.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     pub id: Spanned<String>,
@@ -264,7 +265,7 @@ pub struct Document {
 }
 
 /// The handling fee.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     /// A `yen` fact (fee per copy), or a fact marked unverified (then no
@@ -283,7 +284,7 @@ pub struct Fee {
 }
 
 /// Reply postage advice.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct PostageDef {
     #[serde(default)]
@@ -297,7 +298,7 @@ pub struct PostageDef {
 }
 
 /// A postage band: the first band whose `when` holds applies.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct Band {
     pub id: Spanned<String>,
@@ -313,7 +314,7 @@ pub struct Band {
 }
 
 /// A priced item, e.g. a Letter Pack, with a `rates` fact.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct PricedFact {
     pub id: Spanned<String>,
@@ -322,7 +323,7 @@ pub struct PricedFact {
 }
 
 /// A line of practical information (where to send, how long it takes).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct Info {
     pub id: Spanned<String>,
@@ -341,7 +342,7 @@ pub struct Info {
 }
 
 /// What a detail accepts, beyond "not empty".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(rename_all = "snake_case")]
 pub enum DetailKind {
     /// Any text.
@@ -364,7 +365,7 @@ pub enum DetailKind {
 /// (e.g. a nationality): `value` is what is kept, `label` what the reader
 /// sees, `form` what is printed on the Japanese form (default: the `ja`
 /// label).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct DetailOption {
     pub value: Spanned<String>,
@@ -374,7 +375,7 @@ pub struct DetailOption {
 }
 
 /// One of the person's details written on the form (a name, an address...).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct DetailDef {
     pub id: Spanned<String>,
@@ -420,7 +421,7 @@ impl DetailDef {
 
 /// The Japanese request form, laid out as a title block and sections of
 /// labelled boxes, and how answers and details fill it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct FormDef {
     /// The form's Japanese name (its title).
@@ -437,7 +438,7 @@ pub struct FormDef {
 
 /// A part of the form: an optional sentence and centred heading, then a
 /// table of boxes.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct FormSection {
     /// A sentence before the boxes (Japanese).
@@ -453,7 +454,7 @@ pub struct FormSection {
 /// One box of the form. `label` and `value` are Japanese (the form is
 /// Japanese only); `value` may use placeholders. Consecutive rows with the
 /// same label share one box, one line each.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
 #[serde(deny_unknown_fields)]
 pub struct FormRow {
     pub label: Spanned<String>,
