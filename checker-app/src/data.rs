@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use base64::Engine as _;
 use madoguchi_rules as rules;
 use nanoserde::{DeBin, SerBin};
 use serde::{Deserialize, Serialize};
@@ -79,13 +78,12 @@ impl CheckerData {
 
     /// The text written into the page.
     pub fn encode(&self) -> Result<String, String> {
-        Ok(base64::engine::general_purpose::STANDARD.encode(self.serialize_bin()))
+        to_base64(&self.serialize_bin()).ok_or_else(|| "cannot write base64".to_string())
     }
 
     pub fn decode(text: &str) -> Result<CheckerData, String> {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(text.trim())
-            .map_err(|_| "the checker data is not base64".to_string())?;
+        let bytes =
+            from_base64(text.trim()).ok_or_else(|| "the checker data is not base64".to_string())?;
         // No `Display` of the error: its messages would weigh on the wasm.
         let data = CheckerData::deserialize_bin(&bytes)
             .map_err(|_| "the checker data does not decode".to_string())?;
@@ -229,15 +227,13 @@ impl Prepared {
 /// stored in the browser's local storage (base64 of postcard).
 pub fn encode_kept(answers: &rules::Answers, details: &rules::Details) -> Option<String> {
     let bytes = postcard::to_allocvec(&(answers, details)).ok()?;
-    Some(base64::engine::general_purpose::STANDARD.encode(bytes))
+    to_base64(&bytes)
 }
 
 /// The kept answers and details; `None` for anything that is not a kept text
 /// (e.g. written by an older version): it is ignored, never a crash.
 pub fn decode_kept(text: &str) -> Option<(rules::Answers, rules::Details)> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(text.trim())
-        .ok()?;
+    let bytes = from_base64(text.trim())?;
     postcard::from_bytes(&bytes).ok()
 }
 
@@ -270,3 +266,31 @@ pub fn decode_entry(text: &str) -> Option<(String, rules::Answers, rules::Detail
 }
 
 const ENTRY_TAG: &str = "madoguchi-checker-1";
+
+/// Base64 in the browser: its own `atob`/`btoa` (a byte per char), so the
+/// wasm carries no base64 code; elsewhere the `base64` crate (same alphabet,
+/// with padding).
+#[cfg(target_arch = "wasm32")]
+fn from_base64(text: &str) -> Option<Vec<u8>> {
+    let binary = web_sys::window()?.atob(text).ok()?;
+    // `atob` gives one char per byte, U+0000 to U+00FF.
+    binary.chars().map(|c| u8::try_from(c).ok()).collect()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn to_base64(bytes: &[u8]) -> Option<String> {
+    let binary: String = bytes.iter().copied().map(char::from).collect();
+    web_sys::window()?.btoa(&binary).ok()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn from_base64(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(text).ok()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn to_base64(bytes: &[u8]) -> Option<String> {
+    use base64::Engine as _;
+    Some(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
