@@ -224,17 +224,57 @@ impl Prepared {
 }
 
 /// Answers and details a reader chose to keep on their device, as the text
-/// stored in the browser's local storage (base64 of postcard).
+/// stored in the browser's local storage: JSON, `[{answers}, {details}]`
+/// (in the browser through its own `JSON`, so the wasm carries no codec).
+#[cfg(target_arch = "wasm32")]
 pub fn encode_kept(answers: &rules::Answers, details: &rules::Details) -> Option<String> {
-    let bytes = postcard::to_allocvec(&(answers, details)).ok()?;
-    to_base64(&bytes)
+    fn object(map: &BTreeMap<String, String>) -> js_sys::Object {
+        let object = js_sys::Object::new();
+        for (key, value) in map {
+            let _ = js_sys::Reflect::set(&object, &key.into(), &value.into());
+        }
+        object
+    }
+    let pair = js_sys::Array::of2(&object(answers), &object(details));
+    js_sys::JSON::stringify(&pair).ok()?.as_string()
 }
 
 /// The kept answers and details; `None` for anything that is not a kept text
 /// (e.g. written by an older version): it is ignored, never a crash.
+#[cfg(target_arch = "wasm32")]
 pub fn decode_kept(text: &str) -> Option<(rules::Answers, rules::Details)> {
-    let bytes = from_base64(text.trim())?;
-    postcard::from_bytes(&bytes).ok()
+    use wasm_bindgen::{JsCast, JsValue};
+    fn map(value: &JsValue) -> Option<BTreeMap<String, String>> {
+        if !value.is_object() || js_sys::Array::is_array(value) {
+            return None;
+        }
+        // Inserted one by one: collecting into a map would sort (more code).
+        let mut map = BTreeMap::new();
+        for entry in js_sys::Object::entries(value.unchecked_ref()) {
+            let pair: js_sys::Array = entry.dyn_into().ok()?;
+            map.insert(pair.get(0).as_string()?, pair.get(1).as_string()?);
+        }
+        Some(map)
+    }
+    let pair: js_sys::Array = js_sys::JSON::parse(text.trim()).ok()?.dyn_into().ok()?;
+    if pair.length() != 2 {
+        return None;
+    }
+    Some((map(&pair.get(0))?, map(&pair.get(1))?))
+}
+
+/// Answers and details a reader chose to keep on their device, as the text
+/// stored in the browser's local storage: JSON, `[{answers}, {details}]`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn encode_kept(answers: &rules::Answers, details: &rules::Details) -> Option<String> {
+    serde_json::to_string(&(answers, details)).ok()
+}
+
+/// The kept answers and details; `None` for anything that is not a kept text
+/// (e.g. written by an older version): it is ignored, never a crash.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn decode_kept(text: &str) -> Option<(rules::Answers, rules::Details)> {
+    serde_json::from_str(text.trim()).ok()
 }
 
 /// The local-storage key of a procedure's kept answers.

@@ -1185,10 +1185,12 @@ pub fn fill_form(
     lang: &str,
 ) -> Result<Option<FormOutput>, EvalError> {
     let (ctx, _, _) = walk(proc, facts, answers, today)?;
-    let asked: BTreeSet<String> = asked_on(proc, &ctx)?
-        .into_iter()
-        .map(|d| d.id.get_ref().clone())
-        .collect();
+    // Inserted one by one: collecting into a set sorts first, and the sort
+    // is sizeable code in the wasm.
+    let mut asked = BTreeSet::new();
+    for d in asked_on(proc, &ctx)? {
+        asked.insert(d.id.get_ref().clone());
+    }
     let (fee, _) = fee_numbers(&ctx)?;
     let r = Renderer {
         fee,
