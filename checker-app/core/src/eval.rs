@@ -1,6 +1,6 @@
 //! Walking a procedure with the answers given so far.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::spanned::Spanned;
@@ -499,15 +499,17 @@ fn walk<'a>(
         values: BTreeMap::new(),
     };
     let mut path = Vec::new();
-    let mut seen = BTreeSet::new();
+    // A few steps: a list is enough (and no set code in the wasm).
+    let mut seen: Vec<String> = Vec::new();
     let mut current = proc
         .start_step()
         .ok_or_else(|| broken("the procedure has no steps"))?
         .to_string();
     loop {
-        if !seen.insert(current.clone()) {
+        if seen.contains(&current) {
             return Err(broken(format!("routing cycle through step `{current}`")));
         }
+        seen.push(current.clone());
         let step = proc
             .step(&current)
             .ok_or_else(|| broken(format!("no step `{current}`")))?;
@@ -615,7 +617,7 @@ struct Renderer<'a> {
     default: &'a str,
     fee: Option<FeeNumbers>,
     /// The details typed and the ids of those asked on this path.
-    details: Option<(&'a Details, &'a BTreeSet<String>)>,
+    details: Option<(&'a Details, &'a [String])>,
     /// The blank form: no answers, no date (`{today}` prints blanks).
     blank: bool,
 }
@@ -732,7 +734,7 @@ impl<'a> Renderer<'a> {
                 _ => String::new(),
             };
         };
-        let Some(id) = ids.split('|').find(|id| asked.contains(*id)) else {
+        let Some(id) = ids.split('|').find(|id| asked.iter().any(|a| a == id)) else {
             return String::new();
         };
         let Some(def) = self.ctx.proc.detail(id) else {
@@ -1185,12 +1187,12 @@ pub fn fill_form(
     lang: &str,
 ) -> Result<Option<FormOutput>, EvalError> {
     let (ctx, _, _) = walk(proc, facts, answers, today)?;
-    // Inserted one by one: collecting into a set sorts first, and the sort
-    // is sizeable code in the wasm.
-    let mut asked = BTreeSet::new();
-    for d in asked_on(proc, &ctx)? {
-        asked.insert(d.id.get_ref().clone());
-    }
+    // A list, not a set: collecting into a set sorts, and the sort and the
+    // set are sizeable code in the wasm.
+    let asked: Vec<String> = asked_on(proc, &ctx)?
+        .into_iter()
+        .map(|d| d.id.get_ref().clone())
+        .collect();
     let (fee, _) = fee_numbers(&ctx)?;
     let r = Renderer {
         fee,
