@@ -364,7 +364,25 @@ struct Ctx<'a> {
     proc: &'a Procedure,
     facts: &'a Facts,
     today: Date,
-    values: BTreeMap<String, Value>,
+    values: Values,
+}
+
+/// The parsed answers on the path, by step id: a short list (a map would
+/// add its own code to the wasm).
+#[derive(Default)]
+struct Values(Vec<(String, Value)>);
+
+impl Values {
+    fn get(&self, step: &str) -> Option<&Value> {
+        self.0.iter().find(|(id, _)| id == step).map(|(_, v)| v)
+    }
+
+    fn insert(&mut self, step: String, value: Value) {
+        match self.0.iter_mut().find(|(id, _)| *id == step) {
+            Some((_, v)) => *v = value,
+            None => self.0.push((step, value)),
+        }
+    }
 }
 
 impl Ctx<'_> {
@@ -496,7 +514,7 @@ fn walk<'a>(
         proc,
         facts,
         today,
-        values: BTreeMap::new(),
+        values: Values::default(),
     };
     let mut path = Vec::new();
     // A few steps: a list is enough (and no set code in the wasm).
@@ -1229,7 +1247,7 @@ fn with_no_answers<T>(
         proc,
         facts,
         today: Date::default(),
-        values: BTreeMap::new(),
+        values: Values::default(),
     };
     f(&Renderer::new(&ctx, lang))
 }
