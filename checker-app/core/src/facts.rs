@@ -67,8 +67,9 @@ pub struct Fact {
 pub struct Facts {
     pub facts: BTreeMap<String, Fact>,
     /// How each language writes a date (`content/i18n/<lang>.toml`
-    /// `[format]`): language → (pattern, month names).
-    pub date_formats: BTreeMap<String, (String, Vec<String>)>,
+    /// `[format]`): (language, pattern, month names). A list, not a map:
+    /// a language or two, and no second kind of map in the wasm.
+    pub date_formats: Vec<(String, String, Vec<String>)>,
     /// What each language appends to an unconfirmed fact or item, e.g.
     /// ` (unconfirmed)` / `（未確認）` (`[format] unverified`).
     pub unverified_marks: BTreeMap<String, String>,
@@ -86,8 +87,9 @@ impl Facts {
         pattern: impl Into<String>,
         month_names: Vec<String>,
     ) -> &mut Facts {
-        self.date_formats
-            .insert(lang.into(), (pattern.into(), month_names));
+        let lang = lang.into();
+        self.date_formats.retain(|(l, _, _)| *l != lang);
+        self.date_formats.push((lang, pattern.into(), month_names));
         self
     }
 
@@ -114,8 +116,8 @@ impl Facts {
     /// `d` as `lang` writes dates; without a format for `lang`,
     /// 2012年7月9日 in Japanese and 2012-07-09 otherwise.
     pub fn date_in(&self, d: Date, lang: &str) -> String {
-        match self.date_formats.get(lang) {
-            Some((pattern, months)) => crate::date::format_date(d, pattern, months),
+        match self.date_formats.iter().find(|(l, _, _)| l == lang) {
+            Some((_, pattern, months)) => crate::date::format_date(d, pattern, months),
             None if lang == "ja" => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
             None => d.iso(),
         }
