@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -777,88 +777,42 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     };
     let index = PageIndex::new(&pages);
 
-    // Markdown, in parallel; results stay in page order.
-    let mut rendered: Vec<Rendered> = pages
-        .par_iter()
-        .map(|p| {
-            let ctx = markdown::Ctx {
-                site: &site,
-                facts: &facts,
-                i18n: i18n.get(&p.lang).unwrap_or(fallback_i18n),
-                pages: &pages,
-                index: &index,
-                unparsed: &unparsed,
-            };
-            markdown::render(&ctx, p, sources.text(p.file))
-        })
-        .collect();
-    for r in &rendered {
-        diags.extend(r.diags.iter().cloned());
-        for link in &r.links {
-            if !rendered[link.target].ids.contains(&link.anchor) {
-                let target = &pages[link.target];
-                let known: Vec<&str> = rendered[link.target]
-                    .ids
-                    .iter()
-                    .map(String::as_str)
-                    .collect();
-                diags.push(
-                    Diagnostic::error(format!(
-                        "link to `#{}`: no such heading in `{}` ({})",
-                        link.anchor, target.key, target.lang
-                    ))
-                    .at(link.file, link.span.clone())
-                    .label("broken anchor")
-                    .help(format!("headings there have the ids: {}", known.join(", "))),
-                );
-            }
-        }
-    }
+    // Markdown of one page, rendered where it is used (in the worker that
+    // renders and writes the page), so only the pages being rendered hold
+    // their HTML at any moment.
+    let markdown_of = |p: &Page| {
+        let ctx = markdown::Ctx {
+            site: &site,
+            facts: &facts,
+            i18n: i18n.get(&p.lang).unwrap_or(fallback_i18n),
+            pages: &pages,
+            index: &index,
+            unparsed: &unparsed,
+        };
+        markdown::render(&ctx, p, sources.text(p.file))
+    };
 
-    // Where each fact is used: pages' shortcodes and procedures' references.
-    let mut uses: BTreeMap<String, Vec<register::Use>> = BTreeMap::new();
-    for (p, r) in pages.iter().zip(&rendered) {
-        for (key, span) in &r.facts_used {
-            uses.entry(key.clone()).or_default().push(register::Use {
-                file: p.file,
-                span: span.clone(),
-            });
-        }
-    }
+    // The facts each procedure refers to, and where (after the pages' uses
+    // in the register).
+    let mut procedure_uses: Vec<(String, register::Use)> = Vec::new();
     let procedure_facts: BTreeMap<String, Vec<String>> = procedures
         .iter()
         .map(|(id, loaded)| {
             let refs = madoguchi_rules::fact_references(&loaded.procedure);
             for (key, span) in &refs {
-                uses.entry(key.clone()).or_default().push(register::Use {
-                    file: loaded.file,
-                    span: span.clone().unwrap_or(0..0),
-                });
+                procedure_uses.push((
+                    key.clone(),
+                    register::Use {
+                        file: loaded.file,
+                        span: span.clone().unwrap_or(0..0),
+                    },
+                ));
             }
             (id.clone(), refs.into_iter().map(|(key, _)| key).collect())
         })
         .collect();
-    let default_i18n = i18n.get(&site.default_language).or(i18n.values().next());
-    let (register, register_warnings) = match default_i18n {
-        Some(d) => register::build(
-            &facts,
-            &uses,
-            &sources,
-            (&site.default_language, d),
-            opts.today,
-            site.recheck_after_days,
-        ),
-        None => (
-            Register {
-                today: opts.today.iso(),
-                recheck_after_days: site.recheck_after_days,
-                facts: Vec::new(),
-            },
-            Vec::new(),
-        ),
-    };
 
-    let mut warnings = register_warnings;
+    let mut warnings = Vec::new();
     let mut files = BTreeMap::new();
     let core_facts = procedures::core_facts(&facts);
     let mut scripts = None;
@@ -886,8 +840,9 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         }
     }
     // Building to disk: a staging folder next to `out`, made only when
-    // nothing is wrong so far (an invalid site writes nothing at all) and
-    // deleted unless every file is written and swapped in.
+    // loading found nothing wrong (an invalid site writes nothing at all)
+    // and deleted unless every file is written and swapped in. Pages whose
+    // Markdown has an error are not written; the error deletes the folder.
     let staging = match out {
         Some(out)
             if templates.is_some()
@@ -906,36 +861,36 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         }
         _ => None,
     };
-    if let Some(templates) = templates.as_ref().filter(|_| i18n_complete) {
-        // Checker data and its server render, once per (procedure, language).
-        let pairs: BTreeSet<(String, String)> = pages
-            .iter()
-            .filter_map(|p| Some((p.front.checker.clone()?, p.lang.clone())))
-            .filter(|(id, _)| procedures.contains_key(id))
-            .collect();
-        let checkers: BTreeMap<(String, String), Result<CheckerOut, Diagnostic>> = pairs
-            .into_par_iter()
-            .map(|(id, lang)| {
-                let out = checker_out(&procedures[&id].procedure, &core_facts, &id, &lang, &i18n);
-                ((id, lang), out)
-            })
-            .collect();
-        let lib = Library::new(&site, &pages, &index);
-        // Each page's Markdown HTML, taken by the worker that renders the
-        // page, so it is freed as soon as the page is written.
-        let htmls: Vec<Mutex<String>> = rendered
-            .iter_mut()
-            .map(|r| Mutex::new(std::mem::take(&mut r.html)))
-            .collect();
-        let base_path = site.base_path();
-        let livereload = opts
-            .livereload
-            .then(|| format!("{base_path}{LIVERELOAD_JS}"));
-        let r = Renderer {
+    let base_path = site.base_path();
+    let livereload = opts
+        .livereload
+        .then(|| format!("{base_path}{LIVERELOAD_JS}"));
+    let lib = Library::new(&site, &pages, &index);
+    let checkers: BTreeMap<(String, String), Result<CheckerOut, Diagnostic>> =
+        if templates.is_some() && i18n_complete {
+            // Checker data and its server render, once per (procedure, language).
+            let pairs: BTreeSet<(String, String)> = pages
+                .iter()
+                .filter_map(|p| Some((p.front.checker.clone()?, p.lang.clone())))
+                .filter(|(id, _)| procedures.contains_key(id))
+                .collect();
+            pairs
+                .into_par_iter()
+                .map(|(id, lang)| {
+                    let out =
+                        checker_out(&procedures[&id].procedure, &core_facts, &id, &lang, &i18n);
+                    ((id, lang), out)
+                })
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
+    let renderer = templates
+        .as_ref()
+        .filter(|_| i18n_complete)
+        .map(|templates| Renderer {
             lib: &lib,
             i18n: &i18n,
-            rendered: &rendered,
-            htmls: &htmls,
             templates,
             sources: &sources,
             livereload: livereload.as_deref(),
@@ -944,33 +899,109 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             facts: &facts,
             checkers: &checkers,
             scripts: scripts.as_ref(),
-        };
-        // Each worker writes its page straight into the staging folder when
-        // building to disk; otherwise pages stay in memory (serve, check).
-        let results: Vec<Result<Option<(String, String)>, Diagnostic>> = pages
-            .par_iter()
-            .enumerate()
-            .map(|(i, p)| {
+        });
+
+    // Each page, in parallel: its Markdown, then (with templates) its
+    // template, then (building to disk) its file in the staging folder;
+    // otherwise pages stay in memory (serve, check). What the checks across
+    // pages need is kept as a small summary; results stay in page order.
+    type PageResult = Result<Option<(String, String)>, Diagnostic>;
+    let results: Vec<(Summary, Option<PageResult>)> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let rendered = markdown_of(p);
+            let page = renderer.as_ref().map(|r| {
                 let path = format!("{}/{}index.html", p.lang, p.rel_url);
-                let html = r.page(i)?;
+                let html = r.page(i, &rendered)?;
                 match (&staging, out) {
+                    (Some(_), Some(_)) if rendered.diags.iter().any(Diagnostic::is_error) => {
+                        Ok(None)
+                    }
                     (Some(staging), Some(out)) => staging
                         .write(&path, html.as_bytes())
                         .map(|()| None)
                         .map_err(|e| write_failed(out, &e)),
                     _ => Ok(Some((path, html))),
                 }
-            })
-            .collect();
-        for res in results {
-            match res {
-                Ok(Some((path, html))) => {
-                    files.insert(path, html.into_bytes());
-                }
-                Ok(None) => {}
-                Err(d) => diags.push(d),
+            });
+            (Summary::of(rendered), page)
+        })
+        .collect();
+    let mut summaries = Vec::with_capacity(results.len());
+    let mut page_errors = Vec::new();
+    for (summary, page) in results {
+        match page {
+            Some(Ok(Some((path, html)))) => {
+                files.insert(path, html.into_bytes());
+            }
+            Some(Err(d)) => page_errors.push(d),
+            Some(Ok(None)) | None => {}
+        }
+        summaries.push(summary);
+    }
+
+    // Checks across pages, from the summaries: `@/…#anchor` links.
+    for s in &summaries {
+        diags.extend(s.diags.iter().cloned());
+        for link in &s.links {
+            if !summaries[link.target].ids.contains(&link.anchor) {
+                let target = &pages[link.target];
+                let known: Vec<&str> = summaries[link.target]
+                    .ids
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
+                diags.push(
+                    Diagnostic::error(format!(
+                        "link to `#{}`: no such heading in `{}` ({})",
+                        link.anchor, target.key, target.lang
+                    ))
+                    .at(link.file, link.span.clone())
+                    .label("broken anchor")
+                    .help(format!("headings there have the ids: {}", known.join(", "))),
+                );
             }
         }
+    }
+    diags.extend(page_errors);
+
+    // Where each fact is used: pages' shortcodes and procedures' references.
+    let mut uses: BTreeMap<String, Vec<register::Use>> = BTreeMap::new();
+    for (p, s) in pages.iter().zip(&summaries) {
+        for (key, span) in &s.facts_used {
+            uses.entry(key.clone()).or_default().push(register::Use {
+                file: p.file,
+                span: span.clone(),
+            });
+        }
+    }
+    drop(summaries);
+    for (key, use_) in procedure_uses {
+        uses.entry(key).or_default().push(use_);
+    }
+    let default_i18n = i18n.get(&site.default_language).or(i18n.values().next());
+    let (register, register_warnings) = match default_i18n {
+        Some(d) => register::build(
+            &facts,
+            &uses,
+            &sources,
+            (&site.default_language, d),
+            opts.today,
+            site.recheck_after_days,
+        ),
+        None => (
+            Register {
+                today: opts.today.iso(),
+                recheck_after_days: site.recheck_after_days,
+                facts: Vec::new(),
+            },
+            Vec::new(),
+        ),
+    };
+    warnings.extend(register_warnings);
+
+    if let Some(r) = &renderer {
         for (path, res) in [
             ("index.html".to_string(), r.chooser()),
             ("404.html".to_string(), r.not_found()),
@@ -1250,6 +1281,26 @@ fn checker_out(
 
 /// A checker's data and server render for one (procedure, language), made
 /// once per build and shared by every page that embeds it.
+/// What the checks across pages need of a page's Markdown, once its page
+/// is rendered: heading ids, `@/` links with anchors, facts used, problems.
+struct Summary {
+    ids: BTreeSet<String>,
+    links: Vec<markdown::LinkRef>,
+    facts_used: Vec<(String, std::ops::Range<usize>)>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Summary {
+    fn of(r: Rendered) -> Summary {
+        Summary {
+            ids: r.ids,
+            links: r.links,
+            facts_used: r.facts_used,
+            diags: r.diags,
+        }
+    }
+}
+
 struct CheckerOut {
     data: String,
     html: String,
@@ -1259,9 +1310,6 @@ struct CheckerOut {
 struct Renderer<'a> {
     lib: &'a Library<'a>,
     i18n: &'a BTreeMap<String, I18n>,
-    rendered: &'a [Rendered],
-    /// The Markdown HTML of each page (`Rendered::html`, moved out).
-    htmls: &'a [Mutex<String>],
     templates: &'a Templates,
     sources: &'a Sources,
     /// `base_path` of the site, and of the live-reload script under serve.
@@ -1352,15 +1400,10 @@ impl<'a> Renderer<'a> {
         self.templates.render(self.sources, template, &ctx)
     }
 
-    fn page(&self, i: usize) -> Result<String, Diagnostic> {
+    /// Page `i`, around its Markdown `r`.
+    fn page(&self, i: usize, r: &Rendered) -> Result<String, Diagnostic> {
         let lib = self.lib;
         let p = &lib.pages[i];
-        let r = &self.rendered[i];
-        let html = std::mem::take(
-            &mut *self.htmls[i]
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
         let f = &self.i18n[&p.lang].format;
         let default = &self.site().default_language;
         let original = lib.originals[i].filter(|_| p.lang != *default);
@@ -1399,7 +1442,7 @@ impl<'a> Renderer<'a> {
                 updated: p.front.updated.iso(),
                 updated_display: f.date(p.front.updated),
                 weight: p.front.weight,
-                content: &html,
+                content: &r.html,
                 toc: &r.toc,
                 show_toc,
                 url: &lib.urls[i],
@@ -1450,7 +1493,10 @@ impl<'a> Renderer<'a> {
     /// The official pages behind the facts a page shows (its prose and its
     /// checker), each once, in order of first use, with the earliest
     /// `checked` date of the facts citing it.
-    fn page_sources(&self, p: &'a Page, r: &'a Rendered) -> Vec<SourceCtx<'a>> {
+    fn page_sources<'b>(&self, p: &'b Page, r: &'b Rendered) -> Vec<SourceCtx<'b>>
+    where
+        'a: 'b,
+    {
         let f = &self.i18n[&p.lang].format;
         let checker_facts = p
             .front
