@@ -1279,8 +1279,6 @@ fn checker_out(
     })
 }
 
-/// A checker's data and server render for one (procedure, language), made
-/// once per build and shared by every page that embeds it.
 /// What the checks across pages need of a page's Markdown, once its page
 /// is rendered: heading ids, `@/` links with anchors, facts used, problems.
 struct Summary {
@@ -1301,6 +1299,8 @@ impl Summary {
     }
 }
 
+/// A checker's data and server render for one (procedure, language), made
+/// once per build and shared by every page that embeds it.
 struct CheckerOut {
     data: String,
     html: String,
