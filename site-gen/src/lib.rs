@@ -1,21 +1,25 @@
 //! Madoguchi's site generator: turns a site root (`content/`, `templates/`,
 //! `static/`) into a folder of static, multilingual HTML.
 //!
-//! Layers, in build order: [`config`] → [`content`] + [`data`] →
-//! [`markdown`] (with [`shortcode`]) → [`templates`] → [`site`] →
-//! [`output`]. Every problem becomes a [`diag::Diagnostic`].
+//! Layers, in build order: `load` (the only reader of the site root) →
+//! [`config`] → [`content`] + [`data`] → [`markdown`] (with [`shortcode`]) →
+//! [`model`] → `render` ([`templates`]) → `checks` → [`site`] (the
+//! orchestration) → [`output`]. Every problem becomes a [`diag::Diagnostic`].
 
 pub mod checker;
+mod checks;
 pub mod config;
 pub mod content;
 pub mod context;
 pub mod data;
 pub mod diag;
+mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod procedures;
 pub mod register;
+mod render;
 pub mod serve;
 pub mod shortcode;
 pub mod site;

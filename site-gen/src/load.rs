@@ -1,0 +1,629 @@
+//! Loading a site root, the only part of the build that reads the disk:
+//! walking `content/`, `static/` and `templates/` (`source_files`: what is
+//! followed and what is refused), classifying and reading each file, parsing
+//! site.toml, interface strings, facts, procedures, pages and templates; and
+//! `check_out`, which refuses an `--out` that would overwrite the sources.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::checks::{check_front_texts, check_page_set};
+use crate::config::{self, I18n, SiteConfig};
+use crate::content::{self, Kind, Page};
+use crate::data::{self, Facts};
+use crate::diag::{self, Diagnostic, Sources};
+use crate::markdown;
+use crate::output;
+use crate::procedures;
+use crate::site::Options;
+use crate::templates::{FnData, Templates};
+
+pub(crate) struct Loaded {
+    pub(crate) site: SiteConfig,
+    pub(crate) procedures: BTreeMap<String, procedures::Loaded>,
+    pub(crate) i18n: BTreeMap<String, I18n>,
+    pub(crate) facts: Arc<Facts>,
+    pub(crate) pages: Vec<Page>,
+    pub(crate) templates: Option<Templates>,
+    pub(crate) assets: BTreeMap<String, (String, Vec<u8>)>,
+    /// Every language's interface strings and every static file loaded:
+    /// pages can be rendered.
+    pub(crate) i18n_complete: bool,
+    /// Keys of pages whose file could not be read or parsed.
+    pub(crate) unparsed: BTreeSet<String>,
+    /// Stems of data files with errors: "unknown fact" there is a follow-on error.
+    pub(crate) broken_data: BTreeSet<String>,
+}
+
+fn rel_display(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Reads a text file into `sources`; invalid UTF-8 is an error at the first bad byte.
+fn read_text(
+    root: &Path,
+    path: &Path,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<diag::FileId> {
+    let shown = rel_display(root, path);
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!("cannot read `{shown}`: {e}"))
+                    .help("check that the file exists and is readable")
+                    .parse_error(),
+            );
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(sources.add(path, shown, text)),
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let id = sources.add(path, shown, text);
+            diags.push(
+                Diagnostic::error("file is not valid UTF-8")
+                    .at(id, good..good + 1)
+                    .label("first invalid byte")
+                    .help("save the file as UTF-8 (not Shift_JIS or another encoding)")
+                    .parse_error(),
+            );
+            None
+        }
+    }
+}
+
+/// The source folders of a site root; none may be reached through another.
+const SOURCE_DIRS: [&str; 3] = ["content", "static", "templates"];
+
+fn is_dot_name(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// The files of a source folder (`content`, `static` or `templates`),
+/// sorted by name. Dot-files and dot-folders are skipped (never read, never
+/// published). A symbolic link is followed only when it stays inside its
+/// source folder; any other link, a link loop or an unreadable file or
+/// folder is an error naming it, so nothing is silently left out and
+/// nothing outside the site is ever read (or quoted in an error).
+fn source_files(root: &Path, dir_name: &str, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let before = diags.len();
+    let files = walk_source(root, dir_name, diags);
+    for d in &mut diags[before..] {
+        d.parse = true;
+    }
+    files
+}
+
+fn walk_source(root: &Path, dir_name: &str, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let dir = root.join(dir_name);
+    let shown = |p: &Path| rel_display(root, p);
+    let link_target =
+        |p: &Path| std::fs::read_link(p).map_or_else(|_| "?".into(), |t| t.display().to_string());
+    match std::fs::symlink_metadata(&dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!("cannot read `{dir_name}/`: {e}"))
+                    .help("make the folder readable by the build"),
+            );
+            return Vec::new();
+        }
+        Ok(_) => {}
+    }
+    let (Ok(root_real), Ok(dir_real)) = (root.canonicalize(), dir.canonicalize()) else {
+        diags.push(
+            Diagnostic::error(format!(
+                "`{dir_name}` is a symbolic link to `{}`, which does not exist",
+                link_target(&dir)
+            ))
+            .help(format!(
+                "make `{dir_name}` a real folder inside the site root"
+            )),
+        );
+        return Vec::new();
+    };
+    let other_source = SOURCE_DIRS
+        .iter()
+        .filter(|d| **d != dir_name)
+        .any(|d| dir_real.starts_with(root_real.join(d)));
+    let dotted = dir_real
+        .strip_prefix(&root_real)
+        .is_ok_and(|rel| rel.components().any(|c| is_dot_name(c.as_os_str())));
+    if dir_real != root_real.join(dir_name)
+        && (!dir_real.starts_with(&root_real) || dir_real == root_real || other_source || dotted)
+    {
+        diags.push(
+            Diagnostic::error(format!(
+                "`{dir_name}` is a symbolic link to `{}`, outside the site's own `{dir_name}` folder",
+                link_target(&dir)
+            ))
+            .help(format!(
+                "make `{dir_name}` a real folder (or a link to a folder inside the site root \
+                 that holds nothing else): a link out of it could publish the site's secrets"
+            )),
+        );
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    let walk = walkdir::WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_dot_name(e.file_name()));
+    for entry in walk {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
+                let msg = if e.loop_ancestor().is_some() {
+                    format!(
+                        "`{}` is a symbolic link to `{}`, which loops back to a folder above it",
+                        shown(&path),
+                        link_target(&path)
+                    )
+                } else if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink())
+                    && std::fs::metadata(&path).is_err()
+                {
+                    format!(
+                        "`{}` is a symbolic link to `{}`, which does not exist",
+                        shown(&path),
+                        link_target(&path)
+                    )
+                } else {
+                    format!(
+                        "cannot read `{}`: {}",
+                        shown(&path),
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), ToString::to_string)
+                    )
+                };
+                diags.push(Diagnostic::error(msg).help(
+                    "make every file and folder under the site's source folders readable, \
+                     or move it out of them",
+                ));
+                continue;
+            }
+        };
+        if entry.path_is_symlink() {
+            let inside = entry.path().canonicalize().is_ok_and(|real| {
+                real.starts_with(&dir_real)
+                    && !real
+                        .strip_prefix(&dir_real)
+                        .is_ok_and(|rel| rel.components().any(|c| is_dot_name(c.as_os_str())))
+            });
+            if !inside {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`{}` is a symbolic link to `{}`, outside `{dir_name}/`",
+                        shown(entry.path()),
+                        link_target(entry.path())
+                    ))
+                    .help(format!(
+                        "copy the file into `{dir_name}/` instead: links may only point \
+                         inside the folder they are in"
+                    )),
+                );
+                continue;
+            }
+        }
+        if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        } else if !entry.file_type().is_dir() {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`{}` is neither a file nor a folder",
+                    shown(entry.path())
+                ))
+                .help("remove it: only files and folders belong in the site's sources"),
+            );
+        }
+    }
+    files
+}
+
+pub(crate) fn load(
+    opts: &Options,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Loaded> {
+    let root = &opts.root;
+    let content_dir = root.join("content");
+    let site_path = content_dir.join("site.toml");
+    let before = diags.len();
+    let content_files = source_files(root, "content", diags);
+    if !content_files.contains(&site_path) {
+        // A refused or unreadable `content/` or site.toml is already reported.
+        let reported = diags[before..].iter().any(|d| {
+            d.message.contains("`content/site.toml`")
+                || d.message.starts_with("cannot read `content`")
+                || d.message.starts_with("`content` is a symbolic link")
+        });
+        if !reported {
+            diags.push(
+                Diagnostic::error(format!(
+                    "no site configuration at `{}`",
+                    site_path.display()
+                ))
+                .help("run inside a site (a folder with content/site.toml) or pass --root DIR"),
+            );
+        }
+        return None;
+    }
+    let site_file = read_text(root, &site_path, sources, diags)?;
+    let mut site = match config::load_site(sources, site_file) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.extend(e);
+            return None;
+        }
+    };
+    if let Some(url) = &opts.base_url {
+        site.base_url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
+    }
+
+    let mut i18n_files = BTreeMap::new();
+    let mut data_files = Vec::new();
+    let mut page_files = Vec::new();
+    let mut procedure_files = Vec::new();
+    let mut unparsed = BTreeSet::new();
+    let mut unreadable_data = BTreeSet::new();
+    let mut unreadable_procedures = BTreeSet::new();
+    for path in content_files {
+        let rel = rel_display(&content_dir, &path);
+        let kind = match content::classify(&rel, &site) {
+            Ok(k) => k,
+            Err(d) => {
+                diags.push(d.parse_error());
+                continue;
+            }
+        };
+        match kind {
+            Kind::Ignored | Kind::SiteConfig => {}
+            Kind::I18n { lang } => {
+                if let Some(id) = read_text(root, &path, sources, diags) {
+                    i18n_files.insert(lang, id);
+                }
+            }
+            Kind::Data { stem } => match read_text(root, &path, sources, diags) {
+                Some(id) => data_files.push((stem, id)),
+                None => {
+                    unreadable_data.insert(stem);
+                }
+            },
+            Kind::Procedure { id: proc_id } => match read_text(root, &path, sources, diags) {
+                Some(id) => procedure_files.push((proc_id, id)),
+                None => {
+                    unreadable_procedures.insert(proc_id);
+                }
+            },
+            Kind::Page { key, lang } => match read_text(root, &path, sources, diags) {
+                Some(id) => page_files.push((key, lang, id)),
+                None => {
+                    unparsed.insert(key);
+                }
+            },
+        }
+    }
+
+    let (i18n, i18n_complete) = load_i18n(&site, sources, &i18n_files, diags);
+
+    let mut facts = Facts::default();
+    let mut broken_data = unreadable_data;
+    for (stem, id) in &data_files {
+        let problems = data::load_file(&mut facts, sources, *id, stem, &site);
+        if problems.iter().any(Diagnostic::is_error) {
+            broken_data.insert(stem.clone());
+        }
+        diags.extend(problems);
+    }
+    let facts = Arc::new(facts);
+    let procedures = procedures::load(sources, &procedure_files, &site, &facts, diags);
+
+    let mut pages = Vec::new();
+    for (key, lang, id) in &page_files {
+        match content::parse_page(sources, *id, key, lang) {
+            Ok(p) => {
+                check_front_texts(sources, &p, diags);
+                pages.push(p);
+            }
+            Err(d) => {
+                unparsed.insert(key.clone());
+                diags.push(d.parse_error());
+            }
+        }
+    }
+    check_page_set(&site, &pages, &unparsed, sources, diags);
+    for p in &pages {
+        if let Some(id) = &p.front.checker
+            && !procedure_files.iter().any(|(pid, _)| pid == id)
+            && !unreadable_procedures.contains(id)
+        {
+            let text = sources.text(p.file);
+            let span = text
+                .find(&format!("\"{id}\""))
+                .map_or(0..3, |i| i..i + id.len() + 2);
+            diags.push(
+                Diagnostic::error(format!("no procedure `{id}` for this page's checker"))
+                    .at(p.file, span)
+                    .label("checker")
+                    .help(format!(
+                        "create content/procedures/{id}.toml or use one of: {}",
+                        procedure_files
+                            .iter()
+                            .map(|(pid, _)| pid.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+            );
+        }
+    }
+
+    let mut assets = BTreeMap::new();
+    let static_dir = root.join("static");
+    let before = diags.len();
+    let static_files = source_files(root, "static", diags);
+    // Templates that ask for a refused static file would only repeat the error.
+    let static_complete = diags.len() == before;
+    for path in static_files {
+        let rel = rel_display(&static_dir, &path);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let out = output::asset_name(&rel, &bytes);
+                assets.insert(rel, (out, bytes));
+            }
+            Err(e) => diags.push(
+                Diagnostic::error(format!("cannot read `{}`: {e}", rel_display(root, &path)))
+                    .help("make the file readable by the build, or remove it")
+                    .parse_error(),
+            ),
+        }
+    }
+
+    let mut site_templates = Vec::new();
+    let tpl_dir = root.join("templates");
+    for path in source_files(root, "templates", diags) {
+        if let Some(id) = read_text(root, &path, sources, diags) {
+            site_templates.push((rel_display(&tpl_dir, &path), id));
+        }
+    }
+    let templates = Some(&i18n).filter(|m| !m.is_empty()).and_then(|i18n| {
+        let fn_data = Arc::new(FnData {
+            i18n: i18n.clone(),
+            assets: assets
+                .iter()
+                .map(|(k, (out, _))| (k.clone(), out.clone()))
+                .collect(),
+            base_path: site.base_path(),
+            facts: Arc::clone(&facts),
+        });
+        match Templates::load(sources, &site_templates, fn_data) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                diags.extend(e);
+                None
+            }
+        }
+    });
+
+    Some(Loaded {
+        procedures,
+        i18n,
+        site,
+        facts,
+        pages,
+        templates,
+        assets,
+        i18n_complete: i18n_complete && static_complete,
+        unparsed,
+        broken_data,
+    })
+}
+
+fn load_i18n(
+    site: &SiteConfig,
+    sources: &Sources,
+    files: &BTreeMap<String, diag::FileId>,
+    diags: &mut Vec<Diagnostic>,
+) -> (BTreeMap<String, I18n>, bool) {
+    let mut out = BTreeMap::new();
+    let mut ok = true;
+    for lang in site.codes() {
+        let Some(&file) = files.get(lang) else {
+            diags.push(
+                Diagnostic::error(format!("no interface strings for `{lang}`")).help(format!(
+                    "create content/i18n/{lang}.toml with [format] and [strings] tables, \
+                         copying content/i18n/{}.toml",
+                    site.default_language
+                )),
+            );
+            ok = false;
+            continue;
+        };
+        match config::parse_toml::<I18n>(
+            sources,
+            file,
+            sources.text(file),
+            0,
+            "an i18n file has a [format] table (money, thousands_separator, date, month_names, \
+             rate_from, unverified) and a [strings] table of interface strings",
+        ) {
+            Ok(t) => {
+                let text = sources.text(file);
+                for (key, value) in &t.strings {
+                    if let Some((at, problem)) = markdown::text_problem(value) {
+                        let bad = value[at..].chars().next().unwrap_or(' ');
+                        let key_at = text.find(&format!("\n{key} ")).map_or(0, |i| i + 1);
+                        let span = text[key_at..]
+                            .find(bad)
+                            .map_or(key_at..key_at + key.len(), |i| {
+                                key_at + i..key_at + i + bad.len_utf8()
+                            });
+                        diags.push(
+                            Diagnostic::error(format!("string `{key}` contains {problem}"))
+                                .at(file, span)
+                                .label("here")
+                                .help(
+                                    "delete the character (retype the text if it was pasted): \
+                                     control characters and bidirectional overrides are not allowed",
+                                ),
+                        );
+                    }
+                }
+                out.insert(lang.to_string(), t);
+            }
+            Err(d) => {
+                diags.push(d.parse_error());
+                ok = false;
+            }
+        }
+    }
+    for (lang, &file) in files {
+        if site.language(lang).is_none() {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`content/i18n/{lang}.toml`: unknown language `{lang}`"
+                ))
+                .in_file(file)
+                .help("add the language to content/site.toml or remove the file"),
+            );
+        }
+    }
+    if let Some(default) = out.get(&site.default_language).cloned() {
+        for (lang, t) in &out {
+            let Some(&file) = files.get(lang) else {
+                continue;
+            };
+            for key in default.strings.keys() {
+                if !t.strings.contains_key(key) {
+                    diags.push(
+                        Diagnostic::error(format!("`{lang}` has no interface string `{key}`"))
+                            .in_file(file)
+                            .help(format!(
+                                "add `{key} = \"...\"` under [strings] (see content/i18n/{}.toml)",
+                                site.default_language
+                            )),
+                    );
+                    ok = false;
+                }
+            }
+            for key in t.strings.keys() {
+                if !default.strings.contains_key(key) {
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "`{lang}` has string `{key}` that the default language lacks"
+                        ))
+                        .in_file(file)
+                        .help("remove it, or add it to the default language too"),
+                    );
+                }
+            }
+        }
+    }
+    (out, ok)
+}
+
+/// `path` made absolute with every symbolic link and `..` resolved, also
+/// when its last parts do not exist yet.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let abs = std::path::absolute(path)?;
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                if *part == std::ffi::OsStr::new("..") {
+                    out.pop();
+                } else if *part != std::ffi::OsStr::new(".") {
+                    out.push(part);
+                }
+            }
+            return Ok(out);
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => {
+                // `..` or `.` at the end: step over it lexically.
+                match existing.parent() {
+                    Some(parent) if existing.ends_with("..") => {
+                        rest.push("..".into());
+                        existing = parent.to_path_buf();
+                    }
+                    _ => return Ok(abs),
+                }
+            }
+        }
+    }
+}
+
+/// Refuses an output folder that is, holds or lies inside the site root's
+/// sources, the root itself or one of its ancestors, or that is a file.
+/// Nothing is touched before this passes.
+pub fn check_out(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let shown = out.display();
+    let refuse = |why: String| {
+        Diagnostic::error(format!("refusing `--out {shown}`: {why}")).help(
+            "write the site to a folder of its own, such as `public/` in the site root \
+             (the default) or a folder outside the site; it is replaced as a whole",
+        )
+    };
+    if let Ok(meta) = std::fs::metadata(out)
+        && !meta.is_dir()
+    {
+        return Err(refuse("it is a file, not a folder".into()));
+    }
+    let (Ok(out_real), Ok(root_real)) = (resolve(out), resolve(root)) else {
+        return Err(refuse("the path cannot be resolved".into()));
+    };
+    if root_real.starts_with(&out_real) {
+        return Err(refuse(if root_real == out_real {
+            "it is the site root, whose sources it would replace".into()
+        } else {
+            format!(
+                "it holds the site root `{}`, whose sources it would replace",
+                root.display()
+            )
+        }));
+    }
+    for dir in SOURCE_DIRS {
+        let mut folders = vec![root_real.join(dir)];
+        // A linked source folder counts where it points, unless it points at
+        // the root or above: loading refuses that link before anything is written.
+        if let Ok(real) = resolve(&root.join(dir))
+            && !root_real.starts_with(&real)
+        {
+            folders.push(real);
+        }
+        if folders
+            .iter()
+            .any(|src| out_real.starts_with(src) || src.starts_with(&out_real))
+        {
+            return Err(refuse(format!(
+                "it is, holds or lies inside the site's `{dir}/` folder"
+            )));
+        }
+    }
+    if let Ok(rel) = out_real.strip_prefix(&root_real)
+        && rel.components().any(|c| is_dot_name(c.as_os_str()))
+    {
+        return Err(refuse(
+            "it lies inside a hidden folder of the site root (such as `.git`)".into(),
+        ));
+    }
+    Ok(())
+}

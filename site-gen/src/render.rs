@@ -1,0 +1,417 @@
+//! Rendering: the typed contexts of every kind of page into their templates
+//! (`Renderer`), the checker's data and first screen per (procedure,
+//! language), the chooser, 404 and staff pages, the sitemap and the
+//! outdated-translation warnings.
+
+use std::collections::BTreeMap;
+
+use crate::checker;
+use crate::config::{self, I18n, SiteConfig};
+use crate::content::{self, Page};
+use crate::context::{
+    Alternate, CheckerCtx, ChooserCtx, Common, Crumb, FactsCtx, Home, Link, NotFoundCtx,
+    NotFoundHome, PageCtx, PageData, Scripts, SiteCtx, SourceCtx, Translation,
+};
+use crate::data::{self, Facts};
+use crate::diag::{Diagnostic, Sources};
+use crate::markdown::Rendered;
+use crate::model::Library;
+use crate::register::Register;
+use crate::site::CSP;
+use crate::templates::Templates;
+
+pub(crate) fn checker_out(
+    procedure: &madoguchi_rules::Procedure,
+    core_facts: &madoguchi_rules::Facts,
+    id: &str,
+    lang: &str,
+    i18n: &BTreeMap<String, I18n>,
+) -> Result<CheckerOut, Diagnostic> {
+    let data = checker::page_data(procedure, core_facts, lang, &i18n[lang]);
+    let text = checker::data_text(&data)
+        .map_err(|e| Diagnostic::error(format!("checker `{id}`: cannot encode its data: {e}")))?;
+    let (html, blank_form) = checker::first_screen_and_blank_form(data).map_err(|e| {
+        Diagnostic::error(format!("checker `{id}`: {e}"))
+            .help("check the procedure file with `site-gen check`")
+    })?;
+    Ok(CheckerOut {
+        data: text,
+        html,
+        blank_form,
+    })
+}
+
+/// A checker's data and server render for one (procedure, language), made
+/// once per build and shared by every page that embeds it.
+pub(crate) struct CheckerOut {
+    data: String,
+    html: String,
+    blank_form: String,
+}
+
+pub(crate) struct Renderer<'a> {
+    pub(crate) lib: &'a Library<'a>,
+    pub(crate) i18n: &'a BTreeMap<String, I18n>,
+    pub(crate) templates: &'a Templates,
+    pub(crate) sources: &'a Sources,
+    /// `base_path` of the site, and of the live-reload script under serve.
+    pub(crate) base_path: &'a str,
+    pub(crate) livereload: Option<&'a str>,
+    /// The facts each procedure refers to, in file order.
+    pub(crate) procedure_facts: &'a BTreeMap<String, Vec<String>>,
+    pub(crate) facts: &'a Facts,
+    pub(crate) checkers: &'a BTreeMap<(String, String), Result<CheckerOut, Diagnostic>>,
+    pub(crate) scripts: Option<&'a Scripts>,
+}
+
+impl<'a> Renderer<'a> {
+    fn site(&self) -> &'a SiteConfig {
+        self.lib.site
+    }
+
+    fn lang_name(&self, code: &'a str) -> &'a str {
+        self.site().language(code).map_or(code, |l| l.name.as_str())
+    }
+
+    /// The versions of a page in each language, in site language order.
+    fn alternates(&self, i: usize) -> Vec<Alternate<'a>> {
+        let lib = self.lib;
+        let lang = &lib.pages[i].lang;
+        lib.translations[i]
+            .iter()
+            .filter_map(|&a| {
+                let alt = &lib.pages[a];
+                let l = self.site().language(&alt.lang)?;
+                Some(Alternate {
+                    code: &l.code,
+                    name: &l.name,
+                    dir: l.dir,
+                    url: &lib.urls[a],
+                    permalink: &lib.permalinks[a],
+                    current: l.code == *lang,
+                })
+            })
+            .collect()
+    }
+
+    fn link(&self, i: usize, lang: &str) -> Link<'a> {
+        let p = &self.lib.pages[i];
+        Link {
+            title: &p.front.title,
+            description: &p.front.description,
+            url: &self.lib.urls[i],
+            lang: &p.lang,
+            lang_name: self.lang_name(&p.lang),
+            fallback: p.lang != lang,
+            weight: p.front.weight,
+        }
+    }
+
+    fn common(&self, lang: &'a str) -> Common<'a> {
+        let site = self.site();
+        let language = site.language(lang);
+        Common {
+            lang,
+            dir: language.map(|l| l.dir),
+            site: SiteCtx {
+                title: language.map_or(&site.title, |l| &l.title),
+                base_url: &site.base_url,
+                base_path: self.base_path,
+                default_language: &site.default_language,
+                languages: &site.languages,
+            },
+            csp: CSP,
+            nav: self
+                .lib
+                .nav
+                .get(lang)
+                .into_iter()
+                .flatten()
+                .map(|&k| self.link(k, lang))
+                .collect(),
+            livereload: self.livereload,
+        }
+    }
+
+    fn render(&self, template: &str, ctx: &impl serde::Serialize) -> Result<String, Diagnostic> {
+        let ctx = tera::Context::from_serialize(ctx).map_err(|e| {
+            Diagnostic::error(format!(
+                "template `{template}`: cannot build its context: {e}"
+            ))
+        })?;
+        self.templates.render(self.sources, template, &ctx)
+    }
+
+    /// Page `i`, around its Markdown `r`.
+    pub(crate) fn page(&self, i: usize, r: &Rendered) -> Result<String, Diagnostic> {
+        let lib = self.lib;
+        let p = &lib.pages[i];
+        let f = &self.i18n[&p.lang].format;
+        let default = &self.site().default_language;
+        let original = lib.originals[i].filter(|_| p.lang != *default);
+        let outdated = match (original, p.front.translated_from) {
+            (Some(o), Some(from)) => from < lib.pages[o].front.updated,
+            _ => false,
+        };
+        let show_toc = p
+            .front
+            .toc
+            .unwrap_or(r.toc.iter().filter(|t| t.level == 2).count() >= 4);
+        let is_home = p.is_section && p.dir.is_empty();
+        let checker = match &p.front.checker {
+            Some(id) => match self.checkers.get(&(id.clone(), p.lang.clone())) {
+                Some(Ok(out)) => Some(CheckerCtx {
+                    id,
+                    html: &out.html,
+                    data: &out.data,
+                    scripts: self.scripts,
+                    blank_form: &out.blank_form,
+                    root_id: checker_app::ROOT_ELEMENT_ID,
+                    data_id: checker_app::DATA_ELEMENT_ID,
+                    section_id: checker_app::SECTION_ID,
+                    failed_id: checker::FAILED_ID,
+                }),
+                Some(Err(d)) => return Err(d.clone().at(p.file, 0..3)),
+                None => None,
+            },
+            None => None,
+        };
+        let ctx = PageCtx {
+            common: self.common(&p.lang),
+            page: PageData {
+                title: &p.front.title,
+                description: &p.front.description,
+                updated: p.front.updated.iso(),
+                updated_display: f.date(p.front.updated),
+                weight: p.front.weight,
+                content: &r.html,
+                toc: &r.toc,
+                show_toc,
+                url: &lib.urls[i],
+                permalink: &lib.permalinks[i],
+                key: &p.key,
+                is_section: p.is_section,
+                is_home,
+                alternates: self.alternates(i),
+                x_default: lib.originals[i].map(|d| lib.permalinks[d].as_str()),
+                breadcrumbs: lib.breadcrumbs[i]
+                    .iter()
+                    .map(|&s| Crumb {
+                        title: &lib.pages[s].front.title,
+                        url: &lib.urls[s],
+                    })
+                    .collect(),
+                children: lib.children[i]
+                    .iter()
+                    .map(|&k| self.link(k, &p.lang))
+                    .collect(),
+                extra: content::toml_to_json(&toml::Value::Table(p.front.extra.clone())),
+                sources: self.page_sources(p, r),
+                translation: Translation {
+                    outdated,
+                    original_url: original.map(|o| lib.urls[o].as_str()),
+                    original_lang: default,
+                    original_lang_name: self.lang_name(default),
+                    original_updated_display: original.map(|o| f.date(lib.pages[o].front.updated)),
+                },
+            },
+            checker,
+        };
+        let template = match &p.front.template {
+            Some(t) => t.clone(),
+            None if is_home => "home.html".into(),
+            None if p.is_section => "section.html".into(),
+            None => "page.html".into(),
+        };
+        if !self.templates.has(&template) {
+            return Err(Diagnostic::error(format!("no template `{template}`"))
+                .at(p.file, 0..3)
+                .label("front matter")
+                .help("create templates/<name>.html in the site root or use a default template"));
+        }
+        self.render(&template, &ctx)
+    }
+
+    /// The official pages behind the facts a page shows (its prose and its
+    /// checker), each once, in order of first use, with the earliest
+    /// `checked` date of the facts citing it.
+    fn page_sources<'b>(&self, p: &'b Page, r: &'b Rendered) -> Vec<SourceCtx<'b>>
+    where
+        'a: 'b,
+    {
+        let f = &self.i18n[&p.lang].format;
+        let checker_facts = p
+            .front
+            .checker
+            .as_ref()
+            .and_then(|id| self.procedure_facts.get(id))
+            .into_iter()
+            .flatten();
+        let keys = r.facts_used.iter().map(|(k, _)| k).chain(checker_facts);
+        let mut order: Vec<&str> = Vec::new();
+        let mut found: BTreeMap<&str, (&data::SourceLink, config::Date)> = BTreeMap::new();
+        for key in keys {
+            let Some(fact) = self.facts.facts.get(key) else {
+                continue;
+            };
+            for s in &fact.sources {
+                match found.get_mut(s.url.as_str()) {
+                    Some((_, checked)) => *checked = (*checked).min(fact.checked),
+                    None => {
+                        order.push(&s.url);
+                        found.insert(&s.url, (s, fact.checked));
+                    }
+                }
+            }
+        }
+        order
+            .into_iter()
+            .filter_map(|url| found.get(url))
+            .map(|(s, checked)| SourceCtx {
+                title: &s.title,
+                url: &s.url,
+                lang: s.lang.as_deref().unwrap_or(&self.site().default_language),
+                checked: checked.iso(),
+                checked_display: f.date(*checked),
+            })
+            .collect()
+    }
+
+    /// The staff page of the facts register, in the default language.
+    pub(crate) fn facts_page(&self, register: &'a Register) -> Result<String, Diagnostic> {
+        let ctx = FactsCtx {
+            common: self.common(&self.site().default_language),
+            register,
+        };
+        self.render("facts.html", &ctx)
+    }
+
+    fn homes(&self) -> impl Iterator<Item = (&'a config::Language, usize)> + use<'a, '_> {
+        let lib = self.lib;
+        self.site()
+            .languages
+            .iter()
+            .filter_map(move |l| Some((l, lib.index.get("_index.md", &l.code)?)))
+    }
+
+    pub(crate) fn chooser(&self) -> Result<String, Diagnostic> {
+        let site = self.site();
+        let ctx = ChooserCtx {
+            common: self.common(&site.default_language),
+            homes: self
+                .homes()
+                .map(|(l, i)| Home {
+                    code: &l.code,
+                    name: &l.name,
+                    dir: l.dir,
+                    title: &l.title,
+                    url: &self.lib.urls[i],
+                    permalink: &self.lib.permalinks[i],
+                })
+                .collect(),
+            site_title: &site.title,
+            permalink: &site.base_url,
+        };
+        self.render("chooser.html", &ctx)
+    }
+
+    pub(crate) fn not_found(&self) -> Result<String, Diagnostic> {
+        let ctx = NotFoundCtx {
+            common: self.common(&self.site().default_language),
+            homes: self
+                .homes()
+                .map(|(l, i)| NotFoundHome {
+                    code: &l.code,
+                    name: &l.name,
+                    dir: l.dir,
+                    url: &self.lib.urls[i],
+                })
+                .collect(),
+        };
+        self.render("404.html", &ctx)
+    }
+
+    pub(crate) fn sitemap(&self) -> String {
+        let lib = self.lib;
+        let mut urls: Vec<(&str, String)> = Vec::new();
+        for (i, p) in lib.pages.iter().enumerate() {
+            let mut entry = format!(
+                "  <url>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n",
+                xml_escape(&lib.permalinks[i]),
+                p.front.updated.iso()
+            );
+            for alt in self.alternates(i) {
+                entry.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                    xml_escape(alt.code),
+                    xml_escape(alt.permalink)
+                ));
+            }
+            if let Some(d) = lib.originals[i] {
+                entry.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
+                    xml_escape(&lib.permalinks[d])
+                ));
+            }
+            entry.push_str("  </url>\n");
+            urls.push((&lib.permalinks[i], entry));
+        }
+        urls.sort();
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+        );
+        for (_, e) in urls {
+            xml.push_str(&e);
+        }
+        xml.push_str("</urlset>\n");
+        xml
+    }
+
+    pub(crate) fn outdated_translations(&self) -> Vec<Diagnostic> {
+        let lib = self.lib;
+        let mut out = Vec::new();
+        for (i, p) in lib.pages.iter().enumerate() {
+            if p.lang == self.site().default_language {
+                continue;
+            }
+            let (Some(orig), Some(from)) = (lib.originals[i], p.front.translated_from) else {
+                continue;
+            };
+            let orig = &lib.pages[orig];
+            if from < orig.front.updated {
+                out.push(
+                    Diagnostic::warning(format!(
+                        "translation is outdated: translated from the {} version of {}, \
+                         which was updated on {}",
+                        self.site().default_language,
+                        from.iso(),
+                        orig.front.updated.iso()
+                    ))
+                    .at(p.file, 0..3)
+                    .label("this translation")
+                    .help("update the text, then set `translated_from` to the original's `updated` date"),
+                );
+            }
+            if from > orig.front.updated {
+                out.push(
+                    Diagnostic::warning(format!(
+                        "`translated_from` {} is later than the original's `updated` {}",
+                        from.iso(),
+                        orig.front.updated.iso()
+                    ))
+                    .at(p.file, 0..3)
+                    .label("this translation")
+                    .help("set `translated_from` to the `updated` date of the original you translated"),
+                );
+            }
+        }
+        out
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
