@@ -6,16 +6,19 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{self, Files, SimpleFile};
 use codespan_reporting::term::{self, termcolor};
 
 /// Index of a file in [`Sources`].
 pub type FileId = usize;
 
-/// Every text file the build read, kept so that errors can quote it.
+/// Every text file the build read, kept so that errors can quote it. Line
+/// starts are found only when a diagnostic is printed (a large site has tens
+/// of thousands of files and few errors).
 #[derive(Default)]
 pub struct Sources {
-    files: SimpleFiles<String, String>,
+    /// Shown name and text of each file.
+    files: Vec<(String, String)>,
     paths: Vec<PathBuf>,
 }
 
@@ -23,18 +26,16 @@ impl Sources {
     /// Adds a file; `shown` is the path printed in messages (relative to the site root).
     pub fn add(&mut self, path: &Path, shown: String, text: String) -> FileId {
         self.paths.push(path.to_path_buf());
-        self.files.add(shown, text)
+        self.files.push((shown, text));
+        self.files.len() - 1
     }
 
     pub fn text(&self, id: FileId) -> &str {
-        self.files
-            .get(id)
-            .map(|f| f.source().as_str())
-            .unwrap_or("")
+        self.files.get(id).map_or("", |(_, text)| text.as_str())
     }
 
     pub fn name(&self, id: FileId) -> &str {
-        self.files.get(id).map(|f| f.name().as_str()).unwrap_or("?")
+        self.files.get(id).map_or("?", |(name, _)| name.as_str())
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -182,10 +183,40 @@ pub fn print(sources: &Sources, diags: &[Diagnostic]) {
     emit_all(&mut lock, sources, diags);
 }
 
+/// What codespan-reporting reads: each file's lines computed when asked,
+/// exactly as its `SimpleFile` does.
+impl<'a> Files<'a> for Sources {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, files::Error> {
+        self.files
+            .get(id)
+            .map(|(name, _)| name.as_str())
+            .ok_or(files::Error::FileMissing)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, files::Error> {
+        self.files
+            .get(id)
+            .map(|(_, text)| text.as_str())
+            .ok_or(files::Error::FileMissing)
+    }
+
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, files::Error> {
+        SimpleFile::new("", self.source(id)?).line_index((), byte_index)
+    }
+
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, files::Error> {
+        SimpleFile::new("", self.source(id)?).line_range((), line_index)
+    }
+}
+
 fn emit_all(writer: &mut dyn termcolor::WriteColor, sources: &Sources, diags: &[Diagnostic]) {
     let config = term::Config::default();
     for d in diags {
-        if term::emit(writer, &config, &sources.files, &d.to_codespan(sources)).is_err() {
+        if term::emit(writer, &config, sources, &d.to_codespan(sources)).is_err() {
             // The span no longer fits the file: fall back to one plain line.
             let _ = std::io::Write::write_fmt(writer, format_args!("error: {}\n", d.message));
         }
