@@ -98,9 +98,8 @@ impl std::fmt::Debug for Failed {
     }
 }
 
-/// Builds the site in memory. Every error of the build is in `Failed`.
 /// Builds the site in memory (`check`, `facts`, `serve`): `files` holds
-/// every output file.
+/// every output file. Every error of the build is in `Failed`.
 pub fn generate(opts: &Options) -> Result<Built, Failed> {
     generate_to(opts, None)
 }
