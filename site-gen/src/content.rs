@@ -267,13 +267,14 @@ impl PageIndex {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn site() -> SiteConfig {
-        toml::from_str(
+    /// A two-language (ja, en) site published at `base_url`, for tests.
+    pub(crate) fn site_at(base_url: &str) -> SiteConfig {
+        toml::from_str(&format!(
             r#"title = "t"
-base_url = "https://example.org/"
+base_url = "{base_url}"
 default_language = "ja"
 [[languages]]
 code = "ja"
@@ -283,9 +284,13 @@ title = "t"
 code = "en"
 name = "English"
 title = "t"
-"#,
-        )
+"#
+        ))
         .expect("valid config")
+    }
+
+    fn site() -> SiteConfig {
+        site_at("https://example.org/")
     }
 
     #[test]

@@ -166,21 +166,7 @@ mod tests {
     use crate::content::FrontMatter;
 
     fn site() -> SiteConfig {
-        toml::from_str(
-            r#"title = "t"
-base_url = "https://example.org/g/"
-default_language = "ja"
-[[languages]]
-code = "ja"
-name = "日本語"
-title = "t"
-[[languages]]
-code = "en"
-name = "English"
-title = "t"
-"#,
-        )
-        .expect("valid config")
+        crate::content::tests::site_at("https://example.org/g/")
     }
 
     fn page(key: &str, lang: &str, title: &str, weight: i64) -> Page {
