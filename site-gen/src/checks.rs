@@ -103,7 +103,7 @@ pub(crate) fn check_page_set(
                 )),
             );
         }
-        if !is_default && p.front.translated_from.is_none() {
+        if !is_default && !p.from_catalog && p.front.translated_from.is_none() {
             diags.push(
                 Diagnostic::error("translation without `translated_from`")
                     .at(p.file, 0..3)
@@ -115,7 +115,7 @@ pub(crate) fn check_page_set(
                     )),
             );
         }
-        if is_default && p.front.translated_from.is_some() {
+        if is_default && !p.from_catalog && p.front.translated_from.is_some() {
             diags.push(
                 Diagnostic::error("`translated_from` on a default-language page")
                     .at(p.file, 0..3)

@@ -35,6 +35,17 @@ pub struct Language {
     pub dir: Dir,
     /// Site title in this language.
     pub title: String,
+    /// The `lang` attribute when it is not `code` (`ja` for Easy Japanese,
+    /// whose code `ja-easy` gives it its own URLs).
+    #[serde(default)]
+    pub html_lang: Option<String>,
+}
+
+impl Language {
+    /// What `lang="…"` says for this language.
+    pub fn html_lang(&self) -> &str {
+        self.html_lang.as_deref().unwrap_or(&self.code)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]

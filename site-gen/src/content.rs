@@ -48,6 +48,9 @@ pub struct Page {
     pub front: FrontMatter,
     /// Byte offset of the Markdown body in the file.
     pub body_offset: usize,
+    /// Made from the default-language page (`file`) and this language's
+    /// catalog, not written by hand.
+    pub from_catalog: bool,
 }
 
 /// What a file under `content/` is.
@@ -65,6 +68,10 @@ pub enum Kind {
         id: String,
     },
     I18n {
+        lang: String,
+    },
+    /// A translation catalog (`content/i18n/<lang>.po`).
+    Catalog {
         lang: String,
     },
     SiteConfig,
@@ -99,6 +106,14 @@ pub fn classify(rel: &str, site: &SiteConfig) -> Result<Kind, Diagnostic> {
         .and_then(|r| r.strip_suffix(".toml"))
     {
         return Ok(Kind::I18n {
+            lang: lang.to_string(),
+        });
+    }
+    if let Some(lang) = rel
+        .strip_prefix("i18n/")
+        .and_then(|r| r.strip_suffix(".po"))
+    {
+        return Ok(Kind::Catalog {
             lang: lang.to_string(),
         });
     }
@@ -222,6 +237,7 @@ pub fn parse_page(
         rel_url,
         front,
         body_offset,
+        from_catalog: false,
     })
 }
 

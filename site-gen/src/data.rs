@@ -130,7 +130,9 @@ pub fn load_file(
             values.push(FactValue::Date(d));
         }
         if let Some(t) = raw.text {
-            for code in site.codes() {
+            // Other languages come from the catalogs (`fact:<key>`) when
+            // not written here; the default language is the source.
+            for code in [site.default_language.as_str()] {
                 if !t.contains_key(code) {
                     errors.push(
                         Diagnostic::error(format!("fact `{stem}.{name}` has no `{code}` text"))

@@ -34,6 +34,20 @@ impl Sources {
         self.files.get(id).map_or("", |(_, text)| text.as_str())
     }
 
+    /// How many files were read.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The file read under the shown name `name`.
+    pub fn find(&self, name: &str) -> Option<FileId> {
+        self.files.iter().position(|(n, _)| n == name)
+    }
+
     pub fn name(&self, id: FileId) -> &str {
         self.files.get(id).map_or("?", |(name, _)| name.as_str())
     }

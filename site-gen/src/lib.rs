@@ -13,6 +13,7 @@ pub mod content;
 pub mod context;
 pub mod data;
 pub mod diag;
+pub mod i18n;
 mod load;
 pub mod markdown;
 pub mod model;
@@ -24,5 +25,6 @@ pub mod serve;
 pub mod shortcode;
 pub mod site;
 pub mod templates;
+pub mod translate;
 
 pub use site::{Built, Failed, Options, build, generate};

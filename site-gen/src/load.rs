@@ -18,6 +18,7 @@ use crate::output;
 use crate::procedures;
 use crate::site::Options;
 use crate::templates::{FnData, Templates};
+use crate::translate::{self, catalog::Catalog};
 
 pub(crate) struct Loaded {
     pub(crate) site: SiteConfig,
@@ -34,6 +35,10 @@ pub(crate) struct Loaded {
     pub(crate) unparsed: BTreeSet<String>,
     /// Stems of data files with errors: "unknown fact" there is a follow-on error.
     pub(crate) broken_data: BTreeSet<String>,
+    /// Each translated language's catalog (`content/i18n/<lang>.po`).
+    pub(crate) catalogs: BTreeMap<String, Arc<Catalog>>,
+    /// The default language's interface strings file.
+    pub(crate) source_i18n: Option<diag::FileId>,
 }
 
 fn rel_display(root: &Path, path: &Path) -> String {
@@ -274,6 +279,7 @@ pub(crate) fn load(
     }
 
     let mut i18n_files = BTreeMap::new();
+    let mut catalog_files = BTreeMap::new();
     let mut data_files = Vec::new();
     let mut page_files = Vec::new();
     let mut procedure_files = Vec::new();
@@ -294,6 +300,11 @@ pub(crate) fn load(
             Kind::I18n { lang } => {
                 if let Some(id) = read_text(root, &path, sources, diags) {
                     i18n_files.insert(lang, id);
+                }
+            }
+            Kind::Catalog { lang } => {
+                if let Some(id) = read_text(root, &path, sources, diags) {
+                    catalog_files.insert(lang, id);
                 }
             }
             Kind::Data { stem } => match read_text(root, &path, sources, diags) {
@@ -317,7 +328,13 @@ pub(crate) fn load(
         }
     }
 
-    let (i18n, i18n_complete) = load_i18n(&site, sources, &i18n_files, diags);
+    let (mut i18n, i18n_complete) = load_i18n(&site, sources, &i18n_files, &catalog_files, diags);
+    let catalogs = load_catalogs(&site, sources, &catalog_files, &i18n_files, diags);
+    if let Some(source) = i18n.get(&site.default_language).cloned() {
+        for (lang, catalog) in &catalogs {
+            i18n.insert(lang.clone(), translate::strings_for(&source, catalog));
+        }
+    }
 
     let mut facts = Facts::default();
     let mut broken_data = unreadable_data;
@@ -328,6 +345,7 @@ pub(crate) fn load(
         }
         diags.extend(problems);
     }
+    translate::translate_facts(&mut facts, &site, &catalogs);
     let facts = Arc::new(facts);
     let procedures = procedures::load(sources, &procedure_files, &site, &facts, diags);
 
@@ -344,6 +362,7 @@ pub(crate) fn load(
             }
         }
     }
+    add_catalog_pages(&site, &catalogs, &mut pages);
     check_page_set(&site, &pages, &unparsed, sources, diags);
     for p in &pages {
         if let Some(id) = &p.front.checker
@@ -417,6 +436,7 @@ pub(crate) fn load(
         }
     });
 
+    let source_i18n = i18n_files.get(&site.default_language).copied();
     Some(Loaded {
         procedures,
         i18n,
@@ -428,18 +448,100 @@ pub(crate) fn load(
         i18n_complete: i18n_complete && static_complete,
         unparsed,
         broken_data,
+        source_i18n,
+        catalogs,
     })
+}
+
+/// Reads each language's catalog; a catalog for a language the site does
+/// not have is an error.
+/// A language without `content/i18n/<lang>.toml` is a catalog language: a
+/// missing catalog is a warning and leaves it all in the default language.
+fn load_catalogs(
+    site: &SiteConfig,
+    sources: &Sources,
+    files: &BTreeMap<String, diag::FileId>,
+    hand_written: &BTreeMap<String, diag::FileId>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Arc<Catalog>> {
+    let mut out = BTreeMap::new();
+    for lang in site.codes() {
+        if lang != site.default_language && !hand_written.contains_key(lang) && !files.contains_key(lang) {
+            diags.push(
+                Diagnostic::warning(format!("no catalog for `{lang}`: its pages show the `{}` text", site.default_language))
+                    .help(format!("run `site-gen i18n update` to create content/i18n/{lang}.po, then translate it")),
+            );
+            out.insert(lang.to_string(), Arc::new(Catalog::empty(lang, usize::MAX)));
+        }
+    }
+    for (lang, &file) in files {
+        if lang == &site.default_language {
+            diags.push(
+                Diagnostic::error(format!("`content/i18n/{lang}.po`: `{lang}` is the default language"))
+                    .in_file(file)
+                    .help("the default language is the source of every translation: remove this catalog"),
+            );
+            continue;
+        }
+        if site.language(lang).is_none() {
+            diags.push(
+                Diagnostic::error(format!("`content/i18n/{lang}.po`: unknown language `{lang}`"))
+                    .in_file(file)
+                    .help("add the language to content/site.toml or remove the catalog"),
+            );
+            continue;
+        }
+        let (catalog, problems) = Catalog::parse(sources, file, lang);
+        diags.extend(problems);
+        if let Some(c) = catalog {
+            out.insert(lang.clone(), Arc::new(c));
+        }
+    }
+    out
+}
+
+/// Every default-language page in each language that has a catalog and no
+/// hand-written version of it.
+fn add_catalog_pages(site: &SiteConfig, catalogs: &BTreeMap<String, Arc<Catalog>>, pages: &mut Vec<Page>) {
+    let written: BTreeSet<(String, String)> =
+        pages.iter().map(|p| (p.key.clone(), p.lang.clone())).collect();
+    let originals: Vec<Page> = pages
+        .iter()
+        .filter(|p| p.lang == site.default_language)
+        .cloned()
+        .collect();
+    for lang in site.codes() {
+        let Some(catalog) = catalogs.get(lang) else {
+            continue;
+        };
+        for p in &originals {
+            if written.contains(&(p.key.clone(), lang.to_string())) {
+                continue;
+            }
+            let mut t = p.clone();
+            t.lang = lang.to_string();
+            t.front = translate::front_for(&p.front, catalog);
+            t.from_catalog = true;
+            pages.push(t);
+        }
+    }
 }
 
 fn load_i18n(
     site: &SiteConfig,
     sources: &Sources,
     files: &BTreeMap<String, diag::FileId>,
+    catalogs: &BTreeMap<String, diag::FileId>,
     diags: &mut Vec<Diagnostic>,
 ) -> (BTreeMap<String, I18n>, bool) {
     let mut out = BTreeMap::new();
     let mut ok = true;
     for lang in site.codes() {
+        if lang != site.default_language && !files.contains_key(lang) {
+            // A catalog language: its strings are the default language's
+            // with the catalog's translations (see `load`).
+            continue;
+        }
         let Some(&file) = files.get(lang) else {
             diags.push(
                 Diagnostic::error(format!("no interface strings for `{lang}`")).help(format!(

@@ -46,6 +46,12 @@ enum Command {
         #[arg(long, default_value_t = 8000)]
         port: u16,
     },
+    /// Translation catalogs: `update` merges the Japanese messages into
+    /// content/i18n/<lang>.po; `status` shows what is translated.
+    I18n {
+        #[command(subcommand)]
+        action: I18nAction,
+    },
     /// Write the data a checker page embeds, for running the app alone
     /// (`trunk serve` in checker-app/ calls this).
     CheckerData {
@@ -55,6 +61,21 @@ enum Command {
         lang: String,
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum I18nAction {
+    /// Extract every Japanese message (page blocks, procedure texts,
+    /// interface strings) and merge it into each language's catalog:
+    /// changed messages turn fuzzy, new ones are untranslated, vanished
+    /// ones become obsolete.
+    Update,
+    /// Translated, outdated and missing messages per language and page.
+    Status {
+        /// `text` for people, `json` for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }
 
@@ -131,6 +152,51 @@ fn main() -> ExitCode {
             }
             Ok((b, format!("checker data written to {}", out.display())))
         }),
+        Command::I18n { action } => {
+            let result = match action {
+                I18nAction::Update => site_gen::i18n::update(&opts).map(|(sources, updated, warnings)| {
+                    for u in &updated {
+                        let m = &u.merged;
+                        eprintln!(
+                            "{}: {} ({} translated, {} outdated{}, {} missing, {} obsolete)",
+                            u.path,
+                            if u.created { "created" } else if u.changed { "updated" } else { "unchanged" },
+                            m.translated,
+                            m.outdated,
+                            if m.newly_outdated > 0 { format!(" of which {} newly", m.newly_outdated) } else { String::new() },
+                            m.missing,
+                            m.obsolete
+                        );
+                    }
+                    (sources, warnings)
+                }),
+                I18nAction::Status { format } => site_gen::i18n::status(&opts).and_then(|(sources, status, warnings)| {
+                    match format {
+                        Format::Text => print!("{}", site_gen::i18n::status_text(&status)),
+                        Format::Json => match serde_json::to_string_pretty(&status) {
+                            Ok(j) => println!("{j}"),
+                            Err(e) => {
+                                return Err(site_gen::Failed {
+                                    sources: Default::default(),
+                                    diags: vec![diag::Diagnostic::error(format!("cannot write the status as JSON: {e}"))],
+                                });
+                            }
+                        },
+                    }
+                    Ok((sources, warnings))
+                }),
+            };
+            return match result {
+                Ok((sources, warnings)) => {
+                    diag::print(&sources, &warnings);
+                    ExitCode::SUCCESS
+                }
+                Err(f) => {
+                    diag::print(&f.sources, &f.diags);
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Serve { port } => {
             return match site_gen::serve::serve(&cli.root, port, cli.checker.as_deref()) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -747,6 +747,7 @@ mod tests {
             rel_url: "page/".into(),
             front,
             body_offset: 0,
+            from_catalog: false,
         };
         let pages = vec![page];
         let index = PageIndex::new(&pages);

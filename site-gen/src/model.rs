@@ -200,6 +200,7 @@ mod tests {
                 extra: toml::Table::new(),
             },
             body_offset: 0,
+            from_catalog: false,
         }
     }
 

@@ -125,6 +125,8 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         i18n_complete,
         unparsed,
         broken_data,
+        catalogs,
+        source_i18n: _,
     } = loaded;
     // Errors caused by a file that is already reported broken are left out.
     let follow_on = |d: &Diagnostic| {
@@ -473,7 +475,7 @@ fn write_failed(out: &Path, e: &output::WriteError) -> Diagnostic {
         .help("check the output folder's permissions and free disk space")
 }
 
-fn finish_failed(sources: Sources, mut diags: Vec<Diagnostic>) -> Failed {
+pub(crate) fn finish_failed(sources: Sources, mut diags: Vec<Diagnostic>) -> Failed {
     if !diags.iter().any(Diagnostic::is_error) {
         diags.push(Diagnostic::error("the build failed"));
     }

@@ -250,6 +250,7 @@ pub use eval::{
 };
 pub use facts::{Fact, FactValue, Facts, Rate, Text, format_money, rate_on};
 pub use model::{
+    texts_mut,
     Band, Bound, Choice, Condition, DetailDef, DetailKind, DetailOption, Document, Fee, FormDef,
     FormRow, FormSection, Info, OutcomeDef, OutcomeKind, PostageDef, PricedFact, Problem,
     Procedure, Route, Step, StepKind, parse_procedure,

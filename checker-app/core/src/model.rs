@@ -471,6 +471,82 @@ pub struct FormRow {
     pub help: Option<Spanned<Text>>,
 }
 
+/// Every text of a procedure with a stable path naming its place
+/// (`steps.relationship.options.spouse.label`), in file order: what a
+/// translation catalog keys procedure texts by. The printed form's labels
+/// are plain Japanese strings, not texts, so they are never translated.
+pub fn texts_mut(p: &mut Procedure, mut f: impl FnMut(String, &mut Spanned<Text>)) {
+    fn opt(t: &mut Option<Spanned<Text>>, path: String, f: &mut impl FnMut(String, &mut Spanned<Text>)) {
+        if let Some(t) = t {
+            f(path, t);
+        }
+    }
+    f("title".into(), &mut p.title);
+    opt(&mut p.summary, "summary".into(), &mut f);
+    for s in &mut p.steps {
+        let s = s.get_mut();
+        let id = s.id.get_ref().clone();
+        f(format!("steps.{id}.legend"), &mut s.legend);
+        opt(&mut s.hint, format!("steps.{id}.hint"), &mut f);
+        for o in &mut s.options {
+            let o = o.get_mut();
+            let v = o.value.get_ref().clone();
+            f(format!("steps.{id}.options.{v}.label"), &mut o.label);
+            opt(&mut o.hint, format!("steps.{id}.options.{v}.hint"), &mut f);
+        }
+    }
+    for o in &mut p.outcomes {
+        let o = o.get_mut();
+        opt(&mut o.text, format!("outcomes.{}.text", o.id.get_ref()), &mut f);
+    }
+    for d in &mut p.documents {
+        let d = d.get_mut();
+        f(format!("documents.{}.text", d.id.get_ref()), &mut d.text);
+    }
+    if let Some(fee) = &mut p.fee {
+        let fee = fee.get_mut();
+        opt(&mut fee.multi_copy_note, "fee.multi_copy_note".into(), &mut f);
+        opt(&mut fee.text, "fee.text".into(), &mut f);
+    }
+    if let Some(post) = &mut p.postage {
+        let post = post.get_mut();
+        opt(&mut post.text, "postage.text".into(), &mut f);
+        for b in &mut post.bands {
+            let b = b.get_mut();
+            f(format!("postage.bands.{}.label", b.id.get_ref()), &mut b.label);
+        }
+        for l in &mut post.letter_packs {
+            let l = l.get_mut();
+            f(format!("postage.letter_packs.{}.label", l.id.get_ref()), &mut l.label);
+        }
+    }
+    for i in &mut p.info {
+        let i = i.get_mut();
+        let id = i.id.get_ref().clone();
+        f(format!("info.{id}.label"), &mut i.label);
+        opt(&mut i.text, format!("info.{id}.text"), &mut f);
+    }
+    for d in &mut p.details {
+        let d = d.get_mut();
+        let id = d.id.get_ref().clone();
+        f(format!("details.{id}.label"), &mut d.label);
+        opt(&mut d.hint, format!("details.{id}.hint"), &mut f);
+        opt(&mut d.missing, format!("details.{id}.missing"), &mut f);
+        for o in &mut d.options {
+            let o = o.get_mut();
+            f(format!("details.{id}.options.{}.label", o.value.get_ref()), &mut o.label);
+        }
+    }
+    if let Some(form) = &mut p.form {
+        for (si, sec) in form.get_mut().sections.iter_mut().enumerate() {
+            for (ri, row) in sec.get_mut().rows.iter_mut().enumerate() {
+                let row = row.get_mut();
+                opt(&mut row.help, format!("form.sections.{si}.rows.{ri}.help"), &mut f);
+            }
+        }
+    }
+}
+
 impl Procedure {
     pub fn detail(&self, id: &str) -> Option<&DetailDef> {
         self.details

@@ -25,6 +25,10 @@ impl<T> Spanned<T> {
         &self.value
     }
 
+    pub fn get_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+
     /// Byte range in the procedure file (empty when not parsed from text).
     pub fn span(&self) -> Range<usize> {
         self.span.clone()

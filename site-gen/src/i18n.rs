@@ -1,0 +1,192 @@
+//! `site-gen i18n update` (extract the Japanese messages and merge them
+//! into every language's catalog) and `site-gen i18n status` (how much of
+//! each page is translated, outdated or missing in each language).
+
+use std::collections::BTreeMap;
+
+use crate::diag::{Diagnostic, Sources};
+use crate::load::{Loaded, load};
+use crate::output;
+use crate::site::{Failed, Options};
+use crate::translate::catalog::{self, Catalog, Counts, Merged};
+use crate::translate::{self, LanguageStatus};
+
+/// What `update` did to one language's catalog.
+#[derive(Debug, Clone)]
+pub struct Updated {
+    pub lang: String,
+    pub path: String,
+    pub created: bool,
+    pub changed: bool,
+    pub merged: Merged,
+}
+
+fn fail(sources: Sources, diags: Vec<Diagnostic>) -> Failed {
+    crate::site::finish_failed(sources, diags)
+}
+
+fn load_sources(opts: &Options) -> Result<(Sources, Loaded, Vec<Diagnostic>), Failed> {
+    let mut sources = Sources::default();
+    let mut diags = Vec::new();
+    match load(opts, &mut sources, &mut diags) {
+        Some(l) => Ok((sources, l, diags)),
+        None => Err(fail(sources, diags)),
+    }
+}
+
+fn catalog_name(lang: &str) -> String {
+    format!("content/i18n/{lang}.po")
+}
+
+/// Merges the current Japanese messages into `content/i18n/<lang>.po` for
+/// every language of the site but the default one (creating missing
+/// catalogs). Refuses to run while a Japanese source has an error, or while
+/// a catalog cannot be read at all (nothing is written then); translations
+/// that break a rule are kept as they are, for the translator to fix.
+pub fn update(opts: &Options) -> Result<(Sources, Vec<Updated>, Vec<Diagnostic>), Failed> {
+    let (sources, loaded, diags) = load_sources(opts)?;
+    let catalog_names: Vec<String> = loaded
+        .site
+        .codes()
+        .map(catalog_name)
+        .collect();
+    let (blocking, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| {
+        d.is_error()
+            && !(d.file.is_some_and(|f| catalog_names.iter().any(|n| n == sources.name(f)))
+                && !d.message.starts_with("this catalog is not a valid PO file"))
+    });
+    if !blocking.is_empty() {
+        return Err(fail(sources, blocking));
+    }
+    let source_i18n = loaded
+        .source_i18n
+        .and_then(|f| loaded.i18n.get(&loaded.site.default_language).map(|i| (f, i)));
+    let originals: Vec<_> = loaded
+        .pages
+        .iter()
+        .filter(|p| p.lang == loaded.site.default_language && !p.from_catalog)
+        .collect();
+    let messages = translate::messages(
+        &sources,
+        &originals,
+        &loaded.facts,
+        &loaded.site.default_language,
+        &loaded.procedures,
+        source_i18n,
+    );
+    let mut out = Vec::new();
+    for lang in &loaded.site.languages {
+        if lang.code == loaded.site.default_language {
+            continue;
+        }
+        let name = catalog_name(&lang.code);
+        let old = sources.find(&name).map(|id| sources.text(id));
+        let (text, merged) = catalog::update(old, &messages, &lang.code, &lang.name)
+            .map_err(|e| fail(Sources::default(), vec![Diagnostic::error(format!("{name}: {e}"))]))?;
+        let changed = old != Some(text.as_str());
+        if changed {
+            let path = opts.root.join(&name);
+            output::replace_file(&path, text.as_bytes()).map_err(|e| {
+                fail(
+                    Sources::default(),
+                    vec![
+                        Diagnostic::error(format!("cannot write `{name}`: {e}"))
+                            .help("check the folder's permissions and free disk space"),
+                    ],
+                )
+            })?;
+        }
+        out.push(Updated {
+            lang: lang.code.clone(),
+            path: name,
+            created: old.is_none(),
+            changed,
+            merged,
+        });
+    }
+    Ok((sources, out, warnings))
+}
+
+/// Translation status of every language but the default one.
+pub fn status_of(loaded: &Loaded, sources: &Sources) -> Vec<LanguageStatus> {
+    let site = &loaded.site;
+    let mut out = Vec::new();
+    let source = loaded.i18n.get(&site.default_language);
+    for lang in &site.languages {
+        if lang.code == site.default_language {
+            continue;
+        }
+        let empty;
+        let catalog: &Catalog = match loaded.catalogs.get(&lang.code) {
+            Some(c) => c,
+            None => {
+                empty = Catalog::empty(&lang.code, usize::MAX);
+                &empty
+            }
+        };
+        let mut units = BTreeMap::new();
+        for p in loaded
+            .pages
+            .iter()
+            .filter(|p| p.lang == site.default_language && !p.from_catalog)
+        {
+            units.insert(p.key.clone(), translate::page_counts(sources, p, catalog));
+        }
+        for (id, l) in &loaded.procedures {
+            units.insert(
+                format!("procedure:{id}"),
+                translate::procedure_counts(&l.procedure, catalog),
+            );
+        }
+        if let Some(s) = source {
+            units.insert("interface".to_string(), translate::strings_counts(s, catalog));
+        }
+        let mut total = Counts::default();
+        for c in units.values() {
+            total.merge(*c);
+        }
+        out.push(LanguageStatus {
+            lang: lang.code.clone(),
+            name: lang.name.clone(),
+            review: catalog.review,
+            percent: total.percent(),
+            total,
+            units,
+        });
+    }
+    out
+}
+
+/// `site-gen i18n status`.
+pub fn status(opts: &Options) -> Result<(Sources, Vec<LanguageStatus>, Vec<Diagnostic>), Failed> {
+    let (sources, loaded, diags) = load_sources(opts)?;
+    let status = status_of(&loaded, &sources);
+    Ok((sources, status, diags))
+}
+
+/// The status as a table for people: one line per language and unit.
+pub fn status_text(status: &[LanguageStatus]) -> String {
+    let mut out = String::new();
+    for l in status {
+        out.push_str(&format!(
+            "{} ({}, {:?}): {}% translated, {} outdated, {} missing of {}\n",
+            l.lang,
+            l.name,
+            l.review,
+            l.percent,
+            l.total.outdated,
+            l.total.missing,
+            l.total.total()
+        ));
+        for (unit, c) in &l.units {
+            out.push_str(&format!(
+                "  {unit:<44} {:>3}%  translated {:>3}  outdated {:>3}  missing {:>3}\n",
+                c.percent(),
+                c.translated,
+                c.outdated,
+                c.missing
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,300 @@
+//! The translation stage. Japanese (the default language) is the only
+//! authored text; every other language is the Japanese sources plus one
+//! gettext catalog, `content/i18n/<lang>.po`:
+//!
+//! - [`messages`] lists what is translatable: each page's title,
+//!   description and Markdown runs ([`blocks`]), each procedure text
+//!   (context `procedure:<id>:<path>`) and each interface string and format
+//!   (context `ui:<key>`, `format:<key>`);
+//! - [`catalog`] reads and checks catalogs and merges them (`site-gen i18n
+//!   update`);
+//! - the functions here apply a catalog: interface strings, a procedure's
+//!   texts, a page's front matter; the page bodies are translated run by
+//!   run when they are rendered ([`blocks::translate`]).
+
+pub mod blocks;
+pub mod catalog;
+
+use std::collections::BTreeMap;
+
+use madoguchi_rules as rules;
+use serde::Serialize;
+
+use crate::config::I18n;
+use crate::content::{FrontMatter, Page};
+use crate::diag::{Sources, line_col};
+use catalog::{Catalog, Counts, Lookup, Message};
+
+/// Context of a procedure text.
+pub fn procedure_ctxt(id: &str, path: &str) -> String {
+    format!("procedure:{id}:{path}")
+}
+
+/// Context of a fact's text (an office name, opening hours…).
+pub fn fact_ctxt(key: &str) -> String {
+    format!("fact:{key}")
+}
+
+/// Gives every text fact a text in every language: the one written in the
+/// data file, else the catalog's translation, else the default language's.
+pub fn translate_facts(
+    facts: &mut crate::data::Facts,
+    site: &crate::config::SiteConfig,
+    catalogs: &BTreeMap<String, std::sync::Arc<Catalog>>,
+) {
+    for (key, fact) in facts.facts.iter_mut() {
+        if let crate::data::FactValue::Text(t) = &mut fact.value {
+            let Some(source) = t.get(&site.default_language).cloned() else {
+                continue;
+            };
+            for lang in site.codes() {
+                if t.contains_key(lang) {
+                    continue;
+                }
+                let text = catalogs
+                    .get(lang)
+                    .map_or(source.as_str(), |c| shown(c, Some(&fact_ctxt(key)), &source));
+                t.insert(lang.to_string(), text.to_string());
+            }
+        }
+    }
+}
+
+/// Context of an interface string.
+pub fn string_ctxt(key: &str) -> String {
+    format!("ui:{key}")
+}
+
+/// Context of a format of the interface (money, dates, month names…).
+pub fn format_ctxt(key: &str) -> String {
+    format!("format:{key}")
+}
+
+/// The translatable formats of an interface, by context key.
+fn formats(i18n: &I18n) -> Vec<(String, &str)> {
+    let f = &i18n.format;
+    let mut out = vec![
+        ("money".to_string(), f.money.as_str()),
+        ("date".to_string(), f.date.as_str()),
+        ("rate_from".to_string(), f.rate_from.as_str()),
+        ("unverified".to_string(), f.unverified.as_str()),
+        ("thousands_separator".to_string(), f.thousands_separator.as_str()),
+    ];
+    for (i, m) in f.month_names.iter().enumerate() {
+        out.push((format!("month_names.{}", i + 1), m.as_str()));
+    }
+    out
+}
+
+/// `path:line` of byte `offset` in `file`, as PO `#:` lines give places.
+fn place(sources: &Sources, file: crate::diag::FileId, offset: usize) -> String {
+    format!(
+        "{}:{}",
+        sources.name(file),
+        line_col(sources.text(file), offset).0
+    )
+}
+
+fn key_offset(text: &str, key: &str) -> usize {
+    if text.starts_with(&format!("{key} ")) || text.starts_with(&format!("{key}=")) {
+        return 0;
+    }
+    [format!("\n{key} "), format!("\n{key}=")]
+        .iter()
+        .filter_map(|k| text.find(k.as_str()))
+        .min()
+        .map_or(0, |i| i + 1)
+}
+
+/// Every translatable message of the Japanese sources, in a stable order:
+/// pages (by file), procedures (by id), interface strings (by key).
+pub fn messages(
+    sources: &Sources,
+    pages: &[&Page],
+    facts: &crate::data::Facts,
+    default_lang: &str,
+    procedures: &BTreeMap<String, crate::procedures::Loaded>,
+    source_i18n: Option<(crate::diag::FileId, &I18n)>,
+) -> Vec<Message> {
+    let mut out = Vec::new();
+    let mut pages = pages.to_vec();
+    pages.sort_by_key(|p| sources.name(p.file).to_string());
+    for p in pages {
+        let text = sources.text(p.file);
+        let front = &text[..p.body_offset];
+        for (field, value) in [("title", &p.front.title), ("description", &p.front.description)] {
+            out.push(Message {
+                ctxt: None,
+                id: value.clone(),
+                places: vec![place(sources, p.file, key_offset(front, field))],
+                note: Some(format!("page {field}")),
+            });
+        }
+        for b in blocks::blocks(&text[p.body_offset..]) {
+            out.push(Message {
+                ctxt: None,
+                id: b.text,
+                places: vec![place(sources, p.file, p.body_offset + b.range.start)],
+                note: None,
+            });
+        }
+    }
+    for (key, fact) in &facts.facts {
+        if let crate::data::FactValue::Text(t) = &fact.value
+            && let Some(ja) = t.get(default_lang)
+        {
+            out.push(Message {
+                ctxt: Some(fact_ctxt(key)),
+                id: ja.clone(),
+                places: vec![place(sources, fact.file, fact.span.start)],
+                note: None,
+            });
+        }
+    }
+    for (id, loaded) in procedures {
+        let mut proc = loaded.procedure.clone();
+        let default = proc.default_language().to_string();
+        rules::texts_mut(&mut proc, |path, t| {
+            if let Some(ja) = t.get_ref().get(&default) {
+                out.push(Message {
+                    ctxt: Some(procedure_ctxt(id, &path)),
+                    id: ja.clone(),
+                    places: vec![place(sources, loaded.file, t.span().start)],
+                    note: None,
+                });
+            }
+        });
+    }
+    if let Some((file, i18n)) = source_i18n {
+        let text = sources.text(file);
+        for (key, value) in formats(i18n) {
+            let name = key.split('.').next().unwrap_or(&key);
+            out.push(Message {
+                ctxt: Some(format_ctxt(&key)),
+                id: value.to_string(),
+                places: vec![place(sources, file, key_offset(text, name))],
+                note: None,
+            });
+        }
+        for (key, value) in &i18n.strings {
+            out.push(Message {
+                ctxt: Some(string_ctxt(key)),
+                id: value.clone(),
+                places: vec![place(sources, file, key_offset(text, key))],
+                note: None,
+            });
+        }
+    }
+    catalog::dedup(out.into_iter().filter(|m| !m.id.trim().is_empty()).collect())
+}
+
+/// What a language without a current translation shows: the old one when
+/// there is one, else the Japanese.
+fn shown<'a>(catalog: &'a Catalog, ctxt: Option<&str>, ja: &'a str) -> &'a str {
+    match catalog.lookup(ctxt, ja) {
+        Lookup::Translated(t) | Lookup::Outdated(t) => t,
+        Lookup::Missing => ja,
+    }
+}
+
+/// A language's interface strings and formats: the Japanese ones with each
+/// translation applied. Missing ones stay Japanese (`site-gen check` warns).
+pub fn strings_for(source: &I18n, catalog: &Catalog) -> I18n {
+    let mut out = source.clone();
+    for (key, value) in out.strings.iter_mut() {
+        *value = shown(catalog, Some(&string_ctxt(key)), value).to_string();
+    }
+    let f = &mut out.format;
+    for (key, field) in [
+        ("money", &mut f.money),
+        ("date", &mut f.date),
+        ("rate_from", &mut f.rate_from),
+        ("unverified", &mut f.unverified),
+        ("thousands_separator", &mut f.thousands_separator),
+    ] {
+        *field = shown(catalog, Some(&format_ctxt(key)), field).to_string();
+    }
+    for (i, m) in f.month_names.iter_mut().enumerate() {
+        *m = shown(catalog, Some(&format_ctxt(&format!("month_names.{}", i + 1))), m).to_string();
+    }
+    out
+}
+
+/// A procedure for the pages of `catalog`'s language: each text keeps its
+/// Japanese (for the form and as the fallback) and gains the translation;
+/// no other language travels.
+pub fn procedure_for(proc: &rules::Procedure, catalog: &Catalog) -> rules::Procedure {
+    let mut out = proc.clone();
+    let default = proc.default_language().to_string();
+    let id = proc.id.get_ref().clone();
+    rules::texts_mut(&mut out, |path, t| {
+        let text = t.get_mut();
+        let ja = text.get(&default).cloned();
+        text.retain(|l, _| *l == default);
+        if let Some(ja) = ja
+            && let Lookup::Translated(tr) | Lookup::Outdated(tr) =
+                catalog.lookup(Some(&procedure_ctxt(&id, &path)), &ja)
+        {
+            text.insert(catalog.lang.clone(), tr.to_string());
+        }
+    });
+    out
+}
+
+/// A translated page's front matter.
+pub fn front_for(front: &FrontMatter, catalog: &Catalog) -> FrontMatter {
+    let mut out = front.clone();
+    out.title = shown(catalog, None, &front.title).to_string();
+    out.description = shown(catalog, None, &front.description).to_string();
+    out
+}
+
+/// Translation status of one page in one language.
+pub fn page_counts(sources: &Sources, page: &Page, catalog: &Catalog) -> Counts {
+    let mut c = Counts::default();
+    let text = sources.text(page.file);
+    c.add(catalog.lookup(None, &page.front.title));
+    c.add(catalog.lookup(None, &page.front.description));
+    for b in blocks::blocks(&text[page.body_offset..]) {
+        c.add(catalog.lookup(None, &b.text));
+    }
+    c
+}
+
+/// Translation status of a procedure's texts.
+pub fn procedure_counts(proc: &rules::Procedure, catalog: &Catalog) -> Counts {
+    let mut c = Counts::default();
+    let mut p = proc.clone();
+    let default = proc.default_language().to_string();
+    let id = proc.id.get_ref().clone();
+    rules::texts_mut(&mut p, |path, t| {
+        if let Some(ja) = t.get_ref().get(&default) {
+            c.add(catalog.lookup(Some(&procedure_ctxt(&id, &path)), ja));
+        }
+    });
+    c
+}
+
+/// Translation status of the interface strings and formats.
+pub fn strings_counts(source: &I18n, catalog: &Catalog) -> Counts {
+    let mut c = Counts::default();
+    for (key, value) in formats(source) {
+        c.add(catalog.lookup(Some(&format_ctxt(&key)), value));
+    }
+    for (key, value) in &source.strings {
+        c.add(catalog.lookup(Some(&string_ctxt(key)), value));
+    }
+    c
+}
+
+/// One language's status for `site-gen i18n status` and the staff page.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageStatus {
+    pub lang: String,
+    pub name: String,
+    pub review: catalog::Review,
+    pub total: Counts,
+    pub percent: usize,
+    /// Page keys, `procedure:<id>` and `interface`, with their counts.
+    pub units: BTreeMap<String, Counts>,
+}
