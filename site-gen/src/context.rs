@@ -25,7 +25,10 @@ pub struct SiteCtx<'a> {
 /// What every template gets at the top level.
 #[derive(Serialize)]
 pub struct Common<'a> {
+    /// The language code (URL segment, `trans` key).
     pub lang: &'a str,
+    /// What `lang="…"` says (`ja` for Easy Japanese).
+    pub html_lang: &'a str,
     pub dir: Option<Dir>,
     pub site: SiteCtx<'a>,
     /// The Content-Security-Policy for the page's `<meta>`.
@@ -54,6 +57,7 @@ pub struct Link<'a> {
 #[derive(Serialize)]
 pub struct Alternate<'a> {
     pub code: &'a str,
+    pub html_lang: &'a str,
     pub name: &'a str,
     pub dir: Dir,
     pub url: &'a str,
@@ -165,6 +169,7 @@ pub struct PageCtx<'a> {
 #[derive(Serialize)]
 pub struct Home<'a> {
     pub code: &'a str,
+    pub html_lang: &'a str,
     pub name: &'a str,
     pub dir: Dir,
     pub title: &'a str,
@@ -186,6 +191,7 @@ pub struct ChooserCtx<'a> {
 #[derive(Serialize)]
 pub struct NotFoundHome<'a> {
     pub code: &'a str,
+    pub html_lang: &'a str,
     pub name: &'a str,
     pub dir: Dir,
     pub url: &'a str,

@@ -45,22 +45,23 @@ fn catalog_name(lang: &str) -> String {
 /// that break a rule are kept as they are, for the translator to fix.
 pub fn update(opts: &Options) -> Result<(Sources, Vec<Updated>, Vec<Diagnostic>), Failed> {
     let (sources, loaded, diags) = load_sources(opts)?;
-    let catalog_names: Vec<String> = loaded
-        .site
-        .codes()
-        .map(catalog_name)
-        .collect();
+    let catalog_names: Vec<String> = loaded.site.codes().map(catalog_name).collect();
     let (blocking, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| {
         d.is_error()
-            && !(d.file.is_some_and(|f| catalog_names.iter().any(|n| n == sources.name(f)))
+            && !(d
+                .file
+                .is_some_and(|f| catalog_names.iter().any(|n| n == sources.name(f)))
                 && !d.message.starts_with("this catalog is not a valid PO file"))
     });
     if !blocking.is_empty() {
         return Err(fail(sources, blocking));
     }
-    let source_i18n = loaded
-        .source_i18n
-        .and_then(|f| loaded.i18n.get(&loaded.site.default_language).map(|i| (f, i)));
+    let source_i18n = loaded.source_i18n.and_then(|f| {
+        loaded
+            .i18n
+            .get(&loaded.site.default_language)
+            .map(|i| (f, i))
+    });
     let originals: Vec<_> = loaded
         .pages
         .iter()
@@ -76,13 +77,19 @@ pub fn update(opts: &Options) -> Result<(Sources, Vec<Updated>, Vec<Diagnostic>)
     );
     let mut out = Vec::new();
     for lang in &loaded.site.languages {
-        if lang.code == loaded.site.default_language {
+        // Languages with hand-written pages and strings have no catalog.
+        if !loaded.catalogs.contains_key(&lang.code) {
             continue;
         }
         let name = catalog_name(&lang.code);
         let old = sources.find(&name).map(|id| sources.text(id));
-        let (text, merged) = catalog::update(old, &messages, &lang.code, &lang.name)
-            .map_err(|e| fail(Sources::default(), vec![Diagnostic::error(format!("{name}: {e}"))]))?;
+        let (text, merged) =
+            catalog::update(old, &messages, &lang.code, &lang.name).map_err(|e| {
+                fail(
+                    Sources::default(),
+                    vec![Diagnostic::error(format!("{name}: {e}"))],
+                )
+            })?;
         let changed = old != Some(text.as_str());
         if changed {
             let path = opts.root.join(&name);
@@ -113,16 +120,11 @@ pub fn status_of(loaded: &Loaded, sources: &Sources) -> Vec<LanguageStatus> {
     let mut out = Vec::new();
     let source = loaded.i18n.get(&site.default_language);
     for lang in &site.languages {
-        if lang.code == site.default_language {
+        if !loaded.catalogs.contains_key(&lang.code) {
             continue;
         }
-        let empty;
-        let catalog: &Catalog = match loaded.catalogs.get(&lang.code) {
-            Some(c) => c,
-            None => {
-                empty = Catalog::empty(&lang.code, usize::MAX);
-                &empty
-            }
+        let Some(catalog) = loaded.catalogs.get(&lang.code) else {
+            continue;
         };
         let mut units = BTreeMap::new();
         for p in loaded
@@ -139,7 +141,10 @@ pub fn status_of(loaded: &Loaded, sources: &Sources) -> Vec<LanguageStatus> {
             );
         }
         if let Some(s) = source {
-            units.insert("interface".to_string(), translate::strings_counts(s, catalog));
+            units.insert(
+                "interface".to_string(),
+                translate::strings_counts(s, catalog),
+            );
         }
         let mut total = Counts::default();
         for c in units.values() {

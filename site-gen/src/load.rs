@@ -466,10 +466,18 @@ fn load_catalogs(
 ) -> BTreeMap<String, Arc<Catalog>> {
     let mut out = BTreeMap::new();
     for lang in site.codes() {
-        if lang != site.default_language && !hand_written.contains_key(lang) && !files.contains_key(lang) {
+        if lang != site.default_language
+            && !hand_written.contains_key(lang)
+            && !files.contains_key(lang)
+        {
             diags.push(
-                Diagnostic::warning(format!("no catalog for `{lang}`: its pages show the `{}` text", site.default_language))
-                    .help(format!("run `site-gen i18n update` to create content/i18n/{lang}.po, then translate it")),
+                Diagnostic::warning(format!(
+                    "no catalog for `{lang}`: its pages show the `{}` text",
+                    site.default_language
+                ))
+                .help(format!(
+                    "run `site-gen i18n update` to create content/i18n/{lang}.po, then translate it"
+                )),
             );
             out.insert(lang.to_string(), Arc::new(Catalog::empty(lang, usize::MAX)));
         }
@@ -477,17 +485,23 @@ fn load_catalogs(
     for (lang, &file) in files {
         if lang == &site.default_language {
             diags.push(
-                Diagnostic::error(format!("`content/i18n/{lang}.po`: `{lang}` is the default language"))
-                    .in_file(file)
-                    .help("the default language is the source of every translation: remove this catalog"),
+                Diagnostic::error(format!(
+                    "`content/i18n/{lang}.po`: `{lang}` is the default language"
+                ))
+                .in_file(file)
+                .help(
+                    "the default language is the source of every translation: remove this catalog",
+                ),
             );
             continue;
         }
         if site.language(lang).is_none() {
             diags.push(
-                Diagnostic::error(format!("`content/i18n/{lang}.po`: unknown language `{lang}`"))
-                    .in_file(file)
-                    .help("add the language to content/site.toml or remove the catalog"),
+                Diagnostic::error(format!(
+                    "`content/i18n/{lang}.po`: unknown language `{lang}`"
+                ))
+                .in_file(file)
+                .help("add the language to content/site.toml or remove the catalog"),
             );
             continue;
         }
@@ -502,9 +516,15 @@ fn load_catalogs(
 
 /// Every default-language page in each language that has a catalog and no
 /// hand-written version of it.
-fn add_catalog_pages(site: &SiteConfig, catalogs: &BTreeMap<String, Arc<Catalog>>, pages: &mut Vec<Page>) {
-    let written: BTreeSet<(String, String)> =
-        pages.iter().map(|p| (p.key.clone(), p.lang.clone())).collect();
+fn add_catalog_pages(
+    site: &SiteConfig,
+    catalogs: &BTreeMap<String, Arc<Catalog>>,
+    pages: &mut Vec<Page>,
+) {
+    let written: BTreeSet<(String, String)> = pages
+        .iter()
+        .map(|p| (p.key.clone(), p.lang.clone()))
+        .collect();
     let originals: Vec<Page> = pages
         .iter()
         .filter(|p| p.lang == site.default_language)

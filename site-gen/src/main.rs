@@ -154,37 +154,53 @@ fn main() -> ExitCode {
         }),
         Command::I18n { action } => {
             let result = match action {
-                I18nAction::Update => site_gen::i18n::update(&opts).map(|(sources, updated, warnings)| {
-                    for u in &updated {
-                        let m = &u.merged;
-                        eprintln!(
-                            "{}: {} ({} translated, {} outdated{}, {} missing, {} obsolete)",
-                            u.path,
-                            if u.created { "created" } else if u.changed { "updated" } else { "unchanged" },
-                            m.translated,
-                            m.outdated,
-                            if m.newly_outdated > 0 { format!(" of which {} newly", m.newly_outdated) } else { String::new() },
-                            m.missing,
-                            m.obsolete
-                        );
-                    }
-                    (sources, warnings)
-                }),
-                I18nAction::Status { format } => site_gen::i18n::status(&opts).and_then(|(sources, status, warnings)| {
-                    match format {
-                        Format::Text => print!("{}", site_gen::i18n::status_text(&status)),
-                        Format::Json => match serde_json::to_string_pretty(&status) {
-                            Ok(j) => println!("{j}"),
-                            Err(e) => {
-                                return Err(site_gen::Failed {
-                                    sources: Default::default(),
-                                    diags: vec![diag::Diagnostic::error(format!("cannot write the status as JSON: {e}"))],
-                                });
-                            }
-                        },
-                    }
-                    Ok((sources, warnings))
-                }),
+                I18nAction::Update => {
+                    site_gen::i18n::update(&opts).map(|(sources, updated, warnings)| {
+                        for u in &updated {
+                            let m = &u.merged;
+                            eprintln!(
+                                "{}: {} ({} translated, {} outdated{}, {} missing, {} obsolete)",
+                                u.path,
+                                if u.created {
+                                    "created"
+                                } else if u.changed {
+                                    "updated"
+                                } else {
+                                    "unchanged"
+                                },
+                                m.translated,
+                                m.outdated,
+                                if m.newly_outdated > 0 {
+                                    format!(" of which {} newly", m.newly_outdated)
+                                } else {
+                                    String::new()
+                                },
+                                m.missing,
+                                m.obsolete
+                            );
+                        }
+                        (sources, warnings)
+                    })
+                }
+                I18nAction::Status { format } => {
+                    site_gen::i18n::status(&opts).and_then(|(sources, status, warnings)| {
+                        match format {
+                            Format::Text => print!("{}", site_gen::i18n::status_text(&status)),
+                            Format::Json => match serde_json::to_string_pretty(&status) {
+                                Ok(j) => println!("{j}"),
+                                Err(e) => {
+                                    return Err(site_gen::Failed {
+                                        sources: Default::default(),
+                                        diags: vec![diag::Diagnostic::error(format!(
+                                            "cannot write the status as JSON: {e}"
+                                        ))],
+                                    });
+                                }
+                            },
+                        }
+                        Ok((sources, warnings))
+                    })
+                }
             };
             return match result {
                 Ok((sources, warnings)) => {

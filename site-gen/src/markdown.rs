@@ -19,6 +19,8 @@ use crate::content::{Page, PageIndex};
 use crate::data::Facts;
 use crate::diag::{Diagnostic, FileId};
 use crate::shortcode::{self, Piece};
+use crate::translate::blocks::{self, Mark, Status};
+use crate::translate::catalog::{Catalog, Lookup};
 
 /// The Markdown dialect of every page.
 pub fn options() -> Options {
@@ -79,6 +81,53 @@ pub struct Rendered {
 
 /// Renders one page's Markdown body.
 pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
+    render_marked(ctx, page, text, &[], &|_| String::new())
+}
+
+/// Renders a page of a catalog language: the default-language body with
+/// each run translated (see `translate::blocks`); a missing run stays in
+/// the default language, `lang`-marked and labelled, an outdated one is
+/// followed by `outdated_note` (the current original, one click away).
+/// Problems of the text are the original page's, reported there.
+pub fn render_translated(
+    ctx: &Ctx<'_>,
+    page: &Page,
+    text: &str,
+    catalog: &Catalog,
+    source_lang: &str,
+    outdated_note: &dyn Fn(&Mark) -> String,
+) -> Rendered {
+    let body = &text[page.body_offset..];
+    let (translated, marks) = blocks::translate(body, |b| match catalog.lookup(None, &b.text) {
+        Lookup::Translated(t) => Status::Translated(t.to_string()),
+        Lookup::Outdated(t) => Status::Outdated(t.to_string()),
+        Lookup::Missing => Status::Missing,
+    });
+    let mut stub = page.clone();
+    stub.body_offset = 0;
+    let mut marks = marks;
+    for m in &mut marks {
+        if !m.outdated {
+            m.source = source_lang.to_string();
+        }
+    }
+    let mut r = render_marked(ctx, &stub, &translated, &marks, outdated_note);
+    r.diags.clear();
+    r.links.clear();
+    for f in &mut r.facts_used {
+        f.1 = 0..0;
+    }
+    r
+}
+
+/// Renders one page's Markdown body, with `marks` on translated runs.
+fn render_marked(
+    ctx: &Ctx<'_>,
+    page: &Page,
+    text: &str,
+    marks: &[Mark],
+    outdated_note: &dyn Fn(&Mark) -> String,
+) -> Rendered {
     let body = &text[page.body_offset..];
     let base = page.body_offset;
     let file = page.file;
@@ -89,8 +138,55 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
     let mut heading_spans = Vec::new();
     let mut raw_link_open = false;
     let mut html_block: Option<(String, Range<usize>)> = None;
+    let mut next_mark = 0;
+    let mut open: Option<&Mark> = None;
+    let mut note_after: Option<String> = None;
     for (event, range) in TextMergeWithOffset::new(parser) {
         let span = base + range.start..base + range.end;
+        if let Some(m) = open
+            && (!blocks::is_inline(&event) || range.start >= m.range.end)
+        {
+            open = None;
+            if m.outdated {
+                let note = outdated_note(m);
+                if m.holder.phrasing() {
+                    note_after = Some(note);
+                } else {
+                    events.push(Event::Html(note.into()));
+                }
+            } else {
+                events.push(Event::InlineHtml(
+                    format!(
+                        "</span> <span class=\"i18n-mark\">{}</span>",
+                        escape_html(
+                            ctx.i18n
+                                .strings
+                                .get("translation_missing")
+                                .map_or("", String::as_str)
+                        )
+                    )
+                    .into(),
+                ));
+            }
+        }
+        if open.is_none()
+            && blocks::is_inline(&event)
+            && let Some(m) = marks.get(next_mark)
+            && range.start >= m.range.start
+        {
+            next_mark += 1;
+            open = Some(m);
+            if !m.outdated {
+                events.push(Event::InlineHtml(
+                    format!("<span lang=\"{}\">", escape_attr(&m.source)).into(),
+                ));
+            }
+        }
+        let ends_holder = matches!(
+            event,
+            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_))
+        );
+        let note = if ends_holder { note_after.take() } else { None };
         match event {
             Event::Start(Tag::HtmlBlock) => {
                 html_block = Some((String::new(), span));
@@ -275,6 +371,9 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
                 events.push(event);
             }
             other => events.push(other),
+        }
+        if let Some(note) = note {
+            events.push(Event::Html(note.into()));
         }
     }
     if let Some((buf, block_span)) = html_block {
@@ -574,7 +673,12 @@ fn resolve_link(
     (url, other_lang)
 }
 
-fn escape_attr(s: &str) -> String {
+fn escape_html(s: &str) -> String {
+    escape_attr(s).replace('>', "&gt;")
+}
+
+/// Escapes text for an attribute value or element content.
+pub fn escape_attr(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('"', "&quot;")
         .replace('<', "&lt;")

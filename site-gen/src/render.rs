@@ -84,6 +84,7 @@ impl<'a> Renderer<'a> {
                 let l = self.site().language(&alt.lang)?;
                 Some(Alternate {
                     code: &l.code,
+                    html_lang: l.html_lang(),
                     name: &l.name,
                     dir: l.dir,
                     url: &lib.urls[a],
@@ -112,6 +113,7 @@ impl<'a> Renderer<'a> {
         let language = site.language(lang);
         Common {
             lang,
+            html_lang: language.map_or(lang, |l| l.html_lang()),
             dir: language.map(|l| l.dir),
             site: SiteCtx {
                 title: language.map_or(&site.title, |l| &l.title),
@@ -302,6 +304,7 @@ impl<'a> Renderer<'a> {
                 .homes()
                 .map(|(l, i)| Home {
                     code: &l.code,
+                    html_lang: l.html_lang(),
                     name: &l.name,
                     dir: l.dir,
                     title: &l.title,
@@ -322,6 +325,7 @@ impl<'a> Renderer<'a> {
                 .homes()
                 .map(|(l, i)| NotFoundHome {
                     code: &l.code,
+                    html_lang: l.html_lang(),
                     name: &l.name,
                     dir: l.dir,
                     url: &self.lib.urls[i],

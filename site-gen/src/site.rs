@@ -24,6 +24,7 @@ use crate::output;
 use crate::procedures;
 use crate::register::{self, Register};
 use crate::render::{CheckerOut, Renderer, checker_out};
+use crate::translate;
 
 /// The Content-Security-Policy every page carries.
 pub const CSP: &str =
@@ -153,6 +154,10 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     // Markdown of one page, rendered where it is used (in the worker that
     // renders and writes the page), so only the pages being rendered hold
     // their HTML at any moment.
+    let source_i18n = i18n.get(&site.default_language).unwrap_or(fallback_i18n);
+    let source_lang = site
+        .language(&site.default_language)
+        .map_or(site.default_language.as_str(), |l| l.html_lang());
     let markdown_of = |p: &Page| {
         let ctx = markdown::Ctx {
             site: &site,
@@ -162,7 +167,34 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             index: &index,
             unparsed: &unparsed,
         };
-        markdown::render(&ctx, p, sources.text(p.file))
+        let text = sources.text(p.file);
+        let Some(catalog) = catalogs.get(&p.lang).filter(|_| p.from_catalog) else {
+            return markdown::render(&ctx, p, text);
+        };
+        // An outdated run is followed by its current original, rendered
+        // as the original page renders it (its facts, its links).
+        let source_ctx = markdown::Ctx {
+            i18n: source_i18n,
+            ..ctx
+        };
+        let mut source_page = p.clone();
+        source_page.lang = site.default_language.clone();
+        source_page.body_offset = 0;
+        source_page.from_catalog = false;
+        let label = markdown::escape_attr(
+            ctx.i18n
+                .strings
+                .get("translation_outdated")
+                .map_or("", String::as_str),
+        );
+        let note = |m: &translate::blocks::Mark| {
+            let original = markdown::render(&source_ctx, &source_page, &m.source);
+            format!(
+                "<details class=\"i18n-outdated\"><summary>{label}</summary><div lang=\"{source_lang}\">{}</div></details>",
+                original.html
+            )
+        };
+        markdown::render_translated(&ctx, p, text, catalog, source_lang, &note)
     };
 
     // The facts each procedure refers to, and where (after the pages' uses
@@ -250,8 +282,19 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             pairs
                 .into_par_iter()
                 .map(|(id, lang)| {
-                    let out =
-                        checker_out(&procedures[&id].procedure, &core_facts, &id, &lang, &i18n);
+                    let original = &procedures[&id].procedure;
+                    // Each page carries its own language (and the default
+                    // language, for the form and as the fallback), no other.
+                    let translated = catalogs
+                        .get(&lang)
+                        .map(|c| translate::procedure_for(original, c));
+                    let out = checker_out(
+                        translated.as_ref().unwrap_or(original),
+                        &core_facts,
+                        &id,
+                        &lang,
+                        &i18n,
+                    );
                     ((id, lang), out)
                 })
                 .collect()

@@ -1350,3 +1350,141 @@ fn only_the_named_files_touch_the_file_system() {
         offenders.join("\n")
     );
 }
+
+/// Fills every empty msgstr of a catalog with `f(msgid)`.
+fn translate_catalog(path: &Path, f: impl Fn(&str) -> String) {
+    let mut po = rspolib::pofile(path.to_str().unwrap()).unwrap();
+    for e in &mut po.entries {
+        if e.msgstr.as_deref().is_none_or(str::is_empty) {
+            e.msgstr = Some(f(&e.msgid));
+        }
+    }
+    rspolib::prelude::Save::save(&po, path.to_str().unwrap());
+}
+
+fn count(text: &str, what: &str) -> usize {
+    text.matches(what).count()
+}
+
+#[test]
+fn one_edited_japanese_sentence_marks_exactly_that_block_in_every_catalog_language() {
+    let site = SiteTest::fixture("i18n").overlay("catalogs");
+    let opts = Options::new(site.root());
+    let (_, updated, _) =
+        site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    assert_eq!(
+        updated
+            .iter()
+            .map(|u| (u.lang.as_str(), u.created))
+            .collect::<Vec<_>>(),
+        [("ko", true), ("ur", true)]
+    );
+    let ko = site.root().join("content/i18n/ko.po");
+    let ur = site.root().join("content/i18n/ur.po");
+    let po = std::fs::read_to_string(&ko).unwrap();
+    assert!(
+        po.contains("msgid \"手数料の説明です。\"\nmsgstr \"\""),
+        "{po}"
+    );
+    assert!(po.contains("msgctxt \"ui:skip_link\""), "{po}");
+    // Untranslated: the Japanese block, marked, in lang="ja".
+    let out = site.build();
+    out.check_file(
+        "ko/guide/fees/index.html",
+        &[
+            "<html lang=\"ko\" dir=\"ltr\">",
+            "<p><span lang=\"ja\">手数料の説明です。</span> <span class=\"i18n-mark\">",
+        ],
+    )
+    .check_file(
+        "ur/guide/fees/index.html",
+        &["<html lang=\"ur\" dir=\"rtl\">"],
+    );
+
+    translate_catalog(&ko, |id| format!("KO {id}"));
+    translate_catalog(&ur, |id| format!("UR {id}"));
+    let out = site.build();
+    let page = out.file("ko/guide/fees/index.html");
+    assert!(page.contains("<p>KO 手数料の説明です。</p>"), "{page}");
+    assert_eq!(count(&page, "i18n-mark"), 0, "{page}");
+    assert_eq!(count(&page, "i18n-outdated"), 0);
+
+    // Staff edit one sentence of the Japanese page and update the catalogs.
+    let src = site.root().join("content/guide/fees.ja.md");
+    let text = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(&src, text.replace("予備です。", "予備の段落です。")).unwrap();
+    let (_, updated, _) =
+        site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    for u in &updated {
+        assert_eq!(u.merged.newly_outdated, 1, "{}", u.lang);
+        assert_eq!(u.merged.missing, 0, "{}", u.lang);
+    }
+    let po = std::fs::read_to_string(&ko).unwrap();
+    assert_eq!(count(&po, "#, fuzzy"), 1, "{po}");
+    assert!(
+        po.contains(
+            "#| msgid \"予備です。\"\nmsgid \"予備の段落です。\"\nmsgstr \"KO 予備です。\""
+        ),
+        "{po}"
+    );
+    let out = site.build();
+    for lang in ["ko", "ur"] {
+        let page = out.file(&format!("{lang}/guide/fees/index.html"));
+        assert_eq!(
+            count(&page, "<details class=\"i18n-outdated\">"),
+            1,
+            "{page}"
+        );
+        // The old translation stays, the current Japanese is one click away.
+        let up = lang.to_uppercase();
+        assert!(
+            page.contains(&format!(
+                "<p>{up} 予備です。</p>\n<details class=\"i18n-outdated\"><summary>"
+            )),
+            "{page}"
+        );
+        assert!(
+            page.contains("<div lang=\"ja\"><p>予備の段落です。</p>\n</div></details>"),
+            "{page}"
+        );
+        // Other pages have nothing outdated.
+        assert_eq!(
+            count(&out.file(&format!("{lang}/index.html")), "i18n-outdated"),
+            0
+        );
+    }
+}
+
+#[test]
+fn a_translation_that_drops_a_fact_fails_naming_the_catalog_line() {
+    let site = SiteTest::fixture("i18n").overlay("catalogs");
+    let opts = Options::new(site.root());
+    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    let ko = site.root().join("content/i18n/ko.po");
+    translate_catalog(&ko, |id| {
+        if id.starts_with("現在は") {
+            "현재 요금은 110엔입니다.".to_string()
+        } else {
+            format!("KO {id}")
+        }
+    });
+    let po = std::fs::read_to_string(&ko).unwrap();
+    let line = po
+        .lines()
+        .position(|l| l.starts_with("msgstr \"현재"))
+        .unwrap()
+        + 1;
+    let Err(e) = site.try_build() else {
+        panic!("a dropped fact must fail the build")
+    };
+    let text = e.render_plain();
+    assert!(
+        text.contains(&format!("content/i18n/ko.po:{line}")),
+        "{text}"
+    );
+    assert!(
+        text.contains("the translation changes what must stay as written: it drops"),
+        "{text}"
+    );
+    assert!(text.contains("{{fact(key=\"fees.postage\")}}"), "{text}");
+}

@@ -250,10 +250,9 @@ pub use eval::{
 };
 pub use facts::{Fact, FactValue, Facts, Rate, Text, format_money, rate_on};
 pub use model::{
-    texts_mut,
     Band, Bound, Choice, Condition, DetailDef, DetailKind, DetailOption, Document, Fee, FormDef,
     FormRow, FormSection, Info, OutcomeDef, OutcomeKind, PostageDef, PricedFact, Problem,
-    Procedure, Route, Step, StepKind, parse_procedure,
+    Procedure, Route, Step, StepKind, parse_procedure, texts_mut,
 };
 pub use normalize::{
     fold_width, normalize_katakana, normalize_phone, normalize_postcode, normalize_text,

@@ -476,7 +476,11 @@ pub struct FormRow {
 /// translation catalog keys procedure texts by. The printed form's labels
 /// are plain Japanese strings, not texts, so they are never translated.
 pub fn texts_mut(p: &mut Procedure, mut f: impl FnMut(String, &mut Spanned<Text>)) {
-    fn opt(t: &mut Option<Spanned<Text>>, path: String, f: &mut impl FnMut(String, &mut Spanned<Text>)) {
+    fn opt(
+        t: &mut Option<Spanned<Text>>,
+        path: String,
+        f: &mut impl FnMut(String, &mut Spanned<Text>),
+    ) {
         if let Some(t) = t {
             f(path, t);
         }
@@ -497,7 +501,11 @@ pub fn texts_mut(p: &mut Procedure, mut f: impl FnMut(String, &mut Spanned<Text>
     }
     for o in &mut p.outcomes {
         let o = o.get_mut();
-        opt(&mut o.text, format!("outcomes.{}.text", o.id.get_ref()), &mut f);
+        opt(
+            &mut o.text,
+            format!("outcomes.{}.text", o.id.get_ref()),
+            &mut f,
+        );
     }
     for d in &mut p.documents {
         let d = d.get_mut();
@@ -505,7 +513,11 @@ pub fn texts_mut(p: &mut Procedure, mut f: impl FnMut(String, &mut Spanned<Text>
     }
     if let Some(fee) = &mut p.fee {
         let fee = fee.get_mut();
-        opt(&mut fee.multi_copy_note, "fee.multi_copy_note".into(), &mut f);
+        opt(
+            &mut fee.multi_copy_note,
+            "fee.multi_copy_note".into(),
+            &mut f,
+        );
         opt(&mut fee.text, "fee.text".into(), &mut f);
     }
     if let Some(post) = &mut p.postage {
@@ -513,11 +525,17 @@ pub fn texts_mut(p: &mut Procedure, mut f: impl FnMut(String, &mut Spanned<Text>
         opt(&mut post.text, "postage.text".into(), &mut f);
         for b in &mut post.bands {
             let b = b.get_mut();
-            f(format!("postage.bands.{}.label", b.id.get_ref()), &mut b.label);
+            f(
+                format!("postage.bands.{}.label", b.id.get_ref()),
+                &mut b.label,
+            );
         }
         for l in &mut post.letter_packs {
             let l = l.get_mut();
-            f(format!("postage.letter_packs.{}.label", l.id.get_ref()), &mut l.label);
+            f(
+                format!("postage.letter_packs.{}.label", l.id.get_ref()),
+                &mut l.label,
+            );
         }
     }
     for i in &mut p.info {
@@ -534,14 +552,21 @@ pub fn texts_mut(p: &mut Procedure, mut f: impl FnMut(String, &mut Spanned<Text>
         opt(&mut d.missing, format!("details.{id}.missing"), &mut f);
         for o in &mut d.options {
             let o = o.get_mut();
-            f(format!("details.{id}.options.{}.label", o.value.get_ref()), &mut o.label);
+            f(
+                format!("details.{id}.options.{}.label", o.value.get_ref()),
+                &mut o.label,
+            );
         }
     }
     if let Some(form) = &mut p.form {
         for (si, sec) in form.get_mut().sections.iter_mut().enumerate() {
             for (ri, row) in sec.get_mut().rows.iter_mut().enumerate() {
                 let row = row.get_mut();
-                opt(&mut row.help, format!("form.sections.{si}.rows.{ri}.help"), &mut f);
+                opt(
+                    &mut row.help,
+                    format!("form.sections.{si}.rows.{ri}.help"),
+                    &mut f,
+                );
             }
         }
     }

@@ -46,7 +46,8 @@ pub struct Block {
     pub holder: Holder,
 }
 
-fn is_inline(event: &Event<'_>) -> bool {
+/// Whether an event belongs to a run of inline content.
+pub fn is_inline(event: &Event<'_>) -> bool {
     match event {
         Event::Text(_)
         | Event::Code(_)

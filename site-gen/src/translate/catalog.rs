@@ -81,7 +81,11 @@ impl Catalog {
 
     /// Reads and checks a catalog. Entries that break a rule are reported
     /// (at the catalog's file and line) and left out.
-    pub fn parse(sources: &Sources, file: FileId, lang: &str) -> (Option<Catalog>, Vec<Diagnostic>) {
+    pub fn parse(
+        sources: &Sources,
+        file: FileId,
+        lang: &str,
+    ) -> (Option<Catalog>, Vec<Diagnostic>) {
         let text = sources.text(file);
         let mut diags = Vec::new();
         let po = match parse_po(text) {
@@ -103,7 +107,9 @@ impl Catalog {
                     Diagnostic::error(format!("`{REVIEW_HEADER}: {other}` is not a review state"))
                         .at(file, line_span(text, header_line(text, REVIEW_HEADER)))
                         .label("here")
-                        .help(format!("write `{REVIEW_HEADER}: draft` or `{REVIEW_HEADER}: reviewed`")),
+                        .help(format!(
+                            "write `{REVIEW_HEADER}: draft` or `{REVIEW_HEADER}: reviewed`"
+                        )),
                 );
                 Review::Draft
             }
@@ -113,10 +119,15 @@ impl Catalog {
             && l.trim().replace('_', "-") != lang
         {
             diags.push(
-                Diagnostic::warning(format!("this catalog says `Language: {}`, but its file name says `{lang}`", l.trim()))
-                    .at(file, line_span(text, header_line(text, "Language")))
-                    .label("here")
-                    .help(format!("set `Language: {lang}` in the header, or rename the file")),
+                Diagnostic::warning(format!(
+                    "this catalog says `Language: {}`, but its file name says `{lang}`",
+                    l.trim()
+                ))
+                .at(file, line_span(text, header_line(text, "Language")))
+                .label("here")
+                .help(format!(
+                    "set `Language: {lang}` in the header, or rename the file"
+                )),
             );
         }
         let mut entries = HashMap::new();
@@ -246,7 +257,11 @@ pub fn protected(text: &str, markdown: bool) -> Vec<String> {
 fn date_format_problems(msgstr: &str) -> Vec<(String, String)> {
     const KNOWN: [&str; 4] = ["{year}", "{month}", "{month_name}", "{day}"];
     let have = protected(msgstr, false);
-    let unknown: Vec<_> = have.iter().filter(|p| !KNOWN.contains(&p.as_str())).cloned().collect();
+    let unknown: Vec<_> = have
+        .iter()
+        .filter(|p| !KNOWN.contains(&p.as_str()))
+        .cloned()
+        .collect();
     let complete = have.iter().any(|p| p == "{year}")
         && have.iter().any(|p| p == "{day}")
         && have.iter().any(|p| p == "{month}" || p == "{month_name}");
@@ -254,7 +269,14 @@ fn date_format_problems(msgstr: &str) -> Vec<(String, String)> {
         return Vec::new();
     }
     vec![(
-        format!("this date format needs {{year}}, {{day}} and {{month}} or {{month_name}}{}", if unknown.is_empty() { String::new() } else { format!(", and has no {}", unknown.join(", ")) }),
+        format!(
+            "this date format needs {{year}}, {{day}} and {{month}} or {{month_name}}{}",
+            if unknown.is_empty() {
+                String::new()
+            } else {
+                format!(", and has no {}", unknown.join(", "))
+            }
+        ),
         "write the date the way your language does, e.g. `{day} {month_name} {year}`".to_string(),
     )]
 }
@@ -412,7 +434,9 @@ pub fn update(
         (REVIEW_HEADER, "draft"),
     ];
     for (k, v) in defaults {
-        po.metadata.entry(k.to_string()).or_insert_with(|| v.to_string());
+        po.metadata
+            .entry(k.to_string())
+            .or_insert_with(|| v.to_string());
     }
     po.metadata.insert("Language".to_string(), lang.to_string());
 
@@ -570,7 +594,9 @@ impl Counts {
 
     /// Translated share, in whole percent (rounded down; 100 only when complete).
     pub fn percent(&self) -> usize {
-        (self.translated * 100).checked_div(self.total()).unwrap_or(100)
+        (self.translated * 100)
+            .checked_div(self.total())
+            .unwrap_or(100)
     }
 
     pub fn merge(&mut self, o: Counts) {
@@ -608,7 +634,10 @@ mod tests {
     fn an_edited_paragraph_turns_exactly_its_translation_fuzzy() {
         let v1 = [
             msg("一つ目の段落です。", "content/a.ja.md:3"),
-            msg("二つ目の段落です。手数料は{{ fact(key=\"fee\") }}です。", "content/a.ja.md:5"),
+            msg(
+                "二つ目の段落です。手数料は{{ fact(key=\"fee\") }}です。",
+                "content/a.ja.md:5",
+            ),
             msg("三つ目。", "content/a.ja.md:7"),
         ];
         let (po, m) = update(None, &v1, "en", "English").unwrap();
@@ -616,16 +645,30 @@ mod tests {
         let po = translate_all(&po, |id| format!("EN {id}"));
         let v2 = [
             v1[0].clone(),
-            msg("二つ目の段落です。手数料は{{ fact(key=\"fee\") }}になりました。", "content/a.ja.md:5"),
+            msg(
+                "二つ目の段落です。手数料は{{ fact(key=\"fee\") }}になりました。",
+                "content/a.ja.md:5",
+            ),
             msg("新しい段落。", "content/a.ja.md:7"),
         ];
         let (po2, m) = update(Some(&po), &v2, "en", "English").unwrap();
         assert_eq!(
-            (m.translated, m.outdated, m.missing, m.obsolete, m.newly_outdated),
+            (
+                m.translated,
+                m.outdated,
+                m.missing,
+                m.obsolete,
+                m.newly_outdated
+            ),
             (1, 1, 1, 1, 1),
             "{po2}"
         );
-        assert!(po2.contains("#, fuzzy\n#| msgid \"二つ目の段落です。手数料は{{ fact(key=\\\"fee\\\") }}です。\""), "{po2}");
+        assert!(
+            po2.contains(
+                "#, fuzzy\n#| msgid \"二つ目の段落です。手数料は{{ fact(key=\\\"fee\\\") }}です。\""
+            ),
+            "{po2}"
+        );
         assert!(po2.contains("#~ msgid \"三つ目。\""), "{po2}");
         // Idempotent: a second update changes nothing.
         let (po3, _) = update(Some(&po2), &v2, "en", "English").unwrap();
@@ -634,11 +677,21 @@ mod tests {
 
     #[test]
     fn dropped_facts_placeholders_and_links_are_refused() {
-        assert!(translation_problems(true, "料金は{{ fact(key=\"a\") }}", "Fee: {{fact(key=\"a\")}}").is_empty());
+        assert!(
+            translation_problems(
+                true,
+                "料金は{{ fact(key=\"a\") }}",
+                "Fee: {{fact(key=\"a\")}}"
+            )
+            .is_empty()
+        );
         let p = translation_problems(true, "料金は{{ fact(key=\"a\") }}", "Fee: 300 yen");
         assert!(p[0].0.contains("drops {{fact(key=\"a\")}}"), "{p:?}");
         let p = translation_problems(true, "[見る](@/a.md#x)", "[see](@/a.md#y)");
-        assert!(p[0].0.contains("drops (@/a.md#x) and adds (@/a.md#y)"), "{p:?}");
+        assert!(
+            p[0].0.contains("drops (@/a.md#x) and adds (@/a.md#y)"),
+            "{p:?}"
+        );
         let p = translation_problems(false, "{min}から{max}", "from {min}");
         assert!(p[0].0.contains("drops {max}"), "{p:?}");
         assert!(!translation_problems(true, "a", "<b>a</b>").is_empty());

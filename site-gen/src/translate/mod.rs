@@ -51,9 +51,9 @@ pub fn translate_facts(
                 if t.contains_key(lang) {
                     continue;
                 }
-                let text = catalogs
-                    .get(lang)
-                    .map_or(source.as_str(), |c| shown(c, Some(&fact_ctxt(key)), &source));
+                let text = catalogs.get(lang).map_or(source.as_str(), |c| {
+                    shown(c, Some(&fact_ctxt(key)), &source)
+                });
                 t.insert(lang.to_string(), text.to_string());
             }
         }
@@ -78,7 +78,10 @@ fn formats(i18n: &I18n) -> Vec<(String, &str)> {
         ("date".to_string(), f.date.as_str()),
         ("rate_from".to_string(), f.rate_from.as_str()),
         ("unverified".to_string(), f.unverified.as_str()),
-        ("thousands_separator".to_string(), f.thousands_separator.as_str()),
+        (
+            "thousands_separator".to_string(),
+            f.thousands_separator.as_str(),
+        ),
     ];
     for (i, m) in f.month_names.iter().enumerate() {
         out.push((format!("month_names.{}", i + 1), m.as_str()));
@@ -122,7 +125,10 @@ pub fn messages(
     for p in pages {
         let text = sources.text(p.file);
         let front = &text[..p.body_offset];
-        for (field, value) in [("title", &p.front.title), ("description", &p.front.description)] {
+        for (field, value) in [
+            ("title", &p.front.title),
+            ("description", &p.front.description),
+        ] {
             out.push(Message {
                 ctxt: None,
                 id: value.clone(),
@@ -185,7 +191,11 @@ pub fn messages(
             });
         }
     }
-    catalog::dedup(out.into_iter().filter(|m| !m.id.trim().is_empty()).collect())
+    catalog::dedup(
+        out.into_iter()
+            .filter(|m| !m.id.trim().is_empty())
+            .collect(),
+    )
 }
 
 /// What a language without a current translation shows: the old one when
@@ -215,7 +225,12 @@ pub fn strings_for(source: &I18n, catalog: &Catalog) -> I18n {
         *field = shown(catalog, Some(&format_ctxt(key)), field).to_string();
     }
     for (i, m) in f.month_names.iter_mut().enumerate() {
-        *m = shown(catalog, Some(&format_ctxt(&format!("month_names.{}", i + 1))), m).to_string();
+        *m = shown(
+            catalog,
+            Some(&format_ctxt(&format!("month_names.{}", i + 1))),
+            m,
+        )
+        .to_string();
     }
     out
 }
