@@ -88,6 +88,8 @@ pub struct SourceCtx<'a> {
 pub struct Translation<'a> {
     /// Translated from an older version of the default-language page.
     pub outdated: bool,
+    /// Made from a draft catalog: the page says the original prevails.
+    pub draft: bool,
     pub original_url: Option<&'a str>,
     pub original_lang: &'a str,
     pub original_lang_name: &'a str,
@@ -203,6 +205,15 @@ pub struct NotFoundCtx<'a> {
     #[serde(flatten)]
     pub common: Common<'a>,
     pub homes: Vec<NotFoundHome<'a>>,
+}
+
+/// translations.html (the staff page of the translations' status).
+#[derive(Serialize)]
+pub struct TranslationsCtx<'a> {
+    #[serde(flatten)]
+    pub common: Common<'a>,
+    /// Each catalog language with its counts per page, procedure and interface.
+    pub languages: &'a [crate::translate::LanguageStatus],
 }
 
 /// facts.html (the staff page of the facts register).

@@ -3,6 +3,10 @@
 //! each page is translated, outdated or missing in each language).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::config::{I18n, SiteConfig};
+use crate::content::Page;
 
 use crate::diag::{Diagnostic, Sources};
 use crate::load::{Loaded, load};
@@ -46,13 +50,16 @@ fn catalog_name(lang: &str) -> String {
 pub fn update(opts: &Options) -> Result<(Sources, Vec<Updated>, Vec<Diagnostic>), Failed> {
     let (sources, loaded, diags) = load_sources(opts)?;
     let catalog_names: Vec<String> = loaded.site.codes().map(catalog_name).collect();
-    let (blocking, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| {
-        d.is_error()
-            && !(d
-                .file
-                .is_some_and(|f| catalog_names.iter().any(|n| n == sources.name(f)))
-                && !d.message.starts_with("this catalog is not a valid PO file"))
-    });
+    // A translation that breaks a rule is kept for its translator to fix;
+    // any other error (or an unreadable catalog) stops the update.
+    let in_catalog = |d: &Diagnostic| {
+        d.file
+            .is_some_and(|f| catalog_names.iter().any(|n| n == sources.name(f)))
+            && !d.message.starts_with("this catalog is not a valid PO file")
+    };
+    let (blocking, warnings): (Vec<_>, Vec<_>) = diags
+        .into_iter()
+        .partition(|d| d.is_error() && !in_catalog(d));
     if !blocking.is_empty() {
         return Err(fail(sources, blocking));
     }
@@ -114,33 +121,35 @@ pub fn update(opts: &Options) -> Result<(Sources, Vec<Updated>, Vec<Diagnostic>)
     Ok((sources, out, warnings))
 }
 
-/// Translation status of every language but the default one.
-pub fn status_of(loaded: &Loaded, sources: &Sources) -> Vec<LanguageStatus> {
-    let site = &loaded.site;
+/// Translation status of every catalog language: each default-language
+/// page (by key), each procedure (`procedure:<id>`) and the interface.
+pub fn status_of(
+    site: &SiteConfig,
+    pages: &[Page],
+    procedures: &BTreeMap<String, crate::procedures::Loaded>,
+    source_i18n: Option<&I18n>,
+    catalogs: &BTreeMap<String, Arc<Catalog>>,
+    sources: &Sources,
+) -> Vec<LanguageStatus> {
     let mut out = Vec::new();
-    let source = loaded.i18n.get(&site.default_language);
     for lang in &site.languages {
-        if !loaded.catalogs.contains_key(&lang.code) {
-            continue;
-        }
-        let Some(catalog) = loaded.catalogs.get(&lang.code) else {
+        let Some(catalog) = catalogs.get(&lang.code) else {
             continue;
         };
         let mut units = BTreeMap::new();
-        for p in loaded
-            .pages
+        for p in pages
             .iter()
             .filter(|p| p.lang == site.default_language && !p.from_catalog)
         {
             units.insert(p.key.clone(), translate::page_counts(sources, p, catalog));
         }
-        for (id, l) in &loaded.procedures {
+        for (id, l) in procedures {
             units.insert(
                 format!("procedure:{id}"),
                 translate::procedure_counts(&l.procedure, catalog),
             );
         }
-        if let Some(s) = source {
+        if let Some(s) = source_i18n {
             units.insert(
                 "interface".to_string(),
                 translate::strings_counts(s, catalog),
@@ -162,10 +171,47 @@ pub fn status_of(loaded: &Loaded, sources: &Sources) -> Vec<LanguageStatus> {
     out
 }
 
+/// `site-gen check`'s warnings: one per language with outdated or missing
+/// messages, naming the units.
+pub fn status_warnings(status: &[LanguageStatus]) -> Vec<Diagnostic> {
+    status
+        .iter()
+        .filter(|l| l.total.outdated + l.total.missing > 0)
+        .map(|l| {
+            let units: Vec<String> = l
+                .units
+                .iter()
+                .filter(|(_, c)| c.outdated + c.missing > 0)
+                .map(|(u, c)| format!("{u} ({} outdated, {} missing)", c.outdated, c.missing))
+                .collect();
+            Diagnostic::warning(format!(
+                "`{}`: {} outdated and {} missing of {} messages: {}",
+                l.lang,
+                l.total.outdated,
+                l.total.missing,
+                l.total.total(),
+                units.join(", ")
+            ))
+            .help(format!(
+                "translate them in content/i18n/{}.po (readers see the Japanese, marked, until then); \
+                 `site-gen i18n status` lists them",
+                l.lang
+            ))
+        })
+        .collect()
+}
+
 /// `site-gen i18n status`.
 pub fn status(opts: &Options) -> Result<(Sources, Vec<LanguageStatus>, Vec<Diagnostic>), Failed> {
     let (sources, loaded, diags) = load_sources(opts)?;
-    let status = status_of(&loaded, &sources);
+    let status = status_of(
+        &loaded.site,
+        &loaded.pages,
+        &loaded.procedures,
+        loaded.i18n.get(&loaded.site.default_language),
+        &loaded.catalogs,
+        &sources,
+    );
     Ok((sources, status, diags))
 }
 

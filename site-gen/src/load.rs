@@ -328,7 +328,7 @@ pub(crate) fn load(
         }
     }
 
-    let (mut i18n, i18n_complete) = load_i18n(&site, sources, &i18n_files, &catalog_files, diags);
+    let (mut i18n, i18n_complete) = load_i18n(&site, sources, &i18n_files, diags);
     let catalogs = load_catalogs(&site, sources, &catalog_files, &i18n_files, diags);
     if let Some(source) = i18n.get(&site.default_language).cloned() {
         for (lang, catalog) in &catalogs {
@@ -551,7 +551,6 @@ fn load_i18n(
     site: &SiteConfig,
     sources: &Sources,
     files: &BTreeMap<String, diag::FileId>,
-    catalogs: &BTreeMap<String, diag::FileId>,
     diags: &mut Vec<Diagnostic>,
 ) -> (BTreeMap<String, I18n>, bool) {
     let mut out = BTreeMap::new();

@@ -62,6 +62,8 @@ pub(crate) struct Renderer<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) checkers: &'a BTreeMap<(String, String), Result<CheckerOut, Diagnostic>>,
     pub(crate) scripts: Option<&'a Scripts>,
+    /// Catalog languages whose catalog is a draft (not reviewed).
+    pub(crate) draft_languages: &'a std::collections::BTreeSet<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -211,6 +213,7 @@ impl<'a> Renderer<'a> {
                 sources: self.page_sources(p, r),
                 translation: Translation {
                     outdated,
+                    draft: p.from_catalog && self.draft_languages.contains(&p.lang),
                     original_url: original.map(|o| lib.urls[o].as_str()),
                     original_lang: default,
                     original_lang_name: self.lang_name(default),
@@ -286,6 +289,18 @@ impl<'a> Renderer<'a> {
             register,
         };
         self.render("facts.html", &ctx)
+    }
+
+    /// The staff page of the translations' status, in the default language.
+    pub(crate) fn translations_page(
+        &self,
+        status: &'a [crate::translate::LanguageStatus],
+    ) -> Result<String, Diagnostic> {
+        let ctx = crate::context::TranslationsCtx {
+            common: self.common(&self.site().default_language),
+            languages: status,
+        };
+        self.render("translations.html", &ctx)
     }
 
     fn homes(&self) -> impl Iterator<Item = (&'a config::Language, usize)> + use<'a, '_> {

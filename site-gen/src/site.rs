@@ -33,6 +33,10 @@ pub const CSP: &str =
 /// The staff page listing every fact (not linked, not in the sitemap, noindex).
 pub const FACTS_PAGE: &str = "staff/facts/index.html";
 
+/// The staff page of the translations' status (not linked, not in the
+/// sitemap, noindex).
+pub const TRANSLATIONS_PAGE: &str = "staff/translations/index.html";
+
 /// Path of the live-reload script the dev server injects.
 pub const LIVERELOAD_JS: &str = "__livereload.js";
 
@@ -129,6 +133,19 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         catalogs,
         source_i18n: _,
     } = loaded;
+    let draft_languages: BTreeSet<String> = catalogs
+        .iter()
+        .filter(|(_, c)| c.review == translate::catalog::Review::Draft)
+        .map(|(l, _)| l.clone())
+        .collect();
+    let translation_status = crate::i18n::status_of(
+        &site,
+        &pages,
+        &procedures,
+        i18n.get(&site.default_language),
+        &catalogs,
+        &sources,
+    );
     // Errors caused by a file that is already reported broken are left out.
     let follow_on = |d: &Diagnostic| {
         d.message
@@ -315,6 +332,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             facts: &facts,
             checkers: &checkers,
             scripts: scripts.as_ref(),
+            draft_languages: &draft_languages,
         });
 
     // Each page, in parallel: its Markdown, then (with templates) its
@@ -405,6 +423,14 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             }
             Err(d) => diags.push(d),
         }
+        if !translation_status.is_empty() {
+            match r.translations_page(&translation_status) {
+                Ok(html) => {
+                    files.insert(TRANSLATIONS_PAGE.into(), html.into_bytes());
+                }
+                Err(d) => diags.push(d),
+            }
+        }
         files.insert("sitemap.xml".into(), r.sitemap().into_bytes());
         files.insert(
             "robots.txt".into(),
@@ -415,6 +441,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             .into_bytes(),
         );
         warnings.extend(r.outdated_translations());
+        warnings.extend(crate::i18n::status_warnings(&translation_status));
     }
     if opts.livereload {
         files.insert(
@@ -433,6 +460,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                 "sitemap.xml",
                 "robots.txt",
                 FACTS_PAGE,
+                TRANSLATIONS_PAGE,
             ]
             .into_iter()
             .map(String::from),

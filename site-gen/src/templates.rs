@@ -22,6 +22,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("404.html", include_str!("../templates/404.html")),
     ("sources.html", include_str!("../templates/sources.html")),
     ("facts.html", include_str!("../templates/facts.html")),
+    (
+        "translations.html",
+        include_str!("../templates/translations.html"),
+    ),
 ];
 
 pub struct Templates {

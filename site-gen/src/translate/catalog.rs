@@ -610,6 +610,7 @@ impl Counts {
 pub type StatusTable = BTreeMap<String, BTreeMap<String, Counts>>;
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
