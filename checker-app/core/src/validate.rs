@@ -192,6 +192,21 @@ impl<'a> Validator<'a> {
 
     /// A text table: default and declared languages present, no unknown
     /// language, placeholders valid.
+    /// A text shown before any result (a question, a hint, a label): it is
+    /// also rendered on the server, where today's date is not known, so
+    /// `{today}` is refused there.
+    fn check_question_text(&mut self, t: &Spanned<Text>, what: &str) {
+        self.check_text(t, what);
+        if t.get_ref().values().any(|s| s.contains("{today}")) {
+            self.problem(
+                format!("{what} uses `{{today}}`, which is only known once a result is shown"),
+                "remove `{today}` from questions, hints and labels; use it in outcome, document, \
+                 fee or form texts",
+                span(t),
+            );
+        }
+    }
+
     fn check_text(&mut self, t: &Spanned<Text>, what: &str) {
         let map = t.get_ref();
         let mut required: Vec<&str> = vec![self.default_lang];
@@ -541,9 +556,9 @@ impl<'a> Validator<'a> {
         let id = step.id.get_ref();
         let what = format!("step `{id}`");
         let kind = *step.kind.get_ref();
-        self.check_text(&step.legend, &format!("the legend of {what}"));
+        self.check_question_text(&step.legend, &format!("the legend of {what}"));
         if let Some(h) = &step.hint {
-            self.check_text(h, &format!("the hint of {what}"));
+            self.check_question_text(h, &format!("the hint of {what}"));
         }
         if step.optional && kind != StepKind::Text {
             self.problem(
@@ -632,9 +647,9 @@ impl<'a> Validator<'a> {
         for o in &step.options {
             let opt = o.get_ref();
             let owhat = format!("option `{}` of {what}", opt.value.get_ref());
-            self.check_text(&opt.label, &format!("the label of {owhat}"));
+            self.check_question_text(&opt.label, &format!("the label of {owhat}"));
             if let Some(h) = &opt.hint {
-                self.check_text(h, &format!("the hint of {owhat}"));
+                self.check_question_text(h, &format!("the hint of {owhat}"));
             }
             self.check_target(&opt.next, &opt.outcome, &owhat);
             self.check_routes(&opt.routes, &owhat);
@@ -942,9 +957,9 @@ impl<'a> Validator<'a> {
         for d in &proc.details {
             let d = d.get_ref();
             let what = format!("detail `{}`", d.id.get_ref());
-            self.check_text(&d.label, &format!("the label of {what}"));
+            self.check_question_text(&d.label, &format!("the label of {what}"));
             if let Some(h) = &d.hint {
-                self.check_text(h, &format!("the hint of {what}"));
+                self.check_question_text(h, &format!("the hint of {what}"));
             }
             match (&d.missing, d.optional) {
                 (Some(m), _) => self.check_text(m, &format!("the `missing` message of {what}")),
