@@ -70,6 +70,8 @@ pub enum Kind {
     I18n {
         lang: String,
     },
+    /// Japanese terms with readings and explanations (`content/data/glossary.toml`).
+    Glossary,
     /// A translation catalog (`content/i18n/<lang>.po`).
     Catalog {
         lang: String,
@@ -86,6 +88,9 @@ pub fn classify(rel: &str, site: &SiteConfig) -> Result<Kind, Diagnostic> {
     }
     if rel == "site.toml" {
         return Ok(Kind::SiteConfig);
+    }
+    if rel == "data/glossary.toml" {
+        return Ok(Kind::Glossary);
     }
     if let Some(stem) = rel
         .strip_prefix("data/")

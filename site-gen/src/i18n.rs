@@ -81,6 +81,7 @@ pub fn update(opts: &Options) -> Result<(Sources, Vec<Updated>, Vec<Diagnostic>)
         &loaded.site.default_language,
         &loaded.procedures,
         source_i18n,
+        loaded.glossary_file.as_ref(),
     );
     let mut out = Vec::new();
     for lang in &loaded.site.languages {

@@ -18,6 +18,7 @@ use crate::output;
 use crate::procedures;
 use crate::site::Options;
 use crate::templates::{FnData, Templates};
+use crate::translate::glossary::{Glossary, GlossaryFile};
 use crate::translate::{self, catalog::Catalog};
 
 pub(crate) struct Loaded {
@@ -39,6 +40,9 @@ pub(crate) struct Loaded {
     pub(crate) catalogs: BTreeMap<String, Arc<Catalog>>,
     /// The default language's interface strings file.
     pub(crate) source_i18n: Option<diag::FileId>,
+    /// `content/data/glossary.toml` as written, and with every language's explanations.
+    pub(crate) glossary_file: Option<(diag::FileId, GlossaryFile)>,
+    pub(crate) glossary: Glossary,
 }
 
 fn rel_display(root: &Path, path: &Path) -> String {
@@ -280,6 +284,7 @@ pub(crate) fn load(
 
     let mut i18n_files = BTreeMap::new();
     let mut catalog_files = BTreeMap::new();
+    let mut glossary_id = None;
     let mut data_files = Vec::new();
     let mut page_files = Vec::new();
     let mut procedure_files = Vec::new();
@@ -302,6 +307,7 @@ pub(crate) fn load(
                     i18n_files.insert(lang, id);
                 }
             }
+            Kind::Glossary => glossary_id = read_text(root, &path, sources, diags),
             Kind::Catalog { lang } => {
                 if let Some(id) = read_text(root, &path, sources, diags) {
                     catalog_files.insert(lang, id);
@@ -437,6 +443,23 @@ pub(crate) fn load(
     });
 
     let source_i18n = i18n_files.get(&site.default_language).copied();
+    let glossary_file = glossary_id.and_then(|id| {
+        match config::parse_toml::<GlossaryFile>(
+            sources,
+            id,
+            sources.text(id),
+            0,
+            "the glossary is a list of [[terms]], each with term, reading and explanation \
+             (in the default language)",
+        ) {
+            Ok(g) => Some((id, g)),
+            Err(d) => {
+                diags.push(d.parse_error());
+                None
+            }
+        }
+    });
+    let glossary = translate::glossary_for(glossary_file.as_ref().map(|(_, g)| g), &site, &catalogs);
     Some(Loaded {
         procedures,
         i18n,
@@ -450,6 +473,8 @@ pub(crate) fn load(
         broken_data,
         source_i18n,
         catalogs,
+        glossary_file,
+        glossary,
     })
 }
 

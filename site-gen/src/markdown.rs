@@ -21,6 +21,7 @@ use crate::diag::{Diagnostic, FileId};
 use crate::shortcode::{self, Piece};
 use crate::translate::blocks::{self, Mark, Status};
 use crate::translate::catalog::{Catalog, Lookup};
+use crate::translate::glossary::{self, Glossary};
 
 /// The Markdown dialect of every page.
 pub fn options() -> Options {
@@ -40,6 +41,8 @@ pub struct Ctx<'a> {
     /// Keys of pages whose file failed to read or parse: links to them are
     /// not reported again as broken.
     pub unparsed: &'a BTreeSet<String>,
+    /// Japanese terms explained at their first use in other languages.
+    pub glossary: &'a Glossary,
 }
 
 /// Schemes a link or image may use (besides relative and `@/` targets).
@@ -157,7 +160,7 @@ fn render_marked(
             } else {
                 events.push(Event::InlineHtml(
                     format!(
-                        "</span> <span class=\"i18n-mark\">{}</span>",
+                        "{MISSING_CLOSE}{}</span>",
                         escape_html(
                             ctx.i18n
                                 .strings
@@ -178,7 +181,7 @@ fn render_marked(
             open = Some(m);
             if !m.outdated {
                 events.push(Event::InlineHtml(
-                    format!("<span lang=\"{}\">", escape_attr(&m.source)).into(),
+                    format!("{MISSING_OPEN}\"{}\">", escape_attr(&m.source)).into(),
                 ));
             }
         }
@@ -380,9 +383,105 @@ fn render_marked(
         refuse_html(&buf, block_span, file, &mut out.diags);
     }
     assign_heading_ids(&mut events, &heading_spans, page, &mut out);
+    let events = mark_japanese(ctx, page, events);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
 }
+
+/// On a page in another language than the default one, Japanese text is
+/// marked `lang="ja"` and the first use of each glossary term is a `<dfn>`
+/// followed by its reading and explanation in the page's language.
+fn mark_japanese<'e>(ctx: &Ctx<'_>, page: &Page, events: Vec<Event<'e>>) -> Vec<Event<'e>> {
+    let html_lang = |code: &str| {
+        ctx.site
+            .language(code)
+            .map_or(code.to_string(), |l| l.html_lang().to_string())
+    };
+    let source = html_lang(&ctx.site.default_language);
+    if html_lang(&page.lang) == source {
+        return events;
+    }
+    let han = glossary::writes_han(&page.lang);
+    let mut seen = Vec::new();
+    let mut out = Vec::with_capacity(events.len());
+    let (mut in_code, mut in_heading, mut in_source) = (false, false, false);
+    for event in events {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::Heading { .. }) => in_heading = true,
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::InlineHtml(h) if h.starts_with(MISSING_OPEN) => in_source = true,
+            Event::InlineHtml(h) if h.starts_with(MISSING_CLOSE) => in_source = false,
+            _ => {}
+        }
+        let Event::Text(text) = &event else {
+            out.push(event);
+            continue;
+        };
+        if in_code || in_source {
+            out.push(event);
+            continue;
+        }
+        let mut heading_seen = seen.clone();
+        let pieces = glossary::split(
+            text,
+            ctx.glossary,
+            han,
+            if in_heading { &mut heading_seen } else { &mut seen },
+        );
+        if let [glossary::Piece::Other(_)] = pieces.as_slice() {
+            out.push(event);
+            continue;
+        }
+        for piece in pieces {
+            match piece {
+                glossary::Piece::Other(t) => out.push(Event::Text(t.to_string().into())),
+                glossary::Piece::Japanese(t) => {
+                    out.push(Event::InlineHtml(format!("<span lang=\"{source}\">").into()));
+                    out.push(Event::Text(t.to_string().into()));
+                    out.push(Event::InlineHtml("</span>".into()));
+                }
+                glossary::Piece::Term(t, i) if in_heading => {
+                    let _ = i;
+                    out.push(Event::InlineHtml(format!("<span lang=\"{source}\">").into()));
+                    out.push(Event::Text(t.to_string().into()));
+                    out.push(Event::InlineHtml("</span>".into()));
+                }
+                glossary::Piece::Term(t, i) => {
+                    let term = &ctx.glossary.terms[i];
+                    let (explanation, lang) = match term.explanation.get(&page.lang) {
+                        Some(e) => (e.as_str(), None),
+                        None => (
+                            term.explanation
+                                .get(&ctx.site.default_language)
+                                .map_or("", String::as_str),
+                            Some(source.as_str()),
+                        ),
+                    };
+                    out.push(Event::InlineHtml(
+                        format!(
+                            "<dfn lang=\"{source}\">{}</dfn><small class=\"gloss\"> (<span lang=\"{source}\">{}</span>{}{})</small>",
+                            escape_html(t),
+                            escape_html(&term.reading),
+                            if explanation.is_empty() { "" } else { ": " },
+                            match lang {
+                                Some(l) if !explanation.is_empty() => format!("<span lang=\"{l}\">{}</span>", escape_html(explanation)),
+                                _ => escape_html(explanation),
+                            }
+                        )
+                        .into(),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// How a run left in the default language opens and closes (its mark).
+const MISSING_OPEN: &str = "<span lang=";
+const MISSING_CLOSE: &str = "</span> <span class=\"i18n-mark\">";
 
 const HEADING_HELP: &str = "a heading takes only an id and the classes `no-print` and \
     `visually-hidden`: `## Title {#id .no-print}`";
@@ -862,6 +961,7 @@ mod tests {
             pages: &pages,
             index: &index,
             unparsed: &BTreeSet::new(),
+            glossary: &Glossary::default(),
         };
         render(&ctx, &pages[0], body)
     }

@@ -132,6 +132,8 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         broken_data,
         catalogs,
         source_i18n: _,
+        glossary_file: _,
+        glossary,
     } = loaded;
     let draft_languages: BTreeSet<String> = catalogs
         .iter()
@@ -183,6 +185,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             pages: &pages,
             index: &index,
             unparsed: &unparsed,
+            glossary: &glossary,
         };
         let text = sources.text(p.file);
         let Some(catalog) = catalogs.get(&p.lang).filter(|_| p.from_catalog) else {

@@ -1420,7 +1420,8 @@ fn one_edited_japanese_sentence_marks_exactly_that_block_in_every_catalog_langua
     translate_catalog(&ur, |id| format!("UR {id}"));
     let out = site.build();
     let page = out.file("ko/guide/fees/index.html");
-    assert!(page.contains("<p>KO 手数料の説明です。</p>"), "{page}");
+    // Japanese inside another language is marked as such.
+    assert!(page.contains("<p>KO <span lang=\"ja\">手数料の説明です。</span></p>"), "{page}");
     assert_eq!(count(&page, "i18n-mark"), 0, "{page}");
     assert_eq!(count(&page, "i18n-outdated"), 0);
 

@@ -14,6 +14,7 @@
 
 pub mod blocks;
 pub mod catalog;
+pub mod glossary;
 
 use std::collections::BTreeMap;
 
@@ -58,6 +59,39 @@ pub fn translate_facts(
             }
         }
     }
+}
+
+/// The glossary with each explanation in each language: the catalog's
+/// translation (current or outdated), else none (the Japanese is shown).
+pub fn glossary_for(
+    file: Option<&glossary::GlossaryFile>,
+    site: &crate::config::SiteConfig,
+    catalogs: &BTreeMap<String, std::sync::Arc<Catalog>>,
+) -> glossary::Glossary {
+    let Some(file) = file else {
+        return glossary::Glossary::default();
+    };
+    let terms = file
+        .terms
+        .iter()
+        .map(|t| {
+            let mut explanation = BTreeMap::new();
+            explanation.insert(site.default_language.clone(), t.explanation.clone());
+            for (lang, c) in catalogs {
+                if let Lookup::Translated(e) | Lookup::Outdated(e) =
+                    c.lookup(Some(&glossary::ctxt(&t.term)), &t.explanation)
+                {
+                    explanation.insert(lang.clone(), e.to_string());
+                }
+            }
+            glossary::Term {
+                term: t.term.clone(),
+                reading: t.reading.clone(),
+                explanation,
+            }
+        })
+        .collect();
+    glossary::Glossary { terms }
 }
 
 /// Context of an interface string.
@@ -118,6 +152,7 @@ pub fn messages(
     default_lang: &str,
     procedures: &BTreeMap<String, crate::procedures::Loaded>,
     source_i18n: Option<(crate::diag::FileId, &I18n)>,
+    glossary: Option<&(crate::diag::FileId, glossary::GlossaryFile)>,
 ) -> Vec<Message> {
     let mut out = Vec::new();
     let mut pages = pages.to_vec();
@@ -170,6 +205,18 @@ pub fn messages(
                 });
             }
         });
+    }
+    if let Some((file, g)) = glossary {
+        let text = sources.text(*file);
+        for t in &g.terms {
+            let at = text.find(&format!("\"{}\"", t.term)).unwrap_or(0);
+            out.push(Message {
+                ctxt: Some(glossary::ctxt(&t.term)),
+                id: t.explanation.clone(),
+                places: vec![place(sources, *file, at)],
+                note: Some(format!("what {}（{}）is, in a few words", t.term, t.reading)),
+            });
+        }
     }
     if let Some((file, i18n)) = source_i18n {
         let text = sources.text(file);
