@@ -1455,7 +1455,7 @@ fn one_edited_japanese_sentence_marks_exactly_that_block_in_every_catalog_langua
         let up = lang.to_uppercase();
         assert!(
             page.contains(&format!(
-                "<p>{up} 予備です。</p>\n<details class=\"i18n-outdated\"><summary>"
+                "<p>{up} <span lang=\"ja\">予備です。</span></p>\n<details class=\"i18n-outdated\"><summary>"
             )),
             "{page}"
         );
