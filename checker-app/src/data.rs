@@ -147,6 +147,11 @@ fn to_core(dtos: &[FactDto]) -> rules::Facts {
     facts
 }
 
+/// Where site-gen puts the URL of procedure `id`'s checker page among the strings.
+pub fn checker_url_key(id: &str) -> String {
+    format!("url:{id}")
+}
+
 /// The data, ready to use: what the components work with.
 #[derive(Debug)]
 pub struct Prepared {
@@ -196,6 +201,16 @@ impl Prepared {
             .get(key)
             .cloned()
             .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The page with procedure `id`'s checker in this language (site-gen
+    /// knows it), else the guess that it is a sibling page.
+    pub fn checker_url(&self, id: &str) -> String {
+        self.raw
+            .strings
+            .get(&checker_url_key(id))
+            .cloned()
+            .unwrap_or_else(|| format!("../{id}/"))
     }
 
     pub fn lang(&self) -> &str {

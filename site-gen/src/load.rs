@@ -459,7 +459,8 @@ pub(crate) fn load(
             }
         }
     });
-    let glossary = translate::glossary_for(glossary_file.as_ref().map(|(_, g)| g), &site, &catalogs);
+    let glossary =
+        translate::glossary_for(glossary_file.as_ref().map(|(_, g)| g), &site, &catalogs);
     Some(Loaded {
         procedures,
         i18n,

@@ -428,7 +428,11 @@ fn mark_japanese<'e>(ctx: &Ctx<'_>, page: &Page, events: Vec<Event<'e>>) -> Vec<
             text,
             ctx.glossary,
             han,
-            if in_heading { &mut heading_seen } else { &mut seen },
+            if in_heading {
+                &mut heading_seen
+            } else {
+                &mut seen
+            },
         );
         if let [glossary::Piece::Other(_)] = pieces.as_slice() {
             out.push(event);
@@ -438,13 +442,17 @@ fn mark_japanese<'e>(ctx: &Ctx<'_>, page: &Page, events: Vec<Event<'e>>) -> Vec<
             match piece {
                 glossary::Piece::Other(t) => out.push(Event::Text(t.to_string().into())),
                 glossary::Piece::Japanese(t) => {
-                    out.push(Event::InlineHtml(format!("<span lang=\"{source}\">").into()));
+                    out.push(Event::InlineHtml(
+                        format!("<span lang=\"{source}\">").into(),
+                    ));
                     out.push(Event::Text(t.to_string().into()));
                     out.push(Event::InlineHtml("</span>".into()));
                 }
                 glossary::Piece::Term(t, i) if in_heading => {
                     let _ = i;
-                    out.push(Event::InlineHtml(format!("<span lang=\"{source}\">").into()));
+                    out.push(Event::InlineHtml(
+                        format!("<span lang=\"{source}\">").into(),
+                    ));
                     out.push(Event::Text(t.to_string().into()));
                     out.push(Event::InlineHtml("</span>".into()));
                 }

@@ -26,8 +26,13 @@ pub(crate) fn checker_out(
     id: &str,
     lang: &str,
     i18n: &BTreeMap<String, I18n>,
+    checker_urls: &BTreeMap<String, String>,
 ) -> Result<CheckerOut, Diagnostic> {
-    let data = checker::page_data(procedure, core_facts, lang, &i18n[lang]);
+    let mut data = checker::page_data(procedure, core_facts, lang, &i18n[lang]);
+    for (other, url) in checker_urls {
+        data.strings
+            .insert(checker_app::data::checker_url_key(other), url.clone());
+    }
     let text = checker::data_text(&data)
         .map_err(|e| Diagnostic::error(format!("checker `{id}`: cannot encode its data: {e}")))?;
     let (html, blank_form) = checker::first_screen_and_blank_form(data).map_err(|e| {

@@ -299,6 +299,28 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                 .filter_map(|p| Some((p.front.checker.clone()?, p.lang.clone())))
                 .filter(|(id, _)| procedures.contains_key(id))
                 .collect();
+            // Where each procedure's checker is, per language: a redirect
+            // outcome links there (the page's language, else the default's).
+            let mut checker_urls: BTreeMap<(String, String), String> = BTreeMap::new();
+            for (i, p) in pages.iter().enumerate() {
+                if let Some(id) = &p.front.checker {
+                    checker_urls
+                        .entry((p.lang.clone(), id.clone()))
+                        .or_insert_with(|| lib.urls[i].clone());
+                }
+            }
+            let urls_for =
+                |lang: &str| -> BTreeMap<String, String> {
+                    procedures
+                        .keys()
+                        .filter_map(|id| {
+                            let url = checker_urls.get(&(lang.to_string(), id.clone())).or_else(
+                                || checker_urls.get(&(site.default_language.clone(), id.clone())),
+                            )?;
+                            Some((id.clone(), url.clone()))
+                        })
+                        .collect()
+                };
             pairs
                 .into_par_iter()
                 .map(|(id, lang)| {
@@ -314,6 +336,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                         &id,
                         &lang,
                         &i18n,
+                        &urls_for(&lang),
                     );
                     ((id, lang), out)
                 })

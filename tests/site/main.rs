@@ -1421,7 +1421,10 @@ fn one_edited_japanese_sentence_marks_exactly_that_block_in_every_catalog_langua
     let out = site.build();
     let page = out.file("ko/guide/fees/index.html");
     // Japanese inside another language is marked as such.
-    assert!(page.contains("<p>KO <span lang=\"ja\">手数料の説明です。</span></p>"), "{page}");
+    assert!(
+        page.contains("<p>KO <span lang=\"ja\">手数料の説明です。</span></p>"),
+        "{page}"
+    );
     assert_eq!(count(&page, "i18n-mark"), 0, "{page}");
     assert_eq!(count(&page, "i18n-outdated"), 0);
 

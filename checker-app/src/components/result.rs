@@ -179,7 +179,7 @@ pub fn result_view(props: &StateProps) -> Html {
                     <div class="panel">
                         <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_result_redirect") }</h2>
                         <p>{ reason }</p>
-                        <p><a href={format!("../{procedure}/#{}", crate::data::SECTION_ID)}>{ d.t("checker_go_other") }</a></p>
+                        <p><a href={format!("{}#{}", d.checker_url(procedure), crate::data::SECTION_ID)}>{ d.t("checker_go_other") }</a></p>
                     </div>
                 },
             };

@@ -98,7 +98,9 @@ pub fn split<'a>(
         let next_ja = if han_language {
             None
         } else {
-            rest.char_indices().find(|(_, c)| is_japanese(*c)).map(|(i, _)| i)
+            rest.char_indices()
+                .find(|(_, c)| is_japanese(*c))
+                .map(|(i, _)| i)
         };
         let start = match (next_term, next_ja) {
             (Some((t, _)), Some(j)) => t.min(j),
@@ -172,7 +174,12 @@ mod tests {
         let g = glossary();
         let mut seen = Vec::new();
         assert_eq!(
-            split("Buy 収入印紙 and write 「2部請求」. Again: 収入印紙の額", &g, false, &mut seen),
+            split(
+                "Buy 収入印紙 and write 「2部請求」. Again: 収入印紙の額",
+                &g,
+                false,
+                &mut seen
+            ),
             [
                 Piece::Other("Buy "),
                 Piece::Term("収入印紙", 0),

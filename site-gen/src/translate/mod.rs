@@ -214,7 +214,10 @@ pub fn messages(
                 ctxt: Some(glossary::ctxt(&t.term)),
                 id: t.explanation.clone(),
                 places: vec![place(sources, *file, at)],
-                note: Some(format!("what {}（{}）is, in a few words", t.term, t.reading)),
+                note: Some(format!(
+                    "what {}（{}）is, in a few words",
+                    t.term, t.reading
+                )),
             });
         }
     }
