@@ -32,6 +32,52 @@ pub use data::{
 };
 use state::{Screen, State};
 
+/// Every interface string the app shows (`Prepared::t`): site-gen refuses a
+/// default language that lacks one (the other languages fall back to it).
+/// `tests/strings.rs` keeps the list equal to what the code asks for.
+pub const STRING_KEYS: &[&str] = &[
+    "checker_add_details",
+    "checker_back",
+    "checker_change",
+    "checker_continue",
+    "checker_details_done",
+    "checker_details_hint",
+    "checker_details_title",
+    "checker_documents",
+    "checker_error_broken",
+    "checker_error_choose",
+    "checker_error_date",
+    "checker_error_katakana",
+    "checker_error_number",
+    "checker_error_phone",
+    "checker_error_postcode",
+    "checker_error_prefix",
+    "checker_error_range",
+    "checker_form_help",
+    "checker_form_intro",
+    "checker_form_needs",
+    "checker_form_title",
+    "checker_go_other",
+    "checker_keep_hint",
+    "checker_keep_label",
+    "checker_kept_forget",
+    "checker_kept_loaded",
+    "checker_loading",
+    "checker_needed",
+    "checker_no_confirmed_postage",
+    "checker_optional",
+    "checker_postage",
+    "checker_print",
+    "checker_problem",
+    "checker_range_hint",
+    "checker_restart",
+    "checker_result_eligible",
+    "checker_result_not_eligible",
+    "checker_result_redirect",
+    "checker_stamps",
+    "checker_your_answers",
+];
+
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
     pub data: Rc<Prepared>,

@@ -647,6 +647,26 @@ fn load_i18n(
             );
         }
     }
+    // Every other language falls back to the default one's strings, so it
+    // must have each string the checker asks for.
+    if let (Some(default), Some(&file)) = (
+        out.get(&site.default_language),
+        files.get(&site.default_language),
+    ) {
+        for key in checker_app::STRING_KEYS {
+            if !default.strings.contains_key(*key) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`{}` has no interface string `{key}`, which the checker shows",
+                        site.default_language
+                    ))
+                    .in_file(file)
+                    .help(format!("add `{key} = \"...\"` under [strings]")),
+                );
+                ok = false;
+            }
+        }
+    }
     if let Some(default) = out.get(&site.default_language).cloned() {
         for (lang, t) in &out {
             let Some(&file) = files.get(lang) else {
