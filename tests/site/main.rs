@@ -1507,3 +1507,45 @@ fn a_translation_that_drops_a_fact_fails_naming_the_catalog_line() {
     );
     assert!(text.contains("{{fact(key=\"fees.postage\")}}"), "{text}");
 }
+
+/// The catalogs round-trip through gettext's own tools: `msgcat` (without
+/// folding, as site-gen writes them) gives each file back byte for byte, and
+/// `msgfmt --check` accepts it. (`cargo xtask test` installs gettext.)
+#[test]
+fn the_real_catalogs_come_out_of_msgcat_unchanged() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/i18n");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "po") {
+            continue;
+        }
+        seen += 1;
+        let out = Command::new("msgcat")
+            .arg("--no-wrap")
+            .arg(&path)
+            .output()
+            .unwrap_or_else(|e| panic!("msgcat not found ({e}): install gettext"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stdout == std::fs::read(&path).unwrap(),
+            "{} changes under msgcat --no-wrap",
+            path.display()
+        );
+        let check = Command::new("msgfmt")
+            .args(["--check", "-o", "/dev/null"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+    assert_eq!(seen, 14, "one catalog per language but Japanese");
+}

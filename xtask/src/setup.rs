@@ -123,6 +123,8 @@ const E2E_PACKAGES: &[(&str, &str, &[&str])] = &[
     ("fonts-noto-cjk", "fc-list", &[":lang=ja", "family"]),
     ("poppler-utils", "pdftotext", &["-v"]),
     ("default-jre-headless", "java", &["-version"]),
+    // msgcat: the catalogs must come out of gettext's own tools unchanged.
+    ("gettext", "msgcat", &["--version"]),
 ];
 
 fn present(cmd: &str, args: &[&str]) -> bool {
@@ -133,8 +135,8 @@ fn present(cmd: &str, args: &[&str]) -> bool {
         .is_ok_and(|o| o.status.success() && !(o.stdout.is_empty() && cmd == "fc-list"))
 }
 
-/// What the browser suite needs: Chromium, Japanese fonts, poppler, Java
-/// (for vnu) from Debian, and the npm packages pinned in tests/e2e.
+/// What the tests need: Chromium, Japanese fonts, poppler, Java (for vnu)
+/// and gettext from Debian, and the npm packages pinned in tests/e2e.
 pub fn for_e2e() -> Result<(), String> {
     let missing: Vec<&str> = E2E_PACKAGES
         .iter()
