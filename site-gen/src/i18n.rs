@@ -129,9 +129,14 @@ pub fn status_of(
     pages: &[Page],
     procedures: &BTreeMap<String, crate::procedures::Loaded>,
     source_i18n: Option<&I18n>,
+    extra: (
+        &crate::data::Facts,
+        Option<&crate::translate::glossary::GlossaryFile>,
+    ),
     catalogs: &BTreeMap<String, Arc<Catalog>>,
     sources: &Sources,
 ) -> Vec<LanguageStatus> {
+    let (facts, glossary) = extra;
     let mut out = Vec::new();
     for lang in &site.languages {
         let Some(catalog) = catalogs.get(&lang.code) else {
@@ -154,6 +159,16 @@ pub fn status_of(
             units.insert(
                 "interface".to_string(),
                 translate::strings_counts(s, catalog),
+            );
+        }
+        units.insert(
+            "facts".to_string(),
+            translate::facts_counts(facts, &site.default_language, catalog),
+        );
+        if let Some(g) = glossary {
+            units.insert(
+                "glossary".to_string(),
+                translate::glossary_counts(g, catalog),
             );
         }
         let mut total = Counts::default();
@@ -210,6 +225,7 @@ pub fn status(opts: &Options) -> Result<(Sources, Vec<LanguageStatus>, Vec<Diagn
         &loaded.pages,
         &loaded.procedures,
         loaded.i18n.get(&loaded.site.default_language),
+        (&loaded.facts, loaded.glossary_file.as_ref().map(|(_, g)| g)),
         &loaded.catalogs,
         &sources,
     );

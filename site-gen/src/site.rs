@@ -132,7 +132,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         broken_data,
         catalogs,
         source_i18n: _,
-        glossary_file: _,
+        glossary_file,
         glossary,
     } = loaded;
     let draft_languages: BTreeSet<String> = catalogs
@@ -145,6 +145,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         &pages,
         &procedures,
         i18n.get(&site.default_language),
+        (&facts, glossary_file.as_ref().map(|(_, g)| g)),
         &catalogs,
         &sources,
     );

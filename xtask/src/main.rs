@@ -212,6 +212,7 @@ fn test(args: &[String]) -> Result<(), String> {
             "readers.test.mjs",
             "quality.test.mjs",
             "print.test.mjs",
+            "languages.test.mjs",
             "budgets.test.mjs",
         ])
         .current_dir(root().join("tests/e2e"))

@@ -340,6 +340,28 @@ pub fn procedure_counts(proc: &rules::Procedure, catalog: &Catalog) -> Counts {
     c
 }
 
+/// Translation status of the facts' texts.
+pub fn facts_counts(facts: &crate::data::Facts, default_lang: &str, catalog: &Catalog) -> Counts {
+    let mut c = Counts::default();
+    for (key, fact) in &facts.facts {
+        if let crate::data::FactValue::Text(t) = &fact.value
+            && let Some(ja) = t.get(default_lang)
+        {
+            c.add(catalog.lookup(Some(&fact_ctxt(key)), ja));
+        }
+    }
+    c
+}
+
+/// Translation status of the glossary's explanations.
+pub fn glossary_counts(g: &glossary::GlossaryFile, catalog: &Catalog) -> Counts {
+    let mut c = Counts::default();
+    for t in &g.terms {
+        c.add(catalog.lookup(Some(&glossary::ctxt(&t.term)), &t.explanation));
+    }
+    c
+}
+
 /// Translation status of the interface strings and formats.
 pub fn strings_counts(source: &I18n, catalog: &Catalog) -> Counts {
     let mut c = Counts::default();

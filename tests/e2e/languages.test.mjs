@@ -1,0 +1,81 @@
+// Every language: the disclosure checker from its first question to the
+// filled Japanese form, choosing by option value (the labels are each
+// language's), with axe on every screen, no interface key ever shown, the
+// page's language declared, and nothing leaving the device.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { SITE, serve, launch, open, checkerReady, assertClean, PERSON } from './lib.mjs';
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
+const URL_PATH = 'alien-registration/disclosure/';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** Every language the site was built in (a folder with the disclosure page). */
+function languages() {
+  return fs.readdirSync(SITE, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(SITE, e.name, URL_PATH, 'index.html')))
+    .map((e) => e.name)
+    .sort();
+}
+
+async function axe(page, where) {
+  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const problems = result.violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(problems, [], `${where}: accessibility violations`);
+}
+
+/** Chooses the option `value` (or fills the field) and continues. */
+async function step(page, { choose, fill }) {
+  const root = page.locator('#madoguchi-checker');
+  if (choose) await root.locator(`input[type=radio][value="${choose}"]`).check();
+  if (fill) await root.locator(`#q-${fill[0]}`).fill(fill[1]);
+  await root.locator('form button[type=submit]').click();
+  await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
+}
+
+test('every language: the checker walks to the printed form', async () => {
+  const langs = languages();
+  assert.ok(langs.length >= 15, `only ${langs.join(', ')}`);
+  for (const lang of langs) {
+    const where = `/${lang}/${URL_PATH}`;
+    const rec = await open(browser, server.origin, where);
+    const { page } = rec;
+    await checkerReady(page);
+    const htmlLang = await page.locator('html').getAttribute('lang');
+    assert.equal(htmlLang, lang === 'ja-easy' ? 'ja' : lang, `${where}: <html lang>`);
+    await axe(page, `${where} first question`);
+    for (const s of [
+      { choose: 'own' }, { choose: 'self' }, { choose: 'japan' }, { choose: 'post' },
+      { fill: ['copies', '2'] }, { choose: 'residence_card' }, { fill: ['from_year', '1975'] },
+      { choose: 'no' },
+    ]) await step(page, s);
+    const root = page.locator('#madoguchi-checker');
+    assert.ok(await root.locator('.panel-ok').count(), `${where}: the result is "you can make this request"`);
+    await axe(page, `${where} result`);
+    await root.locator('button.button-secondary').click();
+    await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
+    for (const [field, value] of Object.entries(PERSON)) {
+      const radio = root.locator(`input[type=radio][name="d-${field}"][value="${value}"]`);
+      if (await radio.count()) await radio.check();
+      else await root.locator(`#d-${field}`).fill(value);
+    }
+    await axe(page, `${where} details`);
+    await root.locator('form button[type=submit]').click();
+    await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
+    const form = (await root.locator('.jp-form').first().textContent()) ?? '';
+    assert.ok(form.includes('KIM MINSU') && form.includes('東京都新宿区四谷1-6-1'), `${where}: the filled form`);
+    assert.ok(form.includes('2部請求'), `${where}: the form asks for 2 copies, in Japanese`);
+    const text = await page.locator('body').textContent();
+    assert.ok(!/\bchecker_[a-z_]+/.test(text), `${where}: an interface key is shown`);
+    await axe(page, `${where} filled form`);
+    await assertClean(assert, rec);
+    await rec.context.close();
+  }
+});
