@@ -8,37 +8,71 @@ use std::collections::BTreeMap;
 use checker_app::{AppProps, CheckerData, Prepared, render};
 use madoguchi_rules as rules;
 
-fn strings(lang: &str) -> BTreeMap<String, String> {
+/// The site's catalog of `lang` (`None` for Japanese, the source): the
+/// translations by (context, Japanese text), as site-gen applies them.
+fn catalog(lang: &str) -> Option<BTreeMap<(String, String), String>> {
+    if lang == "ja" {
+        return None;
+    }
+    let path = format!("{}/../content/i18n/{lang}.po", env!("CARGO_MANIFEST_DIR"));
+    let po = rspolib::pofile(path.as_str()).unwrap();
+    Some(
+        po.entries
+            .iter()
+            .filter(|e| !e.obsolete)
+            .filter_map(|e| {
+                let t = e.msgstr.clone().filter(|t| !t.is_empty())?;
+                Some(((e.msgctxt.clone().unwrap_or_default(), e.msgid.clone()), t))
+            })
+            .collect(),
+    )
+}
+
+/// The Japanese interface file.
+fn source_i18n() -> toml::Table {
     let text = std::fs::read_to_string(format!(
-        "{}/../content/i18n/{lang}.toml",
+        "{}/../content/i18n/ja.toml",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
-    let value: toml::Table = toml::from_str(&text).unwrap();
-    value["strings"]
+    toml::from_str(&text).unwrap()
+}
+
+/// `ja` through `lang`'s catalog under context `ctxt` (the Japanese if untranslated).
+fn tr(lang: &str, ctxt: &str, ja: &str) -> String {
+    catalog(lang)
+        .and_then(|c| c.get(&(ctxt.to_string(), ja.to_string())).cloned())
+        .unwrap_or_else(|| ja.to_string())
+}
+
+fn strings(lang: &str) -> BTreeMap<String, String> {
+    source_i18n()["strings"]
         .as_table()
         .unwrap()
         .iter()
         .filter(|(k, _)| k.starts_with("checker_"))
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .map(|(k, v)| (k.clone(), tr(lang, &format!("ui:{k}"), v.as_str().unwrap())))
         .collect()
 }
 
-/// The date pattern and month names of `lang` (its `[format]`).
+/// The date pattern and month names of `lang`.
 fn date_format(lang: &str) -> (String, Vec<String>) {
-    let text = std::fs::read_to_string(format!(
-        "{}/../content/i18n/{lang}.toml",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    let value: toml::Table = toml::from_str(&text).unwrap();
-    let f = value["format"].as_table().unwrap();
-    let months = f
-        .get("month_names")
-        .and_then(|m| m.as_array())
-        .map(|m| m.iter().map(|x| x.as_str().unwrap().to_string()).collect())
-        .unwrap_or_default();
-    (f["date"].as_str().unwrap().to_string(), months)
+    let source = source_i18n();
+    let f = source["format"].as_table().unwrap();
+    let months = f["month_names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            tr(
+                lang,
+                &format!("format:month_names.{}", i + 1),
+                m.as_str().unwrap(),
+            )
+        })
+        .collect();
+    (tr(lang, "format:date", f["date"].as_str().unwrap()), months)
 }
 
 fn facts() -> Vec<checker_app::FactDto> {
@@ -115,15 +149,27 @@ fn facts() -> Vec<checker_app::FactDto> {
     checker_app::FactDto::from_core(&f)
 }
 
+/// The procedure with its texts in Japanese and English (from the en
+/// catalog), as site-gen hands an English page.
 fn procedure(id: &str) -> rules::Procedure {
-    rules::parse_procedure(
+    let mut p = rules::parse_procedure(
         &std::fs::read_to_string(format!(
             "{}/../content/procedures/{id}.toml",
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap(),
     )
-    .unwrap()
+    .unwrap();
+    let en = catalog("en").unwrap();
+    rules::texts_mut(&mut p, |path, t| {
+        let text = t.get_mut();
+        if let Some(ja) = text.get("ja").cloned()
+            && let Some(e) = en.get(&(format!("procedure:{id}:{path}"), ja))
+        {
+            text.insert("en".to_string(), e.clone());
+        }
+    });
+    p
 }
 
 /// `(key, value)` pairs as the owned map answers and details are kept in.
