@@ -245,6 +245,8 @@ fn details_are_optional_and_read_forgivingly() {
 /// nationality is printed as typed.
 #[test]
 fn choices_and_suggestions_print_in_japanese() {
+    // An English page's procedure carries the English labels too (site-gen
+    // adds them from the en catalog): what the reader types may be either.
     let p = disclosure();
     let sex = p.detail("sex").unwrap();
     let nationality = p.detail("nationality").unwrap();

@@ -81,11 +81,37 @@ pub fn facts() -> Facts {
 }
 
 pub fn disclosure() -> Procedure {
-    parse_procedure(DISCLOSURE).expect("disclosure.toml parses")
+    with_english(parse_procedure(DISCLOSURE).expect("disclosure.toml parses"))
 }
 
 pub fn deceased() -> Procedure {
-    parse_procedure(DECEASED).expect("deceased.toml parses")
+    with_english(parse_procedure(DECEASED).expect("deceased.toml parses"))
+}
+
+/// The procedure as site-gen hands an English page: each text in Japanese
+/// and with its translation from content/i18n/en.po.
+pub fn with_english(mut p: Procedure) -> Procedure {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content/i18n/en.po");
+    let po = rspolib::pofile(path).expect("en.po parses");
+    let en: std::collections::HashMap<(String, String), String> = po
+        .entries
+        .iter()
+        .filter(|e| !e.obsolete && !e.fuzzy())
+        .filter_map(|e| {
+            let t = e.msgstr.clone().filter(|t| !t.is_empty())?;
+            Some(((e.msgctxt.clone()?, e.msgid.clone()), t))
+        })
+        .collect();
+    let id = p.id.get_ref().clone();
+    madoguchi_rules::texts_mut(&mut p, |path, t| {
+        let text = t.get_mut();
+        if let Some(ja) = text.get("ja").cloned()
+            && let Some(e) = en.get(&(format!("procedure:{id}:{path}"), ja))
+        {
+            text.insert("en".to_string(), e.clone());
+        }
+    });
+    p
 }
 
 pub fn answers(pairs: &[(&str, &str)]) -> Answers {
