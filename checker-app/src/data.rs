@@ -147,6 +147,9 @@ fn to_core(dtos: &[FactDto]) -> rules::Facts {
     facts
 }
 
+/// Where site-gen puts the page language's `lang` attribute among the strings.
+pub const HTML_LANG_KEY: &str = "html_lang";
+
 /// Where site-gen puts the URL of procedure `id`'s checker page among the strings.
 pub fn checker_url_key(id: &str) -> String {
     format!("url:{id}")
@@ -211,6 +214,15 @@ impl Prepared {
             .get(&checker_url_key(id))
             .cloned()
             .unwrap_or_else(|| format!("../{id}/"))
+    }
+
+    /// What `lang="…"` says for the page's language (site-gen hands it
+    /// over when it differs from the code, e.g. `ja` for Easy Japanese).
+    pub fn html_lang(&self) -> &str {
+        self.raw
+            .strings
+            .get(HTML_LANG_KEY)
+            .map_or(self.lang(), String::as_str)
     }
 
     pub fn lang(&self) -> &str {

@@ -177,6 +177,7 @@ pub fn status_of(
         }
         out.push(LanguageStatus {
             lang: lang.code.clone(),
+            html_lang: lang.html_lang().to_string(),
             name: lang.name.clone(),
             review: catalog.review,
             percent: total.percent(),

@@ -27,8 +27,17 @@ pub(crate) fn checker_out(
     lang: &str,
     i18n: &BTreeMap<String, I18n>,
     checker_urls: &BTreeMap<String, String>,
+    site: &SiteConfig,
 ) -> Result<CheckerOut, Diagnostic> {
     let mut data = checker::page_data(procedure, core_facts, lang, &i18n[lang]);
+    if let Some(l) = site.language(lang)
+        && l.html_lang() != lang
+    {
+        data.strings.insert(
+            checker_app::data::HTML_LANG_KEY.to_string(),
+            l.html_lang().to_string(),
+        );
+    }
     for (other, url) in checker_urls {
         data.strings
             .insert(checker_app::data::checker_url_key(other), url.clone());

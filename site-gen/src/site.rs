@@ -338,6 +338,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                         &lang,
                         &i18n,
                         &urls_for(&lang),
+                        &site,
                     );
                     ((id, lang), out)
                 })

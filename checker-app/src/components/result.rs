@@ -130,7 +130,7 @@ fn form_part(state: &UseReducerHandle<State>) -> Html {
                     <p><button type="button" class="button button-secondary" disabled={!state.live} onclick={add}>{ d.t("checker_add_details") }</button></p>
                 }
             </div>
-            <RequestForm form={form} lang={d.lang().to_string()} help_title={d.t("checker_form_help")} />
+            <RequestForm form={form} lang={d.html_lang().to_string()} help_title={d.t("checker_form_help")} />
         </>
     }
 }

@@ -378,6 +378,8 @@ pub fn strings_counts(source: &I18n, catalog: &Catalog) -> Counts {
 #[derive(Debug, Clone, Serialize)]
 pub struct LanguageStatus {
     pub lang: String,
+    /// Its `lang` attribute (`ja` for Easy Japanese).
+    pub html_lang: String,
     pub name: String,
     pub review: catalog::Review,
     pub total: Counts,
