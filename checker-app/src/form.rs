@@ -100,7 +100,7 @@ pub fn render_blank(data: &crate::Prepared) -> Result<String, rules::EvalError> 
     };
     let props = FormProps {
         form,
-        lang: AttrValue::from(data.lang().to_string()),
+        lang: AttrValue::from(data.html_lang().to_string()),
         help_title: AttrValue::from(data.t("checker_form_help")),
     };
     Ok(futures::executor::block_on(
