@@ -21,6 +21,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("chooser.html", include_str!("../templates/chooser.html")),
     ("404.html", include_str!("../templates/404.html")),
     ("sources.html", include_str!("../templates/sources.html")),
+    (
+        "translation_notice.html",
+        include_str!("../templates/translation_notice.html"),
+    ),
     ("facts.html", include_str!("../templates/facts.html")),
     (
         "translations.html",
