@@ -262,65 +262,13 @@ impl Formats {
     }
 
     pub fn date(&self, date: Date) -> String {
-        match madoguchi_rules::Date::new(
-            i32::from(date.year),
-            u32::from(date.month),
-            u32::from(date.day),
-        ) {
-            Some(d) => madoguchi_rules::format_date(d, &self.date, &self.month_names),
-            None => date.iso(),
-        }
+        madoguchi_rules::format_date(date, &self.date, &self.month_names)
     }
 }
 
-/// A calendar date without time or zone (TOML local date).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl Date {
-    /// A date of the calendar (checked by the rules core's `Date`, so every
-    /// date site-gen accepts converts to it: none is dropped later).
-    pub fn from_toml(d: &toml::value::Datetime) -> Option<Date> {
-        if d.time.is_some() || d.offset.is_some() {
-            return None;
-        }
-        let date = d.date?;
-        madoguchi_rules::Date::new(
-            i32::from(date.year),
-            u32::from(date.month),
-            u32::from(date.day),
-        )?;
-        Some(Date {
-            year: date.year,
-            month: date.month,
-            day: date.day,
-        })
-    }
-
-    pub fn parse(s: &str) -> Option<Date> {
-        let d: toml::value::Datetime = s.parse().ok()?;
-        Date::from_toml(&d)
-    }
-
-    pub fn iso(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-impl<'de> Deserialize<'de> for Date {
-    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        let dt = toml::value::Datetime::deserialize(de)?;
-        Date::from_toml(&dt).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "expected a real date like 2026-11-25 without time, found `{dt}`"
-            ))
-        })
-    }
-}
+/// The one date type: the rules core's (a day of the calendar; in TOML a
+/// local date without time, e.g. `updated = 2026-11-25`).
+pub use madoguchi_rules::Date;
 
 #[cfg(test)]
 mod tests {

@@ -698,7 +698,7 @@ fn call_shortcode(
                     )
                 })?),
             };
-            fact.render(&page.lang, ctx.i18n, on).map_err(|e| {
+            crate::data::render(&fact.fact, &page.lang, ctx.i18n, on).map_err(|e| {
                 (
                     format!("fact `{key}`: {e}"),
                     "check the fact's data file".into(),

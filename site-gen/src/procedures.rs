@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use madoguchi_rules as rules;
 
-use crate::config::{Date, SiteConfig};
-use crate::data::{self, Facts};
+use crate::config::SiteConfig;
+use crate::data::Facts;
 use crate::diag::{Diagnostic, FileId, Sources};
 
 /// A procedure that parsed and validated.
@@ -16,50 +16,10 @@ pub struct Loaded {
     pub procedure: rules::Procedure,
 }
 
-/// Never `None` for a date site-gen parsed: `Date::from_toml` accepts only
-/// dates the rules core accepts (tested by the `impossible-date` fixture).
-pub fn core_date(d: Date) -> Option<rules::Date> {
-    rules::Date::new(i32::from(d.year), u32::from(d.month), u32::from(d.day))
-}
-
-/// The site's facts as the rules core sees them.
-pub fn core_facts(facts: &Facts) -> rules::Facts {
-    let mut out = rules::Facts::new();
-    for (key, fact) in &facts.facts {
-        let value = match &fact.value {
-            data::FactValue::Yen(y) => rules::FactValue::Yen(*y),
-            data::FactValue::Number(n) => rules::FactValue::Number(*n),
-            data::FactValue::Date(d) => match core_date(*d) {
-                Some(d) => rules::FactValue::Date(d),
-                None => continue,
-            },
-            data::FactValue::Text(t) => rules::FactValue::Text(t.clone()),
-            data::FactValue::Rates(rates) => rules::FactValue::Rates(
-                rates
-                    .iter()
-                    .filter_map(|r| {
-                        Some(rules::Rate {
-                            from: core_date(r.from)?,
-                            yen: r.yen,
-                            unverified: r.unverified,
-                        })
-                    })
-                    .collect(),
-            ),
-        };
-        if fact.unverified {
-            out.insert_unverified(key.clone(), value);
-        } else {
-            out.insert(key.clone(), value);
-        }
-    }
-    out
-}
-
 fn to_diag(file: FileId, p: rules::Problem) -> Diagnostic {
     let d = Diagnostic::error(p.message).help(p.help);
     match p.span {
-        Some(span) => d.at(file, span).label("here"),
+        Some(span) => d.at(file, span).label(p.label),
         None => d.in_file(file),
     }
 }
@@ -72,7 +32,7 @@ pub fn load(
     facts: &Facts,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Loaded> {
-    let core = core_facts(facts);
+    let core = facts.core();
     let ids: Vec<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
     let languages: Vec<&str> = site.codes().collect();
     let mut out = BTreeMap::new();

@@ -13,8 +13,10 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::config::{Date, I18n};
-use crate::data::{FactValue, Facts, SourceLink};
+use madoguchi_rules::{Date, FactValue, SourceLink};
+
+use crate::config::I18n;
+use crate::data::Facts;
 use crate::diag::{Diagnostic, FileId, Sources};
 
 /// One place a fact is used: a page's `{{ fact(…) }}` or a procedure's
@@ -69,28 +71,11 @@ pub struct Upcoming {
     pub unverified: bool,
 }
 
-/// Whole days from `from` to `to` (negative if `to` is earlier).
-pub fn days_between(from: Date, to: Date) -> i64 {
-    let day = |d: Date| {
-        time::Month::try_from(d.month)
-            .ok()
-            .and_then(|m| time::Date::from_calendar_date(i32::from(d.year), m, d.day).ok())
-    };
-    match (day(from), day(to)) {
-        (Some(a), Some(b)) => (b - a).whole_days(),
-        _ => 0,
-    }
-}
-
 /// Today's date (UTC) from the system clock: the one place the generator
 /// reads the clock (see `Options::today`).
 pub fn today_utc() -> Date {
     let d = time::OffsetDateTime::now_utc().date();
-    Date {
-        year: u16::try_from(d.year()).unwrap_or(0),
-        month: u8::from(d.month()),
-        day: d.day(),
-    }
+    Date::new(d.year(), u32::from(u8::from(d.month())), u32::from(d.day())).unwrap_or_default()
 }
 
 fn place(sources: &Sources, file: FileId, offset: usize) -> String {
@@ -114,18 +99,20 @@ pub fn build(
     let (lang, i18n) = default;
     let mut warnings = Vec::new();
     let mut entries = Vec::new();
-    for (key, fact) in &facts.facts {
-        let age = days_between(fact.checked, today);
+    for (key, data) in &facts.facts {
+        let fact = &data.fact;
+        let (file, span) = facts.defined_at(key).unwrap_or((0, data.span.clone()));
+        let age = today.days_since(data.checked);
         let stale = recheck_after_days.is_some_and(|limit| age > i64::from(limit));
         if stale {
             warnings.push(
                 Diagnostic::warning(format!(
                     "fact `{key}` was last checked on {}, {age} days ago \
                      (`recheck_after_days` is {})",
-                    fact.checked.iso(),
+                    data.checked.iso(),
                     recheck_after_days.unwrap_or_default()
                 ))
-                .at(fact.file, fact.span.clone())
+                .at(file, span.clone())
                 .label("checked too long ago")
                 .help(
                     "check it against its sources; then set `checked` to the day you \
@@ -147,7 +134,7 @@ pub fn build(
         if used_in.is_empty() {
             warnings.push(
                 Diagnostic::warning(format!("fact `{key}` is defined but used nowhere"))
-                    .at(fact.file, fact.span.clone())
+                    .at(file, span.clone())
                     .label("unused fact")
                     .help(format!(
                         "write {{{{ fact(key=\"{key}\") }}}} in a page or {{fact:{key}}} in a \
@@ -173,7 +160,7 @@ pub fn build(
                 let mut plain = fact.clone();
                 plain.unverified = false;
                 (
-                    plain.render(lang, i18n, None).unwrap_or_default(),
+                    crate::data::render(&plain, lang, i18n, None).unwrap_or_default(),
                     Vec::new(),
                 )
             }
@@ -185,12 +172,12 @@ pub fn build(
             value,
             upcoming,
             unverified,
-            sources: fact.sources.clone(),
-            checked: fact.checked.iso(),
+            sources: data.sources.clone(),
+            checked: data.checked.iso(),
             checked_days_ago: age,
             stale,
-            note: fact.note.clone(),
-            defined_at: place(sources, fact.file, fact.span.start),
+            note: data.note.clone(),
+            defined_at: place(sources, file, span.start),
             used_in,
         });
     }

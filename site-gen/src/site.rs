@@ -21,7 +21,6 @@ use crate::load::{Loaded, check_out, load};
 use crate::markdown;
 use crate::model::Library;
 use crate::output;
-use crate::procedures;
 use crate::register::{self, Register};
 use crate::render::{CheckerOut, Renderer, checker_out};
 use crate::translate;
@@ -240,7 +239,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
 
     let mut warnings = Vec::new();
     let mut files = BTreeMap::new();
-    let core_facts = procedures::core_facts(&facts);
+    let core_facts = facts.core();
     let mut scripts = None;
     if pages.iter().any(|p| p.front.checker.is_some())
         && let Some(dist) = &opts.checker_dist

@@ -308,7 +308,7 @@ fn register_functions(tera: &mut Tera, data: &Arc<FnData>) {
             .i18n
             .get(lang)
             .ok_or_else(|| tera::Error::msg(format!("fact: unknown language `{lang}`")))?;
-        fact.render(lang, i18n, None)
+        crate::data::render(&fact.fact, lang, i18n, None)
             .map(Value::String)
             .map_err(tera::Error::msg)
     });

@@ -72,6 +72,67 @@ impl Date {
     pub fn iso(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.y, self.m, self.d)
     }
+
+    /// A TOML local date (`checked = 2026-11-25`); `None` for a date with a
+    /// time or an offset, or one that is not a day of the calendar.
+    pub fn from_toml(d: &toml::value::Datetime) -> Option<Date> {
+        if d.time.is_some() || d.offset.is_some() {
+            return None;
+        }
+        let date = d.date?;
+        Date::new(
+            i32::from(date.year),
+            u32::from(date.month),
+            u32::from(date.day),
+        )
+    }
+
+    /// The number of the day: 1970-01-01 is 0, the day after 1 (the
+    /// proleptic Gregorian count of days from civil dates).
+    pub fn day_number(&self) -> i64 {
+        let y = i64::from(self.y) - i64::from(self.m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.m);
+        let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + i64::from(self.d) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The day numbered `n` (see [`Date::day_number`]), if within years 1–9999.
+    pub fn from_day_number(n: i64) -> Option<Date> {
+        let z = n.checked_add(719_468)?;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        Date::new(
+            i32::try_from(y).ok()?,
+            u32::try_from(m).ok()?,
+            u32::try_from(d).ok()?,
+        )
+    }
+
+    /// Whole days from `earlier` to this date (negative if `earlier` is later).
+    pub fn days_since(&self, earlier: Date) -> i64 {
+        self.day_number() - earlier.day_number()
+    }
+}
+
+/// A date in a TOML file is a local date: `2026-11-25`, without time.
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        let dt = toml::value::Datetime::deserialize(de)?;
+        Date::from_toml(&dt).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "expected a real date like 2026-11-25 without time, found `{dt}`"
+            ))
+        })
+    }
 }
 
 impl fmt::Display for Date {
@@ -210,6 +271,49 @@ mod tests {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
         assert_eq!(d("0999-12-31").iso(), "0999-12-31");
+    }
+
+    #[test]
+    fn day_numbers_count_days_across_months_years_and_leap_days() {
+        assert_eq!(d("1970-01-01").day_number(), 0);
+        assert_eq!(d("2000-03-01").days_since(d("2000-02-28")), 2);
+        assert_eq!(d("1900-03-01").days_since(d("1900-02-28")), 1);
+        assert_eq!(d("2026-11-26").days_since(d("2026-05-30")), 180);
+        assert_eq!(d("2025-01-01").days_since(d("2024-01-01")), 366);
+        assert_eq!(d("2024-01-01").days_since(d("2025-01-01")), -366);
+        for s in ["0001-01-01", "1969-12-31", "2024-02-29", "9999-12-31"] {
+            assert_eq!(Date::from_day_number(d(s).day_number()), Some(d(s)), "{s}");
+        }
+        assert_eq!(
+            Date::from_day_number(d("9999-12-31").day_number() + 1),
+            None
+        );
+        assert_eq!(Date::from_day_number(i64::MAX), None);
+    }
+
+    #[test]
+    fn toml_dates_are_local_dates_of_the_calendar() {
+        #[derive(serde::Deserialize)]
+        struct T {
+            d: Date,
+        }
+        let parsed: T = toml::from_str("d = 2024-02-29").expect("a date");
+        assert_eq!(parsed.d, d("2024-02-29"));
+        for bad in [
+            "d = 2023-02-29",
+            "d = 0000-06-01",
+            "d = 2026-01-01T10:00:00",
+            "d = 10:00:00",
+        ] {
+            let err = toml::from_str::<T>(bad)
+                .err()
+                .map(|e| e.message().to_string());
+            assert!(
+                err.as_deref()
+                    .is_some_and(|e| e.starts_with("expected a real date like 2026-11-25")),
+                "{bad}: {err:?}"
+            );
+        }
     }
 
     #[test]

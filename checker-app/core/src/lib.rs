@@ -21,7 +21,9 @@
 //! **Facts.** Figures are never written in a procedure file. They live in
 //! `content/data/<file>.toml` and are named `<file>.<table>`, e.g.
 //! `disclosure.handling_fee` (yen), `postage.reply_standard` (dated
-//! rates), `disclosure.voluntary_agent_from` (a date).
+//! rates), `disclosure.voluntary_agent_from` (a date). This crate parses
+//! those files too ([`parse_data_file`], from text the caller read): the
+//! one model of a fact ([`Fact`], [`DataFact`]) and of a date ([`Date`]).
 //!
 //! **Ids** (procedure, steps, options, outcomes, documents, ...) use
 //! lowercase ASCII letters, digits, `_` and `-`.
@@ -248,7 +250,10 @@ pub use eval::{
     canonical_answer, check_details, details_asked, evaluate, fill_form, fill_text,
     missing_details, next_step, normalize_detail, normalize_details,
 };
-pub use facts::{Fact, FactValue, Facts, Rate, Text, format_money, rate_on};
+pub use facts::{
+    DATA_FILE_HELP, DataChecks, DataFact, Fact, FactValue, Facts, MAX_YEN, Rate, SourceLink, Text,
+    format_money, parse_data_file, rate_on,
+};
 pub use model::{
     Band, Bound, Choice, Condition, DetailDef, DetailKind, DetailOption, Document, Fee, FormDef,
     FormRow, FormSection, Info, OutcomeDef, OutcomeKind, PostageDef, PricedFact, Problem,

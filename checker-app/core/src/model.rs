@@ -9,13 +9,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::facts::Text;
 
-/// A problem in a procedure file (or in the facts it uses), with a byte
-/// span into the procedure text where one is known.
+/// A problem in a procedure file (or in the facts it uses) or in a data
+/// file, with a byte span into its text where one is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub message: String,
     pub help: String,
     pub span: Option<Range<usize>>,
+    /// What the span shows, written under it: `here` unless set.
+    pub label: &'static str,
 }
 
 impl Problem {
@@ -28,7 +30,14 @@ impl Problem {
             message: message.into(),
             help: help.into(),
             span,
+            label: "here",
         }
+    }
+
+    /// The same problem with another label under its span.
+    pub fn label(mut self, label: &'static str) -> Problem {
+        self.label = label;
+        self
     }
 }
 

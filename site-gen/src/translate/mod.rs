@@ -44,7 +44,7 @@ pub fn translate_facts(
     catalogs: &BTreeMap<String, std::sync::Arc<Catalog>>,
 ) {
     for (key, fact) in facts.facts.iter_mut() {
-        if let crate::data::FactValue::Text(t) = &mut fact.value {
+        if let madoguchi_rules::FactValue::Text(t) = &mut fact.fact.value {
             let Some(source) = t.get(&site.default_language).cloned() else {
                 continue;
             };
@@ -181,13 +181,17 @@ pub fn messages(
         }
     }
     for (key, fact) in &facts.facts {
-        if let crate::data::FactValue::Text(t) = &fact.value
+        if let madoguchi_rules::FactValue::Text(t) = &fact.fact.value
             && let Some(ja) = t.get(default_lang)
         {
             out.push(Message {
                 ctxt: Some(fact_ctxt(key)),
                 id: ja.clone(),
-                places: vec![place(sources, fact.file, fact.span.start)],
+                places: facts
+                    .defined_at(key)
+                    .map(|(file, span)| place(sources, file, span.start))
+                    .into_iter()
+                    .collect(),
                 note: None,
             });
         }
@@ -344,7 +348,7 @@ pub fn procedure_counts(proc: &rules::Procedure, catalog: &Catalog) -> Counts {
 pub fn facts_counts(facts: &crate::data::Facts, default_lang: &str, catalog: &Catalog) -> Counts {
     let mut c = Counts::default();
     for (key, fact) in &facts.facts {
-        if let crate::data::FactValue::Text(t) = &fact.value
+        if let madoguchi_rules::FactValue::Text(t) = &fact.fact.value
             && let Some(ja) = t.get(default_lang)
         {
             c.add(catalog.lookup(Some(&fact_ctxt(key)), ja));
