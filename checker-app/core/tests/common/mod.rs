@@ -1,10 +1,14 @@
-//! Shared test helpers: the real procedures and a facts table mirroring
-//! content/data/*.toml.
+//! Shared test helpers: the real procedures and the real facts, both read
+//! from content/ (the facts through the core's own data-file parser).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
 use madoguchi_rules::{
-    Answers, Date, Evaluation, FactValue, Facts, Outcome, Procedure, Rate, evaluate,
-    parse_procedure,
+    Answers, DataChecks, DataFact, Date, Evaluation, FactValue, Facts, Outcome, Procedure,
+    evaluate, parse_data_file, parse_procedure,
 };
 
 pub const DISCLOSURE: &str = include_str!("../../../../content/procedures/disclosure.toml");
@@ -16,68 +20,82 @@ pub fn d(s: &str) -> Date {
     Date::parse(s).unwrap_or_else(|| panic!("bad date {s}"))
 }
 
-fn text(ja: &str, en: &str) -> FactValue {
-    FactValue::Text(
-        [
-            ("ja".to_string(), ja.to_string()),
-            ("en".to_string(), en.to_string()),
-        ]
-        .into(),
-    )
+/// The folder of the real site's facts.
+pub fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/data")
 }
 
-fn rates(r: &[(&str, i64)]) -> FactValue {
-    FactValue::Rates(
-        r.iter()
-            .map(|&(from, yen)| Rate::new(d(from), yen))
-            .collect(),
-    )
+/// Every fact of content/data/**/*.toml (but the glossary), read by the
+/// core's own parser as the generator reads it (`data/a/b.toml` defines
+/// `a.b.*`), with the problems found in each file; a text fact written in
+/// Japanese only gets its English from content/i18n/en.po, as the
+/// generator gives it to an English page. Read once per test binary, at
+/// run time, so a new file or a changed figure in content/ is seen here
+/// with nothing copied by hand.
+pub fn data_facts() -> &'static (BTreeMap<String, DataFact>, Vec<String>) {
+    static FACTS: OnceLock<(BTreeMap<String, DataFact>, Vec<String>)> = OnceLock::new();
+    FACTS.get_or_init(|| {
+        let mut files = Vec::new();
+        let mut dirs = vec![data_dir()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("content/data is readable") {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "toml")
+                    && path != data_dir().join("glossary.toml")
+                {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        assert!(
+            !files.is_empty(),
+            "no data files in {}",
+            data_dir().display()
+        );
+        let checks = DataChecks {
+            url: &|_| None,
+            text: &|_| None,
+        };
+        let mut facts = BTreeMap::new();
+        let mut problems = Vec::new();
+        for path in files {
+            let rel = path.strip_prefix(data_dir()).expect("inside content/data");
+            let stem = rel
+                .with_extension("")
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join(".");
+            let text = std::fs::read_to_string(&path).expect("a data file is UTF-8");
+            match parse_data_file(&text, &stem, LANGS, "ja", &checks) {
+                Ok((parsed, found)) => {
+                    problems.extend(found.into_iter().map(|p| format!("{stem}: {}", p.message)));
+                    for (key, mut fact) in parsed {
+                        if let FactValue::Text(t) = &mut fact.fact.value
+                            && !t.contains_key("en")
+                            && let Some(ja) = t.get("ja").cloned()
+                        {
+                            let en = english().get(&(format!("fact:{key}"), ja.clone()));
+                            t.insert("en".to_string(), en.cloned().unwrap_or(ja));
+                        }
+                        if facts.insert(key.clone(), fact).is_some() {
+                            problems.push(format!("{key} defined twice"));
+                        }
+                    }
+                }
+                Err(p) => problems.push(format!("{stem}: {}", p.message)),
+            }
+        }
+        (facts, problems)
+    })
 }
 
-/// The facts of content/data/*.toml, as the generator would pass them.
+/// The facts of content/data/*.toml, as the generator passes them.
 pub fn facts() -> Facts {
-    let mut f = Facts::new();
-    f.insert("disclosure.abolition_date", FactValue::Date(d("2012-07-09")))
-        .insert("disclosure.handling_fee", FactValue::Yen(300))
-        .insert("disclosure.decision_days", FactValue::Number(30))
-        .insert("disclosure.residence_certificate_days", FactValue::Number(30))
-        .insert("disclosure.authority_document_days", FactValue::Number(30))
-        .insert("disclosure.power_of_attorney_days", FactValue::Number(30))
-        .insert("office.name", text("出入国在留管理庁 総務課 出入国情報開示係", "Immigration Information Disclosure Section"))
-        .insert("office.address", text("〒160-0004 東京都新宿区四谷1-6-1 四谷タワー13階", "Yotsuya Tower 13F, 1-6-1 Yotsuya, Shinjuku-ku, Tokyo 160-0004"))
-        .insert("office.envelope", text("〒160-0004 東京都新宿区四谷1-6-1 四谷タワー13階 出入国在留管理庁 総務課 出入国情報開示係", "〒160-0004 東京都新宿区四谷1-6-1 四谷タワー13階 出入国在留管理庁 総務課 出入国情報開示係"))
-        .insert("office.phone", text("03-5363-3005", "03-5363-3005 (from outside Japan: +81-3-5363-3005)"))
-        .insert("office.hours", text("窓口・電話とも9時から17時まで", "Counter and telephone: 9:00 to 17:00"))
-        .insert("postage.rate_change", FactValue::Date(d("2024-10-01")))
-        .insert("postage.reply_standard", rates(&[("2019-10-01", 94), ("2024-10-01", 110)]))
-        .insert("postage.period_boundary", FactValue::Date(d("1960-01-01")))
-        .insert("postage.letter_pack_plus", rates(&[("2019-10-01", 520), ("2024-10-01", 600)]))
-        .insert("postage.letter_pack_light", rates(&[("2019-10-01", 370), ("2024-10-01", 430)]));
-    // The agency's former figures, then Japan Post's rates from 2024-10-01,
-    // which are marked `unverified = true` (per rate) in content/data.
-    let older = |before: i64, after: i64| {
-        let mut r = vec![
-            Rate::new(d("2019-10-01"), before),
-            Rate::new(d("2024-10-01"), after),
-        ];
-        r[1].unverified = true;
-        FactValue::Rates(r)
-    };
-    f.insert("postage.reply_older_low", older(140, 180))
-        .insert("postage.reply_older_high", older(210, 270));
-    // Marked `unverified = true` in content/data/*.toml.
-    f.insert_unverified(
-        "disclosure.voluntary_agent_from",
-        FactValue::Date(d("2022-04-01")),
-    )
-    .insert_unverified(
-        "deceased.handling_fee",
-        text(
-            "資料に記載なし（同封するものの一覧に収入印紙はありません）",
-            "not stated in the sources (no revenue stamp is listed among the enclosures)",
-        ),
-    );
-    f
+    Facts::of(&data_facts().0)
 }
 
 pub fn disclosure() -> Procedure {
@@ -88,20 +106,27 @@ pub fn deceased() -> Procedure {
     with_english(parse_procedure(DECEASED).expect("deceased.toml parses"))
 }
 
+/// The translations of content/i18n/en.po, by (context, Japanese text).
+fn english() -> &'static std::collections::HashMap<(String, String), String> {
+    static EN: OnceLock<std::collections::HashMap<(String, String), String>> = OnceLock::new();
+    EN.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content/i18n/en.po");
+        let po = rspolib::pofile(path).expect("en.po parses");
+        po.entries
+            .iter()
+            .filter(|e| !e.obsolete && !e.fuzzy())
+            .filter_map(|e| {
+                let t = e.msgstr.clone().filter(|t| !t.is_empty())?;
+                Some(((e.msgctxt.clone()?, e.msgid.clone()), t))
+            })
+            .collect()
+    })
+}
+
 /// The procedure as site-gen hands an English page: each text in Japanese
 /// and with its translation from content/i18n/en.po.
 pub fn with_english(mut p: Procedure) -> Procedure {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content/i18n/en.po");
-    let po = rspolib::pofile(path).expect("en.po parses");
-    let en: std::collections::HashMap<(String, String), String> = po
-        .entries
-        .iter()
-        .filter(|e| !e.obsolete && !e.fuzzy())
-        .filter_map(|e| {
-            let t = e.msgstr.clone().filter(|t| !t.is_empty())?;
-            Some(((e.msgctxt.clone()?, e.msgid.clone()), t))
-        })
-        .collect();
+    let en = english();
     let id = p.id.get_ref().clone();
     madoguchi_rules::texts_mut(&mut p, |path, t| {
         let text = t.get_mut();
