@@ -131,17 +131,37 @@ pub(crate) fn check_page_set(
 pub(crate) struct Summary {
     pub(crate) ids: BTreeSet<String>,
     pub(crate) links: Vec<markdown::LinkRef>,
-    pub(crate) facts_used: Vec<(String, std::ops::Range<usize>)>,
+    /// Each fact used: its key, span and line (the page's text is let go
+    /// once rendered).
+    pub(crate) facts_used: Vec<(String, std::ops::Range<usize>, usize)>,
     pub(crate) diags: Vec<Diagnostic>,
 }
 
 impl Summary {
-    pub(crate) fn of(r: Rendered) -> Summary {
+    /// The summary of a page rendered from `text`.
+    pub(crate) fn of(r: Rendered, text: &str) -> Summary {
         Summary {
             ids: r.ids,
             links: r.links,
-            facts_used: r.facts_used,
+            facts_used: r
+                .facts_used
+                .into_iter()
+                .map(|(key, span)| {
+                    let line = crate::diag::line_col(text, span.start).0;
+                    (key, span, line)
+                })
+                .collect(),
             diags: r.diags,
+        }
+    }
+
+    /// A page that could not be rendered: `d` says why.
+    pub(crate) fn failed(d: Diagnostic) -> Summary {
+        Summary {
+            ids: BTreeSet::new(),
+            links: Vec::new(),
+            facts_used: Vec::new(),
+            diags: vec![d],
         }
     }
 }
@@ -180,10 +200,11 @@ pub(crate) fn fact_uses(
 ) -> BTreeMap<String, Vec<register::Use>> {
     let mut uses: BTreeMap<String, Vec<register::Use>> = BTreeMap::new();
     for (p, s) in pages.iter().zip(summaries) {
-        for (key, span) in &s.facts_used {
+        for (key, span, line) in &s.facts_used {
             uses.entry(key.clone()).or_default().push(register::Use {
                 file: p.file,
                 span: span.clone(),
+                line: *line,
             });
         }
     }

@@ -14,24 +14,47 @@ pub type FileId = usize;
 
 /// Every text file the build read, kept so that errors can quote it. Line
 /// starts are found only when a diagnostic is printed (a large site has tens
-/// of thousands of files and few errors).
+/// of thousands of files and few errors). A page's Markdown is let go once
+/// its front matter is read (`release`): its worker reads the file again to
+/// render it, and so does `load::restore_quoted` for a diagnostic that
+/// quotes it, both checking it is the text read first (`fingerprint`).
 #[derive(Default)]
 pub struct Sources {
-    /// Shown name and text of each file.
-    files: Vec<(String, String)>,
-    paths: Vec<PathBuf>,
+    files: Vec<Source>,
+}
+
+struct Source {
+    /// The path printed in messages (relative to the site root).
+    shown: String,
+    path: PathBuf,
+    text: String,
+    /// The fingerprint of the text, once it was let go.
+    released: Option<u64>,
+}
+
+/// A fingerprint of a file's text, to know it when it is read again.
+pub fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 impl Sources {
     /// Adds a file; `shown` is the path printed in messages (relative to the site root).
     pub fn add(&mut self, path: &Path, shown: String, text: String) -> FileId {
-        self.paths.push(path.to_path_buf());
-        self.files.push((shown, text));
+        self.files.push(Source {
+            shown,
+            path: path.to_path_buf(),
+            text,
+            released: None,
+        });
         self.files.len() - 1
     }
 
+    /// The file's text; empty once it was let go (see [`Sources::release`]).
     pub fn text(&self, id: FileId) -> &str {
-        self.files.get(id).map_or("", |(_, text)| text.as_str())
+        self.files.get(id).map_or("", |f| f.text.as_str())
     }
 
     /// How many files were read.
@@ -45,11 +68,39 @@ impl Sources {
 
     /// The file read under the shown name `name`.
     pub fn find(&self, name: &str) -> Option<FileId> {
-        self.files.iter().position(|(n, _)| n == name)
+        self.files.iter().position(|f| f.shown == name)
     }
 
     pub fn name(&self, id: FileId) -> &str {
-        self.files.get(id).map_or("?", |(name, _)| name.as_str())
+        self.files.get(id).map_or("?", |f| f.shown.as_str())
+    }
+
+    /// Where the file was read from.
+    pub fn path(&self, id: FileId) -> Option<&Path> {
+        self.files.get(id).map(|f| f.path.as_path())
+    }
+
+    /// Lets the text go, keeping its fingerprint.
+    pub fn release(&mut self, id: FileId) {
+        if let Some(f) = self.files.get_mut(id)
+            && f.released.is_none()
+        {
+            f.released = Some(fingerprint(&f.text));
+            f.text = String::new();
+        }
+    }
+
+    /// The fingerprint of a text that was let go (`None`: it is held).
+    pub fn released(&self, id: FileId) -> Option<u64> {
+        self.files.get(id).and_then(|f| f.released)
+    }
+
+    /// Holds the text of a released file again.
+    pub fn restore(&mut self, id: FileId, text: String) {
+        if let Some(f) = self.files.get_mut(id) {
+            f.text = text;
+            f.released = None;
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -207,14 +258,14 @@ impl<'a> Files<'a> for Sources {
     fn name(&'a self, id: FileId) -> Result<&'a str, files::Error> {
         self.files
             .get(id)
-            .map(|(name, _)| name.as_str())
+            .map(|f| f.shown.as_str())
             .ok_or(files::Error::FileMissing)
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, files::Error> {
         self.files
             .get(id)
-            .map(|(_, text)| text.as_str())
+            .map(|f| f.text.as_str())
             .ok_or(files::Error::FileMissing)
     }
 

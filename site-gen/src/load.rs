@@ -286,11 +286,26 @@ pub(crate) fn load(
     let mut catalog_files = BTreeMap::new();
     let mut glossary_id = None;
     let mut data_files = Vec::new();
-    let mut page_files = Vec::new();
+    let mut pages = Vec::new();
     let mut procedure_files = Vec::new();
     let mut unparsed = BTreeSet::new();
     let mut unreadable_data = BTreeSet::new();
     let mut unreadable_procedures = BTreeSet::new();
+    // The default language's pages are the source of the catalogs' pages,
+    // whose translation status (every build) and `i18n update` read their
+    // text: it is kept when the site has a catalog language (one without
+    // `i18n/<lang>.toml`, or with a `.po` catalog).
+    let kinds: Vec<Kind> = content_files
+        .iter()
+        .filter_map(|p| content::classify(&rel_display(&content_dir, p), &site).ok())
+        .collect();
+    let keep_default_texts = kinds.iter().any(|k| matches!(k, Kind::Catalog { .. }))
+        || site.codes().any(|lang| {
+            lang != site.default_language
+                && !kinds
+                    .iter()
+                    .any(|k| matches!(k, Kind::I18n { lang: l } if l == lang))
+        });
     for path in content_files {
         let rel = rel_display(&content_dir, &path);
         let kind = match content::classify(&rel, &site) {
@@ -325,8 +340,29 @@ pub(crate) fn load(
                     unreadable_procedures.insert(proc_id);
                 }
             },
+            // Each page is parsed as soon as it is read, and its text let
+            // go (see `keep_default_texts`): no build holds every page's
+            // Markdown at once.
             Kind::Page { key, lang } => match read_text(root, &path, sources, diags) {
-                Some(id) => page_files.push((key, lang, id)),
+                Some(id) => match content::parse_page(sources, id, &key, &lang) {
+                    Ok(p) => {
+                        check_front_texts(sources, &p, diags);
+                        let checker_span = p.front.checker.as_ref().map(|pid| {
+                            sources
+                                .text(id)
+                                .find(&format!("\"{pid}\""))
+                                .map_or(0..3, |i| i..i + pid.len() + 2)
+                        });
+                        if !(keep_default_texts && lang == site.default_language) {
+                            sources.release(id);
+                        }
+                        pages.push((p, checker_span));
+                    }
+                    Err(d) => {
+                        unparsed.insert(key);
+                        diags.push(d.parse_error());
+                    }
+                },
                 None => {
                     unparsed.insert(key);
                 }
@@ -355,30 +391,15 @@ pub(crate) fn load(
     let facts = Arc::new(facts);
     let procedures = procedures::load(sources, &procedure_files, &site, &facts, diags);
 
-    let mut pages = Vec::new();
-    for (key, lang, id) in &page_files {
-        match content::parse_page(sources, *id, key, lang) {
-            Ok(p) => {
-                check_front_texts(sources, &p, diags);
-                pages.push(p);
-            }
-            Err(d) => {
-                unparsed.insert(key.clone());
-                diags.push(d.parse_error());
-            }
-        }
-    }
+    let (mut pages, checker_spans): (Vec<Page>, Vec<_>) = pages.into_iter().unzip();
+    // Pages from the catalogs share their original's file (and checker).
     add_catalog_pages(&site, &catalogs, &mut pages);
     check_page_set(&site, &pages, &unparsed, sources, diags);
-    for p in &pages {
-        if let Some(id) = &p.front.checker
+    for (p, span) in pages.iter().zip(checker_spans) {
+        if let (Some(id), Some(span)) = (&p.front.checker, span)
             && !procedure_files.iter().any(|(pid, _)| pid == id)
             && !unreadable_procedures.contains(id)
         {
-            let text = sources.text(p.file);
-            let span = text
-                .find(&format!("\"{id}\""))
-                .map_or(0..3, |i| i..i + id.len() + 2);
             diags.push(
                 Diagnostic::error(format!("no procedure `{id}` for this page's checker"))
                     .at(p.file, span)
@@ -461,6 +482,10 @@ pub(crate) fn load(
     });
     let glossary =
         translate::glossary_for(glossary_file.as_ref().map(|(_, g)| g), &site, &catalogs);
+    // What loading found is printed with the texts it quotes (the `i18n`
+    // commands print it as it is).
+    let changed = restore_quoted(sources, diags);
+    diags.extend(changed);
     Some(Loaded {
         procedures,
         i18n,
@@ -571,6 +596,65 @@ fn add_catalog_pages(
             pages.push(t);
         }
     }
+}
+
+/// A page's text read again for its worker, which renders it: the text
+/// whose front matter was read (`Sources::release`), or an error if the
+/// file changed or vanished since.
+pub(crate) fn read_again(sources: &Sources, id: diag::FileId) -> Result<String, Diagnostic> {
+    let Some(expected) = sources.released(id) else {
+        return Ok(sources.text(id).to_string());
+    };
+    let shown = sources.name(id);
+    let changed = || {
+        Diagnostic::error(format!("`{shown}` changed while the site was built"))
+            .in_file(id)
+            .help("build again once the file is saved")
+    };
+    let path = sources.path(id).ok_or_else(changed)?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(format!("cannot read `{shown}` again: {e}"))
+            .help("check that the file exists and is readable, then build again")
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| changed())?;
+    if diag::fingerprint(&text) == expected {
+        Ok(text)
+    } else {
+        Err(changed())
+    }
+}
+
+/// Reads again the released texts that `diags` quote, so that they print
+/// as if the texts had been held all along. A file that changed since it
+/// was read is quoted as it is now, with a warning saying so.
+pub(crate) fn restore_quoted(sources: &mut Sources, diags: &[Diagnostic]) -> Vec<Diagnostic> {
+    let ids: BTreeSet<diag::FileId> = diags
+        .iter()
+        .filter_map(|d| d.file)
+        .filter(|&id| sources.released(id).is_some())
+        .collect();
+    let mut warnings = Vec::new();
+    for id in ids {
+        match read_again(sources, id) {
+            Ok(text) => sources.restore(id, text),
+            Err(_) => {
+                let now = sources
+                    .path(id)
+                    .and_then(|p| std::fs::read(p).ok())
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                sources.restore(id, now);
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "`{}` changed while the site was built: the places shown in it may be off",
+                        sources.name(id)
+                    ))
+                    .help("build again once the file is saved"),
+                );
+            }
+        }
+    }
+    warnings
 }
 
 fn load_i18n(
@@ -793,4 +877,40 @@ pub fn check_out(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_read_again_must_be_the_text_read_first() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("page.ja.md");
+        std::fs::write(&path, "+++\ntitle = \"a\"\n+++\nbody\n").expect("write");
+        let mut sources = Sources::default();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let id = sources.add(&path, "content/page.ja.md".into(), text.clone());
+        sources.release(id);
+        assert_eq!(sources.text(id), "");
+        assert_eq!(
+            read_again(&sources, id).ok().as_deref(),
+            Some(text.as_str())
+        );
+
+        std::fs::write(&path, "+++\ntitle = \"b\"\n+++\nbody\n").expect("write");
+        let err = read_again(&sources, id).expect_err("the file changed");
+        assert_eq!(
+            err.message,
+            "`content/page.ja.md` changed while the site was built"
+        );
+        let quoted = vec![Diagnostic::error("x").at(id, 4..9)];
+        let warnings = restore_quoted(&mut sources, &quoted);
+        assert_eq!(sources.text(id), "+++\ntitle = \"b\"\n+++\nbody\n");
+        assert!(
+            warnings[0]
+                .message
+                .contains("the places shown in it may be off")
+        );
+    }
 }

@@ -25,6 +25,8 @@ use crate::diag::{Diagnostic, FileId, Sources};
 pub struct Use {
     pub file: FileId,
     pub span: Range<usize>,
+    /// The 1-based line of the span's start.
+    pub line: usize,
 }
 
 /// The register, in the shape templates and `--format json` see it.
@@ -78,12 +80,8 @@ pub fn today_utc() -> Date {
     Date::new(d.year(), u32::from(u8::from(d.month())), u32::from(d.day())).unwrap_or_default()
 }
 
-fn place(sources: &Sources, file: FileId, offset: usize) -> String {
-    format!(
-        "{}:{}",
-        sources.name(file),
-        sources.line_col(file, offset).0
-    )
+fn place(sources: &Sources, file: FileId, line: usize) -> String {
+    format!("{}:{line}", sources.name(file))
 }
 
 /// Builds the register and its warnings (stale checks, unused facts).
@@ -129,7 +127,7 @@ pub fn build(
         });
         let used_in: Vec<String> = used
             .iter()
-            .map(|u| place(sources, u.file, u.span.start))
+            .map(|u| place(sources, u.file, u.line))
             .collect();
         if used_in.is_empty() {
             warnings.push(
@@ -177,7 +175,7 @@ pub fn build(
             checked_days_ago: age,
             stale,
             note: data.note.clone(),
-            defined_at: place(sources, file, span.start),
+            defined_at: place(sources, file, sources.line_col(file, span.start).0),
             used_in,
         });
     }

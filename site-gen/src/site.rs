@@ -17,7 +17,7 @@ use crate::config;
 use crate::content::{Page, PageIndex};
 use crate::context::Scripts;
 use crate::diag::{self, Diagnostic, Sources};
-use crate::load::{Loaded, check_out, load};
+use crate::load::{self, Loaded, check_out, load};
 use crate::markdown;
 use crate::model::Library;
 use crate::output;
@@ -171,8 +171,8 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     let index = PageIndex::new(&pages);
 
     // Markdown of one page, rendered where it is used (in the worker that
-    // renders and writes the page), so only the pages being rendered hold
-    // their HTML at any moment.
+    // renders and writes the page, which reads the page's text again), so
+    // only the pages being rendered hold their text and HTML at any moment.
     let source_i18n = i18n.get(&site.default_language).unwrap_or(fallback_i18n);
     let source_lang = site
         .language(&site.default_language)
@@ -187,9 +187,10 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             unparsed: &unparsed,
             glossary: &glossary,
         };
-        let text = sources.text(p.file);
+        let text = load::read_again(&sources, p.file)?;
         let Some(catalog) = catalogs.get(&p.lang).filter(|_| p.from_catalog) else {
-            return markdown::render(&ctx, p, text);
+            let rendered = markdown::render(&ctx, p, &text);
+            return Ok((rendered, text));
         };
         // An outdated run is followed by its current original, rendered
         // as the original page renders it (its facts, its links).
@@ -214,7 +215,8 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                 original.html
             )
         };
-        markdown::render_translated(&ctx, p, text, catalog, source_lang, &note)
+        let rendered = markdown::render_translated(&ctx, p, &text, catalog, source_lang, &note);
+        Ok::<_, Diagnostic>((rendered, text))
     };
 
     // The facts each procedure refers to, and where (after the pages' uses
@@ -230,6 +232,9 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                     register::Use {
                         file: loaded.file,
                         span: span.clone().unwrap_or(0..0),
+                        line: sources
+                            .line_col(loaded.file, span.as_ref().map_or(0, |s| s.start))
+                            .0,
                     },
                 ));
             }
@@ -371,7 +376,10 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            let rendered = markdown_of(p);
+            let (rendered, text) = match markdown_of(p) {
+                Ok(r) => r,
+                Err(d) => return (Summary::failed(d), None),
+            };
             let page = renderer.as_ref().map(|r| {
                 let path = format!("{}/{}index.html", p.lang, p.rel_url);
                 let html = r.page(i, &rendered)?;
@@ -386,7 +394,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                     _ => Ok(Some((path, html))),
                 }
             });
-            (Summary::of(rendered), page)
+            (Summary::of(rendered, &text), page)
         })
         .collect();
     let mut summaries = Vec::with_capacity(results.len());
@@ -555,6 +563,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         }
         _ => (files.len(), files.values().map(Vec::len).sum()),
     };
+    warnings.extend(load::restore_quoted(&mut sources, &warnings));
     diag::sort(&mut warnings);
     Ok(Built {
         files,
@@ -573,7 +582,9 @@ fn write_failed(out: &Path, e: &output::WriteError) -> Diagnostic {
         .help("check the output folder's permissions and free disk space")
 }
 
-pub(crate) fn finish_failed(sources: Sources, mut diags: Vec<Diagnostic>) -> Failed {
+pub(crate) fn finish_failed(mut sources: Sources, mut diags: Vec<Diagnostic>) -> Failed {
+    let changed = load::restore_quoted(&mut sources, &diags);
+    diags.extend(changed);
     if !diags.iter().any(Diagnostic::is_error) {
         diags.push(Diagnostic::error("the build failed"));
     }
