@@ -1,15 +1,15 @@
 //! What the page hands the checker: the procedure (validated by site-gen,
 //! without its source spans), the facts it refers to and the interface
 //! strings and formats of the page's language. `site-gen` writes it into
-//! the page as base64 of nanoserde's binary form; the wasm decodes the same
-//! text, so the server-rendered first screen and the hydrated app start
-//! from identical props.
+//! the page as base64 of its binary form (`madoguchi_rules::binary`); the
+//! wasm decodes the same text, so the server-rendered first screen and the
+//! hydrated app start from identical props.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use madoguchi_rules as rules;
-use nanoserde::{DeBin, SerBin};
+use rules::binary::{Binary, Reader};
 use serde::{Deserialize, Serialize};
 
 /// The id of the JSON data element in the page.
@@ -23,7 +23,7 @@ pub const ROOT_ELEMENT_ID: &str = "madoguchi-checker";
 /// top of the page and a redirect from another procedure land on it.
 pub const SECTION_ID: &str = "checker";
 
-#[derive(Debug, Clone, Serialize, Deserialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckerData {
     pub lang: String,
     /// Interface strings of `lang` (keys starting with `checker_`).
@@ -39,14 +39,14 @@ pub struct CheckerData {
     pub facts: Vec<FactDto>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SerBin, DeBin)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FactDto {
     pub key: String,
     pub unverified: bool,
     pub value: FactValueDto,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, SerBin, DeBin)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FactValueDto {
     Yen(i64),
@@ -56,6 +56,51 @@ pub enum FactValueDto {
     Text(BTreeMap<String, String>),
     /// (`YYYY-MM-DD`, yen, unverified)
     Rates(Vec<(String, i64, bool)>),
+}
+
+rules::binary_struct! {
+    CheckerData { lang, strings, money_format, thousands_separator, date_format, month_names, procedure, facts }
+    FactDto { key, unverified, value }
+}
+
+impl Binary for FactValueDto {
+    fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            FactValueDto::Yen(y) => {
+                out.push(0);
+                y.write(out);
+            }
+            FactValueDto::Number(n) => {
+                out.push(1);
+                n.write(out);
+            }
+            FactValueDto::Date(d) => {
+                out.push(2);
+                d.write(out);
+            }
+            FactValueDto::Text(t) => {
+                out.push(3);
+                t.write(out);
+            }
+            FactValueDto::Rates(r) => {
+                out.push(4);
+                r.write(out);
+            }
+        }
+    }
+    fn read(r: &mut Reader<'_>) -> Self {
+        match r.u8() {
+            0 => FactValueDto::Yen(Binary::read(r)),
+            1 => FactValueDto::Number(Binary::read(r)),
+            2 => FactValueDto::Date(Binary::read(r)),
+            3 => FactValueDto::Text(Binary::read(r)),
+            4 => FactValueDto::Rates(Binary::read(r)),
+            _ => {
+                r.bad();
+                FactValueDto::Yen(0)
+            }
+        }
+    }
 }
 
 impl CheckerData {
@@ -78,16 +123,13 @@ impl CheckerData {
 
     /// The text written into the page.
     pub fn encode(&self) -> Result<String, String> {
-        to_base64(&self.serialize_bin()).ok_or_else(|| "cannot write base64".to_string())
+        to_base64(&rules::binary::encode(self)).ok_or_else(|| "cannot write base64".to_string())
     }
 
     pub fn decode(text: &str) -> Result<CheckerData, String> {
         let bytes =
             from_base64(text.trim()).ok_or_else(|| "the checker data is not base64".to_string())?;
-        // No `Display` of the error: its messages would weigh on the wasm.
-        let data = CheckerData::deserialize_bin(&bytes)
-            .map_err(|_| "the checker data does not decode".to_string())?;
-        Ok(data)
+        rules::binary::decode(&bytes).ok_or_else(|| "the checker data does not decode".to_string())
     }
 }
 

@@ -443,6 +443,39 @@ fn results_of_refusals_and_redirections_need_no_details() {
     );
 }
 
+/// The page data of each real procedure reads back exactly as written (so
+/// nothing of it is lost on the way to the browser), and damaged page data
+/// is refused as a whole, never read in part.
+#[test]
+fn page_data_reads_back_exactly_and_damaged_data_is_refused() {
+    for id in ["disclosure", "deceased"] {
+        let encoded = prepared(procedure(id), facts(), "en").encoded.clone();
+        let read = Prepared::decode(&encoded).unwrap();
+        assert_eq!(read.raw.encode().unwrap(), encoded, "{id}");
+        assert_eq!(read.procedure().id.get_ref(), id);
+        assert!(!read.procedure().steps.is_empty(), "{id}");
+
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&encoded)
+            .unwrap();
+        let damaged = [
+            bytes[..bytes.len() - 1].to_vec(),
+            bytes[..bytes.len() / 2].to_vec(),
+            [bytes.as_slice(), &[0]].concat(),
+        ];
+        for bad in damaged {
+            let text = base64::engine::general_purpose::STANDARD.encode(&bad);
+            assert!(
+                Prepared::decode(&text).is_err(),
+                "{id}: {} bytes",
+                bad.len()
+            );
+        }
+        assert!(Prepared::decode("not base64!").is_err());
+    }
+}
+
 #[test]
 fn invalid_kept_answers_never_crash() {
     let html = render_with("en", &[("whose", "nonsense"), ("copies", "-5")], &[]);

@@ -230,6 +230,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod binary;
 mod date;
 mod eval;
 mod facts;
@@ -239,6 +240,7 @@ mod spanned;
 mod template;
 mod validate;
 
+pub use binary::Binary;
 pub use date::{
     Date, days_in_month, format_date, format_wareki, format_wareki_gregorian, format_wareki_with,
     is_leap_year, japanese_era,

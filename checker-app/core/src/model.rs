@@ -4,7 +4,6 @@
 use std::ops::Range;
 
 use crate::spanned::Spanned;
-use nanoserde::{DeBin, SerBin};
 use serde::{Deserialize, Serialize};
 
 use crate::facts::Text;
@@ -42,7 +41,7 @@ impl Problem {
 }
 
 /// A whole procedure file.
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Procedure {
     pub id: Spanned<String>,
@@ -74,7 +73,7 @@ pub struct Procedure {
 }
 
 /// What a step asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// One of `options`.
@@ -102,7 +101,7 @@ impl StepKind {
 }
 
 /// One question.
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub id: Spanned<String>,
@@ -129,7 +128,7 @@ pub struct Step {
 }
 
 /// An option of a `choice` or `yes_no` step.
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub value: Spanned<String>,
@@ -149,7 +148,7 @@ pub struct Choice {
 }
 
 /// A conditional route: when `when` holds, go to step `next` or to `outcome`.
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     pub when: Spanned<Condition>,
@@ -161,7 +160,7 @@ pub struct Route {
 
 /// A number, or the key of a `number`, `yen` or `date` fact (a date counts
 /// as its year).
-#[derive(Debug, Clone, PartialEq, Eq, SerBin, DeBin)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Bound {
     Value(i64),
     Fact(String),
@@ -210,7 +209,7 @@ impl Serialize for Bound {
 /// is given must hold; `answer` names the step the other answer tests look
 /// at. An answer to a step that was not on the way counts as missing, and
 /// every test on a missing answer fails.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     #[serde(default)]
@@ -237,7 +236,7 @@ pub struct Condition {
     pub not: Option<Box<Condition>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeKind {
     Eligible,
@@ -246,7 +245,7 @@ pub enum OutcomeKind {
 }
 
 /// Where a path ends.
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeDef {
     pub id: Spanned<String>,
@@ -261,7 +260,7 @@ pub struct OutcomeDef {
 }
 
 /// One item of the document checklist.
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     pub id: Spanned<String>,
@@ -274,7 +273,7 @@ pub struct Document {
 }
 
 /// The handling fee.
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     /// A `yen` fact (fee per copy), or a fact marked unverified (then no
@@ -293,7 +292,7 @@ pub struct Fee {
 }
 
 /// Reply postage advice.
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PostageDef {
     #[serde(default)]
@@ -307,7 +306,7 @@ pub struct PostageDef {
 }
 
 /// A postage band: the first band whose `when` holds applies.
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Band {
     pub id: Spanned<String>,
@@ -323,7 +322,7 @@ pub struct Band {
 }
 
 /// A priced item, e.g. a Letter Pack, with a `rates` fact.
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PricedFact {
     pub id: Spanned<String>,
@@ -332,7 +331,7 @@ pub struct PricedFact {
 }
 
 /// A line of practical information (where to send, how long it takes).
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Info {
     pub id: Spanned<String>,
@@ -351,7 +350,7 @@ pub struct Info {
 }
 
 /// What a detail accepts, beyond "not empty".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DetailKind {
     /// Any text.
@@ -374,7 +373,7 @@ pub enum DetailKind {
 /// (e.g. a nationality): `value` is what is kept, `label` what the reader
 /// sees, `form` what is printed on the Japanese form (default: the `ja`
 /// label).
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DetailOption {
     pub value: Spanned<String>,
@@ -384,7 +383,7 @@ pub struct DetailOption {
 }
 
 /// One of the person's details written on the form (a name, an address...).
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DetailDef {
     pub id: Spanned<String>,
@@ -430,7 +429,7 @@ impl DetailDef {
 
 /// The Japanese request form, laid out as a title block and sections of
 /// labelled boxes, and how answers and details fill it.
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormDef {
     /// The form's Japanese name (its title).
@@ -447,7 +446,7 @@ pub struct FormDef {
 
 /// A part of the form: an optional sentence and centred heading, then a
 /// table of boxes.
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormSection {
     /// A sentence before the boxes (Japanese).
@@ -463,7 +462,7 @@ pub struct FormSection {
 /// One box of the form. `label` and `value` are Japanese (the form is
 /// Japanese only); `value` may use placeholders. Consecutive rows with the
 /// same label share one box, one line each.
-#[derive(Debug, Clone, Deserialize, Serialize, SerBin, DeBin)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormRow {
     pub label: Spanned<String>,

@@ -2,9 +2,8 @@
 //!
 //! Parsed from TOML (human-readable), it keeps the span for error messages;
 //! in the compact binary form the generator hands the browser, only the value
-//! travels and the span is empty. Serializing writes the value alone. The
-//! binary form is nanoserde's (what the wasm decodes: far less code than
-//! serde's visitors).
+//! travels and the span is empty (see [`crate::binary`]). Serializing writes
+//! the value alone.
 
 use std::ops::Range;
 
@@ -60,17 +59,5 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
 impl<T: Serialize> Serialize for Spanned<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.value.serialize(s)
-    }
-}
-
-impl<T: nanoserde::SerBin> nanoserde::SerBin for Spanned<T> {
-    fn ser_bin(&self, output: &mut Vec<u8>) {
-        self.value.ser_bin(output);
-    }
-}
-
-impl<T: nanoserde::DeBin> nanoserde::DeBin for Spanned<T> {
-    fn de_bin(offset: &mut usize, bytes: &[u8]) -> Result<Self, nanoserde::DeBinErr> {
-        Ok(Spanned::new(0..0, T::de_bin(offset, bytes)?))
     }
 }
