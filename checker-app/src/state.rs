@@ -78,7 +78,7 @@ pub enum Nav {
     Fresh,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct State {
     pub data: Rc<Prepared>,
     pub today: rules::Date,
@@ -102,6 +102,29 @@ pub struct State {
     pub early: Option<String>,
     pub nav: Nav,
     pub derived: Rc<Derived>,
+}
+
+/// Whether two states show the same thing. What the core derived is
+/// compared by identity: it is recomputed only when the answers or details
+/// change, and those are compared by value (a deep comparison of the
+/// evaluation and the form was code the wasm carried for nothing).
+impl PartialEq for State {
+    fn eq(&self, other: &State) -> bool {
+        Rc::ptr_eq(&self.derived, &other.derived)
+            && self.data == other.data
+            && self.today == other.today
+            && self.screen == other.screen
+            && self.trail == other.trail
+            && self.answers == other.answers
+            && self.details == other.details
+            && self.errors == other.errors
+            && self.attempts == other.attempts
+            && self.keep == other.keep
+            && self.restored == other.restored
+            && self.live == other.live
+            && self.early == other.early
+            && self.nav == other.nav
+    }
 }
 
 pub enum Action {
@@ -330,11 +353,13 @@ impl State {
                     message: answer_error_message(&self.data, &e),
                 }];
             }
-            Err(e) => {
+            // A procedure the generator let through cannot get here; the
+            // reader gets their language's message, not the core's English.
+            Err(_) => {
                 self.attempts += 1;
                 self.errors = vec![FieldError {
                     field: format!("q-{step}"),
-                    message: e.to_string(),
+                    message: self.data.t("checker_error_broken"),
                 }];
             }
             Ok(next) => {
@@ -382,12 +407,12 @@ impl State {
                     })
                     .collect();
             }
-            Err(e) => {
+            Err(_) => {
                 self.details = details;
                 self.attempts += 1;
                 self.errors = vec![FieldError {
                     field: "checker-heading".into(),
-                    message: e.to_string(),
+                    message: self.data.t("checker_error_broken"),
                 }];
             }
         }
