@@ -8,7 +8,7 @@ use madoguchi_rules as rules;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{StateProps, back_button, describedby, error_summary, field_error};
+use super::{StateProps, back_button, describedby, error_summary, field_error, hint as hint_para};
 use crate::data::Prepared;
 use crate::state::{Action, FieldError};
 
@@ -57,10 +57,7 @@ fn detail_input(
     let label_text = html! {
         <>{ d.text(detail.label.get_ref()) }<span class="optional">{ format!(" {marker}") }</span></>
     };
-    let hint_html = hint.map_or(
-        html! {},
-        |h| html! { <p class="hint" id={hint_id}>{ h }</p> },
-    );
+    let hint_html = hint_para(hint_id, hint);
     let group = classes!("form-group", error.is_some().then_some("form-group-error"));
     let kind = *detail.kind.get_ref();
     if kind == rules::DetailKind::Choice {

@@ -20,6 +20,37 @@ pub struct StateProps {
     pub state: UseReducerHandle<State>,
 }
 
+// Small elements the screens use many times, built in one place: each
+// `html!` element is a block of inlined code in the wasm.
+
+/// `<p>{ text }</p>`.
+pub fn para(text: String) -> Html {
+    html! { <p>{ text }</p> }
+}
+
+/// `<p>{ text }</p>`, or nothing.
+pub fn para_opt(text: Option<String>) -> Html {
+    text.map_or_else(Html::default, para)
+}
+
+/// `<h3>{ text }</h3>`.
+pub fn h3(text: String) -> Html {
+    html! { <h3>{ text }</h3> }
+}
+
+/// `<li>{ text }</li>`.
+pub fn item(text: String) -> Html {
+    html! { <li>{ text }</li> }
+}
+
+/// A hint under a question or field, or nothing.
+pub fn hint(id: String, text: Option<String>) -> Html {
+    text.map_or_else(
+        Html::default,
+        |t| html! { <p class="hint" id={id}>{ t }</p> },
+    )
+}
+
 /// The list of problems of the last attempt, each linked to its field.
 pub fn error_summary(d: &Prepared, errors: &[FieldError]) -> Html {
     if errors.is_empty() {

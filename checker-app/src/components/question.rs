@@ -4,7 +4,7 @@ use madoguchi_rules as rules;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{back_button, describedby, error_summary, field_error};
+use super::{back_button, describedby, error_summary, field_error, hint as hint_para};
 use crate::state::{Action, State};
 
 #[derive(Properties, PartialEq)]
@@ -73,7 +73,7 @@ pub fn question(props: &QuestionProps) -> Html {
                             <input type="radio" id={id.clone()} name={field_id.clone()} value={value.clone()} {checked} {onchange}
                                 aria-describedby={option_hint.as_ref().map(|_| option_hint_id.clone())} />
                             <label for={id}>{ d.text(o.label.get_ref()) }</label>
-                            { option_hint.map_or(html!{}, |h| html!{ <p class="hint" id={option_hint_id}>{ h }</p> }) }
+                            { hint_para(option_hint_id, option_hint) }
                         </div>
                     }
                 }) }
@@ -105,7 +105,7 @@ pub fn question(props: &QuestionProps) -> Html {
             describedby(&[range.as_ref().map(|_| range_id.clone()), described.clone()]);
         html! {
             <>
-                { range.as_ref().map_or(html!{}, |r| html!{ <p class="hint" id={range_id.clone()}>{ r }</p> }) }
+                { hint_para(range_id.clone(), range.clone()) }
                 <input type="text" id={field_id.clone()} name={field_id.clone()} class={classes!(class, error.is_some().then_some("input-error"))}
                     value={(*draft).clone()} {oninput} {inputmode} autocomplete="off"
                     aria-describedby={input_described} aria-invalid={error.is_some().then_some("true")} />
@@ -126,7 +126,7 @@ pub fn question(props: &QuestionProps) -> Html {
                             <legend class="question-legend">
                                 <h2 class="question-heading" tabindex="-1" id="checker-heading">{ legend }</h2>
                             </legend>
-                            { hint.map_or(html!{}, |h| html!{ <p class="hint" id={hint_id.clone()}>{ h }</p> }) }
+                            { hint_para(hint_id.clone(), hint.clone()) }
                             { error_html }
                             { control }
                         </fieldset>
@@ -135,7 +135,7 @@ pub fn question(props: &QuestionProps) -> Html {
                         <h2 class="question-heading" tabindex="-1" id="checker-heading">
                             <label for={field_id.clone()}>{ legend }</label>
                         </h2>
-                        { hint.map_or(html!{}, |h| html!{ <p class="hint" id={hint_id.clone()}>{ h }</p> }) }
+                        { hint_para(hint_id.clone(), hint.clone()) }
                         { error_html }
                         { control }
                     }

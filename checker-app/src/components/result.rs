@@ -6,7 +6,7 @@
 use madoguchi_rules as rules;
 use yew::prelude::*;
 
-use super::{StateProps, back_button};
+use super::{StateProps, back_button, h3, item, para, para_opt};
 use crate::data::Prepared;
 use crate::form::RequestForm;
 use crate::hooks::print;
@@ -26,7 +26,7 @@ fn your_answers(state: &UseReducerHandle<State>, path: &[String]) -> Html {
     let d = &state.data;
     html! {
         <div class="your-answers no-print">
-            <h3>{ d.t("checker_your_answers") }</h3>
+            { h3(d.t("checker_your_answers")) }
             <dl class="summary-list">
                 { for path.iter().filter_map(|id| d.procedure().step(id)).map(|step| {
                     let id = step.id.get_ref().clone();
@@ -62,14 +62,14 @@ fn stamps(d: &Prepared, e: &rules::Eligible) -> Html {
             unverified,
         }) => html! {
             <>
-                <h3>{ d.t("checker_stamps") }</h3>
+                { h3(d.t("checker_stamps")) }
                 <p class="stamp-total">{ format!("{} × {} = {}{}", d.money(*per_copy), copies, d.money(*total), d.mark(*unverified)) }</p>
-                { note.clone().map_or(html!{}, |n| html!{ <p>{ n }</p> }) }
-                { text.clone().map_or(html!{}, |t| html!{ <p>{ t }</p> }) }
+                { para_opt(note.clone()) }
+                { para_opt(text.clone()) }
             </>
         },
         Some(rules::Stamps::Unconfirmed { text }) => html! {
-            <><h3>{ d.t("checker_stamps") }</h3><p>{ text.clone() }</p></>
+            <>{ h3(d.t("checker_stamps")) }{ para(text.clone()) }</>
         },
         None => html! {},
     }
@@ -79,20 +79,20 @@ fn postage(d: &Prepared, e: &rules::Eligible) -> Html {
     e.postage.as_ref().map_or(html! {}, |p| {
         let rates = match &p.stamps {
             rules::StampPostage::InForce(rates) => html! {
-                <ul>{ for rates.iter().map(|r| html!{ <li>{ format!("{}{}", d.money(r.yen), d.mark(r.unverified)) }</li> }) }</ul>
+                <ul>{ for rates.iter().map(|r| item(format!("{}{}", d.money(r.yen), d.mark(r.unverified)))) }</ul>
             },
             rules::StampPostage::NoConfirmedFigure { .. } => html! {
-                <p>{ d.t("checker_no_confirmed_postage") }</p>
+                { para(d.t("checker_no_confirmed_postage")) }
             },
         };
         html! {
             <>
-                <h3>{ d.t("checker_postage") }</h3>
-                { p.band.as_ref().map_or(html!{}, |b| html!{ <p>{ b.label.clone() }</p> }) }
+                { h3(d.t("checker_postage")) }
+                { para_opt(p.band.as_ref().map(|b| b.label.clone())) }
                 { rates }
-                { p.text.clone().map_or(html!{}, |t| html!{ <p>{ t }</p> }) }
+                { para_opt(p.text.clone()) }
                 { if p.letter_packs.is_empty() { html!{} } else { html! {
-                    <ul>{ for p.letter_packs.iter().map(|l| html!{ <li>{ format!("{}: {}{}", l.label, d.money(l.yen), d.mark(l.unverified)) }</li> }) }</ul>
+                    <ul>{ for p.letter_packs.iter().map(|l| item(format!("{}: {}{}", l.label, d.money(l.yen), d.mark(l.unverified)))) }</ul>
                 } } }
             </>
         }
@@ -120,11 +120,11 @@ fn form_part(state: &UseReducerHandle<State>) -> Html {
     html! {
         <>
             <div class="form-intro no-print">
-                <h3>{ d.t("checker_form_title") }</h3>
-                <p>{ d.t("checker_form_intro") }</p>
+                { h3(d.t("checker_form_title")) }
+                { para(d.t("checker_form_intro")) }
                 if !missing.is_empty() {
-                    <p>{ d.t("checker_form_needs") }</p>
-                    <ul class="missing-details">{ for missing.into_iter().map(|m| html!{ <li>{ m }</li> }) }</ul>
+                    { para(d.t("checker_form_needs")) }
+                    <ul class="missing-details">{ for missing.into_iter().map(item) }</ul>
                 }
                 if state.has_details() {
                     <p><button type="button" class="button button-secondary" disabled={!state.live} onclick={add}>{ d.t("checker_add_details") }</button></p>
@@ -151,16 +151,16 @@ pub fn result_view(props: &StateProps) -> Html {
                     <>
                         <div class="panel panel-ok">
                             <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_result_eligible") }</h2>
-                            { e.message.clone().map_or(html!{}, |m| html!{ <p>{ m }</p> }) }
+                            { para_opt(e.message.clone()) }
                         </div>
                         <div class="checklist print-page">
-                            <h3>{ d.t("checker_documents") }</h3>
+                            { h3(d.t("checker_documents")) }
                             <ul class="checklist-items">
-                                { for e.documents.iter().map(|doc| html!{ <li>{ doc.text.clone() }</li> }) }
+                                { for e.documents.iter().map(|doc| item(doc.text.clone())) }
                             </ul>
                             { stamps(d, e) }
                             { postage(d, e) }
-                            { for e.info.iter().map(|i| html!{ <><h3>{ i.label.clone() }</h3><p>{ i.text.clone() }</p></> }) }
+                            { for e.info.iter().map(|i| html!{ <>{ h3(i.label.clone()) }{ para(i.text.clone()) }</> }) }
                         </div>
                         <p class="no-print"><button type="button" class="button" onclick={print}>{ d.t("checker_print") }</button></p>
                         { form_part(state) }
@@ -169,7 +169,7 @@ pub fn result_view(props: &StateProps) -> Html {
                 rules::Outcome::NotEligible { reason, .. } => html! {
                     <div class="panel panel-stop">
                         <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_result_not_eligible") }</h2>
-                        <p>{ reason }</p>
+                        { para(reason.clone()) }
                     </div>
                 },
                 // Straight to the other procedure's checker, not the top of its page.
@@ -178,14 +178,14 @@ pub fn result_view(props: &StateProps) -> Html {
                 } => html! {
                     <div class="panel">
                         <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_result_redirect") }</h2>
-                        <p>{ reason }</p>
+                        { para(reason.clone()) }
                         <p><a href={format!("{}#{}", d.checker_url(procedure), crate::data::SECTION_ID)}>{ d.t("checker_go_other") }</a></p>
                     </div>
                 },
             };
             (body, path.as_slice())
         }
-        _ => (html! { <p>{ d.t("checker_error_broken") }</p> }, &[][..]),
+        _ => (para(d.t("checker_error_broken")), &[][..]),
     };
     html! {
         <>
