@@ -8,18 +8,11 @@
 use madoguchi_rules as rules;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct FormProps {
-    pub form: rules::FormOutput,
-    /// The reader's language (of the box explanations).
-    pub lang: AttrValue,
-    /// The heading of the explanations, in the reader's language.
-    pub help_title: AttrValue,
-}
-
-#[function_component(RequestForm)]
-pub fn request_form(props: &FormProps) -> Html {
-    let f = &props.form;
+/// The form and, on screen, what each box is: `lang` is the reader's
+/// language (of the explanations), `help_title` their heading in it. A
+/// plain function, not a component: a component is generic code of its own
+/// in the wasm.
+pub fn request_form(f: &rules::FormOutput, lang: &str, help_title: String) -> Html {
     let helps: Vec<(&str, &str)> = f
         .sections
         .iter()
@@ -50,8 +43,8 @@ pub fn request_form(props: &FormProps) -> Html {
                 }) }
             </div>
             if !helps.is_empty() {
-                <div class="form-help no-print" lang={props.lang.clone()}>
-                    <h3>{ props.help_title.clone() }</h3>
+                <div class="form-help no-print" lang={lang.to_string()}>
+                    <h3>{ help_title }</h3>
                     <dl>
                         { for helps.into_iter().map(|(label, help)| html! {
                             <><dt lang="ja">{ label }</dt><dd>{ help }</dd></>
@@ -88,6 +81,24 @@ fn form_box(b: &rules::FormBox) -> Html {
             <td>{ cell }</td>
         </tr>
     }
+}
+
+/// The form alone as a component, for rendering it on the server (the
+/// blank form of a page, tests).
+#[cfg(feature = "ssr")]
+#[derive(Properties, PartialEq)]
+pub struct FormProps {
+    pub form: rules::FormOutput,
+    /// The reader's language (of the box explanations).
+    pub lang: AttrValue,
+    /// The heading of the explanations, in the reader's language.
+    pub help_title: AttrValue,
+}
+
+#[cfg(feature = "ssr")]
+#[function_component(RequestForm)]
+pub fn request_form_component(props: &FormProps) -> Html {
+    request_form(&props.form, &props.lang, props.help_title.to_string())
 }
 
 /// The blank form of the page's procedure, for printing and filling in by

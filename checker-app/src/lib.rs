@@ -130,7 +130,7 @@ pub fn app(props: &AppProps) -> Html {
         }
         Screen::Step(_) => html! { <p>{ d.t("checker_error_broken") }</p> },
         Screen::Details => html! { <components::Details state={state.clone()} /> },
-        Screen::Result => html! { <components::ResultView state={state.clone()} /> },
+        Screen::Result => components::result_view(&state),
     };
     html! {
         <section class="checker" aria-label={title}>

@@ -7,7 +7,7 @@ mod result;
 
 pub use details::Details;
 pub use question::Question;
-pub use result::ResultView;
+pub use result::result_view;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

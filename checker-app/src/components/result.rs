@@ -6,9 +6,9 @@
 use madoguchi_rules as rules;
 use yew::prelude::*;
 
-use super::{StateProps, back_button, h3, item, para, para_opt};
+use super::{back_button, h3, item, para, para_opt};
 use crate::data::Prepared;
-use crate::form::RequestForm;
+use crate::form::request_form;
 use crate::hooks::print;
 use crate::state::{Action, Screen, State};
 
@@ -103,7 +103,7 @@ fn postage(d: &Prepared, e: &rules::Eligible) -> Html {
 /// details, and the form itself.
 fn form_part(state: &UseReducerHandle<State>) -> Html {
     let d = &state.data;
-    let Some(form) = state.derived.form.clone() else {
+    let Some(form) = &state.derived.form else {
         return html! {};
     };
     let add = {
@@ -130,14 +130,14 @@ fn form_part(state: &UseReducerHandle<State>) -> Html {
                     <p><button type="button" class="button button-secondary" disabled={!state.live} onclick={add}>{ d.t("checker_add_details") }</button></p>
                 }
             </div>
-            <RequestForm form={form} lang={d.html_lang().to_string()} help_title={d.t("checker_form_help")} />
+            { request_form(form, d.html_lang(), d.t("checker_form_help")) }
         </>
     }
 }
 
-#[function_component(ResultView)]
-pub fn result_view(props: &StateProps) -> Html {
-    let state = &props.state;
+/// The result screen (a plain function, not a component: it has no state
+/// of its own, and a component is generic code of its own in the wasm).
+pub fn result_view(state: &UseReducerHandle<State>) -> Html {
     let d = &state.data;
     let restart = {
         let s = state.clone();
