@@ -125,11 +125,9 @@ pub fn app(props: &AppProps) -> Html {
     let title = d.text(d.procedure().title.get_ref());
     let body = match &state.screen {
         // Step ids are validated at build time; a missing one is a safety net.
-        Screen::Step(id) if d.procedure().step(id).is_some() => {
-            html! { <components::Question state={state.clone()} step_id={id.clone()} key={id.clone()} /> }
-        }
+        Screen::Step(id) if d.procedure().step(id).is_some() => components::question(&state, id),
         Screen::Step(_) => html! { <p>{ d.t("checker_error_broken") }</p> },
-        Screen::Details => html! { <components::Details state={state.clone()} /> },
+        Screen::Details => components::details(&state),
         Screen::Result => components::result_view(&state),
     };
     html! {

@@ -65,6 +65,22 @@ pub struct Derived {
     pub missing: Vec<String>,
 }
 
+/// What the reader has chosen or typed on the current screen and not yet
+/// submitted. It belongs to the screen: kept while the screen stays (also
+/// through a reload's or Back's restore of the same screen), dropped when
+/// the screen changes (see [`State::reduce`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Draft {
+    /// Nothing changed yet: the question shows its answer (or the early
+    /// choice), the details screen the details given.
+    #[default]
+    None,
+    /// The current question's value.
+    Answer(String),
+    /// The details screen's values.
+    Details(BTreeMap<String, String>),
+}
+
 /// How the current screen was reached: history entries are written for
 /// the reader's own moves, not for moves the browser made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -101,6 +117,7 @@ pub struct State {
     /// started, kept through hydration.
     pub early: Option<String>,
     pub nav: Nav,
+    pub draft: Draft,
     pub derived: Rc<Derived>,
 }
 
@@ -124,6 +141,7 @@ impl PartialEq for State {
             && self.live == other.live
             && self.early == other.early
             && self.nav == other.nav
+            && self.draft == other.draft
     }
 }
 
@@ -143,6 +161,10 @@ pub enum Action {
     /// Go to a screen (e.g. from the result to the details).
     Show(Screen),
     Restart,
+    /// The reader changed the value of the current question.
+    DraftAnswer(String),
+    /// The reader changed a value on the details screen.
+    DraftDetails(BTreeMap<String, String>),
     /// Keep (or stop keeping and delete) the answers on this device.
     Keep(bool),
     /// Answers read back: kept on this device (`kept`), or from the
@@ -176,6 +198,7 @@ impl State {
             live: false,
             early: None,
             nav: Nav::Reader,
+            draft: Draft::None,
             derived: Rc::new(Derived {
                 evaluation: Err(rules::EvalError::Broken {
                     message: String::new(),
@@ -317,6 +340,38 @@ impl State {
         }
     }
 
+    /// The value the current question `step` shows: what the reader chose
+    /// or typed, else the answer given before, else what they chose while
+    /// the page was still loading (so hydration keeps it).
+    pub fn answer_draft(&self, step: &str) -> String {
+        match &self.draft {
+            Draft::Answer(v) => v.clone(),
+            _ => self
+                .answers
+                .get(step)
+                .or(self.early.as_ref())
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The values the details screen shows.
+    pub fn details_draft(&self) -> BTreeMap<String, String> {
+        match &self.draft {
+            Draft::Details(d) => d.clone(),
+            _ => self.details.clone(),
+        }
+    }
+
+    /// The draft of the current screen, to keep while it stays.
+    fn current_draft(&self) -> Draft {
+        match &self.screen {
+            Screen::Step(id) => Draft::Answer(self.answer_draft(id)),
+            Screen::Details => Draft::Details(self.details_draft()),
+            Screen::Result => Draft::None,
+        }
+    }
+
     fn go(&mut self, screen: Screen) {
         let current = std::mem::replace(&mut self.screen, screen);
         self.trail.push(current);
@@ -422,11 +477,33 @@ impl State {
 impl Reducible for State {
     type Action = Action;
 
+    /// The screens hold no state of their own (they are plain functions,
+    /// not components: less code in the wasm); what the reader has not yet
+    /// submitted is the state's `draft`, kept while the screen stays and
+    /// dropped when it changes, as a screen component's own state would be.
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut s = (*self).clone();
+        let draft = match &action {
+            Action::DraftAnswer(v) => Some(Draft::Answer(v.clone())),
+            Action::DraftDetails(d) => Some(Draft::Details(d.clone())),
+            _ => None,
+        };
+        let mut s = State::apply(&self, action);
+        s.draft = match draft {
+            Some(d) => d,
+            None if s.screen == self.screen => self.current_draft(),
+            None => Draft::None,
+        };
+        Rc::new(s)
+    }
+}
+
+impl State {
+    fn apply(this: &Rc<Self>, action: Action) -> State {
+        let mut s = (**this).clone();
         s.nav = Nav::Reader;
         match action {
             Action::Live => s.live = true,
+            Action::DraftAnswer(_) | Action::DraftDetails(_) => {}
             Action::Answer { step, value } => s.answer(step, value),
             Action::Details(d) => s.submit_details(d),
             Action::Back => {
@@ -466,13 +543,13 @@ impl Reducible for State {
                 s.keep = keep || kept;
                 s.restored = kept;
                 s.nav = if kept { Nav::Reader } else { Nav::History };
-                return Rc::new(s);
+                return s;
             }
         }
-        if s.answers != self.answers || s.details != self.details {
+        if s.answers != this.answers || s.details != this.details {
             s.derive();
         }
-        Rc::new(s)
+        s
     }
 }
 

@@ -8,11 +8,9 @@ use madoguchi_rules as rules;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{StateProps, back_button, describedby, error_summary, field_error, hint as hint_para};
+use super::{back_button, describedby, error_summary, field_error, hint as hint_para};
 use crate::data::Prepared;
-use crate::state::{Action, FieldError};
-
-type Values = UseStateHandle<BTreeMap<String, String>>;
+use crate::state::{Action, State};
 
 /// What the field shows for a kept value: an option in the reader's
 /// language, anything else as it was typed.
@@ -24,22 +22,22 @@ fn shown(d: &Prepared, detail: &rules::DetailDef, value: &str) -> String {
 }
 
 fn detail_input(
-    d: &Prepared,
-    values: &Values,
-    errors: &[FieldError],
+    state: &UseReducerHandle<State>,
+    values: &BTreeMap<String, String>,
     detail: &rules::DetailDef,
 ) -> Html {
+    let d = &state.data;
     let field = detail.id.get_ref().clone();
     let id = format!("d-{field}");
-    let error = errors.iter().find(|e| e.field == id);
+    let error = state.errors.iter().find(|e| e.field == id);
     let value = values.get(&field).cloned().unwrap_or_default();
     let set = {
-        let values = values.clone();
+        let s = state.clone();
         let field = field.clone();
         move |v: String| {
-            let mut next = (*values).clone();
+            let mut next = s.details_draft();
             next.insert(field.clone(), v);
-            values.set(next);
+            s.dispatch(Action::DraftDetails(next));
         }
     };
     let hint = detail.hint.as_ref().map(|h| d.text(h.get_ref()));
@@ -127,18 +125,17 @@ fn detail_input(
     }
 }
 
-#[function_component(Details)]
-pub fn details(props: &StateProps) -> Html {
-    let state = &props.state;
+/// The details screen (a plain function, not a component: the values
+/// typed before submitting are the state's draft).
+pub fn details(state: &UseReducerHandle<State>) -> Html {
     let d = &state.data;
-    let initial = state.details.clone();
-    let values = use_state(move || initial);
+    let values = state.details_draft();
     let onsubmit = {
         let s = state.clone();
         let values = values.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            s.dispatch(Action::Details((*values).clone()));
+            s.dispatch(Action::Details(values.clone()));
         })
     };
     html! {
@@ -148,7 +145,7 @@ pub fn details(props: &StateProps) -> Html {
             <form class="details" method="dialog" novalidate=true {onsubmit}>
                 <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_details_title") }</h2>
                 <p class="hint">{ d.t("checker_details_hint") }</p>
-                { for state.details_asked().into_iter().map(|detail| detail_input(d, &values, &state.errors, detail)) }
+                { for state.details_asked().into_iter().map(|detail| detail_input(state, &values, detail)) }
                 <button type="submit" class="button" disabled={!state.live}>{ d.t("checker_details_done") }</button>
             </form>
         </>

@@ -5,8 +5,8 @@ mod details;
 mod question;
 mod result;
 
-pub use details::Details;
-pub use question::Question;
+pub use details::details;
+pub use question::question;
 pub use result::result_view;
 
 use web_sys::HtmlInputElement;
@@ -14,11 +14,6 @@ use yew::prelude::*;
 
 use crate::data::Prepared;
 use crate::state::{Action, FieldError, State};
-
-#[derive(Properties, PartialEq)]
-pub struct StateProps {
-    pub state: UseReducerHandle<State>,
-}
 
 // Small elements the screens use many times, built in one place: each
 // `html!` element is a block of inlined code in the wasm.

@@ -7,39 +7,25 @@ use yew::prelude::*;
 use super::{back_button, describedby, error_summary, field_error, hint as hint_para};
 use crate::state::{Action, State};
 
-#[derive(Properties, PartialEq)]
-pub struct QuestionProps {
-    pub state: UseReducerHandle<State>,
-    pub step_id: String,
-}
-
-#[function_component(Question)]
-pub fn question(props: &QuestionProps) -> Html {
-    let state = &props.state;
+/// The question `step_id` (a plain function, not a component: what the
+/// reader chooses or types before submitting is the state's draft).
+pub fn question(state: &UseReducerHandle<State>, step_id: &str) -> Html {
     let d = &state.data;
-    let Some(step) = d.procedure().step(&props.step_id) else {
+    let Some(step) = d.procedure().step(step_id) else {
         return html! {};
     };
-    // The answer given before, or what the reader chose while the page
-    // was still loading (so hydration keeps it).
-    let initial = state
-        .answers
-        .get(&props.step_id)
-        .cloned()
-        .or_else(|| state.early.clone())
-        .unwrap_or_default();
-    let draft = use_state(move || initial);
-    let field_id = format!("q-{}", props.step_id);
+    let draft = state.answer_draft(step_id);
+    let field_id = format!("q-{step_id}");
     let error = state.errors.iter().find(|e| e.field == field_id).cloned();
     let onsubmit = {
         let s = state.clone();
-        let draft = draft.clone();
-        let step = props.step_id.clone();
+        let step = step_id.to_string();
+        let value = draft.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             s.dispatch(Action::Answer {
                 step: step.clone(),
-                value: (*draft).clone(),
+                value: value.clone(),
             });
         })
     };
@@ -60,11 +46,11 @@ pub fn question(props: &QuestionProps) -> Html {
                     let o = o.get_ref();
                     let value = o.value.get_ref().clone();
                     let id = if i == 0 { field_id.clone() } else { format!("{field_id}-{i}") };
-                    let checked = *draft == value;
+                    let checked = draft == value;
                     let onchange = {
-                        let draft = draft.clone();
+                        let s = state.clone();
                         let value = value.clone();
-                        Callback::from(move |_: Event| draft.set(value.clone()))
+                        Callback::from(move |_: Event| s.dispatch(Action::DraftAnswer(value.clone())))
                     };
                     let option_hint = o.hint.as_ref().map(|h| d.text(h.get_ref()));
                     let option_hint_id = format!("{id}-hint");
@@ -81,10 +67,10 @@ pub fn question(props: &QuestionProps) -> Html {
         }
     } else {
         let oninput = {
-            let draft = draft.clone();
+            let s = state.clone();
             Callback::from(move |e: InputEvent| {
                 let input: HtmlInputElement = e.target_unchecked_into();
-                draft.set(input.value());
+                s.dispatch(Action::DraftAnswer(input.value()));
             })
         };
         let (inputmode, class) = match kind {
@@ -107,7 +93,7 @@ pub fn question(props: &QuestionProps) -> Html {
             <>
                 { hint_para(range_id.clone(), range.clone()) }
                 <input type="text" id={field_id.clone()} name={field_id.clone()} class={classes!(class, error.is_some().then_some("input-error"))}
-                    value={(*draft).clone()} {oninput} {inputmode} autocomplete="off"
+                    value={draft.clone()} {oninput} {inputmode} autocomplete="off"
                     aria-describedby={input_described} aria-invalid={error.is_some().then_some("true")} />
             </>
         }
@@ -119,7 +105,9 @@ pub fn question(props: &QuestionProps) -> Html {
         <>
             { back_button(state) }
             { error_summary(d, &state.errors) }
-            <form class="question" method="dialog" novalidate=true {onsubmit}>
+            // Keyed by the step: each question gets a form of its own, as
+            // it did when it was a component.
+            <form key={step_id.to_string()} class="question" method="dialog" novalidate=true {onsubmit}>
                 <div class={group_class}>
                     if kind.has_options() {
                         <fieldset aria-describedby={described.clone()}>
