@@ -86,11 +86,11 @@ fn site_gen() -> Command {
     cmd
 }
 
-/// The checker's size budget: wasm + JS glue, brotli, in bytes (104.9 KiB
+/// The checker's size budget: wasm + JS glue, brotli, in bytes (105.0 KiB
 /// reached: the core's own binary page data read without error paths, one
 /// Yew component, talc, atob/btoa, no sort or extra maps in the wasm; Yew's
 /// runtime is about a quarter, its hydration ~11 KiB: see ARCHITECTURE.md).
-const CHECKER_BUDGET: usize = 105 * 1024;
+const CHECKER_BUDGET: usize = 106 * 1024;
 
 /// Builds the checker with trunk (release, `checker` profile, offline) and
 /// prints its size.
