@@ -128,6 +128,7 @@ pub(crate) fn check_page_set(
 
 /// What the checks across pages need of a page's Markdown, once its page
 /// is rendered: heading ids, `@/` links with anchors, facts used, problems.
+#[derive(Default)]
 pub(crate) struct Summary {
     pub(crate) ids: BTreeSet<String>,
     pub(crate) links: Vec<markdown::LinkRef>,

@@ -9,7 +9,7 @@ use crate::config::{Date, SiteConfig, parse_toml};
 use crate::diag::{Diagnostic, FileId, Sources};
 
 /// Front matter of a page. Unknown keys are errors.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: String,

@@ -14,6 +14,7 @@ pub mod context;
 pub mod data;
 pub mod diag;
 pub mod i18n;
+pub mod incremental;
 mod load;
 pub mod markdown;
 pub mod model;

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::checks::{check_front_texts, check_page_set};
+use crate::checks::check_front_texts;
 use crate::config::{self, I18n, SiteConfig};
 use crate::content::{self, Kind, Page};
 use crate::data::{self, Facts};
@@ -43,6 +43,13 @@ pub(crate) struct Loaded {
     /// `content/data/glossary.toml` as written, and with every language's explanations.
     pub(crate) glossary_file: Option<(diag::FileId, GlossaryFile)>,
     pub(crate) glossary: Glossary,
+    /// Every page file read: its path relative to `content/`, key, language
+    /// and file (for `serve`, which re-reads pages one by one).
+    pub(crate) page_files: Vec<(PathBuf, String, String, diag::FileId)>,
+    /// Procedures by id, in file order (those that could be read), and
+    /// those that could not.
+    pub(crate) procedure_ids: Vec<String>,
+    pub(crate) unreadable_procedures: BTreeSet<String>,
 }
 
 fn rel_display(root: &Path, path: &Path) -> String {
@@ -287,6 +294,7 @@ pub(crate) fn load(
     let mut glossary_id = None;
     let mut data_files = Vec::new();
     let mut pages = Vec::new();
+    let mut page_files = Vec::new();
     let mut procedure_files = Vec::new();
     let mut unparsed = BTreeSet::new();
     let mut unreadable_data = BTreeSet::new();
@@ -344,7 +352,10 @@ pub(crate) fn load(
             // go (see `keep_default_texts`): no build holds every page's
             // Markdown at once.
             Kind::Page { key, lang } => match read_text(root, &path, sources, diags) {
-                Some(id) => match content::parse_page(sources, id, &key, &lang) {
+                Some(id) => match {
+                    page_files.push((PathBuf::from(&rel), key.clone(), lang.clone(), id));
+                    content::parse_page(sources, id, &key, &lang)
+                } {
                     Ok(p) => {
                         check_front_texts(sources, &p, diags);
                         let checker_span = p.front.checker.as_ref().map(|pid| {
@@ -394,26 +405,9 @@ pub(crate) fn load(
     let (mut pages, checker_spans): (Vec<Page>, Vec<_>) = pages.into_iter().unzip();
     // Pages from the catalogs share their original's file (and checker).
     add_catalog_pages(&site, &catalogs, &mut pages);
-    check_page_set(&site, &pages, &unparsed, sources, diags);
     for (p, span) in pages.iter().zip(checker_spans) {
-        if let (Some(id), Some(span)) = (&p.front.checker, span)
-            && !procedure_files.iter().any(|(pid, _)| pid == id)
-            && !unreadable_procedures.contains(id)
-        {
-            diags.push(
-                Diagnostic::error(format!("no procedure `{id}` for this page's checker"))
-                    .at(p.file, span)
-                    .label("checker")
-                    .help(format!(
-                        "create content/procedures/{id}.toml or use one of: {}",
-                        procedure_files
-                            .iter()
-                            .map(|(pid, _)| pid.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-            );
-        }
+        let ids: Vec<String> = procedure_files.iter().map(|(pid, _)| pid.clone()).collect();
+        diags.extend(checker_problem(p, span, &ids, &unreadable_procedures));
     }
 
     let mut assets = BTreeMap::new();
@@ -501,6 +495,9 @@ pub(crate) fn load(
         catalogs,
         glossary_file,
         glossary,
+        page_files,
+        procedure_ids: procedure_files.into_iter().map(|(id, _)| id).collect(),
+        unreadable_procedures,
     })
 }
 
@@ -589,13 +586,34 @@ fn add_catalog_pages(
             if written.contains(&(p.key.clone(), lang.to_string())) {
                 continue;
             }
-            let mut t = p.clone();
-            t.lang = lang.to_string();
-            t.front = translate::front_for(&p.front, catalog);
-            t.from_catalog = true;
-            pages.push(t);
+            pages.push(catalog_page(p, lang, catalog));
         }
     }
+}
+
+/// A page's `checker = "<id>"` naming no procedure file (`span`: where the
+/// id is in the page, found before its text was let go).
+pub(crate) fn checker_problem(
+    p: &Page,
+    span: Option<std::ops::Range<usize>>,
+    procedure_ids: &[String],
+    unreadable_procedures: &BTreeSet<String>,
+) -> Option<Diagnostic> {
+    let (Some(id), Some(span)) = (&p.front.checker, span) else {
+        return None;
+    };
+    if procedure_ids.contains(id) || unreadable_procedures.contains(id) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(format!("no procedure `{id}` for this page's checker"))
+            .at(p.file, span)
+            .label("checker")
+            .help(format!(
+                "create content/procedures/{id}.toml or use one of: {}",
+                procedure_ids.join(", ")
+            )),
+    )
 }
 
 /// A page's text read again for its worker, which renders it: the text
@@ -655,6 +673,112 @@ pub(crate) fn restore_quoted(sources: &mut Sources, diags: &[Diagnostic]) -> Vec
         }
     }
     warnings
+}
+
+/// The page `p` (in the default language) in `lang`, from its catalog.
+pub(crate) fn catalog_page(p: &Page, lang: &str, catalog: &Catalog) -> Page {
+    let mut t = p.clone();
+    t.lang = lang.to_string();
+    t.front = translate::front_for(&p.front, catalog);
+    t.from_catalog = true;
+    t
+}
+
+/// What is at a path under the site root, without following a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Entry {
+    File,
+    Folder,
+    /// A symbolic link, or anything that is neither a file nor a folder.
+    Other,
+    Missing,
+}
+
+pub(crate) fn entry(path: &Path) -> Entry {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() => Entry::File,
+        Ok(m) if m.is_dir() => Entry::Folder,
+        Ok(_) => Entry::Other,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Entry::Missing,
+        Err(_) => Entry::Other,
+    }
+}
+
+/// One page file read again for `serve`'s incremental rebuild.
+pub(crate) enum PageFile {
+    /// The file is gone.
+    Gone,
+    /// The page, or the error that stopped it from parsing, and every
+    /// problem found in the file.
+    Read {
+        key: String,
+        page: Option<Box<Page>>,
+        diags: Vec<Diagnostic>,
+    },
+    /// Not a plain, readable page file in a plain folder (a link, an
+    /// unreadable or misnamed file, a hidden folder): only loading the
+    /// whole site handles it as a build does.
+    Reload,
+}
+
+/// Reads the page at `rel` (relative to `content/`) as [`load`] does.
+pub(crate) fn load_page(
+    root: &Path,
+    rel: &Path,
+    site: &SiteConfig,
+    procedures: (&[String], &BTreeSet<String>),
+    sources: &mut Sources,
+) -> PageFile {
+    if rel
+        .components()
+        .any(|c| !matches!(c, std::path::Component::Normal(_)) || is_dot_name(c.as_os_str()))
+    {
+        return PageFile::Reload;
+    }
+    let content_dir = root.join("content");
+    let path = content_dir.join(rel);
+    // Every folder on the way must be a plain folder: links are judged by
+    // the walk of a full load.
+    let mut dir = content_dir.clone();
+    for c in rel.parent().into_iter().flat_map(Path::components) {
+        dir.push(c);
+        match entry(&dir) {
+            Entry::Folder => {}
+            Entry::Missing => return PageFile::Gone,
+            Entry::File | Entry::Other => return PageFile::Reload,
+        }
+    }
+    match entry(&path) {
+        Entry::File => {}
+        Entry::Missing => return PageFile::Gone,
+        Entry::Folder | Entry::Other => return PageFile::Reload,
+    }
+    let Ok(Kind::Page { key, lang }) = content::classify(&rel_display(&content_dir, &path), site)
+    else {
+        return PageFile::Reload;
+    };
+    let mut diags = Vec::new();
+    let Some(file) = read_text(root, &path, sources, &mut diags) else {
+        return PageFile::Reload;
+    };
+    let page = match content::parse_page(sources, file, &key, &lang) {
+        Ok(p) => {
+            check_front_texts(sources, &p, &mut diags);
+            let span = p.front.checker.as_ref().map(|pid| {
+                sources
+                    .text(file)
+                    .find(&format!("\"{pid}\""))
+                    .map_or(0..3, |i| i..i + pid.len() + 2)
+            });
+            diags.extend(checker_problem(&p, span, procedures.0, procedures.1));
+            Some(Box::new(p))
+        }
+        Err(d) => {
+            diags.push(d.parse_error());
+            None
+        }
+    };
+    PageFile::Read { key, page, diags }
 }
 
 fn load_i18n(

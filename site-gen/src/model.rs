@@ -47,6 +47,12 @@ fn parent_dir(p: &Page) -> Option<&str> {
     }
 }
 
+/// The order of a section's children: weight, then title, then source path.
+fn listing_order(pages: &[Page], a: usize, b: usize) -> std::cmp::Ordering {
+    let (a, b) = (&pages[a], &pages[b]);
+    (a.front.weight, &a.front.title, &a.key).cmp(&(b.front.weight, &b.front.title, &b.key))
+}
+
 impl<'a> Library<'a> {
     pub fn new(site: &'a SiteConfig, pages: &'a [Page], index: &'a PageIndex) -> Self {
         let base_path = site.base_path();
@@ -106,30 +112,40 @@ impl<'a> Library<'a> {
                     .filter(|k| **k != s.key)
                     .filter_map(|k| lib.in_lang(k, &s.lang))
                     .collect();
-                kids.sort_by(|&a, &b| {
-                    let (a, b) = (&pages[a], &pages[b]);
-                    (a.front.weight, &a.front.title, &a.key).cmp(&(
-                        b.front.weight,
-                        &b.front.title,
-                        &b.key,
-                    ))
-                });
+                kids.sort_by(|&a, &b| listing_order(pages, a, b));
                 kids
             })
             .collect();
         lib.breadcrumbs = pages.iter().map(|p| lib.crumbs(p)).collect();
-        lib.nav = site
+        lib.nav = lib.navigation();
+        lib
+    }
+
+    /// Sorts each section's children again and takes the navigation from
+    /// them: all that changes when pages change only their titles or
+    /// weights (`serve` after such an edit).
+    pub fn sort_children(&mut self) {
+        let pages = self.pages;
+        for kids in &mut self.children {
+            kids.sort_by(|&a, &b| listing_order(pages, a, b));
+        }
+        self.nav = self.navigation();
+    }
+
+    /// The children of each language's home page.
+    fn navigation(&self) -> BTreeMap<String, Vec<usize>> {
+        self.site
             .languages
             .iter()
             .map(|l| {
-                let kids = index
+                let kids = self
+                    .index
                     .get("_index.md", &l.code)
-                    .map(|i| lib.children[i].clone())
+                    .map(|i| self.children[i].clone())
                     .unwrap_or_default();
                 (l.code.clone(), kids)
             })
-            .collect();
-        lib
+            .collect()
     }
 
     /// The page `key` in `lang`, else its default-language version.

@@ -365,32 +365,40 @@ impl<'a> Renderer<'a> {
     }
 
     pub(crate) fn sitemap(&self) -> String {
+        use std::fmt::Write as _;
         let lib = self.lib;
-        let mut urls: Vec<(&str, String)> = Vec::new();
+        // Entries are written with `write!` and escaped only where needed:
+        // `serve` writes the sitemap again after every edit.
+        let mut urls: Vec<(&str, String)> = Vec::with_capacity(lib.pages.len());
         for (i, p) in lib.pages.iter().enumerate() {
-            let mut entry = format!(
+            let mut entry = String::with_capacity(512);
+            let _ = write!(
+                entry,
                 "  <url>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n",
                 xml_escape(&lib.permalinks[i]),
                 p.front.updated.iso()
             );
             for alt in self.alternates(i) {
-                entry.push_str(&format!(
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                let _ = writeln!(
+                    entry,
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
                     xml_escape(alt.code),
                     xml_escape(alt.permalink)
-                ));
+                );
             }
             if let Some(d) = lib.originals[i] {
-                entry.push_str(&format!(
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
+                let _ = writeln!(
+                    entry,
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
                     xml_escape(&lib.permalinks[d])
-                ));
+                );
             }
             entry.push_str("  </url>\n");
             urls.push((&lib.permalinks[i], entry));
         }
-        urls.sort();
-        let mut xml = String::from(
+        urls.sort_unstable();
+        let mut xml = String::with_capacity(urls.iter().map(|(_, e)| e.len()).sum::<usize>() + 256);
+        xml.push_str(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
         );
         for (_, e) in urls {
@@ -442,9 +450,14 @@ impl<'a> Renderer<'a> {
     }
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+fn xml_escape(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"']) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;"),
+    )
 }

@@ -1,28 +1,44 @@
-//! `site-gen serve`: builds into memory, serves on 127.0.0.1, rebuilds when a
-//! file under `content/`, `templates/` or `static/` changes, and reloads the
-//! browser by long polling. A failed build is shown in the browser and the
-//! terminal; the server keeps running and keeps the last good pages.
+//! `site-gen serve`: builds into memory, serves on 127.0.0.1, watches
+//! `content/`, `templates/` and `static/` (folders made later included) and
+//! rebuilds incrementally (`incremental::Session`) when a file changes, then
+//! reloads the browser by long polling. A failed build is shown in the
+//! browser and the terminal; the server keeps running and keeps the last
+//! good pages. Watcher errors (such as the inotify watch limit) are printed
+//! with what to do, and a watcher that cannot start falls back to polling.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
+use notify::{EventKind, RecursiveMode, Watcher};
 use tiny_http::{Header, Request, Response, Server};
 
+use crate::incremental::{Bytes, Outcome, Session};
 use crate::site::{self, CSP, Options};
 
 struct State {
-    files: BTreeMap<String, Vec<u8>>,
+    files: BTreeMap<String, Bytes>,
     error: Option<String>,
     version: u64,
 }
 
 type Shared = Arc<(Mutex<State>, Condvar)>;
 
+/// The source folders watched (recursively) below the site root.
+const WATCHED: [&str; 3] = ["content", "templates", "static"];
+
+/// How long the watcher waits for a burst of events (an editor's save, a
+/// copied folder) to end before rebuilding, and at most.
+const QUIET: Duration = Duration::from_millis(15);
+const BURST_MAX: Duration = Duration::from_millis(1000);
+
 /// Runs the development server until the process is stopped.
 pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), String> {
+    // The watcher reports absolute paths: the root is made absolute too.
+    let root = &std::path::absolute(root)
+        .map_err(|e| format!("cannot find the site root {}: {e}", root.display()))?;
     let server = Server::http(("127.0.0.1", port)).map_err(|e| {
         format!("cannot listen on 127.0.0.1:{port}: {e} (try --port with another number)")
     })?;
@@ -45,38 +61,43 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
         }),
         Condvar::new(),
     ));
-    // The state the first build sees, taken before it and before the server
-    // answers: a change made any time after this is rebuilt, never missed.
-    let mut last = snapshot(root);
-    rebuild(&opts, &shared);
-
-    let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(Duration::from_millis(200), tx)
-        .map_err(|e| format!("cannot watch files: {e}"))?;
-    for dir in ["content", "templates", "static"] {
-        let path = root.join(dir);
-        if path.is_dir() {
-            debouncer
-                .watcher()
-                .watch(&path, RecursiveMode::Recursive)
-                .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
+    // Watching starts before the first build: a change made any time after
+    // this is rebuilt, never missed.
+    let (watch, events) = Watch::start(root)?;
+    let started = Instant::now();
+    let mut session = match guarded(|| Session::new(opts.clone())) {
+        Some((session, outcome)) => {
+            publish(&session, &outcome, &shared, started);
+            Some(session)
         }
-    }
+        None => {
+            crashed(&shared);
+            None
+        }
+    };
     let watch_shared = Arc::clone(&shared);
-    let watch_root = root.to_path_buf();
     std::thread::spawn(move || {
-        // Events come only from folders that existed at start: a look every
-        // second also catches a `templates/` or `static/` created later.
-        while let Ok(_) | Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
-            rx.recv_timeout(Duration::from_secs(1))
-        {
-            // Coalesce a burst of saves into one rebuild.
-            while rx.try_recv().is_ok() {}
-            // Reading files also raises events: rebuild only on real changes.
-            let now = snapshot(&watch_root);
-            if now != last {
-                last = now;
-                rebuild(&opts, &watch_shared);
+        let mut watch = watch;
+        while let Some(changes) = watch.next_changes(&events) {
+            let started = Instant::now();
+            let result = match session.take() {
+                Some(mut s) => guarded(move || {
+                    let outcome = s.apply(&changes);
+                    (s, outcome)
+                }),
+                None => guarded(|| {
+                    let (s, outcome) = Session::new(opts.clone());
+                    (s, Some(outcome))
+                }),
+            };
+            match result {
+                Some((s, Some(outcome))) => {
+                    publish(&s, &outcome, &watch_shared, started);
+                    session = Some(s);
+                }
+                Some((s, None)) => session = Some(s),
+                // The session is dropped: the next change builds afresh.
+                None => crashed(&watch_shared),
             }
         }
     });
@@ -87,64 +108,239 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || respond(request, &shared));
     }
-    drop(debouncer);
     Ok(())
 }
 
-/// Path, size and modification time of every watched file.
-fn snapshot(root: &Path) -> Vec<(std::path::PathBuf, u64, Option<std::time::SystemTime>)> {
-    ["content", "templates", "static"]
-        .iter()
-        .flat_map(|dir| walkdir::WalkDir::new(root.join(dir)).sort_by_file_name())
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            let meta = e.metadata().ok()?;
-            Some((e.into_path(), meta.len(), meta.modified().ok()))
-        })
-        .collect()
-}
-
-fn rebuild(opts: &Options, shared: &Shared) {
-    let started = Instant::now();
-    // A bug in the generator must not take the server down with it.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| site::generate(opts)))
-        .unwrap_or_else(|panic| {
+/// Runs `f`, turning a panic (a bug in site-gen) into `None`: it must not
+/// take the server down with it.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(t) => Some(t),
+        Err(panic) => {
             let what = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
                 .unwrap_or_default();
-            Err(site::Failed {
-                sources: crate::diag::Sources::default(),
-                diags: vec![
-                    crate::diag::Diagnostic::error(format!("site-gen crashed while building: {what}"))
-                        .help("this is a bug in site-gen: please report it with the change that caused it"),
-                ],
-            })
-        });
-    let (lock, cvar) = &**shared;
-    let Ok(mut state) = lock.lock() else { return };
-    match result {
-        Ok(built) => {
-            if !built.warnings.is_empty() {
-                crate::diag::print(&built.sources, &built.warnings);
-            }
-            eprintln!(
-                "built {} pages in {} ms",
-                built.pages,
-                started.elapsed().as_millis()
-            );
-            state.files = built.files;
-            state.error = None;
-        }
-        Err(failed) => {
-            crate::diag::print(&failed.sources, &failed.diags);
-            eprintln!("build failed: serving the last good pages and the errors");
-            state.error = Some(failed.render_plain());
+            eprintln!("error: site-gen crashed while building: {what}");
+            None
         }
     }
+}
+
+fn crashed(shared: &Shared) {
+    let (lock, cvar) = &**shared;
+    let Ok(mut state) = lock.lock() else { return };
+    state.error = Some(
+        "error: site-gen crashed while building\n  = help: this is a bug in site-gen: please \
+         report it with the change that caused it; the next change builds the whole site again\n"
+            .into(),
+    );
     state.version += 1;
     cvar.notify_all();
+}
+
+/// Hands a build's outcome to the server and the browsers.
+fn publish(session: &Session, outcome: &Outcome, shared: &Shared, started: Instant) {
+    session.print();
+    let ms = started.elapsed().as_millis();
+    match &outcome.errors {
+        None => eprintln!(
+            "built in {ms} ms: {} of {} pages rendered{}",
+            outcome.rendered,
+            outcome.pages,
+            if outcome.reloaded {
+                ", site loaded again"
+            } else {
+                ""
+            }
+        ),
+        Some(_) => eprintln!("build failed: serving the last good pages and the errors"),
+    }
+    let (lock, cvar) = &**shared;
+    let Ok(mut state) = lock.lock() else { return };
+    let mut changed = !outcome.changed.is_empty() || state.error != outcome.errors;
+    if state.version == 0 && outcome.errors.is_none() {
+        changed = true;
+    }
+    if outcome.complete {
+        state.files.clear();
+    }
+    for (path, bytes) in &outcome.changed {
+        match bytes {
+            Some(bytes) => {
+                state.files.insert(path.clone(), bytes.clone());
+            }
+            None => {
+                state.files.remove(path);
+            }
+        }
+    }
+    state.error.clone_from(&outcome.errors);
+    if changed {
+        state.version += 1;
+        cvar.notify_all();
+    }
+}
+
+/// The file watcher: notify's recommended watcher (inotify on Linux), or
+/// polling when it cannot start (such as at the inotify limits).
+struct Watch {
+    root: PathBuf,
+    watcher: Box<dyn Watcher + Send>,
+    /// Source folders being watched.
+    watched: BTreeSet<&'static str>,
+}
+
+type Events = Receiver<notify::Result<notify::Event>>;
+
+impl Watch {
+    fn start(root: &Path) -> Result<(Watch, Events), String> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let watcher: Box<dyn Watcher + Send> = match notify::recommended_watcher(tx.clone()) {
+            Ok(w) => Box::new(w),
+            Err(e) => {
+                eprintln!("{}", watch_problem(&e, root));
+                Box::new(poller(tx)?)
+            }
+        };
+        let mut watch = Watch {
+            root: root.to_path_buf(),
+            watcher,
+            watched: BTreeSet::new(),
+        };
+        // The root itself, alone: a source folder made later is seen.
+        if let Err(e) = watch.watcher.watch(root, RecursiveMode::NonRecursive) {
+            return Err(format!("cannot watch {}: {e}", root.display()));
+        }
+        if let Err(e) = watch.watch_sources() {
+            eprintln!("{}", watch_problem(&e, root));
+            eprintln!("warning: watching by polling the files every second instead");
+            let (tx, rx) = std::sync::mpsc::channel();
+            watch.watcher = Box::new(poller(tx)?);
+            watch.watched.clear();
+            watch
+                .watcher
+                .watch(root, RecursiveMode::NonRecursive)
+                .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+            watch
+                .watch_sources()
+                .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+            return Ok((watch, rx));
+        }
+        Ok((watch, rx))
+    }
+
+    /// Watches each source folder that exists and is not watched yet.
+    fn watch_sources(&mut self) -> notify::Result<()> {
+        for dir in WATCHED {
+            let path = self.root.join(dir);
+            if path.is_dir() && !self.watched.contains(dir) {
+                self.watcher.watch(&path, RecursiveMode::Recursive)?;
+                self.watched.insert(dir);
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits for changes; returns the paths touched by one burst of events.
+    /// Watcher errors are printed with what to do, and count as a change of
+    /// everything (an event may have been lost).
+    fn next_changes(&mut self, events: &Events) -> Option<Vec<PathBuf>> {
+        loop {
+            let first = events.recv().ok()?;
+            let mut paths = BTreeSet::new();
+            self.take(first, &mut paths);
+            let start = Instant::now();
+            while start.elapsed() < BURST_MAX {
+                match events.recv_timeout(QUIET) {
+                    Ok(event) => self.take(event, &mut paths),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                }
+            }
+            // A source folder made (or made again) after start.
+            for dir in WATCHED {
+                let path = self.root.join(dir);
+                if paths.contains(&path) {
+                    self.watched.remove(dir);
+                    let _ = self.watcher.unwatch(&path);
+                }
+            }
+            if let Err(e) = self.watch_sources() {
+                eprintln!("{}", watch_problem(&e, &self.root));
+                paths.insert(self.root.clone());
+            }
+            if !paths.is_empty() {
+                return Some(paths.into_iter().collect());
+            }
+        }
+    }
+
+    fn take(&self, event: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) {
+        match event {
+            Ok(event) => {
+                let relevant = match event.kind {
+                    // Reading a file (the build does) is no change.
+                    EventKind::Access(notify::event::AccessKind::Close(
+                        notify::event::AccessMode::Write,
+                    )) => true,
+                    EventKind::Access(_) => false,
+                    EventKind::Modify(notify::event::ModifyKind::Metadata(
+                        notify::event::MetadataKind::AccessTime,
+                    )) => false,
+                    _ => true,
+                };
+                if relevant {
+                    paths.extend(event.paths);
+                }
+            }
+            Err(e) => {
+                eprintln!("{}", watch_problem(&e, &self.root));
+                paths.insert(self.root.clone());
+            }
+        }
+    }
+}
+
+fn poller(
+    tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
+) -> Result<notify::PollWatcher, String> {
+    notify::PollWatcher::new(
+        tx,
+        notify::Config::default().with_poll_interval(Duration::from_secs(1)),
+    )
+    .map_err(|e| format!("cannot watch files, not even by polling: {e}"))
+}
+
+/// A watcher error as the user sees it: what happened and what to do.
+fn watch_problem(e: &notify::Error, root: &Path) -> String {
+    let paths: Vec<String> = e.paths.iter().map(|p| p.display().to_string()).collect();
+    let at = if paths.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", paths.join(", "))
+    };
+    match &e.kind {
+        notify::ErrorKind::MaxFilesWatch => format!(
+            "error: cannot watch more folders{at}: the system's limit on inotify watches \
+             (fs.inotify.max_user_watches) is reached, so changes there are not seen\n  \
+             = help: raise the limit, e.g. `sudo sysctl fs.inotify.max_user_watches=524288` \
+             (add `fs.inotify.max_user_watches=524288` to /etc/sysctl.conf to keep it), or \
+             stop other programs that watch many files; then restart `site-gen serve`"
+        ),
+        notify::ErrorKind::Io(io) if io.raw_os_error() == Some(24) => format!(
+            "error: cannot start watching files{at}: {io}; the system's limit on inotify \
+             instances (fs.inotify.max_user_instances) or open files is reached\n  \
+             = help: raise it, e.g. `sudo sysctl fs.inotify.max_user_instances=1024`, or \
+             close other programs that watch files; then restart `site-gen serve`"
+        ),
+        _ => format!(
+            "error: watching files under {} failed{at}: {e}\n  = help: the site is \
+             built again from all its files; if changes stop showing, restart `site-gen serve`",
+            root.display()
+        ),
+    }
 }
 
 fn header(name: &str, value: &str) -> Option<Header> {
@@ -226,9 +422,9 @@ fn respond(request: Request, shared: &Shared) {
         return;
     }
     if let Some(body) = state.files.get(&candidate) {
-        let body = body.clone();
+        let body = Bytes::clone(body);
         drop(state);
-        send(request, 200, content_type(&candidate), body);
+        send(request, 200, content_type(&candidate), body.to_vec());
         return;
     }
     if state.files.contains_key(&format!("{rel}/index.html")) {
@@ -240,9 +436,14 @@ fn respond(request: Request, shared: &Shared) {
         let _ = request.respond(resp);
         return;
     }
-    let body = state.files.get("404.html").cloned().unwrap_or_default();
+    let body = state.files.get("404.html").cloned();
     drop(state);
-    send(request, 404, "text/html; charset=utf-8", body);
+    send(
+        request,
+        404,
+        "text/html; charset=utf-8",
+        body.map(|b| b.to_vec()).unwrap_or_default(),
+    );
 }
 
 fn percent_decode(s: &str) -> String {

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -21,9 +22,10 @@ use crate::load::{self, Loaded, check_out, load};
 use crate::markdown;
 use crate::model::Library;
 use crate::output;
+use crate::procedures;
 use crate::register::{self, Register};
 use crate::render::{CheckerOut, Renderer, checker_out};
-use crate::translate;
+use crate::translate::{self, LanguageStatus, catalog::Catalog, glossary::Glossary};
 
 /// The Content-Security-Policy every page carries.
 pub const CSP: &str =
@@ -108,6 +110,436 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
     generate_to(opts, None)
 }
 
+/// Errors caused by a file that is already reported broken are left out:
+/// "unknown fact" of a data file that did not load.
+pub(crate) fn follow_on(broken_data: &BTreeSet<String>, d: &Diagnostic) -> bool {
+    d.message
+        .split("unknown fact `")
+        .skip(1)
+        .filter_map(|rest| rest.split('`').next())
+        .any(|key| {
+            key.match_indices('.')
+                .any(|(i, _)| broken_data.contains(&key[..i]))
+        })
+}
+
+/// The checks of the page set made once every page is loaded: duplicate
+/// addresses, home pages, originals, `translated_from`.
+pub(crate) fn check_pages(
+    site: &config::SiteConfig,
+    pages: &[Page],
+    unparsed: &BTreeSet<String>,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) {
+    checks::check_page_set(site, pages, unparsed, sources, diags);
+}
+
+/// What a page's Markdown is rendered with: the rest of the site.
+pub(crate) struct MarkdownInputs<'a> {
+    pub(crate) site: &'a config::SiteConfig,
+    pub(crate) facts: &'a crate::data::Facts,
+    pub(crate) i18n: &'a BTreeMap<String, config::I18n>,
+    /// A language whose strings are broken still gets its pages checked,
+    /// with the default language's formats (nothing is written then).
+    pub(crate) fallback_i18n: &'a config::I18n,
+    pub(crate) pages: &'a [Page],
+    pub(crate) index: &'a PageIndex,
+    pub(crate) unparsed: &'a BTreeSet<String>,
+    pub(crate) sources: &'a Sources,
+    pub(crate) glossary: &'a Glossary,
+    /// Each translated language's catalog: its pages are the default
+    /// language's, translated.
+    pub(crate) catalogs: &'a BTreeMap<String, Arc<Catalog>>,
+}
+
+impl MarkdownInputs<'_> {
+    /// Markdown of one page, rendered where it is used (in the worker that
+    /// renders and writes the page, which reads the page's text again), so
+    /// only the pages being rendered hold their text and HTML at any
+    /// moment. The text comes back with the rendering.
+    pub(crate) fn render(&self, p: &Page) -> Result<(markdown::Rendered, String), Diagnostic> {
+        let site = self.site;
+        let ctx = markdown::Ctx {
+            site,
+            facts: self.facts,
+            i18n: self.i18n.get(&p.lang).unwrap_or(self.fallback_i18n),
+            pages: self.pages,
+            index: self.index,
+            unparsed: self.unparsed,
+            glossary: self.glossary,
+        };
+        let text = load::read_again(self.sources, p.file)?;
+        let Some(catalog) = self.catalogs.get(&p.lang).filter(|_| p.from_catalog) else {
+            let rendered = markdown::render(&ctx, p, &text);
+            return Ok((rendered, text));
+        };
+        // An outdated run is followed by its current original, rendered
+        // as the original page renders it (its facts, its links).
+        let source_i18n = self
+            .i18n
+            .get(&site.default_language)
+            .unwrap_or(self.fallback_i18n);
+        let source_lang = site
+            .language(&site.default_language)
+            .map_or(site.default_language.as_str(), |l| l.html_lang());
+        let source_ctx = markdown::Ctx {
+            i18n: source_i18n,
+            ..ctx
+        };
+        let mut source_page = p.clone();
+        source_page.lang = site.default_language.clone();
+        source_page.body_offset = 0;
+        source_page.from_catalog = false;
+        let label = markdown::escape_attr(
+            ctx.i18n
+                .strings
+                .get("translation_outdated")
+                .map_or("", String::as_str),
+        );
+        let note = |m: &translate::blocks::Mark| {
+            let original = markdown::render(&source_ctx, &source_page, &m.source);
+            format!(
+                "<details class=\"i18n-outdated\"><summary>{label}</summary><div lang=\"{source_lang}\">{}</div></details>",
+                original.html
+            )
+        };
+        let rendered = markdown::render_translated(&ctx, p, &text, catalog, source_lang, &note);
+        Ok((rendered, text))
+    }
+}
+
+/// The interface strings used when a page's own language has none.
+pub(crate) fn fallback_i18n<'a>(
+    site: &config::SiteConfig,
+    i18n: &'a BTreeMap<String, config::I18n>,
+) -> Option<&'a config::I18n> {
+    i18n.get(&site.default_language)
+        .or_else(|| i18n.values().next())
+}
+
+/// Where each fact is referred to, by fact key.
+pub(crate) type FactUses = Vec<(String, register::Use)>;
+
+/// The facts each procedure refers to, and where (listed in the register
+/// after the pages' uses).
+pub(crate) fn procedure_facts(
+    procedures: &BTreeMap<String, procedures::Loaded>,
+    sources: &Sources,
+) -> (BTreeMap<String, Vec<String>>, FactUses) {
+    let mut procedure_uses: Vec<(String, register::Use)> = Vec::new();
+    let procedure_facts = procedures
+        .iter()
+        .map(|(id, loaded)| {
+            let refs = madoguchi_rules::fact_references(&loaded.procedure);
+            for (key, span) in &refs {
+                procedure_uses.push((
+                    key.clone(),
+                    register::Use {
+                        file: loaded.file,
+                        span: span.clone().unwrap_or(0..0),
+                        line: sources
+                            .line_col(loaded.file, span.as_ref().map_or(0, |s| s.start))
+                            .0,
+                    },
+                ));
+            }
+            (id.clone(), refs.into_iter().map(|(key, _)| key).collect())
+        })
+        .collect();
+    (procedure_facts, procedure_uses)
+}
+
+/// The checker's scripts (boot module, JS glue, wasm) when a page embeds a
+/// checker and trunk's output is given; their files go into `files`.
+pub(crate) fn checker_scripts(
+    opts: &Options,
+    site: &config::SiteConfig,
+    any_checker: bool,
+    files: &mut BTreeMap<String, Vec<u8>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Scripts> {
+    let dist = opts.checker_dist.as_ref().filter(|_| any_checker)?;
+    match checker::load_bundle(dist) {
+        Ok(bundle) => {
+            let boot = checker::boot_module(&bundle);
+            let boot_name = output::asset_name("boot.js", boot.as_bytes());
+            let base = format!("{}{}/", site.base_path(), checker::DIR);
+            let scripts = Scripts {
+                boot: format!("{base}{boot_name}"),
+                boot_integrity: checker::integrity(boot.as_bytes()),
+                glue: format!("{base}{}", bundle.glue.0),
+                glue_integrity: checker::integrity(&bundle.glue.1),
+                wasm: format!("{base}{}", bundle.wasm.0),
+                wasm_integrity: checker::integrity(&bundle.wasm.1),
+            };
+            files.insert(format!("{}/{boot_name}", checker::DIR), boot.into_bytes());
+            files.insert(format!("{}/{}", checker::DIR, bundle.glue.0), bundle.glue.1);
+            files.insert(format!("{}/{}", checker::DIR, bundle.wasm.0), bundle.wasm.1);
+            Some(scripts)
+        }
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+pub(crate) type Checkers = BTreeMap<(String, String), Result<CheckerOut, Diagnostic>>;
+
+/// Where each procedure's checker is, per (language, procedure): the
+/// first page embedding it.
+pub(crate) fn checker_urls(pages: &[Page], urls: &[String]) -> BTreeMap<(String, String), String> {
+    let mut checker_urls: BTreeMap<(String, String), String> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(id) = &p.front.checker {
+            checker_urls
+                .entry((p.lang.clone(), id.clone()))
+                .or_insert_with(|| urls[i].clone());
+        }
+    }
+    checker_urls
+}
+
+/// What a checker is made from besides its procedure.
+pub(crate) struct CheckerInputs<'a> {
+    pub(crate) site: &'a config::SiteConfig,
+    pub(crate) procedures: &'a BTreeMap<String, procedures::Loaded>,
+    pub(crate) i18n: &'a BTreeMap<String, config::I18n>,
+    pub(crate) core_facts: &'a madoguchi_rules::Facts,
+    pub(crate) catalogs: &'a BTreeMap<String, Arc<Catalog>>,
+}
+
+/// Checker data and its server render, once per (procedure, language)
+/// that a page embeds.
+pub(crate) fn checkers(
+    c: &CheckerInputs<'_>,
+    pages: &[Page],
+    checker_urls: &BTreeMap<(String, String), String>,
+) -> Checkers {
+    let CheckerInputs {
+        site,
+        procedures,
+        i18n,
+        core_facts,
+        catalogs,
+    } = *c;
+    let pairs: BTreeSet<(String, String)> = pages
+        .iter()
+        .filter_map(|p| Some((p.front.checker.clone()?, p.lang.clone())))
+        .filter(|(id, _)| procedures.contains_key(id))
+        .collect();
+    // Where each procedure's checker is, per language: a redirect
+    // outcome links there (the page's language, else the default's).
+    let urls_for = |lang: &str| -> BTreeMap<String, String> {
+        procedures
+            .keys()
+            .filter_map(|id| {
+                let url = checker_urls
+                    .get(&(lang.to_string(), id.clone()))
+                    .or_else(|| checker_urls.get(&(site.default_language.clone(), id.clone())))?;
+                Some((id.clone(), url.clone()))
+            })
+            .collect()
+    };
+    pairs
+        .into_par_iter()
+        .map(|(id, lang)| {
+            let original = &procedures[&id].procedure;
+            // Each page carries its own language (and the default
+            // language, for the form and as the fallback), no other.
+            let translated = catalogs
+                .get(&lang)
+                .map(|c| translate::procedure_for(original, c));
+            let out = checker_out(
+                translated.as_ref().unwrap_or(original),
+                core_facts,
+                &id,
+                &lang,
+                i18n,
+                &urls_for(&lang),
+                site,
+            );
+            ((id, lang), out)
+        })
+        .collect()
+}
+
+/// What the steps after the pages need: everything but the pages' HTML.
+pub(crate) struct Finish<'a> {
+    pub(crate) opts: &'a Options,
+    pub(crate) site: &'a config::SiteConfig,
+    pub(crate) i18n: &'a BTreeMap<String, config::I18n>,
+    pub(crate) facts: &'a crate::data::Facts,
+    pub(crate) sources: &'a Sources,
+    pub(crate) pages: &'a [Page],
+    pub(crate) renderer: Option<&'a Renderer<'a>>,
+    pub(crate) assets: &'a BTreeMap<String, (String, Vec<u8>)>,
+    pub(crate) broken_data: &'a BTreeSet<String>,
+    /// The sitemap of the previous run, when no page appeared, went or
+    /// changed its front matter since (`serve` after a text edit).
+    pub(crate) sitemap: Option<&'a [u8]>,
+    /// How far each catalog language is translated (the staff page).
+    pub(crate) translation_status: &'a [LanguageStatus],
+}
+
+/// The outcome of the steps after the pages.
+pub(crate) struct Finished {
+    pub(crate) errors: Vec<Diagnostic>,
+    /// Sorted.
+    pub(crate) warnings: Vec<Diagnostic>,
+    pub(crate) register: Register,
+}
+
+impl Finish<'_> {
+    /// The checks across pages (from the pages' summaries), the facts
+    /// register, the chooser, 404, staff page, sitemap, robots.txt and
+    /// static files (into `files`, which holds every output that is not a
+    /// page); `diags` are the problems found so far.
+    pub(crate) fn run(
+        &self,
+        summaries: &[Summary],
+        page_errors: Vec<Diagnostic>,
+        procedure_uses: Vec<(String, register::Use)>,
+        mut diags: Vec<Diagnostic>,
+        files: &mut BTreeMap<String, Vec<u8>>,
+    ) -> Finished {
+        let (site, pages, sources) = (self.site, self.pages, self.sources);
+        let mut warnings = Vec::new();
+        // Checks across pages, from the summaries: each page's own problems,
+        // `@/…#anchor` links, and where each fact is used.
+        for s in summaries {
+            diags.extend(s.diags.iter().cloned());
+        }
+        checks::check_anchors(pages, summaries, &mut diags);
+        diags.extend(page_errors);
+        let uses = checks::fact_uses(pages, summaries, procedure_uses);
+        let default_i18n = self
+            .i18n
+            .get(&site.default_language)
+            .or(self.i18n.values().next());
+        let (register, register_warnings) = match default_i18n {
+            Some(d) => register::build(
+                self.facts,
+                &uses,
+                sources,
+                (&site.default_language, d),
+                self.opts.today,
+                site.recheck_after_days,
+            ),
+            None => (
+                Register {
+                    today: self.opts.today.iso(),
+                    recheck_after_days: site.recheck_after_days,
+                    facts: Vec::new(),
+                },
+                Vec::new(),
+            ),
+        };
+        warnings.extend(register_warnings);
+
+        if let Some(r) = self.renderer {
+            for (path, res) in [
+                ("index.html".to_string(), r.chooser()),
+                ("404.html".to_string(), r.not_found()),
+            ] {
+                match res {
+                    Ok(html) => {
+                        files.insert(path, html.into_bytes());
+                    }
+                    Err(d) => diags.push(d),
+                }
+            }
+            match r.facts_page(&register) {
+                Ok(html) => {
+                    files.insert(FACTS_PAGE.into(), html.into_bytes());
+                }
+                Err(d) => diags.push(d),
+            }
+            let sitemap = match self.sitemap {
+                Some(kept) => kept.to_vec(),
+                None => r.sitemap().into_bytes(),
+            };
+            if !self.translation_status.is_empty() {
+                match r.translations_page(self.translation_status) {
+                    Ok(html) => {
+                        files.insert(TRANSLATIONS_PAGE.into(), html.into_bytes());
+                    }
+                    Err(d) => diags.push(d),
+                }
+            }
+            files.insert("sitemap.xml".into(), sitemap);
+            files.insert(
+                "robots.txt".into(),
+                format!(
+                    "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+                    site.base_url
+                )
+                .into_bytes(),
+            );
+            warnings.extend(r.outdated_translations());
+            warnings.extend(crate::i18n::status_warnings(self.translation_status));
+        }
+        if self.opts.livereload {
+            files.insert(
+                LIVERELOAD_JS.into(),
+                include_bytes!("../templates/livereload.js").to_vec(),
+            );
+        }
+        // A static file may not replace a generated one (nor another static file).
+        let generated: BTreeSet<String> = pages
+            .iter()
+            .map(|p| format!("{}/{}index.html", p.lang, p.rel_url))
+            .chain(
+                [
+                    "index.html",
+                    "404.html",
+                    "sitemap.xml",
+                    "robots.txt",
+                    FACTS_PAGE,
+                    TRANSLATIONS_PAGE,
+                ]
+                .into_iter()
+                .map(String::from),
+            )
+            .chain(files.keys().cloned())
+            .collect();
+        let mut from_static: BTreeMap<&str, &str> = BTreeMap::new();
+        for (rel, (out, bytes)) in self.assets {
+            let clash = if generated.contains(out) {
+                Some(format!("the generated `{out}`"))
+            } else if out.starts_with(&format!("{}/", checker::DIR)) {
+                Some(format!("the checker's folder `{}/`", checker::DIR))
+            } else {
+                from_static
+                    .get(out.as_str())
+                    .map(|other| format!("`static/{other}`, published as `{out}`"))
+            };
+            if let Some(clash) = clash {
+                diags.push(
+                    Diagnostic::error(format!("`static/{rel}` would replace {clash}"))
+                        .help("rename or remove the static file: generated pages, the sitemap and robots.txt come from content/"),
+                );
+                continue;
+            }
+            from_static.insert(out, rel);
+            files.insert(out.clone(), bytes.clone());
+        }
+
+        let (errors, warns): (Vec<_>, Vec<_>) = diags
+            .into_iter()
+            .filter(|d| !follow_on(self.broken_data, d))
+            .partition(Diagnostic::is_error);
+        warnings.extend(warns);
+        diag::sort(&mut warnings);
+        Finished {
+            errors,
+            warnings,
+            register,
+        }
+    }
+}
+
 /// The build. With `out`, pages are written by the rendering workers into
 /// a staging folder that replaces `out` only if every page rendered and
 /// every file was written; `files` then holds only what is not a page.
@@ -133,12 +565,11 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         source_i18n: _,
         glossary_file,
         glossary,
+        page_files: _,
+        procedure_ids: _,
+        unreadable_procedures: _,
     } = loaded;
-    let draft_languages: BTreeSet<String> = catalogs
-        .iter()
-        .filter(|(_, c)| c.review == translate::catalog::Review::Draft)
-        .map(|(l, _)| l.clone())
-        .collect();
+    let draft_languages = draft_languages(&catalogs);
     let translation_status = crate::i18n::status_of(
         &site,
         &pages,
@@ -148,127 +579,30 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         &catalogs,
         &sources,
     );
-    // Errors caused by a file that is already reported broken are left out.
-    let follow_on = |d: &Diagnostic| {
-        d.message
-            .split("unknown fact `")
-            .skip(1)
-            .filter_map(|rest| rest.split('`').next())
-            .any(|key| {
-                key.match_indices('.')
-                    .any(|(i, _)| broken_data.contains(&key[..i]))
-            })
-    };
-    // A language whose strings are broken still gets its pages checked, with
-    // the default language's formats (nothing is written in that case).
-    let Some(fallback_i18n) = i18n
-        .get(&site.default_language)
-        .or_else(|| i18n.values().next())
-    else {
-        diags.retain(|d| !follow_on(d));
+    check_pages(&site, &pages, &unparsed, &sources, &mut diags);
+    let Some(fallback_i18n) = fallback_i18n(&site, &i18n) else {
+        diags.retain(|d| !follow_on(&broken_data, d));
         return Err(finish_failed(sources, diags));
     };
     let index = PageIndex::new(&pages);
-
-    // Markdown of one page, rendered where it is used (in the worker that
-    // renders and writes the page, which reads the page's text again), so
-    // only the pages being rendered hold their text and HTML at any moment.
-    let source_i18n = i18n.get(&site.default_language).unwrap_or(fallback_i18n);
-    let source_lang = site
-        .language(&site.default_language)
-        .map_or(site.default_language.as_str(), |l| l.html_lang());
-    let markdown_of = |p: &Page| {
-        let ctx = markdown::Ctx {
-            site: &site,
-            facts: &facts,
-            i18n: i18n.get(&p.lang).unwrap_or(fallback_i18n),
-            pages: &pages,
-            index: &index,
-            unparsed: &unparsed,
-            glossary: &glossary,
-        };
-        let text = load::read_again(&sources, p.file)?;
-        let Some(catalog) = catalogs.get(&p.lang).filter(|_| p.from_catalog) else {
-            let rendered = markdown::render(&ctx, p, &text);
-            return Ok((rendered, text));
-        };
-        // An outdated run is followed by its current original, rendered
-        // as the original page renders it (its facts, its links).
-        let source_ctx = markdown::Ctx {
-            i18n: source_i18n,
-            ..ctx
-        };
-        let mut source_page = p.clone();
-        source_page.lang = site.default_language.clone();
-        source_page.body_offset = 0;
-        source_page.from_catalog = false;
-        let label = markdown::escape_attr(
-            ctx.i18n
-                .strings
-                .get("translation_outdated")
-                .map_or("", String::as_str),
-        );
-        let note = |m: &translate::blocks::Mark| {
-            let original = markdown::render(&source_ctx, &source_page, &m.source);
-            format!(
-                "<details class=\"i18n-outdated\"><summary>{label}</summary><div lang=\"{source_lang}\">{}</div></details>",
-                original.html
-            )
-        };
-        let rendered = markdown::render_translated(&ctx, p, &text, catalog, source_lang, &note);
-        Ok::<_, Diagnostic>((rendered, text))
+    let markdown = MarkdownInputs {
+        site: &site,
+        facts: &facts,
+        i18n: &i18n,
+        fallback_i18n,
+        pages: &pages,
+        index: &index,
+        unparsed: &unparsed,
+        sources: &sources,
+        glossary: &glossary,
+        catalogs: &catalogs,
     };
+    let (procedure_facts, procedure_uses) = procedure_facts(&procedures, &sources);
 
-    // The facts each procedure refers to, and where (after the pages' uses
-    // in the register).
-    let mut procedure_uses: Vec<(String, register::Use)> = Vec::new();
-    let procedure_facts: BTreeMap<String, Vec<String>> = procedures
-        .iter()
-        .map(|(id, loaded)| {
-            let refs = madoguchi_rules::fact_references(&loaded.procedure);
-            for (key, span) in &refs {
-                procedure_uses.push((
-                    key.clone(),
-                    register::Use {
-                        file: loaded.file,
-                        span: span.clone().unwrap_or(0..0),
-                        line: sources
-                            .line_col(loaded.file, span.as_ref().map_or(0, |s| s.start))
-                            .0,
-                    },
-                ));
-            }
-            (id.clone(), refs.into_iter().map(|(key, _)| key).collect())
-        })
-        .collect();
-
-    let mut warnings = Vec::new();
     let mut files = BTreeMap::new();
     let core_facts = facts.core();
-    let mut scripts = None;
-    if pages.iter().any(|p| p.front.checker.is_some())
-        && let Some(dist) = &opts.checker_dist
-    {
-        match checker::load_bundle(dist) {
-            Ok(bundle) => {
-                let boot = checker::boot_module(&bundle);
-                let boot_name = output::asset_name("boot.js", boot.as_bytes());
-                let base = format!("{}{}/", site.base_path(), checker::DIR);
-                scripts = Some(Scripts {
-                    boot: format!("{base}{boot_name}"),
-                    boot_integrity: checker::integrity(boot.as_bytes()),
-                    glue: format!("{base}{}", bundle.glue.0),
-                    glue_integrity: checker::integrity(&bundle.glue.1),
-                    wasm: format!("{base}{}", bundle.wasm.0),
-                    wasm_integrity: checker::integrity(&bundle.wasm.1),
-                });
-                files.insert(format!("{}/{boot_name}", checker::DIR), boot.into_bytes());
-                files.insert(format!("{}/{}", checker::DIR, bundle.glue.0), bundle.glue.1);
-                files.insert(format!("{}/{}", checker::DIR, bundle.wasm.0), bundle.wasm.1);
-            }
-            Err(d) => diags.push(d),
-        }
-    }
+    let any_checker = pages.iter().any(|p| p.front.checker.is_some());
+    let scripts = checker_scripts(opts, &site, any_checker, &mut files, &mut diags);
     // Building to disk: a staging folder next to `out`, made only when
     // loading found nothing wrong (an invalid site writes nothing at all)
     // and deleted unless every file is written and swapped in. Pages whose
@@ -277,7 +611,9 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         Some(out)
             if templates.is_some()
                 && i18n_complete
-                && !diags.iter().any(|d| d.is_error() && !follow_on(d)) =>
+                && !diags
+                    .iter()
+                    .any(|d| d.is_error() && !follow_on(&broken_data, d)) =>
         {
             match output::Staging::new(out) {
                 Ok(s) => Some(s),
@@ -296,60 +632,18 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         .livereload
         .then(|| format!("{base_path}{LIVERELOAD_JS}"));
     let lib = Library::new(&site, &pages, &index);
-    let checkers: BTreeMap<(String, String), Result<CheckerOut, Diagnostic>> =
-        if templates.is_some() && i18n_complete {
-            // Checker data and its server render, once per (procedure, language).
-            let pairs: BTreeSet<(String, String)> = pages
-                .iter()
-                .filter_map(|p| Some((p.front.checker.clone()?, p.lang.clone())))
-                .filter(|(id, _)| procedures.contains_key(id))
-                .collect();
-            // Where each procedure's checker is, per language: a redirect
-            // outcome links there (the page's language, else the default's).
-            let mut checker_urls: BTreeMap<(String, String), String> = BTreeMap::new();
-            for (i, p) in pages.iter().enumerate() {
-                if let Some(id) = &p.front.checker {
-                    checker_urls
-                        .entry((p.lang.clone(), id.clone()))
-                        .or_insert_with(|| lib.urls[i].clone());
-                }
-            }
-            let urls_for =
-                |lang: &str| -> BTreeMap<String, String> {
-                    procedures
-                        .keys()
-                        .filter_map(|id| {
-                            let url = checker_urls.get(&(lang.to_string(), id.clone())).or_else(
-                                || checker_urls.get(&(site.default_language.clone(), id.clone())),
-                            )?;
-                            Some((id.clone(), url.clone()))
-                        })
-                        .collect()
-                };
-            pairs
-                .into_par_iter()
-                .map(|(id, lang)| {
-                    let original = &procedures[&id].procedure;
-                    // Each page carries its own language (and the default
-                    // language, for the form and as the fallback), no other.
-                    let translated = catalogs
-                        .get(&lang)
-                        .map(|c| translate::procedure_for(original, c));
-                    let out = checker_out(
-                        translated.as_ref().unwrap_or(original),
-                        &core_facts,
-                        &id,
-                        &lang,
-                        &i18n,
-                        &urls_for(&lang),
-                        &site,
-                    );
-                    ((id, lang), out)
-                })
-                .collect()
-        } else {
-            BTreeMap::new()
+    let checkers = if templates.is_some() && i18n_complete {
+        let inputs = CheckerInputs {
+            site: &site,
+            procedures: &procedures,
+            i18n: &i18n,
+            core_facts: &core_facts,
+            catalogs: &catalogs,
         };
+        checkers(&inputs, &pages, &checker_urls(&pages, &lib.urls))
+    } else {
+        BTreeMap::new()
+    };
     let renderer = templates
         .as_ref()
         .filter(|_| i18n_complete)
@@ -376,12 +670,12 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            let (rendered, text) = match markdown_of(p) {
+            let (rendered, text) = match markdown.render(p) {
                 Ok(r) => r,
                 Err(d) => return (Summary::failed(d), None),
             };
             let page = renderer.as_ref().map(|r| {
-                let path = format!("{}/{}index.html", p.lang, p.rel_url);
+                let path = page_path(p);
                 let html = r.page(i, &rendered)?;
                 match (&staging, out) {
                     (Some(_), Some(_)) if rendered.diags.iter().any(Diagnostic::is_error) => {
@@ -410,125 +704,25 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         summaries.push(summary);
     }
 
-    // Checks across pages, from the summaries: each page's own problems,
-    // `@/…#anchor` links, and where each fact is used.
-    for s in &summaries {
-        diags.extend(s.diags.iter().cloned());
-    }
-    checks::check_anchors(&pages, &summaries, &mut diags);
-    diags.extend(page_errors);
-    let uses = checks::fact_uses(&pages, &summaries, procedure_uses);
-    drop(summaries);
-    let default_i18n = i18n.get(&site.default_language).or(i18n.values().next());
-    let (register, register_warnings) = match default_i18n {
-        Some(d) => register::build(
-            &facts,
-            &uses,
-            &sources,
-            (&site.default_language, d),
-            opts.today,
-            site.recheck_after_days,
-        ),
-        None => (
-            Register {
-                today: opts.today.iso(),
-                recheck_after_days: site.recheck_after_days,
-                facts: Vec::new(),
-            },
-            Vec::new(),
-        ),
+    let finish = Finish {
+        opts,
+        site: &site,
+        i18n: &i18n,
+        facts: &facts,
+        sources: &sources,
+        pages: &pages,
+        renderer: renderer.as_ref(),
+        assets: &assets,
+        broken_data: &broken_data,
+        sitemap: None,
+        translation_status: &translation_status,
     };
-    warnings.extend(register_warnings);
-
-    if let Some(r) = &renderer {
-        for (path, res) in [
-            ("index.html".to_string(), r.chooser()),
-            ("404.html".to_string(), r.not_found()),
-        ] {
-            match res {
-                Ok(html) => {
-                    files.insert(path, html.into_bytes());
-                }
-                Err(d) => diags.push(d),
-            }
-        }
-        match r.facts_page(&register) {
-            Ok(html) => {
-                files.insert(FACTS_PAGE.into(), html.into_bytes());
-            }
-            Err(d) => diags.push(d),
-        }
-        if !translation_status.is_empty() {
-            match r.translations_page(&translation_status) {
-                Ok(html) => {
-                    files.insert(TRANSLATIONS_PAGE.into(), html.into_bytes());
-                }
-                Err(d) => diags.push(d),
-            }
-        }
-        files.insert("sitemap.xml".into(), r.sitemap().into_bytes());
-        files.insert(
-            "robots.txt".into(),
-            format!(
-                "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
-                site.base_url
-            )
-            .into_bytes(),
-        );
-        warnings.extend(r.outdated_translations());
-        warnings.extend(crate::i18n::status_warnings(&translation_status));
-    }
-    if opts.livereload {
-        files.insert(
-            LIVERELOAD_JS.into(),
-            include_bytes!("../templates/livereload.js").to_vec(),
-        );
-    }
-    // A static file may not replace a generated one (nor another static file).
-    let generated: BTreeSet<String> = pages
-        .iter()
-        .map(|p| format!("{}/{}index.html", p.lang, p.rel_url))
-        .chain(
-            [
-                "index.html",
-                "404.html",
-                "sitemap.xml",
-                "robots.txt",
-                FACTS_PAGE,
-                TRANSLATIONS_PAGE,
-            ]
-            .into_iter()
-            .map(String::from),
-        )
-        .chain(files.keys().cloned())
-        .collect();
-    let mut from_static: BTreeMap<String, String> = BTreeMap::new();
-    for (rel, (out, bytes)) in assets {
-        let clash = if generated.contains(&out) {
-            Some(format!("the generated `{out}`"))
-        } else if out.starts_with(&format!("{}/", checker::DIR)) {
-            Some(format!("the checker's folder `{}/`", checker::DIR))
-        } else {
-            from_static
-                .get(&out)
-                .map(|other| format!("`static/{other}`, published as `{out}`"))
-        };
-        if let Some(clash) = clash {
-            diags.push(
-                Diagnostic::error(format!("`static/{rel}` would replace {clash}"))
-                    .help("rename or remove the static file: generated pages, the sitemap and robots.txt come from content/"),
-            );
-            continue;
-        }
-        from_static.insert(out.clone(), rel);
-        files.insert(out, bytes);
-    }
-
-    let (errors, warns): (Vec<_>, Vec<_>) = diags
-        .into_iter()
-        .filter(|d| !follow_on(d))
-        .partition(Diagnostic::is_error);
-    warnings.extend(warns);
+    let Finished {
+        errors,
+        mut warnings,
+        register,
+    } = finish.run(&summaries, page_errors, procedure_uses, diags, &mut files);
+    drop(summaries);
     if !errors.is_empty() || templates.is_none() || !i18n_complete {
         let mut all = errors;
         all.extend(warnings);
@@ -577,6 +771,20 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     })
 }
 
+/// Languages whose catalog is a draft (pages say so).
+pub(crate) fn draft_languages(catalogs: &BTreeMap<String, Arc<Catalog>>) -> BTreeSet<String> {
+    catalogs
+        .iter()
+        .filter(|(_, c)| c.review == translate::catalog::Review::Draft)
+        .map(|(l, _)| l.clone())
+        .collect()
+}
+
+/// Where a page is published, relative to the output folder.
+pub(crate) fn page_path(p: &Page) -> String {
+    format!("{}/{}index.html", p.lang, p.rel_url)
+}
+
 fn write_failed(out: &Path, e: &output::WriteError) -> Diagnostic {
     Diagnostic::error(format!("cannot write `{}`: {}", out.display(), e.message))
         .help("check the output folder's permissions and free disk space")
@@ -585,6 +793,15 @@ fn write_failed(out: &Path, e: &output::WriteError) -> Diagnostic {
 pub(crate) fn finish_failed(mut sources: Sources, mut diags: Vec<Diagnostic>) -> Failed {
     let changed = load::restore_quoted(&mut sources, &diags);
     diags.extend(changed);
+    Failed {
+        sources,
+        diags: failure_order(diags),
+    }
+}
+
+/// The problems of a failed build in the order they are shown: errors
+/// (files that could not be read or parsed first), then warnings.
+pub(crate) fn failure_order(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     if !diags.iter().any(Diagnostic::is_error) {
         diags.push(Diagnostic::error("the build failed"));
     }
@@ -600,10 +817,7 @@ pub(crate) fn finish_failed(mut sources: Sources, mut diags: Vec<Diagnostic>) ->
     errors.dedup();
     warnings.dedup();
     errors.extend(warnings);
-    Failed {
-        sources,
-        diags: errors,
-    }
+    errors
 }
 
 /// Builds into `out`, replacing it only if the whole build succeeds.

@@ -98,6 +98,15 @@ impl Templates {
         }
     }
 
+    /// Whether a site template's text contains `needle` (the defaults are
+    /// known): `serve` re-renders every page after a data edit when a
+    /// template calls `fact(`.
+    pub fn overrides_contain(&self, sources: &Sources, needle: &str) -> bool {
+        self.overrides
+            .values()
+            .any(|&file| sources.text(file).contains(needle))
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }

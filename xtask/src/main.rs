@@ -3,8 +3,9 @@
 //!
 //! - `cargo xtask serve [--port N]`: build and serve the site, rebuild on change.
 //! - `cargo xtask build [--out DIR]`: build the site into `public/` (or DIR).
-//! - `cargo xtask bench [--pages N[,N...]] [--langs L] [--runs R]`: site-gen
-//!   against Hugo on a synthetic site (see `bench.rs`).
+//! - `cargo xtask bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]`:
+//!   site-gen against Hugo on a synthetic site (see `bench.rs`); `--serve`
+//!   measures only `serve`'s edit-to-reload.
 //! - `cargo xtask test`: formatting, lints, every test, a check of the real
 //!   site, and the browser suite (tests/e2e) on a fresh build of it.
 
@@ -28,8 +29,9 @@ fn main() -> ExitCode {
                  serve [--port N]   build the site, serve it on 127.0.0.1 and rebuild on change\n  \
                  build [--out DIR]  build the site into public/ (or DIR)\n  \
                  test               check formatting and lints, run every test\n  \
-                 bench [--pages N[,N...]] [--langs L] [--runs R]\n                    \
-                 time site-gen against Hugo on a synthetic site (default 1000,4000 × 4, 3 runs)"
+                 bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]\n                    \
+                 time site-gen against Hugo on a synthetic site (default 1000,4000 × 4, 3 runs);\n                    \
+                 --serve: only serve's edit-to-reload on the largest size"
             );
             return ExitCode::from(2);
         }
