@@ -352,28 +352,28 @@ pub(crate) fn load(
             // go (see `keep_default_texts`): no build holds every page's
             // Markdown at once.
             Kind::Page { key, lang } => match read_text(root, &path, sources, diags) {
-                Some(id) => match {
+                Some(id) => {
                     page_files.push((PathBuf::from(&rel), key.clone(), lang.clone(), id));
-                    content::parse_page(sources, id, &key, &lang)
-                } {
-                    Ok(p) => {
-                        check_front_texts(sources, &p, diags);
-                        let checker_span = p.front.checker.as_ref().map(|pid| {
-                            sources
-                                .text(id)
-                                .find(&format!("\"{pid}\""))
-                                .map_or(0..3, |i| i..i + pid.len() + 2)
-                        });
-                        if !(keep_default_texts && lang == site.default_language) {
-                            sources.release(id);
+                    match content::parse_page(sources, id, &key, &lang) {
+                        Ok(p) => {
+                            check_front_texts(sources, &p, diags);
+                            let checker_span = p.front.checker.as_ref().map(|pid| {
+                                sources
+                                    .text(id)
+                                    .find(&format!("\"{pid}\""))
+                                    .map_or(0..3, |i| i..i + pid.len() + 2)
+                            });
+                            if !(keep_default_texts && lang == site.default_language) {
+                                sources.release(id);
+                            }
+                            pages.push((p, checker_span));
                         }
-                        pages.push((p, checker_span));
+                        Err(d) => {
+                            unparsed.insert(key);
+                            diags.push(d.parse_error());
+                        }
                     }
-                    Err(d) => {
-                        unparsed.insert(key);
-                        diags.push(d.parse_error());
-                    }
-                },
+                }
                 None => {
                     unparsed.insert(key);
                 }
