@@ -306,8 +306,10 @@ fn corpus(dir: &Path, pages: usize, langs: &[&str]) -> Result<(), String> {
         dir.display()
     );
     let content = dir.join("content");
-    let strings = std::fs::read_to_string(root().join("content/i18n/en.toml"))
-        .map_err(|e| format!("content/i18n/en.toml: {e}"))?;
+    // Every corpus language gets the real site's (Japanese) interface strings:
+    // the only complete set on disk (other languages live in catalogs).
+    let strings = std::fs::read_to_string(root().join("content/i18n/ja.toml"))
+        .map_err(|e| format!("content/i18n/ja.toml: {e}"))?;
     let mut site = String::from(
         "title = \"Bench\"\nbase_url = \"https://example.org/\"\ndefault_language = \"en\"\n",
     );
