@@ -25,6 +25,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "translation_notice.html",
         include_str!("../templates/translation_notice.html"),
     ),
+    ("staff.html", include_str!("../templates/staff.html")),
     ("facts.html", include_str!("../templates/facts.html")),
     (
         "translations.html",
