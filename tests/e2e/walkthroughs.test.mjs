@@ -411,7 +411,17 @@ test('browser Back and Forward move between steps and keep answers', async () =>
   const rec = await open(browser, server.origin, DISCLOSURE('en'));
   const { page } = rec;
   await checkerReady(page);
-  const heading = async () => (await page.locator('#checker-heading').textContent()).trim();
+  // Back and Forward fire popstate; the app renders the screen right after
+  // it, so wait for the heading to change (up to 5 s) before comparing.
+  let last = '';
+  const heading = async () => {
+    await page.waitForFunction(
+      (before) => document.querySelector('#checker-heading')?.textContent.trim() !== before,
+      last, { timeout: 5000 },
+    ).catch(() => {});
+    last = (await page.locator('#checker-heading').textContent()).trim();
+    return last;
+  };
   await answer(page, 'en', { choose: 'My own record (or that of the person I act for)' });
   await answer(page, 'en', { choose: 'The person the information is about' });
   assert.equal(await heading(), 'Where does the person making the request live?');
