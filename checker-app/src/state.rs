@@ -560,10 +560,10 @@ pub fn answer_error_message(data: &Prepared, e: &rules::AnswerError) -> String {
             data.t("checker_error_choose")
         }
         rules::AnswerErrorKind::NotANumber { .. } => data.t("checker_error_number"),
-        rules::AnswerErrorKind::OutOfRange { min, max, .. } => data
-            .t("checker_error_range")
-            .replace("{min}", &min.to_string())
-            .replace("{max}", &max.to_string()),
+        rules::AnswerErrorKind::OutOfRange { min, max, .. } => rules::fill(
+            &data.t("checker_error_range"),
+            &[("min", &min.to_string()), ("max", &max.to_string())],
+        ),
         rules::AnswerErrorKind::NotADate { .. } => data.t("checker_error_date"),
     }
 }

@@ -207,11 +207,15 @@ pub fn format_date(date: Date, pattern: &str, month_names: &[String]) -> String 
         .get(usize::try_from(date.m).unwrap_or(0).saturating_sub(1))
         .cloned()
         .unwrap_or_else(|| date.m.to_string());
-    pattern
-        .replace("{year}", &date.y.to_string())
-        .replace("{month_name}", &month_name)
-        .replace("{month}", &date.m.to_string())
-        .replace("{day}", &date.d.to_string())
+    crate::fill(
+        pattern,
+        &[
+            ("year", &date.y.to_string()),
+            ("month_name", &month_name),
+            ("month", &date.m.to_string()),
+            ("day", &date.d.to_string()),
+        ],
+    )
 }
 
 /// The date as a Japanese form wants it, era and Gregorian:

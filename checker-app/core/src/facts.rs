@@ -210,7 +210,7 @@ pub fn format_money(yen: i64, pattern: &str, separator: &str) -> String {
     if yen < 0 {
         grouped.insert(0, '-');
     }
-    pattern.replace("{amount}", &grouped)
+    crate::fill(pattern, &[("amount", &grouped)])
 }
 
 /// One source of a fact: an official page.

@@ -265,4 +265,5 @@ pub use normalize::{
     fold_width, normalize_katakana, normalize_phone, normalize_postcode, normalize_text,
     parse_date, parse_number,
 };
+pub use template::fill;
 pub use validate::{MAX_COPIES, fact_references, validate};

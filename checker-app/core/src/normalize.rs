@@ -160,10 +160,13 @@ pub fn normalize_postcode(s: &str) -> Option<String> {
         all if all.len() == 7 => all.iter().collect(),
         _ => return None,
     };
+    // `get`-style splitting: the wasm carries no slicing panic (and its
+    // Unicode tables) for this.
+    let (head, tail) = digits.split_at_checked(3)?;
     digits
         .bytes()
         .all(|b| b.is_ascii_digit())
-        .then(|| format!("{}-{}", &digits[..3], &digits[3..]))
+        .then(|| format!("{head}-{tail}"))
 }
 
 /// A telephone number with its digit groups joined by hyphens: digits in

@@ -69,6 +69,29 @@ pub(crate) fn pieces(s: &str) -> Vec<Piece<'_>> {
     out
 }
 
+/// Fills the named `{placeholders}` of a pattern in one pass; other
+/// braces are kept as written: `fill("{min}–{max}", &[("min", "1"), ("max", "9")])`
+/// is `1–9`. The one placeholder filler of interface strings, money and
+/// date patterns (no `str::replace`: the wasm carries none of its slicing
+/// panics).
+pub fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    for p in pieces(pattern) {
+        match p {
+            Piece::Lit(l) => out.push_str(l),
+            Piece::Ph(name) => match values.iter().find(|(n, _)| *n == name) {
+                Some((_, v)) => out.push_str(v),
+                None => {
+                    out.push('{');
+                    out.push_str(name);
+                    out.push('}');
+                }
+            },
+        }
+    }
+    out
+}
+
 pub(crate) fn classify(name: &str) -> Placeholder<'_> {
     match name {
         "today" => Placeholder::Today,
@@ -120,5 +143,14 @@ mod tests {
         );
         assert_eq!(pieces("{}x{y"), vec![Piece::Lit("{}x{y")]);
         assert_eq!(pieces(""), vec![]);
+    }
+
+    #[test]
+    fn fills_named_placeholders_once_and_keeps_the_rest() {
+        assert_eq!(
+            fill("{min}–{max} {other} {", &[("min", "1"), ("max", "{min}")]),
+            "1–{min} {other} {"
+        );
+        assert_eq!(fill("", &[("a", "b")]), "");
     }
 }

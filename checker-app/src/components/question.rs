@@ -79,11 +79,13 @@ pub fn question(state: &UseReducerHandle<State>, step_id: &str) -> Html {
             _ => (None, "input-long"),
         };
         let range = match (&step.min, &step.max) {
-            (Some(min), Some(max)) if kind.is_numeric() => Some(
-                d.t("checker_range_hint")
-                    .replace("{min}", &min.get_ref().to_string())
-                    .replace("{max}", &max.get_ref().to_string()),
-            ),
+            (Some(min), Some(max)) if kind.is_numeric() => Some(rules::fill(
+                &d.t("checker_range_hint"),
+                &[
+                    ("min", &min.get_ref().to_string()),
+                    ("max", &max.get_ref().to_string()),
+                ],
+            )),
             _ => None,
         };
         let range_id = format!("{field_id}-range");
