@@ -211,6 +211,9 @@ mod feat_hydration {
 pub(crate) use feat_hydration::*;
 
 /// Execute any pending [Runnable]s
+// Madoguchi: unused with some feature sets; a path dependency's warnings are
+// not capped as the registry's are.
+#[allow(dead_code)]
 pub(crate) fn start_now() {
     #[tracing::instrument(level = tracing::Level::DEBUG)]
     fn scheduler_loop() {
