@@ -438,26 +438,6 @@ pub(crate) fn load(
             site_templates.push((rel_display(&tpl_dir, &path), id));
         }
     }
-    let templates = Some(&i18n).filter(|m| !m.is_empty()).and_then(|i18n| {
-        let fn_data = Arc::new(FnData {
-            i18n: i18n.clone(),
-            assets: assets
-                .iter()
-                .map(|(k, (out, _))| (k.clone(), out.clone()))
-                .collect(),
-            base_path: site.base_path(),
-            facts: Arc::clone(&facts),
-        });
-        match Templates::load(sources, &site_templates, fn_data) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                diags.extend(e);
-                None
-            }
-        }
-    });
-
-    let source_i18n = i18n_files.get(&site.default_language).copied();
     let glossary_file = glossary_id.and_then(|id| {
         match config::parse_toml::<GlossaryFile>(
             sources,
@@ -476,6 +456,35 @@ pub(crate) fn load(
     });
     let glossary =
         translate::glossary_for(glossary_file.as_ref().map(|(_, g)| g), &site, &catalogs);
+    let templates = Some(&i18n).filter(|m| !m.is_empty()).and_then(|i18n| {
+        let fn_data = Arc::new(FnData {
+            i18n: i18n.clone(),
+            assets: assets
+                .iter()
+                .map(|(k, (out, _))| (k.clone(), out.clone()))
+                .collect(),
+            base_path: site.base_path(),
+            facts: Arc::clone(&facts),
+            glossary: Arc::new(glossary.clone()),
+            html_langs: site
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), l.html_lang().to_string()))
+                .collect(),
+            source_html_lang: site
+                .language(&site.default_language)
+                .map_or(site.default_language.clone(), |l| l.html_lang().to_string()),
+        });
+        match Templates::load(sources, &site_templates, fn_data) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                diags.extend(e);
+                None
+            }
+        }
+    });
+
+    let source_i18n = i18n_files.get(&site.default_language).copied();
     // What loading found is printed with the texts it quotes (the `i18n`
     // commands print it as it is).
     let changed = restore_quoted(sources, diags);
@@ -527,7 +536,7 @@ fn load_catalogs(
                     "run `site-gen i18n update` to create content/i18n/{lang}.po, then translate it"
                 )),
             );
-            out.insert(lang.to_string(), Arc::new(Catalog::empty(lang, usize::MAX)));
+            out.insert(lang.to_string(), Arc::new(Catalog::empty(lang)));
         }
     }
     for (lang, &file) in files {

@@ -11,6 +11,7 @@ use tera::{Context, Tera, Value};
 use crate::config::I18n;
 use crate::data::Facts;
 use crate::diag::{Diagnostic, FileId, Sources};
+use crate::translate::glossary::{self, Glossary};
 
 /// The default templates, compiled into the binary.
 pub const DEFAULTS: &[(&str, &str)] = &[
@@ -45,6 +46,11 @@ pub struct FnData {
     pub assets: BTreeMap<String, String>,
     pub base_path: String,
     pub facts: Arc<Facts>,
+    /// For the `mark_japanese` filter: the glossary's terms, each
+    /// language's `html_lang` by code, and the default language's.
+    pub glossary: Arc<Glossary>,
+    pub html_langs: BTreeMap<String, String>,
+    pub source_html_lang: String,
 }
 
 impl Templates {
@@ -322,6 +328,46 @@ fn register_functions(tera: &mut Tera, data: &Arc<FnData>) {
             .map(Value::String)
             .map_err(tera::Error::msg)
     });
+    tera.register_filter(
+        "mark_japanese",
+        MarkJapanese {
+            data: Arc::clone(data),
+        },
+    );
+}
+
+/// `{{ page.title | mark_japanese(lang=lang) }}`: the text escaped, with its
+/// Japanese runs in `<span lang="ja">` on a page in another language (in
+/// Chinese only the glossary's terms), as Markdown bodies get them. Its
+/// output is HTML (a safe filter).
+struct MarkJapanese {
+    data: Arc<FnData>,
+}
+
+impl tera::Filter for MarkJapanese {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let text = value
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("mark_japanese: the value must be a string"))?;
+        let lang = str_arg(args, "lang", "mark_japanese")?;
+        let d = &self.data;
+        let html_lang = d.html_langs.get(lang).map_or(lang, String::as_str);
+        Ok(Value::String(if html_lang == d.source_html_lang {
+            escape_html(text)
+        } else {
+            glossary::mark_text(
+                text,
+                &d.glossary,
+                glossary::writes_han(lang),
+                &d.source_html_lang,
+                escape_html,
+            )
+        }))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
 }
 
 /// A template or a macro, as a node of the call graph.

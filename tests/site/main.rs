@@ -1833,6 +1833,10 @@ fn one_edited_japanese_sentence_marks_exactly_that_block_in_every_catalog_langua
         &[
             "<html lang=\"ko\" dir=\"ltr\">",
             "<p><span lang=\"ja\">手数料の説明です。</span> <span class=\"i18n-mark\">",
+            // An untranslated title is Japanese too, in the heading and
+            // the breadcrumbs.
+            "<h1><span lang=\"ja\">手数料と郵送料</span></h1>",
+            "aria-current=\"page\"><span lang=\"ja\">手数料と郵送料</span></a>",
         ],
     )
     .check_file(
@@ -1847,6 +1851,10 @@ fn one_edited_japanese_sentence_marks_exactly_that_block_in_every_catalog_langua
     // Japanese inside another language is marked as such.
     assert!(
         page.contains("<p>KO <span lang=\"ja\">手数料の説明です。</span></p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<h1>KO <span lang=\"ja\">手数料と郵送料</span></h1>"),
         "{page}"
     );
     assert_eq!(count(&page, "i18n-mark"), 0, "{page}");

@@ -34,7 +34,6 @@ struct Entry {
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub lang: String,
-    pub file: FileId,
     pub review: Review,
     entries: HashMap<(String, String), Entry>,
 }
@@ -50,10 +49,9 @@ pub enum Lookup<'a> {
 
 impl Catalog {
     /// A catalog without any translation (a language whose file is missing).
-    pub fn empty(lang: &str, file: FileId) -> Catalog {
+    pub fn empty(lang: &str) -> Catalog {
         Catalog {
             lang: lang.to_string(),
-            file,
             review: Review::Draft,
             entries: HashMap::new(),
         }
@@ -163,7 +161,6 @@ impl Catalog {
         (
             Some(Catalog {
                 lang: lang.to_string(),
-                file,
                 review,
                 entries,
             }),

@@ -155,6 +155,45 @@ pub fn split<'a>(
     out
 }
 
+/// A short text (a title, a link) on a page in another language, as HTML:
+/// each Japanese run (in a language written with Han characters, each
+/// glossary term) inside `<span lang="{source}">`, and everything escaped
+/// with `escape`. No `<dfn>`: explanations belong to the page's body.
+pub fn mark_text(
+    text: &str,
+    glossary: &Glossary,
+    han_language: bool,
+    source: &str,
+    escape: impl Fn(&str) -> String,
+) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut open = false;
+    for piece in split(text, glossary, han_language, &mut Vec::new()) {
+        match piece {
+            Piece::Other(t) => {
+                if open {
+                    out.push_str("</span>");
+                    open = false;
+                }
+                out.push_str(&escape(t));
+            }
+            Piece::Japanese(t) | Piece::Term(t, _) => {
+                if !open {
+                    out.push_str("<span lang=\"");
+                    out.push_str(source);
+                    out.push_str("\">");
+                    open = true;
+                }
+                out.push_str(&escape(t));
+            }
+        }
+    }
+    if open {
+        out.push_str("</span>");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +206,22 @@ mod tests {
                 explanation: BTreeMap::new(),
             }],
         }
+    }
+
+    #[test]
+    fn a_title_marks_its_japanese_runs_as_one_span_each_and_escapes_the_rest() {
+        let g = glossary();
+        let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;");
+        assert_eq!(
+            mark_text("Stamps & <fees> (収入印紙の額)", &g, false, "ja", esc),
+            "Stamps &amp; &lt;fees> (<span lang=\"ja\">収入印紙の額</span>)"
+        );
+        // Chinese: only the glossary term.
+        assert_eq!(
+            mark_text("收入印花（収入印紙）", &g, true, "ja", esc),
+            "收入印花（<span lang=\"ja\">収入印紙</span>）"
+        );
+        assert_eq!(mark_text("Plain", &g, false, "ja", esc), "Plain");
     }
 
     #[test]
