@@ -271,6 +271,13 @@ impl Prepared {
         &self.raw.lang
     }
 
+    /// Whether Japanese runs in texts are marked `lang="ja"`: on pages in
+    /// a language not written with Han characters (in Chinese they cannot
+    /// be told apart; in Japanese they need no mark).
+    pub fn marks_japanese(&self) -> bool {
+        !rules::writes_han(self.html_lang())
+    }
+
     /// What is appended to an unconfirmed figure: the page language's
     /// mark when `unverified`, else nothing.
     pub fn mark(&self, unverified: bool) -> &str {

@@ -19,6 +19,7 @@ pub fn request_form(f: &rules::FormOutput, lang: &str, help_title: String) -> Ht
         .flat_map(|s| &s.boxes)
         .filter_map(|b| b.help.as_deref().map(|h| (b.label.as_str(), h)))
         .collect();
+    let marks = !rules::writes_han(lang);
     html! {
         <>
             <div class="jp-form print-page" lang="ja">
@@ -47,7 +48,7 @@ pub fn request_form(f: &rules::FormOutput, lang: &str, help_title: String) -> Ht
                     <h3>{ help_title }</h3>
                     <dl>
                         { for helps.into_iter().map(|(label, help)| html! {
-                            <><dt lang="ja">{ label }</dt><dd>{ help }</dd></>
+                            <><dt lang="ja">{ label }</dt><dd>{ crate::components::mark_japanese(marks, help.to_string()) }</dd></>
                         }) }
                     </dl>
                 </div>

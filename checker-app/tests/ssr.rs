@@ -346,6 +346,46 @@ fn the_result_comes_straight_after_the_questions_without_any_detail() {
 }
 
 #[test]
+fn japanese_in_the_readers_language_is_marked_and_japanese_pages_need_no_marks() {
+    // English: the form's explanations quote its Japanese box letters.
+    let en = render_with("en", POST_TWO_COPIES, &[]);
+    assert!(
+        en.contains("<dd>Section 2: <span lang=\"ja\">ア</span> at the office"),
+        "{en}"
+    );
+    // Each Japanese run is in a span of its own: outside the `lang="ja"`
+    // form, any text with Japanese in it sits directly in a `lang="ja"`
+    // element.
+    let form_at = en.find("jp-form print-page").expect("the form");
+    let help_at = en.find("form-help").expect("the form's explanations");
+    let outside_form = format!(
+        "{}{}",
+        &en[..en[..form_at].rfind('<').unwrap()],
+        &en[en[..help_at].rfind('<').unwrap()..]
+    );
+    let mut texts = 0;
+    for (at, _) in outside_form.match_indices('>') {
+        let rest = &outside_form[at + 1..];
+        let text = &rest[..rest.find('<').unwrap_or(rest.len())];
+        if text.chars().any(rules::is_japanese) {
+            texts += 1;
+            let open = outside_form[..at].rfind('<').unwrap();
+            assert!(
+                outside_form[open..at].contains("lang=\"ja\""),
+                "unmarked Japanese: {:?}",
+                &outside_form[open..at + 1 + text.len()]
+            );
+        }
+    }
+    assert!(texts > 5, "{en}");
+    // Japanese and Chinese pages carry no such marks.
+    for lang in ["ja", "zh-Hans"] {
+        let html = render_with(lang, POST_TWO_COPIES, &[]);
+        assert!(!html.contains("<span lang=\"ja\">"), "{lang}: {html}");
+    }
+}
+
+#[test]
 fn details_screen_asks_for_the_form_fields_all_optional() {
     let html = render_procedure(
         disclosure(),
@@ -373,7 +413,7 @@ fn details_screen_asks_for_the_form_fields_all_optional() {
     assert!(html.contains("<label for=\"d-sex\">Male</label>"), "{html}");
     assert!(html.contains("list=\"d-nationality-list\""), "{html}");
     assert!(
-        html.contains("<option value=\"South Korea\">韓国</option>"),
+        html.contains("<option lang=\"ja\" value=\"South Korea\">韓国</option>"),
         "{html}"
     );
     assert!(

@@ -236,6 +236,7 @@ mod eval;
 mod facts;
 mod model;
 mod normalize;
+mod script;
 mod spanned;
 mod template;
 mod validate;
@@ -265,5 +266,6 @@ pub use normalize::{
     fold_width, normalize_katakana, normalize_phone, normalize_postcode, normalize_text,
     parse_date, parse_number,
 };
+pub use script::{is_japanese, japanese_run_len, japanese_runs, writes_han};
 pub use template::fill;
 pub use validate::{MAX_COPIES, fact_references, validate};

@@ -8,7 +8,7 @@ use madoguchi_rules as rules;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{back_button, describedby, error_summary, field_error, hint as hint_para};
+use super::{back_button, describedby, error_summary, field_error, hint as hint_para, marked};
 use crate::data::Prepared;
 use crate::state::{Action, State};
 
@@ -53,9 +53,9 @@ fn detail_input(
         d.t("checker_needed")
     };
     let label_text = html! {
-        <>{ d.text(detail.label.get_ref()) }<span class="optional">{ format!(" {marker}") }</span></>
+        <>{ marked(d, d.text(detail.label.get_ref())) }<span class="optional">{ format!(" {marker}") }</span></>
     };
-    let hint_html = hint_para(hint_id, hint);
+    let hint_html = hint_para(d, hint_id, hint);
     let group = classes!("form-group", error.is_some().then_some("form-group-error"));
     let kind = *detail.kind.get_ref();
     if kind == rules::DetailKind::Choice {
@@ -76,7 +76,7 @@ fn detail_input(
                             html! {
                                 <div class="radio">
                                     <input type="radio" id={rid.clone()} name={id.clone()} value={o.value.get_ref().clone()} {checked} {onchange} />
-                                    <label for={rid}>{ d.text(o.label.get_ref()) }</label>
+                                    <label for={rid}>{ marked(d, d.text(o.label.get_ref())) }</label>
                                 </div>
                             }
                         }) }
@@ -105,7 +105,9 @@ fn detail_input(
                     let o = o.get_ref();
                     let label = d.text(o.label.get_ref());
                     let printed = o.form.clone().unwrap_or_else(|| o.label.get_ref().get("ja").cloned().unwrap_or_default());
-                    html! { <option value={label.clone()}>{ if printed == label { String::new() } else { printed } }</option> }
+                    // The Japanese name as printed, beside the reader's.
+                    let printed = (printed != label).then_some(printed);
+                    html! { <option value={label.clone()} lang={printed.as_ref().map(|_| "ja")}>{ printed.unwrap_or_default() }</option> }
                 }) }
             </datalist>
         }
@@ -144,7 +146,7 @@ pub fn details(state: &UseReducerHandle<State>) -> Html {
             { error_summary(d, &state.errors) }
             <form class="details" method="dialog" novalidate=true {onsubmit}>
                 <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_details_title") }</h2>
-                <p class="hint">{ d.t("checker_details_hint") }</p>
+                <p class="hint">{ marked(d, d.t("checker_details_hint")) }</p>
                 { for state.details_asked().into_iter().map(|detail| detail_input(state, &values, detail)) }
                 <button type="submit" class="button" disabled={!state.live}>{ d.t("checker_details_done") }</button>
             </form>

@@ -9,6 +9,7 @@ pub use details::details;
 pub use question::question;
 pub use result::result_view;
 
+use madoguchi_rules as rules;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -18,31 +19,59 @@ use crate::state::{Action, FieldError, State};
 // Small elements the screens use many times, built in one place: each
 // `html!` element is a block of inlined code in the wasm.
 
+/// A text in the page's language. On a page in a language not written
+/// with Han characters, each Japanese run in it (a term such as 収入印紙,
+/// 「2部請求」) is a `<span lang="ja">`, so a screen reader reads it with
+/// a Japanese voice, as site-gen marks the page around the checker.
+pub fn marked(d: &Prepared, text: String) -> Html {
+    mark_japanese(d.marks_japanese(), text)
+}
+
+/// [`marked`] where the page's language is known only as `on`
+/// ([`Prepared::marks_japanese`]).
+pub fn mark_japanese(on: bool, text: String) -> Html {
+    if !on || !text.chars().any(rules::is_japanese) {
+        return text.into();
+    }
+    // The runs alternate, so no two text nodes are adjacent (hydration
+    // finds each one as the server wrote it).
+    rules::japanese_runs(&text)
+        .into_iter()
+        .map(|(ja, run)| {
+            if ja {
+                html! { <span lang="ja">{ run.to_string() }</span> }
+            } else {
+                run.to_string().into()
+            }
+        })
+        .collect()
+}
+
 /// `<p>{ text }</p>`.
-pub fn para(text: String) -> Html {
-    html! { <p>{ text }</p> }
+pub fn para(d: &Prepared, text: String) -> Html {
+    html! { <p>{ marked(d, text) }</p> }
 }
 
 /// `<p>{ text }</p>`, or nothing.
-pub fn para_opt(text: Option<String>) -> Html {
-    text.map_or_else(Html::default, para)
+pub fn para_opt(d: &Prepared, text: Option<String>) -> Html {
+    text.map_or_else(Html::default, |t| para(d, t))
 }
 
 /// `<h3>{ text }</h3>`.
-pub fn h3(text: String) -> Html {
-    html! { <h3>{ text }</h3> }
+pub fn h3(d: &Prepared, text: String) -> Html {
+    html! { <h3>{ marked(d, text) }</h3> }
 }
 
 /// `<li>{ text }</li>`.
-pub fn item(text: String) -> Html {
-    html! { <li>{ text }</li> }
+pub fn item(d: &Prepared, text: String) -> Html {
+    html! { <li>{ marked(d, text) }</li> }
 }
 
 /// A hint under a question or field, or nothing.
-pub fn hint(id: String, text: Option<String>) -> Html {
+pub fn hint(d: &Prepared, id: String, text: Option<String>) -> Html {
     text.map_or_else(
         Html::default,
-        |t| html! { <p class="hint" id={id}>{ t }</p> },
+        |t| html! { <p class="hint" id={id}>{ marked(d, t) }</p> },
     )
 }
 

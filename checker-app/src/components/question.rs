@@ -4,7 +4,7 @@ use madoguchi_rules as rules;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{back_button, describedby, error_summary, field_error, hint as hint_para};
+use super::{back_button, describedby, error_summary, field_error, hint as hint_para, marked};
 use crate::state::{Action, State};
 
 /// The question `step_id` (a plain function, not a component: what the
@@ -29,7 +29,7 @@ pub fn question(state: &UseReducerHandle<State>, step_id: &str) -> Html {
             });
         })
     };
-    let legend = d.text(step.legend.get_ref());
+    let legend = marked(d, d.text(step.legend.get_ref()));
     let hint = step.hint.as_ref().map(|h| d.text(h.get_ref()));
     let hint_id = format!("{field_id}-hint");
     let err_id = format!("{field_id}-error");
@@ -58,8 +58,8 @@ pub fn question(state: &UseReducerHandle<State>, step_id: &str) -> Html {
                         <div class="radio">
                             <input type="radio" id={id.clone()} name={field_id.clone()} value={value.clone()} {checked} {onchange}
                                 aria-describedby={option_hint.as_ref().map(|_| option_hint_id.clone())} />
-                            <label for={id}>{ d.text(o.label.get_ref()) }</label>
-                            { hint_para(option_hint_id, option_hint) }
+                            <label for={id}>{ marked(d, d.text(o.label.get_ref())) }</label>
+                            { hint_para(d, option_hint_id, option_hint) }
                         </div>
                     }
                 }) }
@@ -93,7 +93,7 @@ pub fn question(state: &UseReducerHandle<State>, step_id: &str) -> Html {
             describedby(&[range.as_ref().map(|_| range_id.clone()), described.clone()]);
         html! {
             <>
-                { hint_para(range_id.clone(), range.clone()) }
+                { hint_para(d, range_id.clone(), range.clone()) }
                 <input type="text" id={field_id.clone()} name={field_id.clone()} class={classes!(class, error.is_some().then_some("input-error"))}
                     value={draft.clone()} {oninput} {inputmode} autocomplete="off"
                     aria-describedby={input_described} aria-invalid={error.is_some().then_some("true")} />
@@ -116,7 +116,7 @@ pub fn question(state: &UseReducerHandle<State>, step_id: &str) -> Html {
                             <legend class="question-legend">
                                 <h2 class="question-heading" tabindex="-1" id="checker-heading">{ legend }</h2>
                             </legend>
-                            { hint_para(hint_id.clone(), hint.clone()) }
+                            { hint_para(d, hint_id.clone(), hint.clone()) }
                             { error_html }
                             { control }
                         </fieldset>
@@ -125,7 +125,7 @@ pub fn question(state: &UseReducerHandle<State>, step_id: &str) -> Html {
                         <h2 class="question-heading" tabindex="-1" id="checker-heading">
                             <label for={field_id.clone()}>{ legend }</label>
                         </h2>
-                        { hint_para(hint_id.clone(), hint.clone()) }
+                        { hint_para(d, hint_id.clone(), hint.clone()) }
                         { error_html }
                         { control }
                     }

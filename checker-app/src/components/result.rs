@@ -6,7 +6,7 @@
 use madoguchi_rules as rules;
 use yew::prelude::*;
 
-use super::{back_button, h3, item, para, para_opt};
+use super::{back_button, h3, item, marked, para, para_opt};
 use crate::data::Prepared;
 use crate::form::request_form;
 use crate::hooks::print;
@@ -26,7 +26,7 @@ fn your_answers(state: &UseReducerHandle<State>, path: &[String]) -> Html {
     let d = &state.data;
     html! {
         <div class="your-answers no-print">
-            { h3(d.t("checker_your_answers")) }
+            { h3(d, d.t("checker_your_answers")) }
             <dl class="summary-list">
                 { for path.iter().filter_map(|id| d.procedure().step(id)).map(|step| {
                     let id = step.id.get_ref().clone();
@@ -36,11 +36,11 @@ fn your_answers(state: &UseReducerHandle<State>, path: &[String]) -> Html {
                     let legend = d.text(step.legend.get_ref());
                     html! {
                         <div class="summary-row">
-                            <dt>{ legend.clone() }</dt>
-                            <dd>{ answer_label(d, step, &value) }</dd>
+                            <dt>{ marked(d, legend.clone()) }</dt>
+                            <dd>{ marked(d, answer_label(d, step, &value)) }</dd>
                             <dd class="summary-action">
                                 <button type="button" class="link-button" {onclick}>
-                                    { d.t("checker_change") }<span class="visually-hidden">{ format!(" {legend}") }</span>
+                                    { d.t("checker_change") }<span class="visually-hidden">{ marked(d, format!(" {legend}")) }</span>
                                 </button>
                             </dd>
                         </div>
@@ -62,14 +62,14 @@ fn stamps(d: &Prepared, e: &rules::Eligible) -> Html {
             unverified,
         }) => html! {
             <>
-                { h3(d.t("checker_stamps")) }
+                { h3(d, d.t("checker_stamps")) }
                 <p class="stamp-total">{ format!("{} × {} = {}{}", d.money(*per_copy), copies, d.money(*total), d.mark(*unverified)) }</p>
-                { para_opt(note.clone()) }
-                { para_opt(text.clone()) }
+                { para_opt(d, note.clone()) }
+                { para_opt(d, text.clone()) }
             </>
         },
         Some(rules::Stamps::Unconfirmed { text }) => html! {
-            <>{ h3(d.t("checker_stamps")) }{ para(text.clone()) }</>
+            <>{ h3(d, d.t("checker_stamps")) }{ para(d, text.clone()) }</>
         },
         None => html! {},
     }
@@ -79,20 +79,20 @@ fn postage(d: &Prepared, e: &rules::Eligible) -> Html {
     e.postage.as_ref().map_or(html! {}, |p| {
         let rates = match &p.stamps {
             rules::StampPostage::InForce(rates) => html! {
-                <ul>{ for rates.iter().map(|r| item(format!("{}{}", d.money(r.yen), d.mark(r.unverified)))) }</ul>
+                <ul>{ for rates.iter().map(|r| item(d, format!("{}{}", d.money(r.yen), d.mark(r.unverified)))) }</ul>
             },
             rules::StampPostage::NoConfirmedFigure { .. } => html! {
-                { para(d.t("checker_no_confirmed_postage")) }
+                { para(d, d.t("checker_no_confirmed_postage")) }
             },
         };
         html! {
             <>
-                { h3(d.t("checker_postage")) }
-                { para_opt(p.band.as_ref().map(|b| b.label.clone())) }
+                { h3(d, d.t("checker_postage")) }
+                { para_opt(d, p.band.as_ref().map(|b| b.label.clone())) }
                 { rates }
-                { para_opt(p.text.clone()) }
+                { para_opt(d, p.text.clone()) }
                 { if p.letter_packs.is_empty() { html!{} } else { html! {
-                    <ul>{ for p.letter_packs.iter().map(|l| item(format!("{}: {}{}", l.label, d.money(l.yen), d.mark(l.unverified)))) }</ul>
+                    <ul>{ for p.letter_packs.iter().map(|l| item(d, format!("{}: {}{}", l.label, d.money(l.yen), d.mark(l.unverified)))) }</ul>
                 } } }
             </>
         }
@@ -120,11 +120,11 @@ fn form_part(state: &UseReducerHandle<State>) -> Html {
     html! {
         <>
             <div class="form-intro no-print">
-                { h3(d.t("checker_form_title")) }
-                { para(d.t("checker_form_intro")) }
+                { h3(d, d.t("checker_form_title")) }
+                { para(d, d.t("checker_form_intro")) }
                 if !missing.is_empty() {
-                    { para(d.t("checker_form_needs")) }
-                    <ul class="missing-details">{ for missing.into_iter().map(item) }</ul>
+                    { para(d, d.t("checker_form_needs")) }
+                    <ul class="missing-details">{ for missing.into_iter().map(|m| item(d, m)) }</ul>
                 }
                 if state.has_details() {
                     <p><button type="button" class="button button-secondary" disabled={!state.live} onclick={add}>{ d.t("checker_add_details") }</button></p>
@@ -151,16 +151,16 @@ pub fn result_view(state: &UseReducerHandle<State>) -> Html {
                     <>
                         <div class="panel panel-ok">
                             <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_result_eligible") }</h2>
-                            { para_opt(e.message.clone()) }
+                            { para_opt(d, e.message.clone()) }
                         </div>
                         <div class="checklist print-page">
-                            { h3(d.t("checker_documents")) }
+                            { h3(d, d.t("checker_documents")) }
                             <ul class="checklist-items">
-                                { for e.documents.iter().map(|doc| item(doc.text.clone())) }
+                                { for e.documents.iter().map(|doc| item(d, doc.text.clone())) }
                             </ul>
                             { stamps(d, e) }
                             { postage(d, e) }
-                            { for e.info.iter().map(|i| html!{ <>{ h3(i.label.clone()) }{ para(i.text.clone()) }</> }) }
+                            { for e.info.iter().map(|i| html!{ <>{ h3(d, i.label.clone()) }{ para(d, i.text.clone()) }</> }) }
                         </div>
                         <p class="no-print"><button type="button" class="button" onclick={print}>{ d.t("checker_print") }</button></p>
                         { form_part(state) }
@@ -169,7 +169,7 @@ pub fn result_view(state: &UseReducerHandle<State>) -> Html {
                 rules::Outcome::NotEligible { reason, .. } => html! {
                     <div class="panel panel-stop">
                         <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_result_not_eligible") }</h2>
-                        { para(reason.clone()) }
+                        { para(d, reason.clone()) }
                     </div>
                 },
                 // Straight to the other procedure's checker, not the top of its page.
@@ -178,14 +178,14 @@ pub fn result_view(state: &UseReducerHandle<State>) -> Html {
                 } => html! {
                     <div class="panel">
                         <h2 class="question-heading" tabindex="-1" id="checker-heading">{ d.t("checker_result_redirect") }</h2>
-                        { para(reason.clone()) }
+                        { para(d, reason.clone()) }
                         <p><a href={format!("{}#{}", d.checker_url(procedure), crate::data::SECTION_ID)}>{ d.t("checker_go_other") }</a></p>
                     </div>
                 },
             };
             (body, path.as_slice())
         }
-        _ => (para(d.t("checker_error_broken")), &[][..]),
+        _ => (para(d, d.t("checker_error_broken")), &[][..]),
     };
     html! {
         <>

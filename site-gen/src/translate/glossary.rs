@@ -50,21 +50,7 @@ pub fn ctxt(term: &str) -> String {
     format!("glossary:{term}")
 }
 
-/// Whether `c` is written in Japanese text: kana, kanji, the iteration and
-/// prolonged-sound marks, Japanese punctuation and full-width forms.
-pub fn is_japanese(c: char) -> bool {
-    matches!(c,
-        '\u{3005}' | '\u{3006}' | '\u{3001}'..='\u{3003}' | '\u{3008}'..='\u{3011}'
-        | '\u{3014}'..='\u{301f}' | '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}'
-        | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff01}'..='\u{ff0f}'
-        | '\u{ff1a}'..='\u{ff20}' | '\u{ff5b}'..='\u{ff65}')
-}
-
-/// Whether Han characters are this language's own script, where only the
-/// glossary's terms can be told apart as Japanese.
-pub fn writes_han(lang: &str) -> bool {
-    lang == "zh" || lang.starts_with("zh-") || lang == "ja" || lang.starts_with("ja-")
-}
+pub use madoguchi_rules::{is_japanese, writes_han};
 
 /// A piece of text on a page in another language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,15 +115,8 @@ pub fn split<'a>(
             }
             _ => {
                 // A Japanese run up to the next glossary term or non-Japanese character.
-                // Digits and hyphens inside a run (「2部請求」, 四谷1-6-1) belong to it.
-                let mut end = 0;
-                for (i, c) in rest.char_indices() {
-                    if is_japanese(c) {
-                        end = i + c.len_utf8();
-                    } else if !(c.is_ascii_digit() || c == '-') {
-                        break;
-                    }
-                }
+                // Digits and hyphens between Japanese characters belong to it.
+                let mut end = madoguchi_rules::japanese_run_len(rest);
                 if let Some(t) = glossary
                     .terms
                     .iter()
