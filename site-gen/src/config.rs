@@ -61,6 +61,16 @@ impl SiteConfig {
         self.languages.iter().find(|l| l.code == code)
     }
 
+    /// The `hreflang` search engines are told for a language's pages (in
+    /// `<link rel="alternate">` and the sitemap): its `html_lang`, unless an
+    /// earlier language already says the same (Easy Japanese is `ja` like
+    /// Japanese, and two alternates may not share one): then none.
+    pub fn hreflang(&self, code: &str) -> Option<&str> {
+        let at = self.languages.iter().position(|l| l.code == code)?;
+        let tag = self.languages[at].html_lang();
+        (!self.languages[..at].iter().any(|l| l.html_lang() == tag)).then_some(tag)
+    }
+
     pub fn codes(&self) -> impl Iterator<Item = &str> {
         self.languages.iter().map(|l| l.code.as_str())
     }

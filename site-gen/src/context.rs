@@ -58,6 +58,8 @@ pub struct Link<'a> {
 pub struct Alternate<'a> {
     pub code: &'a str,
     pub html_lang: &'a str,
+    /// What search engines are told ([`crate::config::SiteConfig::hreflang`]).
+    pub hreflang: Option<&'a str>,
     pub name: &'a str,
     pub dir: Dir,
     pub url: &'a str,
@@ -172,6 +174,7 @@ pub struct PageCtx<'a> {
 pub struct Home<'a> {
     pub code: &'a str,
     pub html_lang: &'a str,
+    pub hreflang: Option<&'a str>,
     pub name: &'a str,
     pub dir: Dir,
     pub title: &'a str,

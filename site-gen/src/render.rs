@@ -101,6 +101,7 @@ impl<'a> Renderer<'a> {
                 Some(Alternate {
                     code: &l.code,
                     html_lang: l.html_lang(),
+                    hreflang: self.site().hreflang(&l.code),
                     name: &l.name,
                     dir: l.dir,
                     url: &lib.urls[a],
@@ -334,6 +335,7 @@ impl<'a> Renderer<'a> {
                 .map(|(l, i)| Home {
                     code: &l.code,
                     html_lang: l.html_lang(),
+                    hreflang: site.hreflang(&l.code),
                     name: &l.name,
                     dir: l.dir,
                     title: &l.title,
@@ -379,12 +381,14 @@ impl<'a> Renderer<'a> {
                 p.front.updated.iso()
             );
             for alt in self.alternates(i) {
-                let _ = writeln!(
-                    entry,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                    xml_escape(alt.code),
-                    xml_escape(alt.permalink)
-                );
+                if let Some(tag) = alt.hreflang {
+                    let _ = writeln!(
+                        entry,
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        xml_escape(tag),
+                        xml_escape(alt.permalink)
+                    );
+                }
             }
             if let Some(d) = lib.originals[i] {
                 let _ = writeln!(

@@ -587,6 +587,17 @@ fn the_real_site_builds_in_every_language() {
     assert!(ja.contains("300円") && en.contains("¥300"));
     assert!(ja.contains("110円") && en.contains("¥110"));
     assert!(ja.contains("2部請求"));
+    // Easy Japanese says `lang="ja"` like Japanese: readers find it in the
+    // language switcher, but search engines are told one `ja` per page.
+    assert_eq!(
+        count(&en, "<link rel=\"alternate\" hreflang=\"ja\""),
+        1,
+        "{en}"
+    );
+    assert!(en.contains("href=\"/ja-easy/alien-registration/disclosure/\""));
+    let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
+    assert!(!sitemap.contains("hreflang=\"ja-easy\""));
+    assert_eq!(count(&sitemap, "hreflang=\"ja\""), count(&sitemap, "<url>"));
 }
 
 #[test]
