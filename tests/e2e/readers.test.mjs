@@ -1,6 +1,7 @@
 // The checker as real readers meet it: no Japanese keyboard, early clicks
 // on a slow load, reloads, Back after Start again, the way in from the top
-// of the page or from the other procedure, and a checker that never starts.
+// of the page or from the other procedure, a checker that never starts,
+// and the language switcher on a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -207,6 +208,28 @@ test('the start link near the top and the contents lead to the checker; a redire
   await checkerReady(page);
   assert.ok(await inView(page), 'the other procedure\'s checker is on screen');
   assert.equal(await heading(page), 'What was your relationship to the person who died?');
+  await assertClean(assert, rec);
+  await rec.context.close();
+});
+
+test('the language switcher is one line on a phone and opens to every language, by keyboard too', async () => {
+  const rec = await open(browser, server.origin, DISCLOSURE, { viewport: { width: 360, height: 740 } });
+  const { page } = rec;
+  const nav = page.getByRole('navigation', { name: 'Language' });
+  const links = nav.getByRole('link');
+  assert.equal(await links.first().isVisible(), false, 'the list starts closed');
+  // The page, not the language names, fills the first screen.
+  const h1 = await page.locator('h1').boundingBox();
+  assert.ok(h1 && h1.y < 370, `the heading starts in the upper half of a phone screen (y = ${h1?.y})`);
+  const summary = nav.locator('summary');
+  assert.match(await summary.innerText(), /English/);
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await links.count(), 15, 'every language is offered');
+  assert.equal(await nav.locator('a[aria-current="page"]').innerText(), 'English');
+  await nav.getByRole('link', { name: 'Tiếng Việt' }).click();
+  await page.waitForURL((u) => u.pathname === '/vi/alien-registration/disclosure/');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
   await assertClean(assert, rec);
   await rec.context.close();
 });
