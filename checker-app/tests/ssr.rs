@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 use checker_app::{AppProps, CheckerData, Prepared, render};
 use madoguchi_rules as rules;
 
+#[path = "../core/tests/common/mod.rs"]
+mod common;
+
 /// The site's catalog of `lang` (`None` for Japanese, the source): the
 /// translations by (context, Japanese text), as site-gen applies them.
 fn catalog(lang: &str) -> Option<BTreeMap<(String, String), String>> {
@@ -75,78 +78,10 @@ fn date_format(lang: &str) -> (String, Vec<String>) {
     (tr(lang, "format:date", f["date"].as_str().unwrap()), months)
 }
 
+/// The site's facts, read from content/data by the core's parser (the
+/// core tests' shared module), as site-gen hands them to a page.
 fn facts() -> Vec<checker_app::FactDto> {
-    let d = |s: &str| rules::Date::parse(s).unwrap();
-    let mut f = rules::Facts::new();
-    f.insert("disclosure.handling_fee", rules::FactValue::Yen(300));
-    f.insert(
-        "disclosure.voluntary_agent_from",
-        rules::FactValue::Date(d("2022-04-01")),
-    );
-    f.insert(
-        "disclosure.residence_certificate_days",
-        rules::FactValue::Number(30),
-    );
-    f.insert("disclosure.decision_days", rules::FactValue::Number(30));
-    f.insert(
-        "disclosure.authority_document_days",
-        rules::FactValue::Number(30),
-    );
-    f.insert(
-        "disclosure.power_of_attorney_days",
-        rules::FactValue::Number(30),
-    );
-    f.insert(
-        "disclosure.abolition_date",
-        rules::FactValue::Date(d("2012-07-09")),
-    );
-    f.insert(
-        "postage.rate_change",
-        rules::FactValue::Date(d("2024-10-01")),
-    );
-    f.insert(
-        "postage.period_boundary",
-        rules::FactValue::Date(d("1960-01-01")),
-    );
-    let rates = |v: &[(&str, i64)]| {
-        rules::FactValue::Rates(v.iter().map(|(s, y)| rules::Rate::new(d(s), *y)).collect())
-    };
-    f.insert(
-        "postage.reply_standard",
-        rates(&[("2019-10-01", 94), ("2024-10-01", 110)]),
-    );
-    f.insert_unverified(
-        "postage.reply_older_low",
-        rates(&[("2019-10-01", 140), ("2024-10-01", 180)]),
-    );
-    f.insert_unverified(
-        "postage.reply_older_high",
-        rates(&[("2019-10-01", 210), ("2024-10-01", 270)]),
-    );
-    f.insert(
-        "postage.letter_pack_plus",
-        rates(&[("2019-10-01", 520), ("2024-10-01", 600)]),
-    );
-    f.insert(
-        "postage.letter_pack_light",
-        rates(&[("2019-10-01", 370), ("2024-10-01", 430)]),
-    );
-    for key in [
-        "office.name",
-        "office.address",
-        "office.phone",
-        "office.hours",
-        "office.envelope",
-    ] {
-        f.insert(
-            key,
-            rules::FactValue::Text(BTreeMap::from([
-                ("ja".to_string(), format!("{key} ja")),
-                ("en".to_string(), format!("{key} en")),
-            ])),
-        );
-    }
-    checker_app::FactDto::from_core(&f)
+    checker_app::FactDto::from_core(&common::facts())
 }
 
 /// The procedure with its texts in Japanese and English (from the en
@@ -594,12 +529,8 @@ fn the_blank_form_has_empty_boxes_to_fill_by_hand() {
     assert!(html.contains("部請求"), "{html}");
     assert!(html.contains("本人の氏名："), "{html}");
     assert!(html.contains("生年月日：　　　　年　　月　　日"), "{html}");
-    let deceased = checker_app::form::render_blank(&prepared(
-        procedure("deceased"),
-        checker_app::FactDto::from_core(&deceased_facts()),
-        "ja",
-    ))
-    .unwrap();
+    let deceased =
+        checker_app::form::render_blank(&prepared(procedure("deceased"), facts(), "ja")).unwrap();
     assert!(deceased.contains("死亡した外国人に係る外国人登録原票の写しの交付請求書"));
     assert!(deceased.contains("☐同居の親族"));
     assert!(
@@ -607,18 +538,6 @@ fn the_blank_form_has_empty_boxes_to_fill_by_hand() {
         "boxes explained in the page's language"
     );
     assert!(!deceased.contains("☑"));
-}
-
-fn deceased_facts() -> rules::Facts {
-    let mut f = core_facts();
-    f.insert_unverified(
-        "deceased.handling_fee",
-        rules::FactValue::Text(BTreeMap::from([
-            ("ja".to_string(), "資料に記載なし".to_string()),
-            ("en".to_string(), "not stated in the sources".to_string()),
-        ])),
-    );
-    f
 }
 
 const DECEASED_DETAILS: &[(&str, &str)] = &[
@@ -639,7 +558,7 @@ fn the_deceased_procedure_asks_its_own_details_and_fills_its_own_form() {
     let render = |details: &[(&str, &str)], screen| {
         render_procedure(
             procedure("deceased"),
-            checker_app::FactDto::from_core(&deceased_facts()),
+            facts(),
             "en",
             &answers,
             details,
@@ -667,7 +586,7 @@ fn the_deceased_procedure_asks_its_own_details_and_fills_its_own_form() {
     let today = rules::Date::parse("2026-11-25").unwrap();
     let form = rules::fill_form(
         &procedure("deceased"),
-        &deceased_facts(),
+        &core_facts(),
         &a,
         &details,
         today,

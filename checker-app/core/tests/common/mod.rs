@@ -20,9 +20,20 @@ pub fn d(s: &str) -> Date {
     Date::parse(s).unwrap_or_else(|| panic!("bad date {s}"))
 }
 
+/// The real site's `content/` folder: the nearest one above the package
+/// that runs the test (the rules core, or the app's SSR tests, which
+/// include this module too).
+pub fn content_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join("content"))
+        .find(|c| c.join("site.toml").is_file())
+        .expect("the site's content/ folder above the package")
+}
+
 /// The folder of the real site's facts.
 pub fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/data")
+    content_dir().join("data")
 }
 
 /// Every fact of content/data/**/*.toml (but the glossary), read by the
@@ -110,8 +121,8 @@ pub fn deceased() -> Procedure {
 fn english() -> &'static std::collections::HashMap<(String, String), String> {
     static EN: OnceLock<std::collections::HashMap<(String, String), String>> = OnceLock::new();
     EN.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content/i18n/en.po");
-        let po = rspolib::pofile(path).expect("en.po parses");
+        let path = content_dir().join("i18n/en.po");
+        let po = rspolib::pofile(path.to_string_lossy().as_ref()).expect("en.po parses");
         po.entries
             .iter()
             .filter(|e| !e.obsolete && !e.fuzzy())
