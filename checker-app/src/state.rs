@@ -565,6 +565,18 @@ pub fn answer_error_message(data: &Prepared, e: &rules::AnswerError) -> String {
             &[("min", &min.to_string()), ("max", &max.to_string())],
         ),
         rules::AnswerErrorKind::NotADate { .. } => data.t("checker_error_date"),
+        rules::AnswerErrorKind::NotAYear { given }
+        | rules::AnswerErrorKind::OutsideEra {
+            era: given,
+            last: None,
+        } => rules::fill(&data.t("checker_error_year"), &[("given", given)]),
+        rules::AnswerErrorKind::OutsideEra {
+            era,
+            last: Some(last),
+        } => rules::fill(
+            &data.t("checker_error_era"),
+            &[("era", era), ("last", &last.to_string())],
+        ),
     }
 }
 

@@ -8,11 +8,12 @@ use crate::spanned::Spanned;
 use crate::date::{Date, format_wareki, format_wareki_gregorian};
 use crate::facts::{Fact, FactValue, Facts, Rate, Text, rate_on};
 use crate::model::{
-    Bound, Condition, DetailDef, DetailKind, OutcomeKind, Procedure, Route, Step, StepKind,
+    Bound, Condition, DetailDef, DetailKind, Document, OutcomeKind, Procedure, Route, Step,
+    StepKind,
 };
 use crate::normalize::{
     normalize_katakana, normalize_phone, normalize_postcode, normalize_text, parse_date,
-    parse_number,
+    parse_number, parse_year, YearProblem,
 };
 use crate::template::{Piece, Placeholder, classify, pieces};
 
@@ -58,6 +59,11 @@ pub enum AnswerErrorKind {
     OutOfRange { given: i64, min: i64, max: i64 },
     /// Not a `YYYY-MM-DD` date that exists.
     NotADate { given: String },
+    /// Not a year in any form read (`1975`, `1975年`, `昭和50年`, `S50`).
+    NotAYear { given: String },
+    /// An era year the era did not have (`昭和70年`); `last` is its last
+    /// year, if it has ended.
+    OutsideEra { era: String, last: Option<i32> },
     /// A required text answer that is empty.
     Empty,
 }
@@ -85,6 +91,13 @@ impl fmt::Display for AnswerError {
             AnswerErrorKind::NotADate { given } => {
                 write!(f, "step `{step}`: `{given}` is not a date (YYYY-MM-DD)")
             }
+            AnswerErrorKind::NotAYear { given } => {
+                write!(f, "step `{step}`: `{given}` is not a year")
+            }
+            AnswerErrorKind::OutsideEra { era, last } => match last {
+                Some(l) => write!(f, "step `{step}`: {era} has years 1 to {l}"),
+                None => write!(f, "step `{step}`: not a year of {era}"),
+            },
             AnswerErrorKind::Empty => write!(f, "step `{step}`: the answer is empty"),
         }
     }
@@ -301,11 +314,25 @@ pub(crate) fn parse_answer(step: &Step, raw: &str) -> Result<Value, AnswerError>
             })),
         },
         StepKind::Number | StepKind::Year => {
-            let n = parse_number(raw).ok_or_else(|| {
-                err(AnswerErrorKind::NotANumber {
-                    given: raw.to_string(),
-                })
-            })?;
+            let n = if *step.kind.get_ref() == StepKind::Year {
+                parse_year(raw).map(i64::from).map_err(|p| {
+                    err(match p {
+                        YearProblem::NotAYear => AnswerErrorKind::NotAYear {
+                            given: raw.to_string(),
+                        },
+                        YearProblem::OutsideEra { era, last } => AnswerErrorKind::OutsideEra {
+                            era: era.to_string(),
+                            last,
+                        },
+                    })
+                })?
+            } else {
+                parse_number(raw).ok_or_else(|| {
+                    err(AnswerErrorKind::NotANumber {
+                        given: raw.to_string(),
+                    })
+                })?
+            };
             let min = step.min.as_ref().map_or(i64::MIN, |m| *m.get_ref());
             let max = step.max.as_ref().map_or(i64::MAX, |m| *m.get_ref());
             if n < min || n > max {
@@ -459,6 +486,12 @@ impl Ctx<'_> {
             return Ok(false);
         }
         Ok(true)
+    }
+
+    /// Whether document `d` is on the reader's checklist: the one test
+    /// behind both the list and the form's `{doc:..}` ticks.
+    fn on_checklist(&self, d: &Document) -> Result<bool, EvalError> {
+        self.holds_opt(&d.when)
     }
 
     fn holds_opt(&self, c: &Option<Spanned<Condition>>) -> Result<bool, EvalError> {
@@ -837,6 +870,17 @@ impl<'a> Renderer<'a> {
                         };
                         out.push(if ticked { '☑' } else { '☐' });
                     }
+                    Placeholder::Doc(ids) => {
+                        // The checklist's own test: ticked exactly when one
+                        // of these documents is on the reader's list.
+                        let mut ticked = false;
+                        for id in ids.split('|') {
+                            if let Some(d) = self.ctx.proc.document(id) {
+                                ticked |= !self.blank && self.ctx.on_checklist(d)?;
+                            }
+                        }
+                        out.push(if ticked { '☑' } else { '☐' });
+                    }
                     Placeholder::Unknown(_) => {
                         out.push('{');
                         out.push_str(name);
@@ -964,7 +1008,7 @@ fn eligible(
     let mut documents = Vec::new();
     for d in &proc.documents {
         let d = d.get_ref();
-        if ctx.holds_opt(&d.when)? {
+        if ctx.on_checklist(d)? {
             documents.push(DocumentItem {
                 id: d.id.get_ref().clone(),
                 text: r.item_text(d.text.get_ref(), d.unverified)?,

@@ -264,7 +264,7 @@ pub use model::{
 };
 pub use normalize::{
     fold_width, normalize_katakana, normalize_phone, normalize_postcode, normalize_text,
-    parse_date, parse_number,
+    YearProblem, parse_date, parse_number, parse_year,
 };
 pub use script::{is_japanese, japanese_run_len, japanese_runs, writes_han};
 pub use template::fill;

@@ -581,6 +581,13 @@ pub fn texts_mut(p: &mut Procedure, mut f: impl FnMut(String, &mut Spanned<Text>
 }
 
 impl Procedure {
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.documents
+            .iter()
+            .map(Spanned::get_ref)
+            .find(|d| d.id.get_ref() == id)
+    }
+
     pub fn detail(&self, id: &str) -> Option<&DetailDef> {
         self.details
             .iter()

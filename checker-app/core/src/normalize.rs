@@ -70,10 +70,15 @@ fn is_dash(c: char) -> bool {
     )
 }
 
-/// A whole number as typed (any width, spaces around): `１２` → 12.
+/// Counters a reader may type after a number: `2部`, `3通`, `1件`.
+const COUNTERS: [char; 5] = ['部', '通', '件', '枚', '個'];
+
+/// A whole number as typed (any width, spaces around, a counter after
+/// it): `１２` → 12, `2部` → 2.
 pub fn parse_number(s: &str) -> Option<i64> {
     let t = fold_width(s);
     let t = t.trim();
+    let t = t.strip_suffix(COUNTERS).unwrap_or(t).trim_end();
     let digits = t.strip_prefix('-').unwrap_or(t);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -120,6 +125,59 @@ pub fn parse_date(s: &str) -> Option<Date> {
             let date = Date::new(offset + n, m, d)?;
             (date >= start && end.is_none_or(|e| date < e)).then_some(date)
         }
+    }
+}
+
+/// Why a year as typed could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum YearProblem {
+    /// Not a year in any of the forms [`parse_year`] reads.
+    NotAYear,
+    /// An era year that the era does not have (`昭和70年`: Shōwa ended in
+    /// its 64th year); `last` is the era's last year (`None`: the current
+    /// era, whose years have no end yet, and the year was 0 or too large).
+    OutsideEra {
+        era: &'static str,
+        last: Option<i32>,
+    },
+}
+
+/// A year as people type it, in the Western or the era calendar:
+/// `1975`, `１９７５年`, `昭和50年`, `昭和50`, `S50`, `s50`, `平成元年`,
+/// `H1`, with spaces anywhere and `頃`/`ごろ` after it (an approximate year
+/// is what the question asks for). A Western year has four digits; an
+/// era year must be one its era had (`昭和` 1 to 64, `平成` 1 to 31).
+pub fn parse_year(s: &str) -> Result<i32, YearProblem> {
+    let t: String = fold_width(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let t = t
+        .strip_suffix("ごろ")
+        .or_else(|| t.strip_suffix('頃'))
+        .unwrap_or(&t);
+    let t = t.strip_suffix('年').unwrap_or(t);
+    let (era, rest) = split_era(t);
+    let all_digits = !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
+    let Some(i) = era else {
+        return match rest.parse() {
+            Ok(y) if all_digits && rest.len() == 4 => Ok(y),
+            _ => Err(YearProblem::NotAYear),
+        };
+    };
+    let n: i32 = match rest {
+        "元" => 1,
+        _ if all_digits && rest.len() <= 3 => rest.parse().map_err(|_| YearProblem::NotAYear)?,
+        _ => return Err(YearProblem::NotAYear),
+    };
+    let (start, offset, next) = era_start(i).ok_or(YearProblem::NotAYear)?;
+    let last = next.map(|n| n.year() - offset);
+    let name = crate::date::era_names().nth(i).unwrap_or_default();
+    let first_ok = n >= 1 && offset + n >= start.year();
+    if first_ok && last.is_none_or(|l| n <= l) && n <= 99 {
+        Ok(offset + n)
+    } else {
+        Err(YearProblem::OutsideEra { era: name, last })
     }
 }
 

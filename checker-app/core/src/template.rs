@@ -2,7 +2,8 @@
 //! `{fee_per_copy}`, `{answer:<step id>}`, `{fact:<fact key>}`,
 //! `{detail:<id>|<id>...}` (the first of these details that is asked on the
 //! reader's path) and `{box:<step>=<value>|<value>...}` (☑ when the answer
-//! to the step is one of the values, else ☐).
+//! to the step is one of the values, else ☐) and `{doc:<document>|...}` (☑
+//! when one of those documents is on the reader's checklist, else ☐).
 //! A `{` that does not start such a placeholder is kept as it is.
 
 /// A piece of a text: literal text or a placeholder (without braces).
@@ -24,6 +25,8 @@ pub(crate) enum Placeholder<'a> {
     Detail(&'a str),
     /// `step=value|value`.
     Box(&'a str, &'a str),
+    /// Document ids: ticked when one is on the checklist.
+    Doc(&'a str),
     Unknown(&'a str),
 }
 
@@ -105,6 +108,8 @@ pub(crate) fn classify(name: &str) -> Placeholder<'_> {
                 Placeholder::Fact(key)
             } else if let Some(ids) = name.strip_prefix("detail:") {
                 Placeholder::Detail(ids)
+            } else if let Some(ids) = name.strip_prefix("doc:") {
+                Placeholder::Doc(ids)
             } else if let Some((step, values)) =
                 name.strip_prefix("box:").and_then(|b| b.split_once('='))
             {

@@ -267,12 +267,28 @@ impl<'a> Validator<'a> {
                 Placeholder::Fact(key) => {
                     self.check_fact_ref(key, Need::Any, at.clone(), what);
                 }
-                Placeholder::Detail(_) | Placeholder::Box(..) if !self.in_form => self.problem(
+                Placeholder::Detail(_) | Placeholder::Box(..) | Placeholder::Doc(_)
+                    if !self.in_form =>
+                {
+                    self.problem(
                     format!("{what} uses `{{{name}}}`, which only a `[form]` row can use"),
                     "details and ticked boxes are written on the form; elsewhere use \
                      `{answer:<step id>}`",
                     at.clone(),
-                ),
+                    )
+                }
+                Placeholder::Doc(ids) => {
+                    for id in ids.split('|') {
+                        if self.proc.document(id).is_none() {
+                            self.problem(
+                                format!("{what} uses `{{{name}}}` but there is no document `{id}`"),
+                                "use `{doc:<document id>}` with the id of a `[[documents]]` entry: \
+                                 the box is ticked when that document is on the checklist",
+                                at.clone(),
+                            );
+                        }
+                    }
+                }
                 Placeholder::Detail(ids) => {
                     for id in ids.split('|') {
                         if self.proc.detail(id).is_none() {
@@ -305,7 +321,8 @@ impl<'a> Validator<'a> {
                 Placeholder::Unknown(_) => self.problem(
                     format!("{what} uses an unknown placeholder `{{{name}}}`"),
                     "placeholders: {today}, {copies}, {fee_total}, {fee_per_copy}, \
-                     {answer:<step id>}, {fact:<fact key>}, {detail:<id>}, {box:<step>=<value>}",
+                     {answer:<step id>}, {fact:<fact key>}, {detail:<id>}, {box:<step>=<value>}, \
+                     {doc:<document id>}",
                     at.clone(),
                 ),
             }

@@ -50,6 +50,15 @@ pub fn ctxt(term: &str) -> String {
     format!("glossary:{term}")
 }
 
+/// Context of a glossary term's name in a language (msgid: the term): the
+/// word the language's pages use for it, with other forms after `|`
+/// (`residence certificate|residence certificates`). Pages that translate
+/// a message containing the term use one of these forms (tested), so one
+/// Japanese document never goes by two names, nor two documents by one.
+pub fn name_ctxt(term: &str) -> String {
+    format!("glossary-name:{term}")
+}
+
 pub use madoguchi_rules::{is_japanese, writes_han};
 
 /// A piece of text on a page in another language.

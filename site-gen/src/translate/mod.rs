@@ -223,6 +223,16 @@ pub fn messages(
                     t.term, t.reading
                 )),
             });
+            out.push(Message {
+                ctxt: Some(glossary::name_ctxt(&t.term)),
+                id: t.term.clone(),
+                places: vec![place(sources, *file, at)],
+                note: Some(format!(
+                    "the name your pages use for {}（{}） in this language; other forms \
+                     your pages use (a plural, another case) after `|`",
+                    t.term, t.reading
+                )),
+            });
         }
     }
     if let Some((file, i18n)) = source_i18n {
