@@ -124,7 +124,7 @@ pub fn app(props: &AppProps) -> Html {
     hooks::use_kept_answers(&state);
     hooks::use_focus(&state);
     let d = &state.data;
-    let title = d.text(d.procedure().title.get_ref());
+    let title = rules::strip_ruby(&d.text(d.procedure().title.get_ref()));
     let body = match &state.screen {
         // Step ids are validated at build time; a missing one is a safety net.
         Screen::Step(id) if d.procedure().step(id).is_some() => components::question(&state, id),

@@ -326,7 +326,7 @@ impl State {
             Screen::Step(id) => d
                 .procedure()
                 .step(id)
-                .map(|s| d.text(s.legend.get_ref()))
+                .map(|s| rules::strip_ruby(&d.text(s.legend.get_ref())))
                 .unwrap_or_default(),
             Screen::Details => d.t("checker_details_title"),
             Screen::Result => match self.evaluation() {

@@ -9,6 +9,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
+use madoguchi_rules::RubyPiece;
 use pulldown_cmark::{
     CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeWithOffset,
 };
@@ -390,7 +391,10 @@ fn render_marked(
 
 /// On a page in another language than the default one, Japanese text is
 /// marked `lang="ja"` and the first use of each glossary term is a `<dfn>`
-/// followed by its reading and explanation in the page's language.
+/// followed by its reading and explanation in the page's language. On an
+/// Easy Japanese page (another language written as Japanese) nothing needs
+/// a mark, and the explanation of a term follows the text of its first
+/// use. On every page a reading written `{漢字|かんじ}` is a `<ruby>`.
 fn mark_japanese<'e>(ctx: &Ctx<'_>, page: &Page, events: Vec<Event<'e>>) -> Vec<Event<'e>> {
     let html_lang = |code: &str| {
         ctx.site
@@ -398,7 +402,10 @@ fn mark_japanese<'e>(ctx: &Ctx<'_>, page: &Page, events: Vec<Event<'e>>) -> Vec<
             .map_or(code.to_string(), |l| l.html_lang().to_string())
     };
     let source = html_lang(&ctx.site.default_language);
-    if html_lang(&page.lang) == source {
+    let same_script = html_lang(&page.lang) == source;
+    let easy = same_script && page.lang != ctx.site.default_language;
+    let has_ruby = |e: &Event<'_>| matches!(e, Event::Text(t) if t.contains('|'));
+    if same_script && !easy && !events.iter().any(has_ruby) {
         return events;
     }
     let han = glossary::writes_han(&page.lang);
@@ -423,68 +430,130 @@ fn mark_japanese<'e>(ctx: &Ctx<'_>, page: &Page, events: Vec<Event<'e>>) -> Vec<
             out.push(event);
             continue;
         }
-        let mut heading_seen = seen.clone();
-        let pieces = glossary::split(
-            text,
-            ctx.glossary,
-            han,
-            if in_heading {
-                &mut heading_seen
+        let pieces = madoguchi_rules::ruby_pieces(text);
+        if same_script {
+            if pieces.iter().any(|p| matches!(p, RubyPiece::Ruby(..))) {
+                for p in &pieces {
+                    match *p {
+                        RubyPiece::Text(t) => out.push(Event::Text(t.to_string().into())),
+                        RubyPiece::Ruby(b, r) => {
+                            out.push(Event::InlineHtml(ruby_html(b, r, None).into()))
+                        }
+                    }
+                }
             } else {
-                &mut seen
-            },
-        );
-        if let [glossary::Piece::Other(_)] = pieces.as_slice() {
-            out.push(event);
-            continue;
-        }
-        for piece in pieces {
-            match piece {
-                glossary::Piece::Other(t) => out.push(Event::Text(t.to_string().into())),
-                glossary::Piece::Japanese(t) => {
-                    out.push(Event::InlineHtml(
-                        format!("<span lang=\"{source}\">").into(),
-                    ));
-                    out.push(Event::Text(t.to_string().into()));
-                    out.push(Event::InlineHtml("</span>".into()));
-                }
-                glossary::Piece::Term(t, i) if in_heading => {
-                    let _ = i;
-                    out.push(Event::InlineHtml(
-                        format!("<span lang=\"{source}\">").into(),
-                    ));
-                    out.push(Event::Text(t.to_string().into()));
-                    out.push(Event::InlineHtml("</span>".into()));
-                }
-                glossary::Piece::Term(t, i) => {
+                out.push(event.clone());
+            }
+            if easy && !in_heading {
+                let plain = madoguchi_rules::strip_ruby(text);
+                for i in glossary::first_uses(&plain, ctx.glossary, &mut seen) {
                     let term = &ctx.glossary.terms[i];
-                    let (explanation, lang) = match term.explanation.get(&page.lang) {
-                        Some(e) => (e.as_str(), None),
-                        None => (
-                            term.explanation
-                                .get(&ctx.site.default_language)
-                                .map_or("", String::as_str),
-                            Some(source.as_str()),
-                        ),
-                    };
+                    let explanation = term
+                        .explanation
+                        .get(&page.lang)
+                        .or_else(|| term.explanation.get(&ctx.site.default_language))
+                        .map_or("", String::as_str);
                     out.push(Event::InlineHtml(
                         format!(
-                            "<dfn lang=\"{source}\">{}</dfn><small class=\"gloss\"> (<span lang=\"{source}\">{}</span>{}{})</small>",
-                            escape_html(t),
-                            escape_html(&term.reading),
-                            if explanation.is_empty() { "" } else { ": " },
-                            match lang {
-                                Some(l) if !explanation.is_empty() => format!("<span lang=\"{l}\">{}</span>", escape_html(explanation)),
-                                _ => escape_html(explanation),
-                            }
+                            "<small class=\"gloss\">（<dfn>{}</dfn>：{}）</small>",
+                            ruby_html(&term.term, &term.reading, None),
+                            ruby_text_html(explanation, None)
                         )
                         .into(),
                     ));
                 }
             }
+            continue;
+        }
+        let mut heading_seen = seen.clone();
+        for piece in pieces {
+            let text = match piece {
+                RubyPiece::Ruby(b, r) => {
+                    out.push(Event::InlineHtml(ruby_html(b, r, Some(&source)).into()));
+                    continue;
+                }
+                RubyPiece::Text(t) => t,
+            };
+            let split = glossary::split(
+                text,
+                ctx.glossary,
+                han,
+                if in_heading {
+                    &mut heading_seen
+                } else {
+                    &mut seen
+                },
+            );
+            for piece in split {
+                match piece {
+                    glossary::Piece::Other(t) => out.push(Event::Text(t.to_string().into())),
+                    glossary::Piece::Japanese(t) => {
+                        out.push(Event::InlineHtml(
+                            format!("<span lang=\"{source}\">").into(),
+                        ));
+                        out.push(Event::Text(t.to_string().into()));
+                        out.push(Event::InlineHtml("</span>".into()));
+                    }
+                    glossary::Piece::Term(t, i) if in_heading => {
+                        let _ = i;
+                        out.push(Event::InlineHtml(
+                            format!("<span lang=\"{source}\">").into(),
+                        ));
+                        out.push(Event::Text(t.to_string().into()));
+                        out.push(Event::InlineHtml("</span>".into()));
+                    }
+                    glossary::Piece::Term(t, i) => {
+                        let term = &ctx.glossary.terms[i];
+                        let (explanation, lang) = match term.explanation.get(&page.lang) {
+                            Some(e) => (e.as_str(), None),
+                            None => (
+                                term.explanation
+                                    .get(&ctx.site.default_language)
+                                    .map_or("", String::as_str),
+                                Some(source.as_str()),
+                            ),
+                        };
+                        out.push(Event::InlineHtml(
+                            format!(
+                                "<dfn lang=\"{source}\">{}</dfn><small class=\"gloss\"> (<span lang=\"{source}\">{}</span>{}{})</small>",
+                                escape_html(t),
+                                escape_html(&term.reading),
+                                if explanation.is_empty() { "" } else { ": " },
+                                match lang {
+                                    Some(l) if !explanation.is_empty() => format!("<span lang=\"{l}\">{}</span>", ruby_text_html(explanation, None)),
+                                    _ => ruby_text_html(explanation, None),
+                                }
+                            )
+                            .into(),
+                        ));
+                    }
+                }
+            }
         }
     }
     out
+}
+
+/// `<ruby>base<rt>reading</rt></ruby>`, escaped; `lang` marks it when the
+/// page is in another language.
+pub fn ruby_html(base: &str, reading: &str, lang: Option<&str>) -> String {
+    let lang = lang.map(|l| format!(" lang=\"{l}\"")).unwrap_or_default();
+    format!(
+        "<ruby{lang}>{}<rt>{}</rt></ruby>",
+        escape_html(base),
+        escape_html(reading)
+    )
+}
+
+/// A text escaped, with its readings (`{漢字|かんじ}`) as `<ruby>`.
+pub fn ruby_text_html(text: &str, lang: Option<&str>) -> String {
+    madoguchi_rules::ruby_pieces(text)
+        .into_iter()
+        .map(|p| match p {
+            RubyPiece::Text(t) => escape_html(t),
+            RubyPiece::Ruby(b, r) => ruby_html(b, r, lang),
+        })
+        .collect()
 }
 
 /// How a run left in the default language opens and closes (its mark).

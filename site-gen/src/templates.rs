@@ -328,6 +328,7 @@ fn register_functions(tera: &mut Tera, data: &Arc<FnData>) {
             .map(Value::String)
             .map_err(tera::Error::msg)
     });
+    tera.register_filter("plain", Plain);
     tera.register_filter(
         "mark_japanese",
         MarkJapanese {
@@ -353,10 +354,10 @@ impl tera::Filter for MarkJapanese {
         let d = &self.data;
         let html_lang = d.html_langs.get(lang).map_or(lang, String::as_str);
         Ok(Value::String(if html_lang == d.source_html_lang {
-            escape_html(text)
+            crate::markdown::ruby_text_html(text, None)
         } else {
             glossary::mark_text(
-                text,
+                &madoguchi_rules::strip_ruby(text),
                 &d.glossary,
                 glossary::writes_han(lang),
                 &d.source_html_lang,
@@ -367,6 +368,20 @@ impl tera::Filter for MarkJapanese {
 
     fn is_safe(&self) -> bool {
         true
+    }
+}
+
+/// `{{ page.title | plain }}`: the text with each reading (`{漢字|かんじ}`)
+/// left out, for places that cannot show one (`<title>`, attributes);
+/// escaped by the template as any text.
+struct Plain;
+
+impl tera::Filter for Plain {
+    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+        let text = value
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("plain: the value must be a string"))?;
+        Ok(Value::String(madoguchi_rules::strip_ruby(text)))
     }
 }
 

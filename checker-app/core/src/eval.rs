@@ -12,8 +12,8 @@ use crate::model::{
     StepKind,
 };
 use crate::normalize::{
-    normalize_katakana, normalize_phone, normalize_postcode, normalize_text, parse_date,
-    parse_number, parse_year, YearProblem,
+    YearProblem, normalize_katakana, normalize_phone, normalize_postcode, normalize_text,
+    parse_date, parse_number, parse_year,
 };
 use crate::template::{Piece, Placeholder, classify, pieces};
 

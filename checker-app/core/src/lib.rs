@@ -263,9 +263,12 @@ pub use model::{
     Procedure, Route, Step, StepKind, parse_procedure, texts_mut,
 };
 pub use normalize::{
-    fold_width, normalize_katakana, normalize_phone, normalize_postcode, normalize_text,
-    YearProblem, parse_date, parse_number, parse_year,
+    YearProblem, fold_width, normalize_katakana, normalize_phone, normalize_postcode,
+    normalize_text, parse_date, parse_number, parse_year,
 };
-pub use script::{is_japanese, japanese_run_len, japanese_runs, writes_han};
+pub use script::{
+    RubyPiece, is_japanese, japanese_run_len, japanese_runs, ruby_pieces, ruby_problem, strip_ruby,
+    writes_han,
+};
 pub use template::fill;
 pub use validate::{MAX_COPIES, fact_references, validate};

@@ -271,10 +271,10 @@ impl<'a> Validator<'a> {
                     if !self.in_form =>
                 {
                     self.problem(
-                    format!("{what} uses `{{{name}}}`, which only a `[form]` row can use"),
-                    "details and ticked boxes are written on the form; elsewhere use \
+                        format!("{what} uses `{{{name}}}`, which only a `[form]` row can use"),
+                        "details and ticked boxes are written on the form; elsewhere use \
                      `{answer:<step id>}`",
-                    at.clone(),
+                        at.clone(),
                     )
                 }
                 Placeholder::Doc(ids) => {

@@ -357,3 +357,79 @@ proptest! {
         let _ = normalize_katakana(&s);
     }
 }
+
+/// A year as people type it (issue: a Japanese phone keyboard turns
+/// 1975ねん into １９７５年, which was refused as "not a number").
+#[test]
+fn a_year_is_read_in_every_form_people_type() {
+    use madoguchi_rules::{YearProblem, parse_year};
+    for (typed, year) in [
+        ("1975", 1975),
+        ("１９７５", 1975),
+        ("１９７５年", 1975),
+        ("1975年", 1975),
+        (" 1975 年 ", 1975),
+        ("1975年頃", 1975),
+        ("1975ごろ", 1975),
+        ("昭和50年", 1975),
+        ("昭和50", 1975),
+        ("昭和５０年", 1975),
+        ("S50", 1975),
+        ("s50", 1975),
+        ("Ｓ５０", 1975),
+        ("平成元年", 1989),
+        ("平成1年", 1989),
+        ("H1", 1989),
+        ("昭和64年", 1989),
+        ("令和8年", 2026),
+        ("R8", 2026),
+        ("大正15年", 1926),
+    ] {
+        assert_eq!(parse_year(typed), Ok(year), "{typed}");
+    }
+    for typed in [
+        "",
+        "年",
+        "75",
+        "19750",
+        "abc",
+        "1975.5",
+        "昭和",
+        "昭和五十年",
+        "Showa 50",
+    ] {
+        assert_eq!(parse_year(typed), Err(YearProblem::NotAYear), "{typed}");
+    }
+    // An era year its era did not have says which years it had.
+    assert_eq!(
+        parse_year("昭和70年"),
+        Err(YearProblem::OutsideEra {
+            era: "昭和",
+            last: Some(64)
+        })
+    );
+    assert_eq!(
+        parse_year("H32"),
+        Err(YearProblem::OutsideEra {
+            era: "平成",
+            last: Some(31)
+        })
+    );
+    assert_eq!(
+        parse_year("令和0年"),
+        Err(YearProblem::OutsideEra {
+            era: "令和",
+            last: None
+        })
+    );
+}
+
+/// A number with the counter people type after it.
+#[test]
+fn a_number_may_carry_its_counter() {
+    assert_eq!(parse_number("2部"), Some(2));
+    assert_eq!(parse_number("２部"), Some(2));
+    assert_eq!(parse_number("3 通"), Some(3));
+    assert_eq!(parse_number("部"), None);
+    assert_eq!(parse_number("2部部"), None);
+}

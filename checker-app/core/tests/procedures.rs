@@ -46,11 +46,11 @@ struct Row {
     no_form: &'static [&'static str],
 }
 
-const BASE_OFFICE: &[&str] = &["form", "stamps", "id_shown"];
+const BASE_OFFICE: &[&str] = &["form", "stamps", "id_residence_card_office"];
 const BASE_POST: &[&str] = &[
     "form",
     "stamps",
-    "id_copy",
+    "id_residence_card_post",
     "residence_certificate",
     "reply_envelope",
 ];
@@ -111,12 +111,18 @@ const DISCLOSURE_ROWS: &[Row] = &[
             ("office_kind", "copies"),
             ("copies", "3"),
             ("id_document", "passport"),
+            ("second_id", "drivers_licence"),
             ("from_year", "2001"),
             ("name_changed", "no"),
         ],
         today: "2026-11-25",
         outcome: "eligible",
-        docs: BASE_OFFICE,
+        docs: &[
+            "form",
+            "stamps",
+            "id_drivers_licence_office",
+            "id_passport_office",
+        ],
         stamps: Some((300, 3, 900, true)),
         post: Post::None,
         form: &[
@@ -124,8 +130,9 @@ const DISCLOSURE_ROWS: &[Row] = &[
             ("3", "（消印しない）　900円"),
             ("3", "3部請求"),
             ("4", "☑旅券"),
+            ("4", "☑運転免許証"),
         ],
-        no_form: &["☑写しの送付"],
+        no_form: &["☑写しの送付", "☑在留カード"],
     },
     Row {
         name: "self, office, 1 copy",
@@ -142,7 +149,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         ],
         today: "2026-11-25",
         outcome: "eligible",
-        docs: BASE_OFFICE,
+        docs: &["form", "stamps", "id_drivers_licence_office"],
         stamps: Some((300, 1, 300, false)),
         post: Post::None,
         form: &[("4", "☑運転免許証")],
@@ -162,7 +169,13 @@ const DISCLOSURE_ROWS: &[Row] = &[
         ],
         today: "2026-11-25",
         outcome: "eligible",
-        docs: BASE_POST,
+        docs: &[
+            "form",
+            "stamps",
+            "id_my_number_card_post",
+            "residence_certificate",
+            "reply_envelope",
+        ],
         stamps: Some((300, 1, 300, false)),
         post: Post::InForce(&[110], [600, 430]),
         form: &[
@@ -180,7 +193,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
             ("living", "japan"),
             ("method", "post"),
             ("copies", "2"),
-            ("id_document", "health_insurance"),
+            ("id_document", "residence_card"),
             ("from_year", "1960"),
             ("name_changed", "no"),
         ],
@@ -206,7 +219,13 @@ const DISCLOSURE_ROWS: &[Row] = &[
         ],
         today: "2024-09-30",
         outcome: "eligible",
-        docs: BASE_POST,
+        docs: &[
+            "form",
+            "stamps",
+            "id_other_post",
+            "residence_certificate",
+            "reply_envelope",
+        ],
         stamps: Some((300, 1, 300, false)),
         post: Post::InForce(&[140, 210], [520, 370]),
         form: &[("4", "☑その他")],
@@ -249,7 +268,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
         docs: &[
             "form",
             "stamps",
-            "id_copy",
+            "id_residence_card_post",
             "residence_certificate",
             "reply_envelope",
             "name_change_proof",
@@ -265,6 +284,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
             ("whose", "own"),
             ("requester", "legal_rep"),
             ("represented", "minor"),
+            ("parent_register", "yes"),
             ("living", "japan"),
             ("method", "office"),
             ("office_kind", "view"),
@@ -274,11 +294,49 @@ const DISCLOSURE_ROWS: &[Row] = &[
         ],
         today: "2026-11-25",
         outcome: "eligible",
-        docs: &["form", "stamps", "id_shown", "authority_minor"],
+        docs: &[
+            "form",
+            "stamps",
+            "id_residence_card_office",
+            "authority_minor_koseki",
+        ],
         stamps: Some((300, 1, 300, false)),
         post: Post::None,
         form: &[("4", "☑法定代理人"), ("4", "☑未成年者"), ("4", "☑戸籍謄本")],
-        no_form: &[],
+        no_form: &["☑その他", "親子の続柄"],
+    },
+    Row {
+        name: "a foreign-national parent of a minor: residence certificate with the relationship",
+        answers: &[
+            ("whose", "own"),
+            ("requester", "legal_rep"),
+            ("represented", "minor"),
+            ("parent_register", "no"),
+            ("living", "japan"),
+            ("method", "post"),
+            ("copies", "1"),
+            ("id_document", "residence_card"),
+            ("from_year", "2005"),
+            ("name_changed", "no"),
+        ],
+        today: "2026-11-25",
+        outcome: "eligible",
+        docs: &[
+            "form",
+            "stamps",
+            "id_residence_card_post",
+            "residence_certificate",
+            "reply_envelope",
+            "authority_minor_juminhyo",
+        ],
+        stamps: Some((300, 1, 300, false)),
+        post: Post::InForce(&[110], [600, 430]),
+        form: &[
+            ("4", "☑未成年者"),
+            ("4", "☑その他"),
+            ("4", "（その他の書類）親子の続柄が記載された住民票の写し"),
+        ],
+        no_form: &["☑戸籍謄本"],
     },
     Row {
         name: "legal representative of an adult ward, by post, name changed",
@@ -290,7 +348,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
             ("method", "post"),
             ("copies", "2"),
             ("id_document", "passport"),
-            ("second_id", "yes"),
+            ("second_id", "my_number_card"),
             ("from_year", "1958"),
             ("name_changed", "yes"),
         ],
@@ -299,7 +357,8 @@ const DISCLOSURE_ROWS: &[Row] = &[
         docs: &[
             "form",
             "stamps",
-            "id_copy_passport",
+            "id_my_number_card_post",
+            "id_passport_post",
             "residence_certificate",
             "reply_envelope",
             "name_change_proof",
@@ -311,6 +370,8 @@ const DISCLOSURE_ROWS: &[Row] = &[
             ("4", "☑法定代理人"),
             ("4", "☑成年被後見人"),
             ("4", "☑登記事項証明書"),
+            ("4", "☑旅券"),
+            ("4", "☑個人番号カード"),
         ],
         no_form: &[],
     },
@@ -338,7 +399,7 @@ const DISCLOSURE_ROWS: &[Row] = &[
             ("method", "post"),
             ("copies", "1"),
             ("id_document", "passport"),
-            ("second_id", "yes"),
+            ("second_id", "residence_card"),
             ("from_year", "1990"),
             ("name_changed", "no"),
         ],
@@ -347,7 +408,8 @@ const DISCLOSURE_ROWS: &[Row] = &[
         docs: &[
             "form",
             "stamps",
-            "id_copy_passport",
+            "id_residence_card_post",
+            "id_passport_post",
             "residence_certificate",
             "reply_envelope",
             "power_of_attorney",
@@ -543,110 +605,260 @@ fn disclosure_every_path() {
     }
 }
 
+/// The form's `{doc:..}` boxes against the checklist: each box is ☑
+/// exactly when one of its documents is on the reader's list (the form and
+/// the checklist cannot say different things). Each box is found in the
+/// printed line by the words after it in the form's template.
+fn assert_ticks_match_checklist(
+    p: &madoguchi_rules::Procedure,
+    form: &madoguchi_rules::FormOutput,
+    docs: &[&str],
+    context: &str,
+) {
+    let lines: Vec<&str> = form
+        .sections
+        .iter()
+        .flat_map(|s| &s.boxes)
+        .flat_map(|b| b.lines.iter().map(String::as_str))
+        .collect();
+    let def = p.form.as_ref().expect("a form").get_ref();
+    let mut checked = 0;
+    for row in def.sections.iter().flat_map(|s| &s.get_ref().rows) {
+        let template = row.get_ref().value.get_ref();
+        let parts: Vec<&str> = template.split("{doc:").collect();
+        if parts.len() < 2 {
+            continue;
+        }
+        let prefix = parts[0].split('{').next().unwrap_or_default();
+        for part in &parts[1..] {
+            let (ids, rest) = part.split_once('}').expect("a closed placeholder");
+            let label: String = rest
+                .chars()
+                .take_while(|c| *c != '　' && *c != '{')
+                .collect();
+            let on_list = ids.split('|').any(|id| docs.contains(&id));
+            let want = format!("{}{label}", if on_list { '☑' } else { '☐' });
+            let line = lines
+                .iter()
+                .find(|l| {
+                    l.starts_with(prefix)
+                        && (l.contains(&format!("☑{label}")) || l.contains(&format!("☐{label}")))
+                })
+                .unwrap_or_else(|| {
+                    panic!("{context}: no line of the form has the box {label}: {lines:?}")
+                });
+            assert!(
+                line.contains(&want),
+                "{context}: the form should show {want} (checklist {docs:?}): {line}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "the form has no {{doc:..}} box");
+}
+
 /// Every combination of choices (with representative numbers) ends in an
-/// outcome without error, and the checklist follows the rules in FACTS.
+/// outcome without error, the checklist follows the rules in FACTS, and
+/// the printed form ticks exactly what the checklist lists.
 #[test]
 fn disclosure_every_combination_ends_in_an_outcome() {
     let p = disclosure();
     let f = facts();
+    let details = sample_details();
     let mut finished = 0;
-    for whose in ["own", "other_living", "deceased"] {
+    let mut forms = 0;
+    for whose in ["own", "deceased"] {
         for requester in ["self", "legal_rep", "agent", "someone_else"] {
             for represented in ["minor", "adult_ward", "neither"] {
-                for (living, method) in [
-                    ("japan", "office"),
-                    ("japan", "post"),
-                    ("visiting", "office"),
-                    ("visiting", "post"),
-                    ("abroad", "post"),
-                ] {
-                    for office_kind in ["view", "copies"] {
-                        for copies in ["1", "2", "5"] {
-                            for year in ["1947", "1959", "1960", "2012"] {
-                                for name in ["yes", "no"] {
-                                    for (id, second) in [
-                                        ("passport", "yes"),
-                                        ("passport", "no"),
-                                        ("residence_card", "no"),
-                                    ] {
-                                        for today in ["2022-03-31", "2024-09-30", "2026-11-25"] {
-                                            let a = answers(&[
-                                                ("whose", whose),
-                                                ("requester", requester),
-                                                ("represented", represented),
-                                                ("living", living),
-                                                ("method", method),
-                                                ("office_kind", office_kind),
-                                                ("copies", copies),
-                                                ("id_document", id),
-                                                ("second_id", second),
-                                                ("from_year", year),
-                                                ("name_changed", name),
-                                            ]);
-                                            let ev = evaluate(&p, &f, &a, d(today), "en").unwrap();
-                                            let Evaluation::Finished { outcome, path } = ev else {
-                                                panic!("{a:?} did not finish");
-                                            };
-                                            finished += 1;
-                                            let Outcome::Eligible(e) = outcome else {
-                                                // Living abroad, or a passport alone by
-                                                // post, never reaches a checklist.
-                                                if whose != "deceased"
-                                                    && matches!(requester, "self" | "agent")
-                                                    && (requester == "self"
-                                                        || today >= "2022-04-01")
-                                                {
+                for parent in ["yes", "no"] {
+                    for (living, method) in [
+                        ("japan", "office"),
+                        ("japan", "post"),
+                        ("visiting", "office"),
+                        ("visiting", "post"),
+                        ("abroad_japanese", "post"),
+                        ("abroad", "post"),
+                    ] {
+                        for office_kind in ["view", "copies"] {
+                            for copies in ["1", "6"] {
+                                for year in ["1946", "1959", "1960", "2013"] {
+                                    for name in ["yes", "no"] {
+                                        for (id, second) in [
+                                            ("passport", "none"),
+                                            ("passport", "drivers_licence"),
+                                            ("residence_card", "none"),
+                                            ("my_number_card", "none"),
+                                            ("other", "none"),
+                                        ] {
+                                            for today in ["2022-03-31", "2026-12-07"] {
+                                                let a = answers(&[
+                                                    ("whose", whose),
+                                                    ("requester", requester),
+                                                    ("represented", represented),
+                                                    ("parent_register", parent),
+                                                    ("living", living),
+                                                    ("method", method),
+                                                    ("office_kind", office_kind),
+                                                    ("copies", copies),
+                                                    ("id_document", id),
+                                                    ("second_id", second),
+                                                    ("from_year", year),
+                                                    ("name_changed", name),
+                                                ]);
+                                                let context = format!("{a:?} on {today}");
+                                                let ev =
+                                                    evaluate(&p, &f, &a, d(today), "en").unwrap();
+                                                let Evaluation::Finished { outcome, path } = ev
+                                                else {
+                                                    panic!("{context} did not finish");
+                                                };
+                                                finished += 1;
+                                                let passport_only =
+                                                    id == "passport" && second == "none";
+                                                let Outcome::Eligible(e) = outcome else {
+                                                    // Living abroad without Japanese nationality, or
+                                                    // a passport alone (counter or post), never
+                                                    // reaches a checklist.
+                                                    if whose != "deceased"
+                                                        && matches!(requester, "self" | "agent")
+                                                        && (requester == "self"
+                                                            || today >= "2022-04-01")
+                                                    {
+                                                        assert!(
+                                                            living == "abroad" || passport_only,
+                                                            "{context}"
+                                                        );
+                                                    }
+                                                    continue;
+                                                };
+                                                assert_ne!(living, "abroad");
+                                                assert!(
+                                                    !passport_only,
+                                                    "{context}: a passport alone never suffices"
+                                                );
+                                                let post = method == "post";
+                                                let docs: Vec<&str> = e
+                                                    .documents
+                                                    .iter()
+                                                    .map(|d| d.id.as_str())
+                                                    .collect();
+                                                let has = |id: &str| docs.contains(&id);
+                                                assert_eq!(
+                                                    has("residence_certificate"),
+                                                    post && living == "japan",
+                                                    "{context}"
+                                                );
+                                                assert_eq!(
+                                                    has("accommodation_certificate"),
+                                                    post && living == "visiting",
+                                                    "{context}"
+                                                );
+                                                assert_eq!(
+                                                    has("embassy_certificate"),
+                                                    post && living == "abroad_japanese",
+                                                    "{context}"
+                                                );
+                                                // One identity document per kind handed in, the
+                                                // passport with a second one that shows the address.
+                                                let ids: Vec<&&str> = docs
+                                                    .iter()
+                                                    .filter(|d| d.starts_with("id_"))
+                                                    .collect();
+                                                let how = if post { "_post" } else { "_office" };
+                                                assert!(
+                                                    ids.iter().all(|d| d.ends_with(how)),
+                                                    "{context}: {ids:?}"
+                                                );
+                                                assert_eq!(
+                                                    ids.len(),
+                                                    if id == "passport" { 2 } else { 1 },
+                                                    "{context}: {ids:?}"
+                                                );
+                                                assert!(has(&format!("id_{id}{how}")), "{context}");
+                                                if id == "passport" {
                                                     assert!(
-                                                        living == "abroad"
-                                                            || (method == "post"
-                                                                && id == "passport"
-                                                                && second == "no"),
-                                                        "{a:?}"
+                                                        has(&format!("id_{second}{how}")),
+                                                        "{context}"
                                                     );
                                                 }
-                                                continue;
-                                            };
-                                            assert_ne!(living, "abroad");
-                                            let post = method == "post";
-                                            let passport = id == "passport";
-                                            let docs: Vec<&str> =
-                                                e.documents.iter().map(|d| d.id.as_str()).collect();
-                                            let has = |id: &str| docs.contains(&id);
-                                            assert!(!(post && passport && second == "no"));
-                                            assert_eq!(
-                                                has("residence_certificate"),
-                                                post && living == "japan"
-                                            );
-                                            assert_eq!(
-                                                has("accommodation_certificate"),
-                                                post && living == "visiting"
-                                            );
-                                            assert_eq!(has("id_copy"), post && !passport);
-                                            assert_eq!(has("id_copy_passport"), post && passport);
-                                            assert_eq!(has("id_shown"), method == "office");
-                                            assert_eq!(
-                                                has("power_of_attorney_extra"),
-                                                requester == "agent"
-                                            );
-                                            assert_eq!(has("name_change_proof"), name == "yes");
-                                            assert_eq!(
-                                                has("power_of_attorney"),
-                                                requester == "agent"
-                                            );
-                                            assert!(requester != "agent" || today >= "2022-04-01");
-                                            assert_eq!(
-                                                has("authority_minor"),
-                                                requester == "legal_rep" && represented == "minor"
-                                            );
-                                            assert_eq!(
-                                                path.contains(&"copies".to_string()),
-                                                method == "post" || office_kind == "copies"
-                                            );
-                                            assert_eq!(e.postage.is_some(), method == "post");
-                                            assert_eq!(
-                                                e.info.iter().any(|i| i.id == "no_same_day"),
-                                                method == "office"
-                                            );
+                                                assert!(
+                                                    !docs.iter().any(|d| d.contains("health")),
+                                                    "{context}"
+                                                );
+                                                assert_eq!(
+                                                    has("power_of_attorney_extra"),
+                                                    requester == "agent"
+                                                );
+                                                assert_eq!(has("name_change_proof"), name == "yes");
+                                                assert_eq!(
+                                                    has("power_of_attorney"),
+                                                    requester == "agent"
+                                                );
+                                                assert!(
+                                                    requester != "agent" || today >= "2022-04-01"
+                                                );
+                                                let minor = requester == "legal_rep"
+                                                    && represented == "minor";
+                                                assert_eq!(
+                                                    has("authority_minor_koseki"),
+                                                    minor && parent == "yes",
+                                                    "{context}"
+                                                );
+                                                assert_eq!(
+                                                    has("authority_minor_juminhyo"),
+                                                    minor && parent == "no",
+                                                    "{context}"
+                                                );
+                                                assert_eq!(
+                                                    path.contains(&"copies".to_string()),
+                                                    method == "post" || office_kind == "copies"
+                                                );
+                                                assert_eq!(e.postage.is_some(), post);
+                                                assert_eq!(
+                                                    e.info.iter().any(|i| i.id == "no_same_day"),
+                                                    method == "office"
+                                                );
+                                                assert_eq!(
+                                                    e.info.iter().any(|i| i.id == "year_early"),
+                                                    year == "1946"
+                                                );
+                                                assert_eq!(
+                                                    e.info.iter().any(|i| i.id == "year_late"),
+                                                    year == "2013"
+                                                );
+                                                assert_eq!(
+                                                    e.info.iter().any(|i| i.id == "many_copies"),
+                                                    copies == "6"
+                                                        && path.contains(&"copies".to_string())
+                                                );
+                                                assert_eq!(
+                                                    e.info
+                                                        .iter()
+                                                        .any(|i| i.id == "abroad_japanese"),
+                                                    living == "abroad_japanese"
+                                                );
+                                                // The form: ticks from the checklist, and the
+                                                // principal's details on a representative's path.
+                                                if name == "yes"
+                                                    || requester != "self"
+                                                    || copies == "6"
+                                                {
+                                                    let form = fill_form(
+                                                        &p,
+                                                        &f,
+                                                        &a,
+                                                        &details,
+                                                        d(today),
+                                                        "en",
+                                                    )
+                                                    .unwrap()
+                                                    .unwrap();
+                                                    assert_ticks_match_checklist(
+                                                        &p, &form, &docs, &context,
+                                                    );
+                                                    forms += 1;
+                                                }
+                                            }
                                         }
                                     }
                                 }
@@ -657,7 +869,7 @@ fn disclosure_every_combination_ends_in_an_outcome() {
             }
         }
     }
-    assert!(finished > 0);
+    assert!(finished > 0 && forms > 0);
 }
 
 #[test]
@@ -828,11 +1040,12 @@ fn next_step_walks_the_questions() {
         ("whose", "own"),
         ("requester", "legal_rep"),
         ("represented", "minor"),
+        ("parent_register", "no"),
         ("living", "japan"),
         ("method", "post"),
         ("copies", "2"),
         ("id_document", "passport"),
-        ("second_id", "yes"),
+        ("second_id", "residence_card"),
         ("from_year", "1970"),
         ("name_changed", "no"),
     ];
@@ -899,7 +1112,7 @@ fn invalid_answers_are_typed_errors() {
         ("method", "post"),
         ("copies", "1"),
         ("id_document", "passport"),
-        ("second_id", "yes"),
+        ("second_id", "drivers_licence"),
         ("from_year", "1970"),
         ("name_changed", "no"),
     ];
@@ -917,16 +1130,16 @@ fn invalid_answers_are_typed_errors() {
             AnswerErrorKind::OutOfRange {
                 given: 0,
                 min: 1,
-                max: 5,
+                max: 100,
             },
         ),
         (
             "copies",
-            "6",
+            "101",
             AnswerErrorKind::OutOfRange {
-                given: 6,
+                given: 101,
                 min: 1,
-                max: 5,
+                max: 100,
             },
         ),
         (
@@ -945,20 +1158,24 @@ fn invalid_answers_are_typed_errors() {
         ),
         (
             "from_year",
-            "1946",
+            "1899",
             AnswerErrorKind::OutOfRange {
-                given: 1946,
-                min: 1947,
-                max: 2012,
+                given: 1899,
+                min: 1900,
+                max: 2100,
             },
         ),
         (
             "from_year",
-            "2013",
-            AnswerErrorKind::OutOfRange {
-                given: 2013,
-                min: 1947,
-                max: 2012,
+            "75",
+            AnswerErrorKind::NotAYear { given: "75".into() },
+        ),
+        (
+            "from_year",
+            "昭和70年",
+            AnswerErrorKind::OutsideEra {
+                era: "昭和".into(),
+                last: Some(64),
             },
         ),
         (
@@ -1018,9 +1235,10 @@ fn info<'a>(e: &'a Eligible, id: &str) -> &'a str {
         .text
 }
 
-/// A reader who lives abroad and is not in Japan gets no checklist but the
-/// two routes that work: a request during a stay in Japan (a hotel's
-/// accommodation certificate), or a voluntary agent in Japan.
+/// A reader who lives abroad, has no Japanese nationality and is not in
+/// Japan gets no checklist but the two routes that work: a request during
+/// a stay in Japan (a hotel's accommodation certificate), or a voluntary
+/// agent in Japan.
 #[test]
 fn living_abroad_gets_the_two_routes() {
     let p = disclosure();
@@ -1030,29 +1248,29 @@ fn living_abroad_gets_the_two_routes() {
             ("requester", requester),
             ("living", "abroad"),
         ];
-        let Outcome::NotEligible { outcome, reason } = finish(&p, &a, TODAY, "en") else {
+        let Outcome::NotEligible { outcome, reason } = finish(&p, &a, TODAY, "ja") else {
             panic!("{a:?}")
         };
         assert_eq!(outcome, "abroad");
         for s in [
-            "does not describe a postal request from an address abroad",
-            "during a stay in Japan",
-            "accommodation certificate (宿泊証明書)",
-            "voluntary agent",
-            "2022-04-01",
+            "案内に書かれていません",
+            "日本に滞在している間",
+            "宿泊証明書",
+            "旅券しかない場合は先に出入国在留管理庁に問い合わせて",
+            "任意代理人",
+            "2022年4月1日",
         ] {
             assert!(reason.contains(s), "{s} in {reason}");
         }
-        let Outcome::NotEligible { reason, .. } = finish(&p, &a, TODAY, "ja") else {
+        // Every language gets a reason (its own or the Japanese).
+        let Outcome::NotEligible { reason, .. } = finish(&p, &a, TODAY, "en") else {
             panic!()
         };
-        for s in ["日本に滞在している間", "宿泊証明書", "任意代理人"] {
-            assert!(reason.contains(s), "{s} in {reason}");
-        }
+        assert!(!reason.is_empty());
     }
     // Staying in Japan, by post: the accommodation certificate replaces the
     // residence certificate, and the reader is told a short stay may not be
-    // long enough.
+    // long enough and that the ID must show the same address.
     let a = [
         ("whose", "own"),
         ("requester", "self"),
@@ -1063,103 +1281,232 @@ fn living_abroad_gets_the_two_routes() {
         ("from_year", "1990"),
         ("name_changed", "no"),
     ];
-    let e = eligible(&p, &a, TODAY, "en");
-    assert!(e.documents.iter().all(|d| d.id != "residence_certificate"));
-    assert!(doc(&e, "accommodation_certificate").contains("宿泊証明書"));
-    assert!(doc(&e, "accommodation_certificate").contains("within the last 30 days"));
-    let visiting = info(&e, "visiting");
-    assert!(visiting.contains("about a month"), "{visiting}");
-    assert!(visiting.contains("may still not be granted"), "{visiting}");
     let e = eligible(&p, &a, TODAY, "ja");
+    assert!(e.documents.iter().all(|d| d.id != "residence_certificate"));
     assert!(doc(&e, "accommodation_certificate").contains("宿泊証明書の原本"));
+    assert!(doc(&e, "accommodation_certificate").contains("30日以内"));
+    let visiting = info(&e, "visiting");
+    assert!(visiting.contains("1か月ほど"), "{visiting}");
+    assert!(
+        visiting.contains("希望に添えないこともあります"),
+        "{visiting}"
+    );
+    assert!(visiting.contains("本人確認書類にも同じ住所"), "{visiting}");
 }
 
-/// A passport shows no address: by post the checker asks for a second
-/// identity document, refuses a passport alone, and lists both copies.
+/// A Japanese national abroad (e.g. a naturalized former registrant) may
+/// use an embassy's 在留証明書: the checker does not turn them away, lists
+/// the certificate, says where the copy goes is unconfirmed and points to
+/// the office, and asks for no Japanese postcode or "Japanese address".
 #[test]
-fn passport_by_post_needs_a_document_with_the_address() {
+fn japanese_national_abroad_with_an_embassy_certificate() {
+    let p = disclosure();
+    let f = facts();
+    let a = [
+        ("whose", "own"),
+        ("requester", "self"),
+        ("living", "abroad_japanese"),
+        ("method", "post"),
+        ("copies", "1"),
+        ("id_document", "drivers_licence"),
+        ("from_year", "1985"),
+        ("name_changed", "yes"),
+    ];
+    let e = eligible(&p, &a, TODAY, "ja");
+    let cert = doc(&e, "embassy_certificate");
+    assert!(cert.contains("在外公館"), "{cert}");
+    assert!(cert.contains("在留証明書の原本"), "{cert}");
+    assert!(cert.contains("確認できていない"), "{cert}");
+    assert!(cert.contains("出入国在留管理庁に確認"), "{cert}");
+    assert!(e.documents.iter().all(|d| d.id != "residence_certificate"));
+    assert!(info(&e, "abroad_japanese").contains("問い合わせて"));
+    let asked: Vec<String> = madoguchi_rules::details_asked(&p, &f, &answers(&a), d(TODAY))
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id.get_ref().clone())
+        .collect();
+    assert!(asked.contains(&"address".to_string()), "{asked:?}");
+    assert!(!asked.contains(&"postcode".to_string()), "{asked:?}");
+    for d in madoguchi_rules::details_asked(&p, &f, &answers(&a), d(TODAY)).unwrap() {
+        let label = d.label.get_ref().get("ja").unwrap();
+        assert!(!label.contains("日本の住所"), "{label}");
+    }
+}
+
+/// A visitor with only a passport and a hotel's certificate cannot meet
+/// the same-address rule at the counter either: not offered the counter as
+/// a cure, told to ask the office first.
+#[test]
+fn visitor_with_a_passport_at_the_counter() {
     let p = disclosure();
     let f = facts();
     let today = d(TODAY);
     let mut a = answers(&[
         ("whose", "own"),
         ("requester", "self"),
-        ("living", "japan"),
-        ("method", "post"),
-        ("copies", "1"),
+        ("living", "visiting"),
+        ("method", "office"),
+        ("office_kind", "view"),
         ("id_document", "passport"),
     ]);
+    // At the counter too, a passport needs a second document.
     assert_eq!(
         next_step(&p, &f, &a, today).unwrap().as_deref(),
         Some("second_id")
     );
-    a.insert("second_id".into(), "no".into());
-    let pairs: Vec<(String, String)> = a.clone().into_iter().collect();
-    let pairs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let Outcome::NotEligible { outcome, reason } = finish(&p, &pairs, TODAY, "en") else {
+    a.insert("second_id".into(), "none".into());
+    let pairs: Vec<(&str, &str)> = a.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let Outcome::NotEligible { outcome, reason } = finish(&p, &pairs, TODAY, "ja") else {
         panic!()
     };
     assert_eq!(outcome, "passport_only");
-    assert!(
-        reason.contains("cannot be the only identity document"),
-        "{reason}"
-    );
-    assert!(reason.contains("at the office"), "{reason}");
-    let Outcome::NotEligible { reason, .. } = finish(&p, &pairs, TODAY, "ja") else {
-        panic!()
-    };
-    assert!(
-        reason.contains("旅券だけを本人確認書類にすることはできません"),
-        "{reason}"
-    );
+    for s in [
+        "窓口でも郵送でも",
+        "旅券と宿泊証明書しかない場合も同じです",
+        "請求する前に出入国在留管理庁に問い合わせてください",
+    ] {
+        assert!(reason.contains(s), "{s} in {reason}");
+    }
+    assert!(!reason.contains("窓口で請求してください"), "{reason}");
+}
 
-    let mut yes = pairs.clone();
-    yes.retain(|(k, _)| *k != "second_id");
-    yes.extend([
-        ("second_id", "yes"),
-        ("from_year", "1990"),
-        ("name_changed", "no"),
-    ]);
-    let e = eligible(&p, &yes, TODAY, "en");
-    assert!(e.documents.iter().all(|d| d.id != "id_copy"));
-    let both = doc(&e, "id_copy_passport");
-    assert!(
-        both.contains("second identity document that shows your address"),
-        "{both}"
-    );
-    assert!(
-        both.contains("same address as on the residence certificate"),
-        "{both}"
-    );
-    // Any other document by post: both sides, the same address.
-    let mut card = yes.clone();
-    card.retain(|(k, _)| !matches!(*k, "id_document" | "second_id"));
-    card.push(("id_document", "drivers_licence"));
-    let e = eligible(&p, &card, TODAY, "en");
-    assert!(doc(&e, "id_copy").contains("both sides"));
-    assert!(doc(&e, "id_copy").contains("same address as the residence certificate"));
-    let e = eligible(&p, &card, TODAY, "ja");
-    assert!(doc(&e, "id_copy").contains("両面のコピー"));
-    // At the office a passport is enough: no second question.
-    let office = [
+/// A passport plus a second identity document: both listed, and box 4イ of
+/// the form ticks both (by post and at the counter).
+#[test]
+fn passport_plus_a_second_id_ticks_both() {
+    let p = disclosure();
+    let f = facts();
+    for (method, how) in [("post", "post"), ("office", "office")] {
+        let mut a = vec![
+            ("whose", "own"),
+            ("requester", "self"),
+            ("living", "japan"),
+            ("method", method),
+            ("id_document", "passport"),
+            ("second_id", "residence_card"),
+            ("from_year", "1990"),
+            ("name_changed", "no"),
+        ];
+        if method == "post" {
+            a.push(("copies", "1"));
+        } else {
+            a.push(("office_kind", "view"));
+        }
+        let e = eligible(&p, &a, TODAY, "ja");
+        assert!(
+            doc(&e, &format!("id_passport_{how}")).contains("住所が書かれた本人確認書類も必要")
+        );
+        assert!(doc(&e, &format!("id_residence_card_{how}")).contains("同じ住所"));
+        let form = fill_form(&p, &f, &answers(&a), &sample_details(), d(TODAY), "ja")
+            .unwrap()
+            .unwrap();
+        let line = form
+            .lines("4 本人確認等")
+            .into_iter()
+            .find(|l| l.starts_with("イ"))
+            .unwrap()
+            .to_string();
+        assert!(line.contains("☑旅券"), "{line}");
+        assert!(line.contains("☑在留カード・特別永住者証明書"), "{line}");
+        assert!(line.contains("☐運転免許証"), "{line}");
+        assert!(line.contains("☐健康保険被保険者証"), "{line}");
+    }
+}
+
+/// The My Number card: only its front is copied (the back shows the
+/// Individual Number), marked unconfirmed with a pointer to the office; no
+/// expired health insurance card is offered.
+#[test]
+fn my_number_card_front_only_and_no_health_insurance_card() {
+    let p = disclosure();
+    let a = [
         ("whose", "own"),
         ("requester", "self"),
         ("living", "japan"),
-        ("method", "office"),
-        ("office_kind", "view"),
-        ("id_document", "passport"),
+        ("method", "post"),
+        ("copies", "1"),
+        ("id_document", "my_number_card"),
         ("from_year", "1990"),
         ("name_changed", "no"),
     ];
-    let Evaluation::Finished { path, .. } =
-        evaluate(&p, &f, &answers(&office), today, "en").unwrap()
-    else {
-        panic!()
-    };
-    assert!(!path.contains(&"second_id".to_string()), "{path:?}");
+    let e = eligible(&p, &a, TODAY, "ja");
+    let card = doc(&e, "id_my_number_card_post");
+    assert!(card.contains("表だけのコピー"), "{card}");
+    assert!(card.contains("裏には個人番号"), "{card}");
+    assert!(!card.contains("表と裏"), "{card}");
+    assert!(card.ends_with("（未確認）"), "{card}");
+    // No option offers the health insurance card; the question says why.
+    let step = p.step("id_document").unwrap();
+    assert!(step.option("health_insurance").is_none());
+    let hint =
+        madoguchi_rules::fill_text(&p, &facts(), step.hint.as_ref().unwrap().get_ref(), "ja");
+    assert!(
+        hint.contains("2025年12月1日までにすべて有効期限が切れた"),
+        "{hint}"
+    );
+    // No document anywhere tells a reader to copy both sides of a My
+    // Number card.
+    for d in &p.documents {
+        let t = d.get_ref().text.get_ref().get("ja").unwrap();
+        assert!(
+            !(t.contains("マイナンバーカード") && t.contains("表と裏")),
+            "{t}"
+        );
+    }
+}
+
+/// A changed name: the requester's row carries the current name (as on the
+/// identity document), section 1 the registered one, and the form ticks
+/// nothing the checklist does not list.
+#[test]
+fn changed_name_on_the_form() {
+    let p = disclosure();
+    let f = facts();
+    let a = [
+        ("whose", "own"),
+        ("requester", "self"),
+        ("living", "japan"),
+        ("method", "post"),
+        ("copies", "1"),
+        ("id_document", "residence_card"),
+        ("from_year", "1990"),
+        ("name_changed", "yes"),
+    ];
+    let form = fill_form(&p, &f, &answers(&a), &sample_details(), d(TODAY), "ja")
+        .unwrap()
+        .unwrap();
+    assert_eq!(form.lines("氏名"), ["SUZUKI Maria"]);
+    assert_eq!(form.lines("フリガナ"), ["スズキ マリア"]);
+    let record = form.lines("1 開示を請求する保有個人情報");
+    assert!(record.contains(&"氏名：TANAKA Maria　"), "{record:?}");
+    assert!(record.contains(&"フリガナ：タナカ マリア"), "{record:?}");
+    // The same name, and the registered name is the requester's.
+    let mut same = a.to_vec();
+    same.retain(|(k, _)| *k != "name_changed");
+    same.push(("name_changed", "no"));
+    let form = fill_form(&p, &f, &answers(&same), &sample_details(), d(TODAY), "ja")
+        .unwrap()
+        .unwrap();
+    assert_eq!(form.lines("氏名"), ["TANAKA Maria"]);
+    // On an agent's path the person's address is theirs (any country), not
+    // the return address, and the requester's row is the agent's.
+    let mut agent = a.to_vec();
+    agent.retain(|(k, _)| *k != "requester");
+    agent.push(("requester", "agent"));
+    let form = fill_form(&p, &f, &answers(&agent), &sample_details(), d(TODAY), "ja")
+        .unwrap()
+        .unwrap();
+    assert_eq!(form.lines("氏名"), ["SATO Ken"]);
+    assert_eq!(
+        form.lines("住所又は居所"),
+        ["〒150-0001　東京都渋谷区神宮前1-1-1"]
+    );
+    assert!(
+        form.lines("4 本人確認等")
+            .contains(&"　本人の氏名：SUZUKI Maria　本人の住所：大阪府大阪市北区1-1"),
+        "{:?}",
+        form.lines("4 本人確認等")
+    );
 }
 
 /// At the office nothing is shown or handed over on the day of the request.
@@ -1176,23 +1523,22 @@ fn office_visit_says_nothing_is_disclosed_that_day() {
         ("from_year", "1980"),
         ("name_changed", "no"),
     ];
-    let e = eligible(&p, &a, TODAY, "en");
-    let day = info(&e, "no_same_day");
-    assert!(
-        day.contains("not shown and no copy is handed over on the day"),
-        "{day}"
-    );
-    assert!(
-        day.contains("Do not travel expecting to see the record that day"),
-        "{day}"
-    );
-    assert!(doc(&e, "id_shown").contains("both sides"));
-    assert!(e.postage.is_none());
     let e = eligible(&p, &a, TODAY, "ja");
     assert!(
         info(&e, "no_same_day")
             .contains("その日に原票を見たり写しを受け取ったりすることはできません")
     );
+    assert!(doc(&e, "id_residence_card_office").contains("窓口で見せます"));
+    assert!(e.postage.is_none());
+    // Viewing costs the fee too.
+    let Some(Stamps::Computed { total, text, .. }) = &e.stamps else {
+        panic!("{:?}", e.stamps)
+    };
+    assert_eq!(*total, 300);
+    let text = text.as_deref().unwrap_or_default();
+    assert!(text.contains("閲覧だけの場合も"), "{text}");
+    assert!(text.contains("収入証紙"), "{text}");
+    assert!(!text.contains("収入印紙"), "{text}");
     // The hours are the counter's and the telephone's.
     assert!(info(&e, "hours").starts_with("窓口・電話とも"));
 }
@@ -1245,51 +1591,59 @@ fn voluntary_agent_documents() {
 }
 
 /// The deceased procedure by post: the residence certificate (the copy goes
-/// to its address) is enclosed, no revenue stamp is listed, and a legal
-/// representative may act only for a minor or an adult ward.
+/// to its address) is enclosed, no revenue stamp is listed, no Letter Pack
+/// priced, one term for the proof of death, and a legal representative may
+/// act only for a minor or an adult ward.
 #[test]
 fn deceased_by_post_lists_the_residence_certificate_and_no_stamp() {
     let p = deceased();
+    let f = facts();
     let a = [("relationship", "descendant"), ("requester", "self")];
-    let e = eligible(&p, &a, TODAY, "en");
+    let e = eligible(&p, &a, TODAY, "ja");
     let rc = doc(&e, "residence_certificate");
-    assert!(rc.contains("residence certificate"), "{rc}");
-    assert!(rc.contains("the copy is sent to the address on it"), "{rc}");
-    assert!(doc(&e, "reply_envelope").contains("or the document used in its place"));
-    assert!(
-        e.documents
-            .iter()
-            .all(|d| !d.text.contains("revenue stamp") && !d.text.contains("収入印紙"))
-    );
+    assert!(rc.contains("住民票の写し等"), "{rc}");
+    assert!(rc.contains("この書類に書かれた住所に送られます"), "{rc}");
+    assert!(e.documents.iter().all(|d| !d.text.contains("収入印紙")));
     let Some(Stamps::Unconfirmed { text }) = &e.stamps else {
         panic!("{:?}", e.stamps)
     };
-    assert!(text.contains("no revenue stamp is listed"), "{text}");
-    let e = eligible(&p, &a, TODAY, "ja");
-    assert!(doc(&e, "residence_certificate").contains("住民票の写し等"));
+    assert!(text.contains("収入印紙はありません"), "{text}");
+    let death = doc(&e, "death_and_relationship");
+    assert!(death.contains("死亡届の記載事項証明書"), "{death}");
+    assert!(death.ends_with("（未確認）"), "{death}");
+    assert!(!death.contains("死亡証明書"), "{death}");
+    let post = e.postage.as_ref().unwrap();
+    assert!(post.letter_packs.is_empty(), "{:?}", post.letter_packs);
+    // The form's attachments are the checklist's.
+    let form = fill_form(&p, &f, &answers(&a), &sample_details(), d(TODAY), "ja")
+        .unwrap()
+        .unwrap();
+    let docs: Vec<&str> = e.documents.iter().map(|d| d.id.as_str()).collect();
+    assert_ticks_match_checklist(&p, &form, &docs, "deceased, self");
 
     let rep = [
         ("relationship", "descendant"),
         ("requester", "legal_rep"),
         ("represented", "neither"),
     ];
-    let Outcome::NotEligible { outcome, reason } = finish(&p, &rep, TODAY, "en") else {
+    let Outcome::NotEligible { outcome, reason } = finish(&p, &rep, TODAY, "ja") else {
         panic!()
     };
     assert_eq!(outcome, "no_legal_rep");
-    assert!(reason.contains("minor or an adult ward"), "{reason}");
+    assert!(reason.contains("未成年者か成年被後見人"), "{reason}");
     for who in ["minor", "adult_ward"] {
-        let e = eligible(
-            &p,
-            &[
-                ("relationship", "descendant"),
-                ("requester", "legal_rep"),
-                ("represented", who),
-            ],
-            TODAY,
-            "en",
-        );
+        let a = [
+            ("relationship", "descendant"),
+            ("requester", "legal_rep"),
+            ("represented", who),
+        ];
+        let e = eligible(&p, &a, TODAY, "en");
         assert!(e.documents.iter().any(|d| d.id == "authority"));
+        let form = fill_form(&p, &f, &answers(&a), &sample_details(), d(TODAY), "ja")
+            .unwrap()
+            .unwrap();
+        let docs: Vec<&str> = e.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_ticks_match_checklist(&p, &form, &docs, who);
     }
 }
 

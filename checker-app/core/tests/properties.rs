@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use madoguchi_rules::{
     AnswerErrorKind, Date, EvalError, Evaluation, FactValue, Outcome, StampPostage, Stamps,
-    evaluate, format_wareki, japanese_era, next_step, parse_procedure, validate,
+    evaluate, format_wareki, japanese_era, next_step, parse_procedure, parse_year, validate,
 };
 use proptest::prelude::*;
 
@@ -20,7 +20,7 @@ fn post_answers(copies: &str, year: &str) -> Vec<(&'static str, String)> {
         ("method", "post".into()),
         ("copies", copies.into()),
         ("id_document", "passport".into()),
-        ("second_id", "yes".into()),
+        ("second_id", "residence_card".into()),
         ("from_year", year.into()),
         ("name_changed", "no".into()),
     ]
@@ -47,7 +47,7 @@ proptest! {
     /// Stamp total = fee per copy × copies, over the whole allowed range and
     /// for any fee figure; the multi-copy note appears from two copies.
     #[test]
-    fn stamp_total_is_fee_times_copies(copies in 1i64..=5, fee in 0i64..=1_000_000) {
+    fn stamp_total_is_fee_times_copies(copies in 1i64..=100, fee in 0i64..=1_000_000) {
         let mut f = facts();
         f.insert("disclosure.handling_fee", FactValue::Yen(fee));
         let o = run(&post_answers(&copies.to_string(), "1970"), &f, d("2026-11-25"));
@@ -65,13 +65,13 @@ proptest! {
 
     /// Copies outside the range are refused with the range in the error.
     #[test]
-    fn copies_outside_the_range_are_refused(copies in prop_oneof![i64::MIN..1i64, 6i64..=i64::MAX]) {
+    fn copies_outside_the_range_are_refused(copies in prop_oneof![i64::MIN..1i64, 101i64..=i64::MAX]) {
         let a: Vec<(&str, String)> = post_answers(&copies.to_string(), "1970");
         let a: Vec<(&str, &str)> = a.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let err = evaluate(&disclosure(), &facts(), &answers(&a), d("2026-11-25"), "en").unwrap_err();
         let EvalError::Answer(err) = err else { panic!() };
         prop_assert_eq!(err.step, "copies");
-        prop_assert_eq!(err.kind, AnswerErrorKind::OutOfRange { given: copies, min: 1, max: 5 });
+        prop_assert_eq!(err.kind, AnswerErrorKind::OutOfRange { given: copies, min: 1, max: 100 });
     }
 
     /// The reply postage is the rate in force on the day, for any day
@@ -99,6 +99,24 @@ proptest! {
         }
     }
 
+    /// Any year from the Meiji era on reads the same in every form people
+    /// type: Western digits of either width, with or without 年, and the
+    /// era year (name or initial, 元年 for the first).
+    #[test]
+    fn a_year_reads_the_same_in_every_form(y in 1873i32..=2100) {
+        let full: String = y.to_string().chars().map(|c| char::from_u32(u32::from(c) + 0xFEE0).unwrap()).collect();
+        for typed in [y.to_string(), format!("{y}年"), format!("{full}年"), format!(" {y} ")] {
+            prop_assert_eq!(parse_year(&typed), Ok(y), "{}", typed);
+        }
+        // The era of the year's last day names the year unambiguously.
+        let (era, n) = japanese_era(Date::new(y, 12, 31).unwrap()).unwrap();
+        let initial = match era { "令和" => "R", "平成" => "H", "昭和" => "S", "大正" => "T", _ => "M" };
+        let year_word = if n == 1 { "元".to_string() } else { n.to_string() };
+        for typed in [format!("{era}{year_word}年"), format!("{era}{n}"), format!("{initial}{n}"), format!("{}{n}年", initial.to_lowercase())] {
+            prop_assert_eq!(parse_year(&typed), Ok(y), "{}", typed);
+        }
+    }
+
     /// The voluntary-agent rule switches exactly on 2022-04-01.
     #[test]
     fn voluntary_agent_dated_rule(
@@ -106,7 +124,8 @@ proptest! {
     ) {
         let o = run(&[("whose", "own".into()), ("requester", "agent".into()),
             ("living", "japan".into()), ("method", "office".into()), ("office_kind", "view".into()),
-            ("id_document", "passport".into()), ("from_year", "1990".into()),
+            ("id_document", "passport".into()), ("second_id", "drivers_licence".into()),
+            ("from_year", "1990".into()),
             ("name_changed", "no".into())], &facts(), today);
         let accepted = matches!(o, Outcome::Eligible(_));
         prop_assert_eq!(accepted, today >= d("2022-04-01"));

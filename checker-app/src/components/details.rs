@@ -16,7 +16,7 @@ use crate::state::{Action, State};
 /// language, anything else as it was typed.
 fn shown(d: &Prepared, detail: &rules::DetailDef, value: &str) -> String {
     match (*detail.kind.get_ref(), detail.option_for(value)) {
-        (rules::DetailKind::Text, Some(o)) => d.text(o.label.get_ref()),
+        (rules::DetailKind::Text, Some(o)) => rules::strip_ruby(&d.text(o.label.get_ref())),
         _ => value.to_string(),
     }
 }
@@ -103,7 +103,8 @@ fn detail_input(
             <datalist id={list_id.clone()}>
                 { for detail.options.iter().map(|o| {
                     let o = o.get_ref();
-                    let label = d.text(o.label.get_ref());
+                    // A suggestion's label is the value typed: no readings.
+                    let label = rules::strip_ruby(&d.text(o.label.get_ref()));
                     let printed = o.form.clone().unwrap_or_else(|| o.label.get_ref().get("ja").cloned().unwrap_or_default());
                     // The Japanese name as printed, beside the reader's.
                     let printed = (printed != label).then_some(printed);

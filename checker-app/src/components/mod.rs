@@ -28,8 +28,31 @@ pub fn marked(d: &Prepared, text: String) -> Html {
 }
 
 /// [`marked`] where the page's language is known only as `on`
-/// ([`Prepared::marks_japanese`]).
+/// ([`Prepared::marks_japanese`]). A reading written `{漢字|かんじ}` (Easy
+/// Japanese) is a `<ruby>`, as site-gen renders it in pages.
 pub fn mark_japanese(on: bool, text: String) -> Html {
+    if text.contains('|') {
+        let pieces = rules::ruby_pieces(&text);
+        if pieces
+            .iter()
+            .any(|p| matches!(p, rules::RubyPiece::Ruby(..)))
+        {
+            return pieces
+                .into_iter()
+                .map(|p| match p {
+                    rules::RubyPiece::Text(t) => mark_runs(on, t.to_string()),
+                    rules::RubyPiece::Ruby(base, reading) => html! {
+                        <ruby lang={on.then_some("ja")}>{ base.to_string() }<rt>{ reading.to_string() }</rt></ruby>
+                    },
+                })
+                .collect();
+        }
+    }
+    mark_runs(on, text)
+}
+
+/// Japanese runs as `<span lang="ja">` when `on`.
+fn mark_runs(on: bool, text: String) -> Html {
     if !on || !text.chars().any(rules::is_japanese) {
         return text.into();
     }

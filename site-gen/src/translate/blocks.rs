@@ -212,7 +212,21 @@ pub fn translate(body: &str, mut status: impl FnMut(&Block) -> Status) -> (Strin
                     out.push_str(&indent);
                 }
             }
-            out.push_str(line.trim_start());
+            let line = line.trim_start();
+            if block.holder == Holder::Cell {
+                // A `|` of the translation (a reading `{漢字|かんじ}`, a
+                // slip) must not end the cell: escaped as GFM asks.
+                let mut prev = ' ';
+                for c in line.chars() {
+                    if c == '|' && prev != '\\' {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                    prev = c;
+                }
+            } else {
+                out.push_str(line);
+            }
         }
         if outdated.is_some() {
             marks.push(Mark {

@@ -306,6 +306,14 @@ pub fn translation_problems(markdown: bool, msgid: &str, msgstr: &str) -> Vec<(S
                 .to_string(),
         ));
     }
+    if let Some(bad) = madoguchi_rules::ruby_problem(msgstr) {
+        out.push((
+            format!("the translation has a reading that cannot be read: `{bad}`"),
+            "write a reading as `{漢字|かんじ}`: the word in Japanese, `|`, its reading in \
+             hiragana or katakana, in braces"
+                .to_string(),
+        ));
+    }
     if let Some((_, problem)) = markdown::text_problem(msgstr) {
         out.push((
             format!("the translation contains {problem}"),

@@ -70,6 +70,18 @@ pub enum Piece<'a> {
     Term(&'a str, usize),
 }
 
+/// The glossary terms whose first use on the page is in `text` (marked
+/// seen), in order: for Easy Japanese, where every run is Japanese.
+pub fn first_uses(text: &str, glossary: &Glossary, seen: &mut Vec<bool>) -> Vec<usize> {
+    split(text, glossary, true, seen)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Term(_, i) => Some(i),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Cuts `text` into Japanese and other runs. `seen` holds the glossary
 /// terms already explained on this page. In a language written with Han
 /// characters, only glossary terms count as Japanese.

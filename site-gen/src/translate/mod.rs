@@ -276,7 +276,9 @@ fn shown<'a>(catalog: &'a Catalog, ctxt: Option<&str>, ja: &'a str) -> &'a str {
 pub fn strings_for(source: &I18n, catalog: &Catalog) -> I18n {
     let mut out = source.clone();
     for (key, value) in out.strings.iter_mut() {
-        *value = shown(catalog, Some(&string_ctxt(key)), value).to_string();
+        // Interface strings go into attributes and document titles too:
+        // a reading (`{漢字|かんじ}`) is shown as its word alone.
+        *value = rules::strip_ruby(shown(catalog, Some(&string_ctxt(key)), value));
     }
     let f = &mut out.format;
     for (key, field) in [

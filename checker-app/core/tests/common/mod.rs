@@ -171,6 +171,8 @@ pub fn sample_details() -> madoguchi_rules::Details {
     [
         ("name_latin", "TANAKA Maria"),
         ("name_kana", "タナカ マリア"),
+        ("name_current", "SUZUKI Maria"),
+        ("name_current_kana", "スズキ マリア"),
         ("nationality", "Brazil"),
         ("birth_date", "1970-05-01"),
         ("sex", "女"),
