@@ -126,10 +126,18 @@ export const PERSON = {
   name_latin: 'KIM MINSU', name_kana: 'キム ミンス', nationality: '韓国', birth_date: '1950-03-04',
   sex: 'male', postcode: '160-0004', address: '東京都新宿区四谷1-6-1', phone: '03-1234-5678',
 };
+/**
+ * A representative's path: the representative is the requester (their
+ * address is the return address); the person's own address may be in any
+ * country and is only written in box 4ウ.
+ */
 export const REPRESENTATIVE = {
   representative_name: 'KIM JIHO', representative_kana: 'キム ジホ',
   representative_postcode: '1600004', representative_address: '東京都新宿区四谷2-1-1',
+  principal_address: '大韓民国ソウル特別市鍾路区1',
 };
+/** The person the record is about, on a representative's path. */
+export const PRINCIPAL = (({ postcode, address, ...rest }) => rest)(PERSON);
 /** The requester and the person who died, for the deceased procedure. */
 export const DECEASED_PERSON = {
   name_latin: 'PARK JIYEON', name_kana: 'パク ジヨン', postcode: '160-0004',

@@ -13,6 +13,8 @@ use std::rc::Rc;
 
 use site_gen::Options;
 
+mod glossary;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
 }
