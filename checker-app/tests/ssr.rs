@@ -333,7 +333,9 @@ fn details_screen_asks_for_the_form_fields_all_optional() {
     assert!(html.contains("Your details on the form"), "{html}");
     assert!(html.contains("Everything here is optional"), "{html}");
     assert!(
-        html.contains("<label for=\"d-name_kana\" class=\"label\">Reading of the name in katakana"),
+        html.contains(
+            "<label for=\"d-name_kana\" class=\"label\">Reading of the registered name in katakana"
+        ),
         "{html}"
     );
     assert!(
@@ -496,7 +498,7 @@ fn the_filled_form_has_era_dates_stamps_and_two_copies_note() {
         "〒160-0004　東京都新宿区四谷1-6-1",
         // The explanations in the reader's language, off the printout.
         "<div lang=\"en\" class=\"form-help no-print\">",
-        "Section 3: stick the revenue stamps here; do not cancel them",
+        "Section 3: stick the revenue stamps here; do not postmark them",
     ] {
         assert!(html.contains(expected), "form lacks {expected:?}:\n{html}");
     }
@@ -616,6 +618,7 @@ fn a_representative_is_asked_for_their_own_name_and_address() {
         ("whose", "own"),
         ("requester", "legal_rep"),
         ("represented", "minor"),
+        ("parent_register", "yes"),
         ("living", "japan"),
         ("method", "post"),
         ("copies", "1"),
@@ -649,11 +652,17 @@ fn a_representative_is_asked_for_their_own_name_and_address() {
     with_rep.push(("representative_address", "東京都新宿区四谷1-6-1"));
     with_rep.push(("representative_kana", "キム ジホ"));
     with_rep.push(("representative_postcode", "160-0004"));
+    with_rep.push(("principal_address", "大韓民国ソウル特別市鍾路区1"));
     let html = render_with("en", &answers, &with_rep);
     assert!(!html.contains("Still to fill in on the form"), "{html}");
     assert!(
-        html.contains("本人の氏名：KIM MINSU"),
+        html.contains("本人の氏名：KIM MINSU　本人の住所：大韓民国ソウル特別市鍾路区1"),
         "the represented person's row: {html}"
+    );
+    // The representative's address is the requester's (the return address).
+    assert!(
+        html.contains("〒160-0004　東京都新宿区四谷1-6-1"),
+        "the requester's row: {html}"
     );
 }
 

@@ -4,8 +4,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rspolib::prelude::*;
-
 /// The glossary's terms, longest first.
 fn terms(root: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(root.join("content/data/glossary.toml")).unwrap();
@@ -85,13 +83,16 @@ fn each_glossary_term_has_the_name_its_pages_use() {
             if e.msgstr.as_deref() == Some(e.msgid.as_str()) {
                 continue;
             }
-            let msgstr = madoguchi_rules::strip_ruby(e.msgstr.as_deref().unwrap_or_default())
-                .to_lowercase();
+            let msgstr =
+                madoguchi_rules::strip_ruby(e.msgstr.as_deref().unwrap_or_default()).to_lowercase();
             for (term, forms) in &names {
                 // Only where the term stands on its own, not inside a
                 // longer one (開示請求 in 保有個人情報開示請求書).
                 let mut msgid = e.msgid.clone();
-                for longer in terms.iter().filter(|l| l.len() > term.len() && l.contains(term)) {
+                for longer in terms
+                    .iter()
+                    .filter(|l| l.len() > term.len() && l.contains(term))
+                {
                     msgid = msgid.replace(longer.as_str(), "");
                 }
                 if !msgid.contains(term) {
@@ -109,5 +110,10 @@ fn each_glossary_term_has_the_name_its_pages_use() {
         }
     }
     assert!(checked > 0);
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

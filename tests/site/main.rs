@@ -600,6 +600,38 @@ fn the_real_site_builds_in_every_language() {
     let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
     assert!(!sitemap.contains("hreflang=\"ja-easy\""));
     assert_eq!(count(&sitemap, "hreflang=\"ja\""), count(&sitemap, "<url>"));
+    // Easy Japanese: readings as ruby in the body, the heading and the
+    // checker's first screen, never as braces; the glossary's explanations
+    // follow a term's first use; `<title>` carries the words alone.
+    let easy = String::from_utf8(files["ja-easy/alien-registration/disclosure/index.html"].clone())
+        .unwrap();
+    let h1 = &easy[easy.find("<h1>").unwrap()..easy.find("</h1>").unwrap()];
+    assert!(h1.contains("<ruby>") && h1.contains("<rt>"), "{h1}");
+    let checker = &easy[easy.find("id=\"madoguchi-checker\"").unwrap()..];
+    assert!(checker.contains("<ruby>"), "the checker's first screen");
+    assert!(
+        easy.contains(
+            "<small class=\"gloss\">（<dfn><ruby>収入印紙<rt>しゅうにゅういんし</rt></ruby></dfn>："
+        ),
+        "the glossary explains 収入印紙 on Easy Japanese pages"
+    );
+    let title = &easy[easy.find("<title>").unwrap()..easy.find("</title>").unwrap()];
+    assert!(!title.contains('{') && !title.contains("<ruby"), "{title}");
+    for (name, html) in &files {
+        if name.ends_with(".html") {
+            let html = String::from_utf8_lossy(html);
+            let braces = html
+                .split('{')
+                .skip(1)
+                .filter(|s| {
+                    s.split('}').next().is_some_and(|inner| {
+                        inner.contains('|') && inner.chars().any(madoguchi_rules::is_japanese)
+                    })
+                })
+                .count();
+            assert_eq!(braces, 0, "{name}: a reading left as braces");
+        }
+    }
 }
 
 #[test]
