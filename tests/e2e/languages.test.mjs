@@ -40,6 +40,34 @@ async function step(page, { choose, fill }) {
   await page.waitForFunction(() => document.activeElement?.id === 'checker-heading');
 }
 
+test('Easy Japanese: a year typed in the era calendar, and readings as ruby on the result screen', async () => {
+  const where = `/ja-easy/${URL_PATH}`;
+  const rec = await open(browser, server.origin, where);
+  const { page } = rec;
+  await checkerReady(page);
+  for (const s of [
+    { choose: 'own' }, { choose: 'self' }, { choose: 'japan' }, { choose: 'post' },
+    { fill: ['copies', '１'] }, { choose: 'my_number_card' }, { fill: ['from_year', '昭和50年'] },
+    { choose: 'no' },
+  ]) await step(page, s);
+  const root = page.locator('#madoguchi-checker');
+  assert.ok(await root.locator('.panel-ok').count(), `${where}: the result is "you can make this request"`);
+  // The checklist (procedure texts from the Easy Japanese catalog) carries
+  // readings as <ruby>, and no reading is left as {漢字|かんじ}.
+  const rubies = await root.locator('.checklist ruby rt').count();
+  assert.ok(rubies > 5, `${where}: ruby on the result screen (${rubies})`);
+  const text = await root.innerText();
+  assert.ok(!/\{[^{}|]+\|[^{}]+\}/.test(text), `${where}: a reading shown as braces`);
+  // 1975 (昭和50年) is from 1960 on: the standard-letter postage band.
+  const form = (await root.locator('.jp-form').first().textContent()) ?? '';
+  assert.ok(form.includes('期間：1975年から'), `${where}: the era year on the form: ${form}`);
+  assert.equal(await root.locator('.jp-form ruby').count(), 0, `${where}: the form stays standard Japanese`);
+  assert.ok(!form.includes('{'), `${where}: the form stays standard Japanese`);
+  await axe(page, `${where} result with ruby`);
+  await assertClean(assert, rec);
+  await rec.context.close();
+});
+
 test('every language: the checker walks to the printed form', async () => {
   const langs = languages();
   assert.ok(langs.length >= 15, `only ${langs.join(', ')}`);

@@ -183,7 +183,7 @@ test('invalid input on each kind of field: summary takes focus, links to the fie
     assert.ok(summary.includes(m), `summary lacks ${m}: ${summary}`);
   }
   assert.ok(!summary.includes('address'), `an empty field is not an error: ${summary}`);
-  assert.equal(await page.getByRole('textbox', { name: /Full name \(Latin letters\)/ }).inputValue(), PERSON.name_latin, 'answers kept');
+  assert.equal(await page.getByRole('textbox', { name: /Name as registered in the record \(Latin letters\)/ }).inputValue(), PERSON.name_latin, 'answers kept');
   // Back is the result, whatever the details.
   await page.getByRole('button', { name: 'Back' }).click();
   assert.equal((await page.locator('#checker-heading').textContent()).trim(), 'You can make this request');

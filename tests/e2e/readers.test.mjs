@@ -32,7 +32,7 @@ test('the result, stamps and form come without typing any detail', async () => {
   await toResult(page);
   assert.equal(await heading(page), UI.en.eligible);
   const text = await page.locator('.checker').innerText();
-  for (const s of ['¥300 × 1 = ¥300', 'Return postage', 'residence certificate', 'Still to fill in on the form, here or by hand:', 'Enter the name in Latin letters']) {
+  for (const s of ['¥300 × 1 = ¥300', 'Return postage', 'certificate of residence', 'Still to fill in on the form, here or by hand:', 'Enter the name in Latin letters']) {
     assert.ok(text.includes(s), `result lacks ${s}:\n${text}`);
   }
   const form = await page.locator('.checker .jp-form').innerText();

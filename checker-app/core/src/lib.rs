@@ -38,7 +38,13 @@
 //! `[[steps]]`, one per question:
 //! - `id`, `kind`: `choice`, `yes_no`, `number`, `year`, `date` or `text`.
 //! - `legend` (the question), optional `hint`: texts.
-//! - `number`/`year`: `min` and `max` (inclusive), both required.
+//! - `number`/`year`: `min` and `max` (inclusive), both required. Answers
+//!   are read forgivingly ([`parse_number`], [`parse_year`]): digits of
+//!   either width, a counter after a number (`2部`), a year with `年`, in
+//!   the era calendar (`昭和50年`, `昭和50`, `S50`, `平成元年`; an era year
+//!   must be one its era had). Keep the range wide and explain unusual
+//!   answers with `[[info]]` items (`when = { answer = .., at_most = .. }`)
+//!   rather than refusing them.
 //! - `text`: `optional = true` accepts an empty answer.
 //! - `choice`/`yes_no`: `[[steps.options]]`, each with `value` (the answer),
 //!   `label`, optional `hint`, optional `form` (what the option writes on
@@ -110,7 +116,10 @@
 //! placeholders allowed, plus `{detail:<id>}`: the detail typed, dates in
 //! the era calendar; `{detail:<a>|<b>}`: the first of those details asked on
 //! this path; `{box:<step>=<value>}`: ☑ when that answer was given, else
-//! ☐; `|` separates several values), optional `when`, `stamp = true` (the
+//! ☐; `|` separates several values; `{doc:<document id>}`: ☑ when that
+//! document is on the reader's checklist, else ☐: boxes that say what is
+//! enclosed use it, so the form and the checklist cannot disagree),
+//! optional `when`, `stamp = true` (the
 //! revenue-stamp box) and `help` (what the box is, in the reader's
 //! language). Consecutive rows with the same label share one box, a line
 //! each. The blank form (printed without JavaScript) has every box ☐, no
