@@ -55,14 +55,17 @@ test('axe: every checker screen, error states included, in both languages', asyn
       : ['自分（または代理する本人）の原票', '本人', '日本に住んでいる', '郵送で請求し、写しを郵送で受け取る'];
     for (const s of steps) await answer(page, lang, { choose: s });
     await screen('number question');
-    await page.getByRole('textbox').fill('9');
+    await page.getByRole('textbox').fill('101');
     await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
     await screen('number out of range');
     await page.getByRole('textbox').fill('2');
     await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
     await page.getByRole('radio').first().check();
     await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
-    await page.getByRole('textbox').fill('1955');
+    await page.getByRole('textbox').fill('in the fifties');
+    await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
+    await screen('a year that cannot be read');
+    await page.getByRole('textbox').fill('昭和30年');
     await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
     await page.getByRole('radio').last().check();
     await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
@@ -223,7 +226,7 @@ test('privacy: no request at all once the checker is ready, while typing and pri
   for (const s of ['自分（または代理する本人）の原票', '本人', '日本に住んでいる', '郵送で請求し、写しを郵送で受け取る']) await answer(page, 'ja', { choose: s });
   await answer(page, 'ja', { fill: ['写しは何部必要ですか。', '1'] });
   await answer(page, 'ja', { choose: '旅券（パスポート）' });
-  await answer(page, 'ja', { choose: 'はい、用意できます' });
+  await answer(page, 'ja', { choose: '運転免許証' });
   await answer(page, 'ja', { fill: ['請求したい記録は何年からのものですか。', '1980'] });
   await answer(page, 'ja', { choose: 'いいえ、同じです' });
   await fillDetails(page, 'ja', PERSON);
@@ -255,6 +258,7 @@ test('keeping answers: offered from the first screen, nothing stored until asked
     await answer(page, 'en', { choose: s });
   }
   await answer(page, 'en', { choose: 'Passport' });
+  await answer(page, 'en', { choose: 'Residence card or special permanent resident certificate' });
   await answer(page, 'en', { fill: ['From which year do the records you want start?', '1980'] });
   await answer(page, 'en', { choose: 'No, it is the same' });
   await fillDetails(page, 'en', PERSON);
