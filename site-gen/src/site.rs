@@ -18,10 +18,12 @@ use crate::config;
 use crate::content::{Page, PageIndex};
 use crate::context::Scripts;
 use crate::diag::{self, Diagnostic, Sources};
+use crate::headers;
 use crate::load::{self, Loaded, check_out, load};
 use crate::markdown;
 use crate::model::Library;
 use crate::output;
+use crate::precompress;
 use crate::procedures;
 use crate::register::{self, Register};
 use crate::render::{CheckerOut, Renderer, checker_out};
@@ -56,6 +58,10 @@ pub struct Options {
     /// each fact's `checked` date against (default: today, UTC). Only the
     /// staff page and the warnings depend on it, never a reader's page.
     pub today: config::Date,
+    /// `build` writes `.br` and `.gz` copies next to every compressible
+    /// file (default: yes; `--no-precompress` for hosts that compress by
+    /// themselves). The output kept in memory never has them.
+    pub precompress: bool,
 }
 
 impl Options {
@@ -66,6 +72,7 @@ impl Options {
             livereload: false,
             checker_dist: None,
             today: register::today_utc(),
+            precompress: true,
         }
     }
 }
@@ -81,9 +88,12 @@ pub struct Built {
     /// Every fact, its sources and where it is used (`site-gen facts`).
     pub register: Register,
     /// The files and bytes of the whole output (written to disk by
-    /// [`build`], where `files` holds only what is not a page).
+    /// [`build`], where `files` holds only what is not a page), and of
+    /// these the precompressed copies (`.br`, `.gz`).
     pub output_files: usize,
     pub output_bytes: usize,
+    pub precompressed_files: usize,
+    pub precompressed_bytes: usize,
 }
 
 /// A failed build: every error found, with the sources they point into.
@@ -496,6 +506,7 @@ impl Finish<'_> {
                     "404.html",
                     "sitemap.xml",
                     "robots.txt",
+                    headers::HEADERS_FILE,
                     FACTS_PAGE,
                     TRANSLATIONS_PAGE,
                 ]
@@ -510,6 +521,10 @@ impl Finish<'_> {
                 Some(format!("the generated `{out}`"))
             } else if out.starts_with(&format!("{}/", checker::DIR)) {
                 Some(format!("the checker's folder `{}/`", checker::DIR))
+            } else if precompress::is_copy_name(out) {
+                Some(format!(
+                    "the precompressed copy `{out}` that `build` writes"
+                ))
             } else {
                 from_static
                     .get(out.as_str())
@@ -525,6 +540,25 @@ impl Finish<'_> {
             from_static.insert(out, rel);
             files.insert(out.clone(), bytes.clone());
         }
+        // The response headers hosts are asked for (`_headers`): immutable
+        // for what site-gen fingerprinted and the checker's hashed files.
+        let fingerprinted: BTreeSet<&str> = self
+            .assets
+            .iter()
+            .filter(|(rel, (out, _))| *rel != out)
+            .map(|(_, (out, _))| out.as_str())
+            .collect();
+        let checker_dir = format!("{}/", checker::DIR);
+        let page_paths: Vec<String> = pages.iter().map(page_path).collect();
+        let rules = headers::Rules::for_output(
+            page_paths.iter().chain(files.keys()).map(String::as_str),
+            |p| {
+                fingerprinted.contains(p) || (p.starts_with(&checker_dir) && output::hashed_name(p))
+            },
+            site.base_url.starts_with("https://"),
+            &site.base_path(),
+        );
+        files.insert(headers::HEADERS_FILE.into(), rules.to_text().into_bytes());
 
         let (errors, warns): (Vec<_>, Vec<_>) = diags
             .into_iter()
@@ -615,7 +649,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                     .iter()
                     .any(|d| d.is_error() && !follow_on(&broken_data, d)) =>
         {
-            match output::Staging::new(out) {
+            match output::Staging::new(out, opts.precompress) {
                 Ok(s) => Some(s),
                 Err(e) => {
                     return Err(Failed {
@@ -728,10 +762,13 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         all.extend(warnings);
         return Err(finish_failed(sources, all));
     }
-    let (output_files, output_bytes) = match (staging, out) {
+    let (output_files, output_bytes, precompressed_files, precompressed_bytes) = match (
+        staging, out,
+    ) {
         (Some(staging), Some(out)) => {
+            // In parallel: compressing the checker's wasm is the longest step.
             let written = files
-                .iter()
+                .par_iter()
                 .try_for_each(|(rel, bytes)| staging.write(rel, bytes))
                 .and_then(|()| staging.commit());
             match written {
@@ -745,7 +782,12 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                             .help("delete that folder by hand"),
                         );
                     }
-                    (written.files, written.bytes)
+                    (
+                        written.files,
+                        written.bytes,
+                        written.copies,
+                        written.copy_bytes,
+                    )
                 }
                 Err(e) => {
                     return Err(Failed {
@@ -755,7 +797,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                 }
             }
         }
-        _ => (files.len(), files.values().map(Vec::len).sum()),
+        _ => (files.len(), files.values().map(Vec::len).sum(), 0, 0),
     };
     warnings.extend(load::restore_quoted(&mut sources, &warnings));
     diag::sort(&mut warnings);
@@ -768,6 +810,8 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         register,
         output_files,
         output_bytes,
+        precompressed_files,
+        precompressed_bytes,
     })
 }
 
