@@ -27,6 +27,9 @@ const MAX_PAGES: usize = 40;
 /// A page may be kept this long (seconds) and still count as revalidating soon.
 const SHORT_LIFETIME: u64 = 600;
 const YEAR: u64 = 31_536_000;
+/// Below this size a file need not be compressed (servers leave such files
+/// as they are, and so does `build` when compressing does not shrink them).
+const MIN_COMPRESSED: usize = 1024;
 const USER_AGENT: &str = concat!("site-gen-check-served/", env!("CARGO_PKG_VERSION"));
 const GUIDE: &str = "docs/deploy.md";
 
@@ -558,6 +561,7 @@ fn inspect(
                 ),
                 Err(err) => report.problem(url, "compression", err, "serve .br as `Content-Encoding: br` and .gz as `gzip`, nothing else"),
             },
+            None if plain.body.len() < MIN_COMPRESSED => {}
             other => report.problem(
                 url,
                 "compression",
@@ -568,6 +572,9 @@ fn inspect(
                 "serve the .br and .gz files `site-gen build` writes (nginx: `brotli_static on; gzip_static on;`), or let the host compress",
             ),
         }
+    }
+    if encodings.is_empty() && plain.body.len() < MIN_COMPRESSED {
+        summary.push_str(", too small to need compression");
     }
     if !encodings.is_empty() {
         let list: Vec<String> = encodings.iter().map(|(e, n)| format!("{e} {n}")).collect();

@@ -58,9 +58,12 @@ pub struct Options {
     /// each fact's `checked` date against (default: today, UTC). Only the
     /// staff page and the warnings depend on it, never a reader's page.
     pub today: config::Date,
-    /// `build` writes `.br` and `.gz` copies next to every compressible
-    /// file (default: yes; `--no-precompress` for hosts that compress by
-    /// themselves). The output kept in memory never has them.
+    /// Whether `build` writes `.br` and `.gz` copies next to every
+    /// compressible file. `site-gen build` does unless `--no-precompress`
+    /// (hosts that compress by themselves); `Options::new` does not, since
+    /// brotli at quality 11 costs about a second of CPU per megabyte and the
+    /// tests build the real site several times. The output kept in memory
+    /// never has them.
     pub precompress: bool,
 }
 
@@ -72,7 +75,7 @@ impl Options {
             livereload: false,
             checker_dist: None,
             today: register::today_utc(),
-            precompress: true,
+            precompress: false,
         }
     }
 }
@@ -700,31 +703,59 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     // otherwise pages stay in memory (serve, check). What the checks across
     // pages need is kept as a small summary; results stay in page order.
     type PageResult = Result<Option<(String, String)>, Diagnostic>;
-    let results: Vec<(Summary, Option<PageResult>)> = pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let (rendered, text) = match markdown.render(p) {
-                Ok(r) => r,
-                Err(d) => return (Summary::failed(d), None),
-            };
-            let page = renderer.as_ref().map(|r| {
-                let path = page_path(p);
-                let html = r.page(i, &rendered)?;
-                match (&staging, out) {
-                    (Some(_), Some(_)) if rendered.diags.iter().any(Diagnostic::is_error) => {
-                        Ok(None)
+    let render_pages = || -> Vec<(Summary, Option<PageResult>)> {
+        pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (rendered, text) = match markdown.render(p) {
+                    Ok(r) => r,
+                    Err(d) => return (Summary::failed(d), None),
+                };
+                let page = renderer.as_ref().map(|r| {
+                    let path = page_path(p);
+                    let html = r.page(i, &rendered)?;
+                    match (&staging, out) {
+                        (Some(_), Some(_)) if rendered.diags.iter().any(Diagnostic::is_error) => {
+                            Ok(None)
+                        }
+                        (Some(staging), Some(out)) => staging
+                            .write(&path, html.as_bytes())
+                            .map(|()| None)
+                            .map_err(|e| write_failed(out, &e)),
+                        _ => Ok(Some((path, html))),
                     }
-                    (Some(staging), Some(out)) => staging
-                        .write(&path, html.as_bytes())
-                        .map(|()| None)
-                        .map_err(|e| write_failed(out, &e)),
-                    _ => Ok(Some((path, html))),
-                }
+                });
+                (Summary::of(rendered, &text), page)
+            })
+            .collect()
+    };
+    // Building to disk, the files known before the pages (the checker's
+    // scripts and wasm, the longest to compress) are written alongside them.
+    let (results, early) = match &staging {
+        Some(staging) => {
+            let (results, early) = rayon::join(render_pages, || {
+                files
+                    .par_iter()
+                    .try_for_each(|(rel, bytes)| staging.write(rel, bytes))
             });
-            (Summary::of(rendered, &text), page)
-        })
-        .collect();
+            (
+                results,
+                Some(early.map(|()| files.keys().cloned().collect())),
+            )
+        }
+        None => (render_pages(), None),
+    };
+    let written_early: BTreeSet<String> = match (early, out) {
+        (Some(Err(e)), Some(out)) => {
+            return Err(Failed {
+                sources,
+                diags: vec![write_failed(out, &e)],
+            });
+        }
+        (Some(Ok(keys)), _) => keys,
+        _ => BTreeSet::new(),
+    };
     let mut summaries = Vec::with_capacity(results.len());
     let mut page_errors = Vec::new();
     for (summary, page) in results {
@@ -766,9 +797,9 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         staging, out,
     ) {
         (Some(staging), Some(out)) => {
-            // In parallel: compressing the checker's wasm is the longest step.
             let written = files
                 .par_iter()
+                .filter(|(rel, _)| !written_early.contains(*rel))
                 .try_for_each(|(rel, bytes)| staging.write(rel, bytes))
                 .and_then(|()| staging.commit());
             match written {
