@@ -93,6 +93,12 @@ fn https_get(url: &Url, accept_encoding: &str) -> Result<Fetched, String> {
         .max_redirects(0)
         .timeout_global(Some(TIMEOUT))
         .user_agent(USER_AGENT)
+        // The system's roots, as the browsers of the machine trust them.
+        .tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+                .build(),
+        )
         .build()
         .into();
     let mut response = agent
