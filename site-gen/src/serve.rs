@@ -520,3 +520,36 @@ fn error_page(err: &str) -> String {
         site::LIVERELOAD_JS
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_never_panics() {
+        assert_eq!(percent_decode("ja/%E6%97%A5/"), "ja/日/");
+        // A `%` before a multi-byte character, at the end, or before
+        // non-hex digits stays as it is (this once panicked on a slice).
+        for s in ["%é", "a%", "%4", "%zz", "%%41", "日%本"] {
+            let _ = percent_decode(s);
+        }
+        assert_eq!(percent_decode("%zz%41"), "%zzA");
+    }
+
+    #[test]
+    fn the_rules_before_a_build_carry_the_security_headers() {
+        let names: Vec<String> = fallback_rules()
+            .lookup("/en/")
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Content-Security-Policy",
+                "X-Content-Type-Options",
+                "Referrer-Policy"
+            ]
+        );
+    }
+}
