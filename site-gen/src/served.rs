@@ -293,6 +293,14 @@ impl Kind {
         matches!(self, Kind::Home | Kind::Page)
     }
 
+    fn extension(self) -> &'static str {
+        match self {
+            Kind::Home | Kind::Page => "html",
+            Kind::Stylesheet => "css",
+            Kind::Wasm => "wasm",
+        }
+    }
+
     fn content_type(self) -> &'static str {
         match self {
             Kind::Home | Kind::Page => "text/html",
@@ -528,57 +536,7 @@ fn inspect(
     let plain = Fetched { body, ..plain };
     let mut summary = format!("{} bytes", plain.body.len());
 
-    // Compression, as browsers ask for it (over http they ask for gzip only).
-    let mut encodings = Vec::new();
-    for (ask, wanted) in [("br, gzip", &["br", "gzip"][..]), ("gzip", &["gzip"][..])] {
-        let packed = match fetch(url, ask) {
-            Ok(f) => f,
-            Err(e) => {
-                report.problem(url, "compression", e, "");
-                continue;
-            }
-        };
-        let encoding = packed
-            .header("content-encoding")
-            .map(|e| e.trim().to_ascii_lowercase());
-        match encoding.as_deref() {
-            Some(e) if wanted.contains(&e) => match decode(Some(e), &packed.body) {
-                Ok(decoded) if decoded == plain.body => {
-                    if !encodings.iter().any(|(n, _)| n == e) {
-                        encodings.push((e.to_string(), packed.body.len()));
-                    }
-                    if !packed
-                        .header("vary")
-                        .is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))
-                    {
-                        report.problem(
-                            url,
-                            "Vary",
-                            format!("sent {e} without `Vary: Accept-Encoding`: a cache between server and reader may hand the compressed file to a browser that cannot read it"),
-                            "nginx: `gzip_vary on;`; Apache: `Header append Vary Accept-Encoding`; a bucket: let the CDN compress",
-                        );
-                    }
-                }
-                Ok(_) => report.problem(
-                    url,
-                    "compression",
-                    format!("the {e} response decodes to other bytes than the uncompressed one"),
-                    "serve the .br/.gz files `site-gen build` wrote with this build, not older ones",
-                ),
-                Err(err) => report.problem(url, "compression", err, "serve .br as `Content-Encoding: br` and .gz as `gzip`, nothing else"),
-            },
-            None if plain.body.len() < MIN_COMPRESSED => {}
-            other => report.problem(
-                url,
-                "compression",
-                format!(
-                    "asked with `Accept-Encoding: {ask}`, sent {}",
-                    other.map_or("it uncompressed".to_string(), |o| format!("`Content-Encoding: {o}`"))
-                ),
-                "serve the .br and .gz files `site-gen build` writes (nginx: `brotli_static on; gzip_static on;`), or let the host compress",
-            ),
-        }
-    }
+    let encodings = check_compression(url, &plain, report);
     if encodings.is_empty() && plain.body.len() < MIN_COMPRESSED {
         summary.push_str(", too small to need compression");
     }
@@ -604,7 +562,11 @@ fn inspect(
                     " (with nosniff the browser ignores the file)"
                 }
             ),
-            "map the extension to its type (nginx: the `types` of mime.types; Apache: `AddType application/wasm .wasm`)",
+            &format!(
+                "serve `.{ext}` files as `{ty}` (nginx: mime.types; Apache: `AddType {ty} .{ext}`)",
+                ext = kind.extension(),
+                ty = kind.content_type()
+            ),
         );
     }
     if !plain
@@ -651,6 +613,71 @@ fn inspect(
         summary,
     });
     Ok(Some(plain))
+}
+
+/// Asks for the file compressed, as browsers do (`br, gzip` over https;
+/// over http they ask for `gzip` only), and checks each answer: encoded as
+/// asked, decoding to the uncompressed bytes, with `Vary: Accept-Encoding`.
+/// Returns the encodings served and their sizes.
+fn check_compression(url: &Url, plain: &Fetched, report: &mut Report) -> Vec<(String, usize)> {
+    const SERVE_COPIES: &str = "serve the .br and .gz files `site-gen build` writes (nginx: \
+        `brotli_static on; gzip_static on;`), or let the host compress";
+    let mut encodings: Vec<(String, usize)> = Vec::new();
+    for (ask, wanted) in [("br, gzip", &["br", "gzip"][..]), ("gzip", &["gzip"][..])] {
+        let packed = match fetch(url, ask) {
+            Ok(f) => f,
+            Err(e) => {
+                report.problem(url, "compression", e, "is the server up and reachable?");
+                continue;
+            }
+        };
+        let encoding = packed
+            .header("content-encoding")
+            .map(|e| e.trim().to_ascii_lowercase());
+        let e = match encoding.as_deref() {
+            Some(e) if wanted.contains(&e) => e,
+            None if plain.body.len() < MIN_COMPRESSED => continue,
+            other => {
+                let sent = other.map_or("it uncompressed".to_string(), |o| {
+                    format!("`Content-Encoding: {o}`")
+                });
+                let message = format!("asked with `Accept-Encoding: {ask}`, sent {sent}");
+                report.problem(url, "compression", message, SERVE_COPIES);
+                continue;
+            }
+        };
+        match decode(Some(e), &packed.body) {
+            Ok(decoded) if decoded == plain.body => {}
+            Ok(_) => {
+                let message =
+                    format!("the {e} response decodes to other bytes than the uncompressed one");
+                let fix = "serve the .br/.gz files of the build that is served, not older ones";
+                report.problem(url, "compression", message, fix);
+                continue;
+            }
+            Err(err) => {
+                let fix = "serve .br as `Content-Encoding: br` and .gz as `gzip`, nothing else";
+                report.problem(url, "compression", err, fix);
+                continue;
+            }
+        }
+        if !encodings.iter().any(|(n, _)| n == e) {
+            encodings.push((e.to_string(), packed.body.len()));
+        }
+        let varies = packed
+            .header("vary")
+            .is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding"));
+        if !varies {
+            let message = format!(
+                "sent {e} without `Vary: Accept-Encoding`: a cache between server and reader \
+                 may hand the compressed file to a browser that cannot read it"
+            );
+            let fix = "nginx: `gzip_vary on;`; Apache: `Header append Vary Accept-Encoding`; \
+                 a bucket: let the CDN compress";
+            report.problem(url, "Vary", message, fix);
+        }
+    }
+    encodings
 }
 
 fn max_age(value: &str) -> Option<u64> {

@@ -207,6 +207,10 @@ enum Fault {
     Drops(&'static str),
     /// Ignores the precompressed copies.
     NoCompression,
+    /// Sends the copies without `Vary: Accept-Encoding`.
+    NoVary,
+    /// Sends everything as `application/octet-stream`.
+    NoTypes,
 }
 
 /// Serves a built output below its base path as nginx with
@@ -270,8 +274,13 @@ fn answer(mut stream: TcpStream, out: &Path, base: &str, rules: &Rules, fault: F
     let mut body = std::fs::read(&file).unwrap();
     let copy = |suffix: &str| PathBuf::from(format!("{}.{suffix}", file.display()));
     let has_copy = copy("br").is_file() || copy("gz").is_file();
+    if fault == Fault::NoTypes {
+        headers[0].1 = "application/octet-stream".into();
+    }
     if fault != Fault::NoCompression && has_copy {
-        headers.push(("Vary".into(), "Accept-Encoding".into()));
+        if fault != Fault::NoVary {
+            headers.push(("Vary".into(), "Accept-Encoding".into()));
+        }
         for (suffix, encoding) in [("br", "br"), ("gz", "gzip")] {
             if accepts(encoding) && copy(suffix).is_file() {
                 body = std::fs::read(copy(suffix)).unwrap();
@@ -364,6 +373,8 @@ fn check_served_passes_a_right_host_and_names_what_a_wrong_one_lacks() {
         (Fault::Drops("Referrer-Policy"), "Referrer-Policy"),
         (Fault::Drops("Cache-Control"), "Cache-Control"),
         (Fault::NoCompression, "compression"),
+        (Fault::NoVary, "Vary"),
+        (Fault::NoTypes, "Content-Type"),
     ] {
         let url = format!("http://{}/guide/", host(out.clone(), "/guide/", fault));
         let report = site_gen::served::check(&url).unwrap();
