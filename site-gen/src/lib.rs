@@ -4,7 +4,9 @@
 //! Layers, in build order: `load` (the only reader of the site root) →
 //! [`config`] → [`content`] + [`data`] → [`markdown`] (with [`shortcode`]) →
 //! [`model`] → `render` ([`templates`]) → `checks` → [`site`] (the
-//! orchestration) → [`output`]. Every problem becomes a [`diag::Diagnostic`].
+//! orchestration) → [`output`] (with [`precompress`]; [`headers`] is the
+//! `_headers` file hosts read). Every problem becomes a [`diag::Diagnostic`].
+//! [`served`] checks a site as a web server serves it.
 
 pub mod checker;
 mod checks;
@@ -13,16 +15,19 @@ pub mod content;
 pub mod context;
 pub mod data;
 pub mod diag;
+pub mod headers;
 pub mod i18n;
 pub mod incremental;
 mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod precompress;
 pub mod procedures;
 pub mod register;
 mod render;
 pub mod serve;
+pub mod served;
 pub mod shortcode;
 pub mod site;
 pub mod templates;

@@ -26,11 +26,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site into a folder (replaced only if the build succeeds).
+    /// Build the site into a folder (replaced only if the build succeeds),
+    /// with `.br` and `.gz` copies of every compressible file and a
+    /// `_headers` file of the response headers for hosts (docs/deploy.md).
     Build {
         /// Output folder (default: <root>/public).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write no `.br`/`.gz` copies (for hosts that compress by
+        /// themselves: Netlify, Cloudflare Pages, GitHub Pages).
+        #[arg(long)]
+        no_precompress: bool,
     },
     /// Check everything without writing anything.
     Check,
@@ -40,6 +46,15 @@ enum Command {
         /// `text` for people, `json` for tools.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Fetch a published site and check that it is served right:
+    /// compression, the CSP header with frame-ancestors, nosniff,
+    /// Referrer-Policy, HSTS (https) and Cache-Control, on the home page, a
+    /// page, the stylesheet and the checker's wasm. Exits non-zero with
+    /// what is missing and how to fix it (https:// needs `--features https`).
+    CheckServed {
+        /// The site's address, such as http://127.0.0.1:8000/ or https://example.org/guide/.
+        url: String,
     },
     /// Build, serve on 127.0.0.1, rebuild on change and reload the browser.
     Serve {
@@ -98,17 +113,47 @@ fn main() -> ExitCode {
         opts.today = today;
     }
     let result = match cli.command {
-        Command::Build { out } => {
+        Command::Build {
+            out,
+            no_precompress,
+        } => {
             let out = out.unwrap_or_else(|| cli.root.join("public"));
+            opts.precompress = !no_precompress;
             site_gen::build(&opts, &out).map(|b| {
+                let copies = if b.precompressed_files > 0 {
+                    format!(
+                        ", of which {} precompressed copies, {} KiB",
+                        b.precompressed_files,
+                        b.precompressed_bytes / 1024
+                    )
+                } else {
+                    String::new()
+                };
                 let msg = format!(
-                    "to {} ({} files, {} KiB)",
+                    "to {} ({} files, {} KiB{copies})",
                     out.display(),
                     b.output_files,
                     b.output_bytes / 1024
                 );
                 (b, msg)
             })
+        }
+        Command::CheckServed { url } => {
+            eprintln!("checking {url}");
+            return match site_gen::served::check(&url) {
+                Ok(report) => {
+                    eprint!("{}", report.to_text());
+                    if report.ok() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            };
         }
         Command::Check => site_gen::generate(&opts).map(|b| (b, "(nothing written)".to_string())),
         Command::Facts { format } => site_gen::generate(&opts).and_then(|b| {

@@ -4,6 +4,8 @@
 //! (`css/site.css` → `css/site.1a2b3c4d5e.css`) so they can be cached forever.
 //! The output is written to a sibling temporary folder and swapped in only
 //! when everything is written, so a failed build never touches the old site.
+//! Every file goes through [`Staging::write`], which also writes its
+//! precompressed copies (`.br`, `.gz`: see [`crate::precompress`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +30,23 @@ pub fn asset_name(rel: &str, bytes: &[u8]) -> String {
     }
 }
 
+/// Whether a file name carries a content hash, so the file never changes
+/// under its name: site-gen's own (`site.1a2b3c4d5e.css`, [`asset_name`])
+/// or trunk's (`checker-app-<hash>.js`, `checker-app-<hash>_bg.wasm`, with
+/// `filehash = true`, as `Trunk.release.toml` sets): at least 8 hex digits
+/// after the last `.` or `-` of the name without its extension.
+pub fn hashed_name(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    let Some((stem, _ext)) = file.rsplit_once('.') else {
+        return false;
+    };
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    let Some((_, hash)) = stem.rsplit_once(['.', '-']) else {
+        return false;
+    };
+    hash.len() >= 8 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Why writing the output failed, and whether the previous output is intact.
 #[derive(Debug)]
 pub struct WriteError {
@@ -41,9 +60,13 @@ pub struct WriteError {
 #[derive(Debug, Default)]
 pub struct Written {
     pub leftover: Option<String>,
-    /// How many files, and bytes, the new site has.
+    /// How many files, and bytes, the new site has (precompressed copies
+    /// included).
     pub files: usize,
     pub bytes: usize,
+    /// Of which precompressed copies (`.br`, `.gz`).
+    pub copies: usize,
+    pub copy_bytes: usize,
 }
 
 /// A new output folder being written: a sibling temporary folder of `out`
@@ -55,8 +78,12 @@ pub struct Staging {
     parent: PathBuf,
     name: String,
     dir: tempfile::TempDir,
+    /// Whether each compressible file gets its `.br` and `.gz` copies.
+    precompress: bool,
     files: AtomicUsize,
     bytes: AtomicUsize,
+    copies: AtomicUsize,
+    copy_bytes: AtomicUsize,
 }
 
 fn unchanged(out: &Path, what: String) -> WriteError {
@@ -67,7 +94,9 @@ fn unchanged(out: &Path, what: String) -> WriteError {
 }
 
 impl Staging {
-    pub fn new(out: &Path) -> Result<Staging, WriteError> {
+    /// A staging folder for `out`; with `precompress`, every compressible
+    /// file written gets its precompressed copies.
+    pub fn new(out: &Path, precompress: bool) -> Result<Staging, WriteError> {
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -91,13 +120,30 @@ impl Staging {
             parent,
             name,
             dir,
+            precompress,
             files: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
+            copies: AtomicUsize::new(0),
+            copy_bytes: AtomicUsize::new(0),
         })
     }
 
-    /// Writes one file of the new site (`rel`: path relative to its root).
+    /// Writes one file of the new site (`rel`: path relative to its root)
+    /// and, when precompressing, its `.br` and `.gz` copies (each only if it
+    /// is smaller than the file). Safe to call from many threads.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        self.write_one(rel, bytes)?;
+        if self.precompress {
+            for (copy, packed) in crate::precompress::copies(rel, bytes) {
+                self.write_one(&copy, &packed)?;
+                self.copies.fetch_add(1, Ordering::Relaxed);
+                self.copy_bytes.fetch_add(packed.len(), Ordering::Relaxed);
+            }
+        }
+        Ok(())
+    }
+
+    fn write_one(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let path = self.dir.path().join(rel);
         match path.parent() {
             Some(dir) => std::fs::create_dir_all(dir),
@@ -125,14 +171,19 @@ impl Staging {
             parent,
             name,
             dir: staging,
+            precompress: _,
             files,
             bytes,
+            copies,
+            copy_bytes,
         } = self;
         let out = out.as_path();
         let done = |leftover: Option<String>| Written {
             leftover,
             files: files.load(Ordering::Relaxed),
             bytes: bytes.load(Ordering::Relaxed),
+            copies: copies.load(Ordering::Relaxed),
+            copy_bytes: copy_bytes.load(Ordering::Relaxed),
         };
         if std::fs::symlink_metadata(out).is_err() {
             let staged = staging.keep();
@@ -205,13 +256,13 @@ impl Staging {
 }
 
 /// Writes `files` (path relative to the output root → bytes) into `out`,
-/// replacing what was there only once every file is written (see
-/// [`Staging`]).
+/// without precompressed copies, replacing what was there only once every
+/// file is written (see [`Staging`]).
 pub fn write_atomically(
     out: &Path,
     files: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Written, WriteError> {
-    let staging = Staging::new(out)?;
+    let staging = Staging::new(out, false)?;
     for (rel, bytes) in files {
         staging.write(rel, bytes)?;
     }
@@ -259,6 +310,31 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), "css/site..css".len() + 10);
         assert_eq!(asset_name("img/logo.svg", b"<svg/>"), "img/logo.svg");
+        assert!(hashed_name(&a) && hashed_name(&format!("checker/{a}")));
+    }
+
+    #[test]
+    fn hashed_names_are_site_gens_and_trunks() {
+        for name in [
+            "boot.0123456789.js",
+            "checker/checker-app-1a2b3c4d5e6f7a8b.js",
+            "checker/checker-app-1a2b3c4d5e6f7a8b_bg.wasm",
+            "checker-app-8d1e2f03a7c4b5e6a1f2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4_bg.wasm",
+        ] {
+            assert!(hashed_name(name), "{name}");
+        }
+        for name in [
+            "checker-app.js",
+            "checker-app_bg.wasm",
+            "app-1234_bg.wasm",
+            "site.css",
+            "favicon.svg",
+            "2026-11-26.html",
+            "deadbeef",
+            "a.zzzzzzzzzz.css",
+        ] {
+            assert!(!hashed_name(name), "{name}");
+        }
     }
 
     #[test]

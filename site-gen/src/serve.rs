@@ -5,6 +5,10 @@
 //! browser and the terminal; the server keeps running and keeps the last
 //! good pages. Watcher errors (such as the inotify watch limit) are printed
 //! with what to do, and a watcher that cannot start falls back to polling.
+//! Responses carry the headers of the build's own `_headers` file (the CSP
+//! with frame-ancestors, nosniff, Referrer-Policy, Cache-Control), read
+//! back with [`headers::Rules::parse`], so the dev server answers as a
+//! host following that file would; it does not compress.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -15,13 +19,22 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 use tiny_http::{Header, Request, Response, Server};
 
+use crate::headers::{self, Rules};
 use crate::incremental::{Bytes, Outcome, Session};
-use crate::site::{self, CSP, Options};
+use crate::site::{self, Options};
 
 struct State {
     files: BTreeMap<String, Bytes>,
+    /// The headers of responses: the output's `_headers`.
+    rules: Rules,
     error: Option<String>,
     version: u64,
+}
+
+/// The rules before a build has given its `_headers` (or when it cannot
+/// be read): the headers every response carries.
+fn fallback_rules() -> Rules {
+    Rules::for_output([], |_| false, false, "/")
 }
 
 type Shared = Arc<(Mutex<State>, Condvar)>;
@@ -56,6 +69,7 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
     let shared: Shared = Arc::new((
         Mutex::new(State {
             files: BTreeMap::new(),
+            rules: fallback_rules(),
             error: None,
             version: 0,
         }),
@@ -176,6 +190,12 @@ fn publish(session: &Session, outcome: &Outcome, shared: &Shared, started: Insta
             }
         }
     }
+    state.rules = state
+        .files
+        .get(headers::HEADERS_FILE)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .and_then(|text| Rules::parse(text).ok())
+        .unwrap_or_else(fallback_rules);
     state.error.clone_from(&outcome.errors);
     if changed {
         state.version += 1;
@@ -347,12 +367,14 @@ fn header(name: &str, value: &str) -> Option<Header> {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
-fn content_type(path: &str) -> &'static str {
+/// The `Content-Type` of an output file, by its extension.
+pub fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
+        "json" | "map" => "application/json",
+        "webmanifest" => "application/manifest+json",
         "wasm" => "application/wasm",
         "xml" => "application/xml; charset=utf-8",
         "txt" => "text/plain; charset=utf-8",
@@ -366,18 +388,23 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn send(request: Request, status: u16, ctype: &str, body: Vec<u8>) {
+/// Answers with `body`, its type and `extra` (the headers the rules give
+/// its URL path); without a `Cache-Control` among them, it is revalidated.
+fn send(request: Request, status: u16, ctype: &str, body: Vec<u8>, extra: Vec<(String, String)>) {
     let mut resp = Response::from_data(body).with_status_code(status);
-    for h in [
-        header("Content-Type", ctype),
-        header("Cache-Control", "no-store"),
-        header("Content-Security-Policy", CSP),
-        header("X-Content-Type-Options", "nosniff"),
-    ]
-    .into_iter()
-    .flatten()
+    let has_cache = extra
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("Cache-Control"));
+    let cache =
+        (!has_cache).then(|| ("Cache-Control".to_string(), headers::REVALIDATE.to_string()));
+    for (name, value) in [("Content-Type".to_string(), ctype.to_string())]
+        .into_iter()
+        .chain(extra)
+        .chain(cache)
     {
-        resp.add_header(h);
+        if let Some(h) = header(&name, &value) {
+            resp.add_header(h);
+        }
     }
     let _ = request.respond(resp);
 }
@@ -404,12 +431,17 @@ fn respond(request: Request, shared: &Shared) {
             }
         };
         let v = guard.version.to_string().into_bytes();
+        let mut extra = guard.rules.lookup(path);
         drop(guard);
-        send(request, 200, "text/plain; charset=utf-8", v);
+        // A long poll's answer is never kept.
+        extra.retain(|(n, _)| !n.eq_ignore_ascii_case("Cache-Control"));
+        extra.push(("Cache-Control".into(), "no-store".into()));
+        send(request, 200, "text/plain; charset=utf-8", v, extra);
         return;
     }
     let Ok(state) = lock.lock() else { return };
     let rel = percent_decode(path.trim_start_matches('/'));
+    let extra = state.rules.lookup(&format!("/{rel}"));
     let mut candidate = rel.clone();
     if candidate.is_empty() || candidate.ends_with('/') {
         candidate.push_str("index.html");
@@ -418,13 +450,19 @@ fn respond(request: Request, shared: &Shared) {
     if is_page && let Some(err) = &state.error {
         let body = error_page(err);
         drop(state);
-        send(request, 500, "text/html; charset=utf-8", body.into_bytes());
+        send(
+            request,
+            500,
+            "text/html; charset=utf-8",
+            body.into_bytes(),
+            extra,
+        );
         return;
     }
     if let Some(body) = state.files.get(&candidate) {
         let body = Bytes::clone(body);
         drop(state);
-        send(request, 200, content_type(&candidate), body.to_vec());
+        send(request, 200, content_type(&candidate), body.to_vec(), extra);
         return;
     }
     if state.files.contains_key(&format!("{rel}/index.html")) {
@@ -437,12 +475,15 @@ fn respond(request: Request, shared: &Shared) {
         return;
     }
     let body = state.files.get("404.html").cloned();
+    // A missing file: the not-found page's headers, never a long lifetime.
+    let extra = state.rules.lookup("/404.html");
     drop(state);
     send(
         request,
         404,
         "text/html; charset=utf-8",
         body.map(|b| b.to_vec()).unwrap_or_default(),
+        extra,
     );
 }
 
@@ -452,8 +493,8 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
         {
             out.push(b);
             i += 3;
@@ -478,4 +519,37 @@ fn error_page(err: &str) -> String {
          <pre>{escaped}</pre></main><script type=\"module\" src=\"/{}\"></script></body></html>\n",
         site::LIVERELOAD_JS
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_never_panics() {
+        assert_eq!(percent_decode("ja/%E6%97%A5/"), "ja/日/");
+        // A `%` before a multi-byte character, at the end, or before
+        // non-hex digits stays as it is (this once panicked on a slice).
+        for s in ["%é", "a%", "%4", "%zz", "%%41", "日%本"] {
+            let _ = percent_decode(s);
+        }
+        assert_eq!(percent_decode("%zz%41"), "%zzA");
+    }
+
+    #[test]
+    fn the_rules_before_a_build_carry_the_security_headers() {
+        let names: Vec<String> = fallback_rules()
+            .lookup("/en/")
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Content-Security-Policy",
+                "X-Content-Type-Options",
+                "Referrer-Policy"
+            ]
+        );
+    }
 }

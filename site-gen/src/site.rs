@@ -18,10 +18,12 @@ use crate::config;
 use crate::content::{Page, PageIndex};
 use crate::context::Scripts;
 use crate::diag::{self, Diagnostic, Sources};
+use crate::headers;
 use crate::load::{self, Loaded, check_out, load};
 use crate::markdown;
 use crate::model::Library;
 use crate::output;
+use crate::precompress;
 use crate::procedures;
 use crate::register::{self, Register};
 use crate::render::{CheckerOut, Renderer, checker_out};
@@ -56,6 +58,13 @@ pub struct Options {
     /// each fact's `checked` date against (default: today, UTC). Only the
     /// staff page and the warnings depend on it, never a reader's page.
     pub today: config::Date,
+    /// Whether `build` writes `.br` and `.gz` copies next to every
+    /// compressible file. `site-gen build` does unless `--no-precompress`
+    /// (hosts that compress by themselves); `Options::new` does not, since
+    /// brotli at quality 11 costs about a second of CPU per megabyte and the
+    /// tests build the real site several times. The output kept in memory
+    /// never has them.
+    pub precompress: bool,
 }
 
 impl Options {
@@ -66,6 +75,7 @@ impl Options {
             livereload: false,
             checker_dist: None,
             today: register::today_utc(),
+            precompress: false,
         }
     }
 }
@@ -81,9 +91,12 @@ pub struct Built {
     /// Every fact, its sources and where it is used (`site-gen facts`).
     pub register: Register,
     /// The files and bytes of the whole output (written to disk by
-    /// [`build`], where `files` holds only what is not a page).
+    /// [`build`], where `files` holds only what is not a page), and of
+    /// these the precompressed copies (`.br`, `.gz`).
     pub output_files: usize,
     pub output_bytes: usize,
+    pub precompressed_files: usize,
+    pub precompressed_bytes: usize,
 }
 
 /// A failed build: every error found, with the sources they point into.
@@ -496,6 +509,7 @@ impl Finish<'_> {
                     "404.html",
                     "sitemap.xml",
                     "robots.txt",
+                    headers::HEADERS_FILE,
                     FACTS_PAGE,
                     TRANSLATIONS_PAGE,
                 ]
@@ -510,6 +524,10 @@ impl Finish<'_> {
                 Some(format!("the generated `{out}`"))
             } else if out.starts_with(&format!("{}/", checker::DIR)) {
                 Some(format!("the checker's folder `{}/`", checker::DIR))
+            } else if precompress::is_copy_name(out) {
+                Some(format!(
+                    "the precompressed copy `{out}` that `build` writes"
+                ))
             } else {
                 from_static
                     .get(out.as_str())
@@ -525,6 +543,25 @@ impl Finish<'_> {
             from_static.insert(out, rel);
             files.insert(out.clone(), bytes.clone());
         }
+        // The response headers hosts are asked for (`_headers`): immutable
+        // for what site-gen fingerprinted and the checker's hashed files.
+        let fingerprinted: BTreeSet<&str> = self
+            .assets
+            .iter()
+            .filter(|(rel, (out, _))| *rel != out)
+            .map(|(_, (out, _))| out.as_str())
+            .collect();
+        let checker_dir = format!("{}/", checker::DIR);
+        let page_paths: Vec<String> = pages.iter().map(page_path).collect();
+        let rules = headers::Rules::for_output(
+            page_paths.iter().chain(files.keys()).map(String::as_str),
+            |p| {
+                fingerprinted.contains(p) || (p.starts_with(&checker_dir) && output::hashed_name(p))
+            },
+            site.base_url.starts_with("https://"),
+            &site.base_path(),
+        );
+        files.insert(headers::HEADERS_FILE.into(), rules.to_text().into_bytes());
 
         let (errors, warns): (Vec<_>, Vec<_>) = diags
             .into_iter()
@@ -615,7 +652,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                     .iter()
                     .any(|d| d.is_error() && !follow_on(&broken_data, d)) =>
         {
-            match output::Staging::new(out) {
+            match output::Staging::new(out, opts.precompress) {
                 Ok(s) => Some(s),
                 Err(e) => {
                     return Err(Failed {
@@ -666,31 +703,59 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     // otherwise pages stay in memory (serve, check). What the checks across
     // pages need is kept as a small summary; results stay in page order.
     type PageResult = Result<Option<(String, String)>, Diagnostic>;
-    let results: Vec<(Summary, Option<PageResult>)> = pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let (rendered, text) = match markdown.render(p) {
-                Ok(r) => r,
-                Err(d) => return (Summary::failed(d), None),
-            };
-            let page = renderer.as_ref().map(|r| {
-                let path = page_path(p);
-                let html = r.page(i, &rendered)?;
-                match (&staging, out) {
-                    (Some(_), Some(_)) if rendered.diags.iter().any(Diagnostic::is_error) => {
-                        Ok(None)
+    let render_pages = || -> Vec<(Summary, Option<PageResult>)> {
+        pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (rendered, text) = match markdown.render(p) {
+                    Ok(r) => r,
+                    Err(d) => return (Summary::failed(d), None),
+                };
+                let page = renderer.as_ref().map(|r| {
+                    let path = page_path(p);
+                    let html = r.page(i, &rendered)?;
+                    match (&staging, out) {
+                        (Some(_), Some(_)) if rendered.diags.iter().any(Diagnostic::is_error) => {
+                            Ok(None)
+                        }
+                        (Some(staging), Some(out)) => staging
+                            .write(&path, html.as_bytes())
+                            .map(|()| None)
+                            .map_err(|e| write_failed(out, &e)),
+                        _ => Ok(Some((path, html))),
                     }
-                    (Some(staging), Some(out)) => staging
-                        .write(&path, html.as_bytes())
-                        .map(|()| None)
-                        .map_err(|e| write_failed(out, &e)),
-                    _ => Ok(Some((path, html))),
-                }
+                });
+                (Summary::of(rendered, &text), page)
+            })
+            .collect()
+    };
+    // Building to disk, the files known before the pages (the checker's
+    // scripts and wasm, the longest to compress) are written alongside them.
+    let (results, early) = match &staging {
+        Some(staging) => {
+            let (results, early) = rayon::join(render_pages, || {
+                files
+                    .par_iter()
+                    .try_for_each(|(rel, bytes)| staging.write(rel, bytes))
             });
-            (Summary::of(rendered, &text), page)
-        })
-        .collect();
+            (
+                results,
+                Some(early.map(|()| files.keys().cloned().collect())),
+            )
+        }
+        None => (render_pages(), None),
+    };
+    let written_early: BTreeSet<String> = match (early, out) {
+        (Some(Err(e)), Some(out)) => {
+            return Err(Failed {
+                sources,
+                diags: vec![write_failed(out, &e)],
+            });
+        }
+        (Some(Ok(keys)), _) => keys,
+        _ => BTreeSet::new(),
+    };
     let mut summaries = Vec::with_capacity(results.len());
     let mut page_errors = Vec::new();
     for (summary, page) in results {
@@ -728,10 +793,13 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         all.extend(warnings);
         return Err(finish_failed(sources, all));
     }
-    let (output_files, output_bytes) = match (staging, out) {
+    let (output_files, output_bytes, precompressed_files, precompressed_bytes) = match (
+        staging, out,
+    ) {
         (Some(staging), Some(out)) => {
             let written = files
-                .iter()
+                .par_iter()
+                .filter(|(rel, _)| !written_early.contains(*rel))
                 .try_for_each(|(rel, bytes)| staging.write(rel, bytes))
                 .and_then(|()| staging.commit());
             match written {
@@ -745,7 +813,12 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                             .help("delete that folder by hand"),
                         );
                     }
-                    (written.files, written.bytes)
+                    (
+                        written.files,
+                        written.bytes,
+                        written.copies,
+                        written.copy_bytes,
+                    )
                 }
                 Err(e) => {
                     return Err(Failed {
@@ -755,7 +828,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                 }
             }
         }
-        _ => (files.len(), files.values().map(Vec::len).sum()),
+        _ => (files.len(), files.values().map(Vec::len).sum(), 0, 0),
     };
     warnings.extend(load::restore_quoted(&mut sources, &warnings));
     diag::sort(&mut warnings);
@@ -768,6 +841,8 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         register,
         output_files,
         output_bytes,
+        precompressed_files,
+        precompressed_bytes,
     })
 }
 

@@ -13,6 +13,7 @@ use std::rc::Rc;
 
 use site_gen::Options;
 
+mod deploy;
 mod glossary;
 
 fn fixtures() -> PathBuf {

@@ -675,6 +675,8 @@ pub fn bench(args: &[String]) -> Result<(), String> {
                             "--root".as_ref(),
                             dir.as_os_str(),
                             "build".as_ref(),
+                            // Hugo writes no compressed copies either.
+                            "--no-precompress".as_ref(),
                             "--out".as_ref(),
                             out.as_os_str(),
                         ],

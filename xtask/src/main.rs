@@ -2,39 +2,139 @@
 //! is missing on a fresh machine, then does its job.
 //!
 //! - `cargo xtask serve [--port N]`: build and serve the site, rebuild on change.
-//! - `cargo xtask build [--out DIR]`: build the site into `public/` (or DIR).
+//! - `cargo xtask build [--out DIR] [--no-precompress]`: build the site into
+//!   `public/` (or DIR), with `.br`/`.gz` copies and `_headers`.
 //! - `cargo xtask bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]`:
 //!   site-gen against Hugo on a synthetic site (see `bench.rs`); `--serve`
 //!   measures only `serve`'s edit-to-reload.
 //! - `cargo xtask test`: formatting, lints, every test, a check of the real
-//!   site, and the browser suite (tests/e2e) on a fresh build of it.
+//!   site, and the browser suite (tests/e2e) on a fresh build of it; then
+//!   the time each step took.
+//!
+//! Every command answers `--help` (and `-h`) without doing anything else.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
 
 mod bench;
 mod setup;
 
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]   (cargo xtask <command> --help: more)
+
+Each command first installs what is missing (the wasm target, trunk,
+wasm-bindgen-cli, wasm-opt; for `test` also Chromium and the browser
+suite's tools), then does its job.
+
+commands:
+  serve [--port N]   build the site, serve it on 127.0.0.1 and rebuild on change
+  build [--out DIR]  build the site into public/ (or DIR), ready to publish
+  test [ARGS]        formatting, lints, every test and the browser suite; times each step
+  bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]
+                     time site-gen against Hugo on a synthetic site
+";
+
+const SERVE_HELP: &str = "\
+usage: cargo xtask serve [--port N]
+
+Builds the checker (trunk, release) and serves the site from memory on
+http://127.0.0.1:8000/ (or port N) with site-gen's release build:
+every change under content/, templates/ or static/ rebuilds what it
+affects and reloads the browser. Responses carry the headers of the
+build's _headers file (CSP, nosniff, Referrer-Policy, Cache-Control);
+the dev server does not compress.
+
+options (site-gen serve's):
+  --port N   the port (default 8000; 0: any free port, printed)
+";
+
+const BUILD_HELP: &str = "\
+usage: cargo xtask build [--out DIR] [--no-precompress]
+
+Builds the checker (trunk, release; prints its brotli size against the
+budget) and the site with site-gen's release build into public/ (or DIR),
+replaced whole only when the build succeeds: the pages, .br and .gz
+copies of every compressible file, and _headers (the response headers
+for Netlify and Cloudflare Pages). How to publish it: docs/deploy.md;
+how to check a published site: site-gen check-served <URL>.
+
+options (site-gen build's):
+  --out DIR          the output folder (default: public/)
+  --no-precompress   no .br/.gz copies (for hosts that compress by themselves)
+";
+
+const TEST_HELP: &str = "\
+usage: cargo xtask test [ARGS]
+
+Runs, in order: setup (installs what is missing), rustfmt --check,
+clippy (native and wasm), the checker's release build (and its size
+budget), `site-gen check` of the real site, `cargo test --workspace
+[ARGS]`, a build of the real site and the browser suite (tests/e2e) on
+it. Stops at the first failure; prints the time each step took at the
+end, also after a failure.
+
+ARGS go to `cargo test` (e.g. `cargo xtask test -- --nocapture`).
+";
+
+const BENCH_HELP: &str = "\
+usage: cargo xtask bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]
+
+Builds a deterministic synthetic site under target/bench/ and times
+site-gen (release, no precompressed copies) against Debian's Hugo
+(installed when missing) on equivalent templates, alternating the tools;
+then serve's edit-to-reload. Prints the median (min-max) wall time,
+pages per second, peak RSS and the ratio to Hugo.
+
+options:
+  --pages N[,N...]  pages per language, one site per size (default 1000,4000)
+  --langs L         languages, 1 to 15 (default 4)
+  --runs R          runs per tool and size (default 3)
+  --serve           only serve's edit-to-reload, on the largest --pages
+";
+
+/// The help of a command line: `Some` when it asks for help (`--help`,
+/// `-h` or `help`, before any `--`), whatever else it says.
+fn help_for(args: &[String]) -> Option<&'static str> {
+    let asks = |a: &[String]| {
+        a.iter()
+            .take_while(|x| *x != "--")
+            .any(|x| x == "--help" || x == "-h")
+    };
+    match args.first().map(String::as_str) {
+        None | Some("--help" | "-h" | "help") => Some(USAGE),
+        Some(cmd) if asks(&args[1..]) => Some(match cmd {
+            "serve" => SERVE_HELP,
+            "build" => BUILD_HELP,
+            "test" => TEST_HELP,
+            "bench" => BENCH_HELP,
+            _ => USAGE,
+        }),
+        Some(_) => None,
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(help) = help_for(&args) {
+        // Asked for: to stdout, success. Not asked for (no command): usage error.
+        if args.is_empty() {
+            eprint!("{help}");
+            return ExitCode::from(2);
+        }
+        print!("{help}");
+        return ExitCode::SUCCESS;
+    }
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
         Some("build") => build(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
-        _ => {
-            eprintln!(
-                "usage: cargo xtask <command>\n\n\
-                 commands:\n  \
-                 serve [--port N]   build the site, serve it on 127.0.0.1 and rebuild on change\n  \
-                 build [--out DIR]  build the site into public/ (or DIR)\n  \
-                 test               check formatting and lints, run every test\n  \
-                 bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]\n                    \
-                 time site-gen against Hugo on a synthetic site (default 1000,4000 × 4, 3 runs);\n                    \
-                 --serve: only serve's edit-to-reload on the largest size"
-            );
+        Some(other) => {
+            eprint!("xtask: unknown command `{other}`\n\n{USAGE}");
             return ExitCode::from(2);
         }
+        None => return ExitCode::from(2),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -175,53 +275,131 @@ fn build(args: &[String]) -> Result<(), String> {
     run(cmd.args(args))
 }
 
+/// How long each step of `cargo xtask test` took.
+#[derive(Default)]
+struct Timings {
+    steps: Vec<(&'static str, Duration, bool)>,
+}
+
+impl Timings {
+    /// Runs one step, timing it.
+    fn step<T>(
+        &mut self,
+        name: &'static str,
+        f: impl FnOnce() -> Result<T, String>,
+    ) -> Result<T, String> {
+        let started = Instant::now();
+        let result = f();
+        self.steps.push((name, started.elapsed(), result.is_ok()));
+        result
+    }
+
+    fn table(&self) -> String {
+        let clock = |d: Duration| {
+            let s = d.as_secs_f64();
+            if s < 60.0 {
+                format!("{s:.1} s")
+            } else {
+                format!("{}:{:04.1}", (s / 60.0).floor(), s % 60.0)
+            }
+        };
+        let mut out = String::from("\nstep              time\n");
+        for (name, took, ok) in &self.steps {
+            out.push_str(&format!(
+                "{name:<16} {:>8}{}\n",
+                clock(*took),
+                if *ok { "" } else { "  failed" }
+            ));
+        }
+        let total = self.steps.iter().map(|(_, d, _)| *d).sum();
+        out.push_str(&format!("{:<16} {:>8}\n", "total", clock(total)));
+        out
+    }
+}
+
 fn test(args: &[String]) -> Result<(), String> {
-    setup::for_tests()?;
-    run(cargo().args(["fmt", "--all", "--", "--check"]))
-        .map_err(|e| format!("{e}: run `cargo fmt --all` and commit"))?;
-    run(cargo().args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--quiet",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    let mut timings = Timings::default();
+    let result = test_steps(args, &mut timings);
+    eprint!("{}", timings.table());
+    result
+}
+
+fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
+    t.step("setup", setup::for_tests)?;
+    t.step("fmt", || {
+        run(cargo().args(["fmt", "--all", "--", "--check"]))
+            .map_err(|e| format!("{e}: run `cargo fmt --all` and commit"))
+    })?;
+    t.step("clippy", || {
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+        // site-gen's https client for check-served (an optional feature).
+        run(cargo().args([
+            "clippy",
+            "--package",
+            "site-gen",
+            "--features",
+            "https",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
     // The browser-only code of the checker, linted for its real target.
-    run(cargo().args([
-        "clippy",
-        "--package",
-        "checker-app",
-        "--features",
-        "hydrate",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--quiet",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    let size = build_checker()?;
-    run(site_gen().arg("check"))?;
-    run(cargo().args(["test", "--workspace"]).args(args))?;
-    // The browser suite, on a fresh build of the real site.
+    t.step("clippy (wasm)", || {
+        run(cargo().args([
+            "clippy",
+            "--package",
+            "checker-app",
+            "--features",
+            "hydrate",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    let size = t.step("checker build", build_checker)?;
+    t.step("check", || run(site_gen().arg("check")))?;
+    t.step("cargo test", || {
+        run(cargo().args(["test", "--workspace"]).args(args))
+    })?;
+    // The browser suite, on a fresh build of the real site. Its server
+    // compresses by itself; the copies are tested in tests/site.
     let site = root().join("target/e2e-site");
-    run(site_gen().arg("build").arg("--out").arg(&site))?;
-    run(Command::new("node")
-        .args([
-            "--test",
-            "--test-concurrency=1",
-            "--test-reporter=spec",
-            "walkthroughs.test.mjs",
-            "readers.test.mjs",
-            "quality.test.mjs",
-            "print.test.mjs",
-            "languages.test.mjs",
-            "budgets.test.mjs",
-        ])
-        .current_dir(root().join("tests/e2e"))
-        .env("SITE_DIR", &site))?;
+    t.step("site build", || {
+        run(site_gen()
+            .arg("build")
+            .arg("--no-precompress")
+            .arg("--out")
+            .arg(&site))
+    })?;
+    t.step("browser suite", || {
+        run(Command::new("node")
+            .args([
+                "--test",
+                "--test-concurrency=1",
+                "--test-reporter=spec",
+                "walkthroughs.test.mjs",
+                "readers.test.mjs",
+                "quality.test.mjs",
+                "print.test.mjs",
+                "languages.test.mjs",
+                "budgets.test.mjs",
+            ])
+            .current_dir(root().join("tests/e2e"))
+            .env("SITE_DIR", &site))
+    })?;
     if size > CHECKER_BUDGET {
         return Err(format!(
             "the checker is {:.1} KB brotli, over its budget of {:.1} KB: see where the bytes \
@@ -231,4 +409,72 @@ fn test(args: &[String]) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<String> {
+        line.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn every_command_answers_help_without_running() {
+        for (line, help) in [
+            ("", USAGE),
+            ("--help", USAGE),
+            ("-h", USAGE),
+            ("help", USAGE),
+            ("serve --help", SERVE_HELP),
+            ("serve --port 8001 -h", SERVE_HELP),
+            ("build -h", BUILD_HELP),
+            ("test --help", TEST_HELP),
+            ("test some_filter --help", TEST_HELP),
+            ("bench --help", BENCH_HELP),
+            ("bench --pages 10 -h", BENCH_HELP),
+            ("nonsense --help", USAGE),
+        ] {
+            assert_eq!(help_for(&args(line)), Some(help), "`cargo xtask {line}`");
+        }
+        // Not asking for help: the command runs (and `--help` after `--`
+        // goes to the test binaries).
+        for line in [
+            "serve",
+            "build --out x",
+            "test",
+            "test -- --help",
+            "bench --serve",
+        ] {
+            assert_eq!(help_for(&args(line)), None, "`cargo xtask {line}`");
+        }
+        for help in [SERVE_HELP, BUILD_HELP, TEST_HELP, BENCH_HELP] {
+            assert!(help.starts_with("usage: cargo xtask "), "{help}");
+        }
+    }
+
+    #[test]
+    fn the_timings_table_lists_each_step_and_the_total() {
+        let mut t = Timings::default();
+        assert_eq!(t.step("setup", || Ok::<_, String>(7)), Ok(7));
+        assert!(t.step("fmt", || Err::<(), _>("bad".to_string())).is_err());
+        t.steps
+            .push(("browser suite", Duration::from_secs(421), true));
+        let table = t.table();
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines[1], "step              time");
+        assert!(
+            lines[2].starts_with("setup ") && lines[2].ends_with(" s"),
+            "{table}"
+        );
+        assert!(
+            lines[3].starts_with("fmt ") && lines[3].ends_with("  failed"),
+            "{table}"
+        );
+        assert_eq!(lines[4], "browser suite      7:01.0");
+        assert!(
+            lines[5].starts_with("total ") && lines[5].contains("7:01"),
+            "{table}"
+        );
+    }
 }
