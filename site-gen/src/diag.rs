@@ -13,8 +13,9 @@ use codespan_reporting::term::{self, termcolor};
 pub type FileId = usize;
 
 /// Every text file the build read, kept so that errors can quote it. Line
-/// starts are found only when a diagnostic is printed (a large site has tens
-/// of thousands of files and few errors). A page's Markdown is let go once
+/// starts are found only when a diagnostic needs them (a large site has tens
+/// of thousands of files and few errors), once per file: locating any number
+/// of diagnostics is linear in the file, not quadratic. A page's Markdown is let go once
 /// its front matter is read (`release`): its worker reads the file again to
 /// render it, and so does `load::restore_quoted` for a diagnostic that
 /// quotes it, both checking it is the text read first (`fingerprint`).
@@ -30,6 +31,22 @@ struct Source {
     text: String,
     /// The fingerprint of the text, once it was let go.
     released: Option<u64>,
+    /// Byte offsets of the starts of `text`'s lines, found on first use.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl Source {
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts
+            .get_or_init(|| files::line_starts(&self.text).collect())
+    }
+}
+
+/// The 0-based line of byte `offset` given the line starts of its text.
+fn line_of(starts: &[usize], offset: usize) -> usize {
+    starts
+        .binary_search(&offset)
+        .unwrap_or_else(|next| next.saturating_sub(1))
 }
 
 /// A fingerprint of a file's text, to know it when it is read again.
@@ -48,6 +65,7 @@ impl Sources {
             path: path.to_path_buf(),
             text,
             released: None,
+            line_starts: std::sync::OnceLock::new(),
         });
         self.files.len() - 1
     }
@@ -87,6 +105,7 @@ impl Sources {
         {
             f.released = Some(fingerprint(&f.text));
             f.text = String::new();
+            f.line_starts = std::sync::OnceLock::new();
         }
     }
 
@@ -100,12 +119,21 @@ impl Sources {
         if let Some(f) = self.files.get_mut(id) {
             f.text = text;
             f.released = None;
+            f.line_starts = std::sync::OnceLock::new();
         }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
-        line_col(self.text(id), offset)
+        let Some(f) = self.files.get(id) else {
+            return (1, 1);
+        };
+        let offset = offset.min(f.text.len());
+        let starts = f.line_starts();
+        let line = line_of(starts, offset);
+        let start = starts.get(line).copied().unwrap_or(0);
+        let col = f.text.get(start..offset).map_or(0, |t| t.chars().count()) + 1;
+        (line + 1, col)
     }
 }
 
@@ -243,9 +271,10 @@ pub fn print(sources: &Sources, diags: &[Diagnostic]) {
     } else {
         termcolor::ColorChoice::Never
     };
-    let stream = termcolor::StandardStream::stderr(choice);
-    let mut lock = stream.lock();
-    emit_all(&mut lock, sources, diags);
+    // Buffered: thousands of diagnostics are thousands of small writes.
+    let mut stream = termcolor::BufferedStandardStream::stderr(choice);
+    emit_all(&mut stream, sources, diags);
+    let _ = std::io::Write::flush(&mut stream);
 }
 
 /// What codespan-reporting reads: each file's lines computed when asked,
@@ -270,11 +299,19 @@ impl<'a> Files<'a> for Sources {
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, files::Error> {
-        SimpleFile::new("", self.source(id)?).line_index((), byte_index)
+        let f = self.files.get(id).ok_or(files::Error::FileMissing)?;
+        Ok(line_of(f.line_starts(), byte_index))
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, files::Error> {
-        SimpleFile::new("", self.source(id)?).line_range((), line_index)
+        let f = self.files.get(id).ok_or(files::Error::FileMissing)?;
+        let starts = f.line_starts();
+        let start = *starts.get(line_index).ok_or(files::Error::LineTooLarge {
+            given: line_index,
+            max: starts.len().saturating_sub(1),
+        })?;
+        let end = starts.get(line_index + 1).copied().unwrap_or(f.text.len());
+        Ok(start..end)
     }
 }
 
@@ -291,6 +328,63 @@ fn emit_all(writer: &mut dyn termcolor::WriteColor, sources: &Sources, diags: &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cached line starts give what codespan's `SimpleFile` gives, at
+    /// every offset of a text with empty lines, CRLF and multi-byte text.
+    #[test]
+    fn cached_lines_agree_with_codespan_and_line_col() {
+        let text = "a\n\n日本語x\r\nlast";
+        let mut sources = Sources::default();
+        let id = sources.add(Path::new("x"), "x".into(), text.to_string());
+        let simple = SimpleFile::new("", text);
+        for offset in 0..=text.len() {
+            assert_eq!(
+                sources.line_index(id, offset).ok(),
+                simple.line_index((), offset).ok(),
+                "{offset}"
+            );
+            if text.is_char_boundary(offset) {
+                assert_eq!(
+                    sources.line_col(id, offset),
+                    line_col(text, offset),
+                    "{offset}"
+                );
+            }
+        }
+        for line in 0..5 {
+            assert_eq!(
+                sources.line_range(id, line).ok(),
+                simple.line_range((), line).ok(),
+                "{line}"
+            );
+        }
+    }
+
+    /// Many diagnostics in one large file are each located on their own
+    /// line (the speed of this is measured by `cargo xtask bench`, not here).
+    #[test]
+    fn many_diagnostics_in_a_large_file_are_located() {
+        let text = "step = \"x\"\n".repeat(20_000);
+        let mut sources = Sources::default();
+        let id = sources.add(Path::new("big.toml"), "big.toml".into(), text);
+        let diags: Vec<Diagnostic> = [0, 1, 9_999, 19_999]
+            .into_iter()
+            .map(|i| Diagnostic {
+                severity: Severity::Error,
+                message: format!("problem {i}"),
+                file: Some(id),
+                span: Some(i * 11..i * 11 + 4),
+                label: String::new(),
+                help: None,
+                parse: false,
+            })
+            .collect();
+        let out = render_plain(&sources, &diags);
+        for (d, line) in diags.iter().zip([1, 2, 10_000, 20_000]) {
+            assert_eq!(d.location(&sources), Some(format!("big.toml:{line}:1")));
+            assert!(out.contains(&format!("big.toml:{line}:1")), "{out}");
+        }
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

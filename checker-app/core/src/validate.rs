@@ -48,10 +48,16 @@ pub fn fact_references(proc: &Procedure) -> Vec<(String, Option<Range<usize>>)> 
 
 struct Validator<'a> {
     proc: &'a Procedure,
+    /// The step ids, for `next` targets (a search of the steps for each
+    /// would make a file of many steps quadratic).
+    step_ids: BTreeSet<&'a str>,
     facts: &'a Facts,
     languages: &'a [&'a str],
     default_lang: &'a str,
     problems: Vec<Problem>,
+    /// What was reported already (message and span), so that a problem is
+    /// reported once without a search of the list: linear in the problems.
+    reported: BTreeSet<(String, Option<(usize, usize)>)>,
     rates_checked: BTreeSet<String>,
     /// Checking `[form]` rows, where `{detail:..}` and `{box:..}` apply.
     in_form: bool,
@@ -88,10 +94,16 @@ impl<'a> Validator<'a> {
     ) -> Validator<'a> {
         Validator {
             proc,
+            step_ids: proc
+                .steps
+                .iter()
+                .map(|s| s.get_ref().id.get_ref().as_str())
+                .collect(),
             facts,
             languages,
             default_lang,
             problems: Vec::new(),
+            reported: BTreeSet::new(),
             rates_checked: BTreeSet::new(),
             in_form: false,
             fact_refs: Vec::new(),
@@ -100,8 +112,10 @@ impl<'a> Validator<'a> {
 
     /// Records a problem once (a text's languages may repeat one).
     fn problem(&mut self, message: String, help: &str, span: Option<Range<usize>>) {
-        let p = Problem::new(message, help, span);
-        if !self.problems.contains(&p) {
+        let key = (message, span.as_ref().map(|s| (s.start, s.end)));
+        if !self.reported.contains(&key) {
+            let p = Problem::new(key.0.clone(), help, span);
+            self.reported.insert(key);
             self.problems.push(p);
         }
     }
@@ -509,7 +523,7 @@ impl<'a> Validator<'a> {
             );
         }
         if let Some(n) = next
-            && self.proc.step(n.get_ref()).is_none()
+            && !self.step_ids.contains(n.get_ref().as_str())
         {
             self.problem(
                 format!("{what} goes to unknown step `{}`", n.get_ref()),
