@@ -28,4 +28,4 @@ pub mod site;
 pub mod templates;
 pub mod translate;
 
-pub use site::{Built, Failed, Options, build, generate};
+pub use site::{Built, Failed, Options, build, check, generate};
