@@ -350,8 +350,20 @@ pub(crate) fn read_po(text: &str) -> Result<PoRead, ReadError> {
     }
     let mut po = pofile(content.as_str()).map_err(|e| {
         let message = e.to_string();
+        let mut line = error_line(&message).unwrap_or(1);
+        // rspolib notices a missing msgstr at the next entry: name the
+        // msgid that lacks it.
+        if message.contains("missing 'msgstr'") {
+            let lines: Vec<&str> = text.lines().collect();
+            if let Some(i) = (0..line.saturating_sub(1).min(lines.len()))
+                .rev()
+                .find(|&i| lines[i].trim_start().starts_with("msgid"))
+            {
+                line = i + 1;
+            }
+        }
         ReadError::new(
-            error_line(&message).unwrap_or(1),
+            line,
             format!("this catalog is not a valid PO file: {message}"),
             FIX,
         )
@@ -1222,6 +1234,95 @@ mod tests {
         // Idempotent: a second update changes nothing.
         let (po3, _) = update(Some(&po2), &v2, "en", "English").unwrap();
         assert_eq!(po2, po3);
+    }
+
+    #[test]
+    fn procedure_placeholders_are_protected_and_readings_are_not() {
+        assert_eq!(
+            protected(
+                "{fact:fees.copy}の前に{answer:step}、{detail:name}と{doc:a|b}",
+                false
+            ),
+            [
+                "{answer:step}",
+                "{detail:name}",
+                "{doc:a|b}",
+                "{fact:fees.copy}"
+            ]
+        );
+        assert!(protected("{漢字|かんじ}と{ }と{:x}", false).is_empty());
+        let p = translation_problems(
+            false,
+            "{fact:fees.copy}の前に、{answer:who}の請求は受け付けません。",
+            "Before ¥300, requests by {answer:who} are not accepted.",
+        );
+        assert!(p[0].0.contains("drops {fact:fees.copy}"), "{p:?}");
+    }
+
+    #[test]
+    fn a_translation_keeps_the_shape_of_its_japanese() {
+        let ok = |id: &str, s: &str| entry_problems(None, id, s);
+        assert!(ok("段落です。", "A paragraph.").is_empty());
+        assert!(ok("**大事**です。", "It is **important**.").is_empty());
+        assert!(
+            ok(
+                "コード `{{ fact(key=\"a\") }}` です。",
+                "Code `{{ fact(key=\"a\") }}`."
+            )
+            .is_empty()
+        );
+        for bad in [
+            "# Heading",
+            "```\ncode",
+            "one\n\ntwo",
+            "- item",
+            "1. item",
+            "> quote",
+            "---",
+            "Title\n===",
+            "<div>x</div>",
+            "a | b",
+            "**open",
+            "`open",
+            "`{{ fact(key=\"a\") }}`",
+        ] {
+            let id = if bad.contains("fact") {
+                "{{ fact(key=\"a\") }}"
+            } else {
+                "段落です。"
+            };
+            assert!(!ok(id, bad).is_empty(), "{bad:?} was accepted");
+        }
+        // A cell may keep a reading's bar.
+        assert!(ok("印紙", "{印紙|いんし} stamp").is_empty());
+        // Formats.
+        let f = |k: &str, id: &str, s: &str| entry_problems(Some(&format!("format:{k}")), id, s);
+        assert!(f("money", "{amount}円", "¥{amount}").is_empty());
+        assert!(!f("money", "{amount}円", "¥{amount}0").is_empty());
+        assert!(!f("money", "{amount}円", "{amount}{amount}").is_empty());
+        assert!(!f("money", "{amount}円", "yen").is_empty());
+        assert!(f("thousands_separator", ",", "\u{202f}").is_empty());
+        assert!(!f("thousands_separator", ",", "0").is_empty());
+        assert!(!f("unverified", "（未確認）", "\u{200b}").is_empty());
+        assert!(f("unverified", "（未確認）", "(unconfirmed)").is_empty());
+        // Invisible text anywhere (a title) is refused.
+        assert!(!entry_problems(None, "題名", "\u{200b}\u{200b}").is_empty());
+    }
+
+    #[test]
+    fn duplicates_plurals_and_syntax_errors_name_their_lines() {
+        let dup =
+            "msgid \"\"\nmsgstr \"\"\n\nmsgid \"a\"\nmsgstr \"A\"\n\nmsgid \"a\"\nmsgstr \"B\"\n";
+        let e = update(Some(dup), &[msg("a", "x:1")], "en", "English").unwrap_err();
+        assert_eq!(e[0].line, 7);
+        assert!(e[0].message.contains("lines 4 and 7"), "{e:?}");
+        let plural = "msgid \"a\"\nmsgid_plural \"as\"\nmsgstr[0] \"A\"\n";
+        let e = update(Some(plural), &[msg("a", "x:1")], "en", "English").unwrap_err();
+        assert_eq!(e[0].line, 1);
+        assert!(e[0].message.contains("msgid_plural"), "{e:?}");
+        let broken = "msgid \"\"\nmsgstr \"\"\n\nmsgid \"a\"\n\nmsgid \"b\"\nmsgstr \"B\"\n";
+        let e = update(Some(broken), &[msg("a", "x:1")], "en", "English").unwrap_err();
+        assert_eq!(e[0].line, 4, "{e:?}");
     }
 
     #[test]

@@ -381,6 +381,85 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_term_matches_nothing_and_splitting_is_linear() {
+        let mut g = glossary();
+        g.terms.push(Term {
+            term: String::new(),
+            reading: String::new(),
+            explanation: BTreeMap::new(),
+        });
+        let mut seen = Vec::new();
+        assert_eq!(
+            split("a 収入印紙 b", &g, false, &mut seen),
+            [
+                Piece::Other("a "),
+                Piece::Term("収入印紙", 0),
+                Piece::Other(" b")
+            ]
+        );
+        // Many terms over a long text: each term is searched for again
+        // only once passed (a search from every position took minutes).
+        for i in 0..60 {
+            g.terms.push(Term {
+                term: format!("用語{i}号"),
+                reading: String::new(),
+                explanation: BTreeMap::new(),
+            });
+        }
+        let text = "Fee 収入印紙 and 用語5号, words words. ".repeat(20_000);
+        let started = std::time::Instant::now();
+        let pieces = split(&text, &g, false, &mut Vec::new());
+        assert_eq!(
+            pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Other(t) | Piece::Japanese(t) | Piece::Term(t, _) => t.len(),
+                })
+                .sum::<usize>(),
+            text.len()
+        );
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn glossary_problems_name_their_lines() {
+        let text = "[[terms]]\nterm = \"\"\nreading = \"から\"\nexplanation = \"x\"\n\n\
+                    [[terms]]\nterm = \"印紙\"\nreading = \"いんし\"\nexplanation = \"y\"\n\n\
+                    [[terms]]\nterm = \"印紙\"\nreading = \"inshi\"\nexplanation = \"\u{200b}\"\n";
+        let file: GlossaryFile = toml::from_str(text).unwrap();
+        let (kept, problems) = validated(text, file);
+        let said: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|(r, m, _)| (crate::diag::line_col(text, r.start).0, m.as_str()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (2, "glossary term 1 has no visible text"),
+                (
+                    12,
+                    "glossary term `印紙` is listed twice: at lines 7 and 12"
+                ),
+                (
+                    13,
+                    "the reading of glossary term `印紙` is not in kana: `inshi`"
+                ),
+                (
+                    14,
+                    "the explanation of glossary term `印紙` has no visible text"
+                ),
+            ]
+        );
+        assert_eq!(kept.terms.len(), 1);
+        let long = format!(
+            "[[terms]]\nterm = \"{}\"\nreading = \"あ\"\nexplanation = \"x\"\n",
+            "長".repeat(41)
+        );
+        let file: GlossaryFile = toml::from_str(&long).unwrap();
+        assert!(validated(&long, file).1[0].1.contains("41 characters long"));
+    }
+
+    #[test]
     fn japanese_runs_and_the_first_use_of_a_term_are_found() {
         let g = glossary();
         let mut seen = Vec::new();
