@@ -1053,10 +1053,7 @@ pub fn update(
     // it was; every other one right after its predecessor in the sources.
     let mut order: Vec<usize> = (0..made.len()).filter(|&i| made[i].1.is_some()).collect();
     order.sort_by_key(|&i| made[i].1);
-    for i in 0..made.len() {
-        if made[i].1.is_some() {
-            continue;
-        }
+    for (i, _) in made.iter().enumerate().filter(|(_, (_, o))| o.is_none()) {
         let at = (0..i)
             .rev()
             .find_map(|p| order.iter().position(|&o| o == p))
