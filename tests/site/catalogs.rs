@@ -49,88 +49,86 @@ fn each_broken_translation_fails_check_at_its_line_and_build_shows_the_japanese(
 }
 
 fn run_case(dir: &Path, case: &str) {
+    let expect = std::fs::read_to_string(dir.join(case).join("expect.txt"))
+        .unwrap_or_else(|_| panic!("catalog-rules/{case} needs an expect.txt"));
+    let site = SiteTest::fixture("i18n").overlay("catalogs");
+    site.build();
+    let before = tree(&site.out());
+    let site = site.overlay(&format!("catalog-rules/{case}"));
+    let po = site.root().join("content/i18n/ko.po");
+    let po_before = std::fs::read(&po).unwrap();
+
+    // `check`: fails, says where and what, writes nothing.
+    let check = site_gen(site.root(), &["check"]);
+    let said = stderr(&check);
+    assert!(!check.status.success(), "{case}: check exited 0:\n{said}");
+    for line in expect.lines().filter(|l| !l.trim().is_empty()) {
+        if let Some(absent) = line.strip_prefix('!') {
+            assert!(
+                !said.contains(absent),
+                "{case}: check says {absent:?}:\n{said}"
+            );
+        } else if !line.starts_with("# ") {
+            assert!(said.contains(line), "{case}: check lacks {line:?}:\n{said}");
+        }
+    }
+    assert_eq!(
+        tree(&site.out()),
+        before,
+        "{case}: check changed the output"
+    );
+
+    // `build`: succeeds with the same warning; the text is nowhere.
+    let first = expect.lines().next().unwrap();
+    let build = site_gen(site.root(), &["build"]);
+    let warned = stderr(&build);
+    assert!(build.status.success(), "{case}: build failed:\n{warned}");
+    assert!(
+        warned.contains(first),
+        "{case}: build does not warn at {first}:\n{warned}"
+    );
+    assert!(
+        site.out().join("ko/guide/fees/index.html").is_file(),
+        "{case}: the Korean pages are missing"
+    );
+    for text in expect
+        .lines()
+        .filter_map(|l| l.strip_prefix("# never published: "))
     {
-        let expect = std::fs::read_to_string(dir.join(&case).join("expect.txt"))
-            .unwrap_or_else(|_| panic!("catalog-rules/{case} needs an expect.txt"));
-        let site = SiteTest::fixture("i18n").overlay("catalogs");
-        site.build();
-        let before = tree(&site.out());
-        let site = site.overlay(&format!("catalog-rules/{case}"));
-        let po = site.root().join("content/i18n/ko.po");
-        let po_before = std::fs::read(&po).unwrap();
-
-        // `check`: fails, says where and what, writes nothing.
-        let check = site_gen(site.root(), &["check"]);
-        let said = stderr(&check);
-        assert!(!check.status.success(), "{case}: check exited 0:\n{said}");
-        for line in expect.lines().filter(|l| !l.trim().is_empty()) {
-            if let Some(absent) = line.strip_prefix('!') {
-                assert!(
-                    !said.contains(absent),
-                    "{case}: check says {absent:?}:\n{said}"
-                );
-            } else if !line.starts_with("# ") {
-                assert!(said.contains(line), "{case}: check lacks {line:?}:\n{said}");
-            }
+        for (file, bytes) in tree(&site.out()) {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(text),
+                "{case}: {file} publishes {text:?}"
+            );
         }
+    }
+
+    // `i18n update`: refuses an unreadable catalog, keeps a bad entry.
+    let update = site_gen(site.root(), &["i18n", "update"]);
+    if expect.lines().any(|l| l == "# update refuses") {
+        assert!(
+            !update.status.success(),
+            "{case}: update exited 0:\n{}",
+            stderr(&update)
+        );
+        assert!(
+            stderr(&update).contains(first),
+            "{case}:\n{}",
+            stderr(&update)
+        );
         assert_eq!(
-            tree(&site.out()),
-            before,
-            "{case}: check changed the output"
+            std::fs::read(&po).unwrap(),
+            po_before,
+            "{case}: update changed ko.po"
         );
-
-        // `build`: succeeds with the same warning; the text is nowhere.
-        let first = expect.lines().next().unwrap();
-        let build = site_gen(site.root(), &["build"]);
-        let warned = stderr(&build);
-        assert!(build.status.success(), "{case}: build failed:\n{warned}");
-        assert!(
-            warned.contains(first),
-            "{case}: build does not warn at {first}:\n{warned}"
-        );
-        assert!(
-            site.out().join("ko/guide/fees/index.html").is_file(),
-            "{case}: the Korean pages are missing"
-        );
-        for text in expect
+    } else {
+        assert!(update.status.success(), "{case}:\n{}", stderr(&update));
+        let after = std::fs::read_to_string(&po).unwrap();
+        let kept = String::from_utf8_lossy(&po_before)
             .lines()
-            .filter_map(|l| l.strip_prefix("# never published: "))
-        {
-            for (file, bytes) in tree(&site.out()) {
-                assert!(
-                    !String::from_utf8_lossy(&bytes).contains(text),
-                    "{case}: {file} publishes {text:?}"
-                );
-            }
-        }
-
-        // `i18n update`: refuses an unreadable catalog, keeps a bad entry.
-        let update = site_gen(site.root(), &["i18n", "update"]);
-        if expect.lines().any(|l| l == "# update refuses") {
-            assert!(
-                !update.status.success(),
-                "{case}: update exited 0:\n{}",
-                stderr(&update)
-            );
-            assert!(
-                stderr(&update).contains(first),
-                "{case}:\n{}",
-                stderr(&update)
-            );
-            assert_eq!(
-                std::fs::read(&po).unwrap(),
-                po_before,
-                "{case}: update changed ko.po"
-            );
-        } else {
-            assert!(update.status.success(), "{case}:\n{}", stderr(&update));
-            let after = std::fs::read_to_string(&po).unwrap();
-            let kept = String::from_utf8_lossy(&po_before)
-                .lines()
-                .filter(|l| l.starts_with("msgstr \"") && *l != "msgstr \"\"")
-                .all(|l| after.contains(l));
-            assert!(kept, "{case}: update lost the translation:\n{after}");
-        }
+            .filter(|l| l.starts_with("msgstr \"") && *l != "msgstr \"\"")
+            .all(|l| after.contains(l));
+        assert!(kept, "{case}: update lost the translation:\n{after}");
     }
 }
 
