@@ -161,6 +161,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// A file that could not be read or parsed: listed before other errors.
     pub parse: bool,
+    /// A translation that is not published (its Japanese is shown instead):
+    /// a warning for `build` and `serve`, an error for `check` (and CI).
+    pub translation: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -179,6 +182,7 @@ impl Diagnostic {
             label: String::new(),
             help: None,
             parse: false,
+            translation: false,
         }
     }
 
@@ -213,6 +217,13 @@ impl Diagnostic {
     /// Marks a read or parse error, reported before the others.
     pub fn parse_error(mut self) -> Self {
         self.parse = true;
+        self
+    }
+
+    /// Marks a translation that is left out: a warning that `check` fails on.
+    pub fn translation(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self.translation = true;
         self
     }
 

@@ -52,14 +52,23 @@ pub fn update(opts: &Options) -> Result<(Sources, Vec<Updated>, Vec<Diagnostic>)
     let catalog_names: Vec<String> = loaded.site.codes().map(catalog_name).collect();
     // A translation that breaks a rule is kept for its translator to fix;
     // any other error (or an unreadable catalog) stops the update.
+    // A catalog that cannot be read without loss (`parse`: its encoding,
+    // its syntax, two entries for one message, plural forms) is never
+    // rewritten: the update stops before anything is written.
     let in_catalog = |d: &Diagnostic| {
         d.file
             .is_some_and(|f| catalog_names.iter().any(|n| n == sources.name(f)))
-            && !d.message.starts_with("this catalog is not a valid PO file")
     };
     let (blocking, warnings): (Vec<_>, Vec<_>) = diags
         .into_iter()
-        .partition(|d| d.is_error() && !in_catalog(d));
+        .partition(|d| if in_catalog(d) { d.parse } else { d.is_error() });
+    let blocking: Vec<Diagnostic> = blocking
+        .into_iter()
+        .map(|mut d| {
+            d.severity = crate::diag::Severity::Error;
+            d
+        })
+        .collect();
     if !blocking.is_empty() {
         return Err(fail(sources, blocking));
     }
@@ -91,13 +100,26 @@ pub fn update(opts: &Options) -> Result<(Sources, Vec<Updated>, Vec<Diagnostic>)
         }
         let name = catalog_name(&lang.code);
         let old = sources.find(&name).map(|id| sources.text(id));
-        let (text, merged) =
-            catalog::update(old, &messages, &lang.code, &lang.name).map_err(|e| {
-                fail(
-                    Sources::default(),
-                    vec![Diagnostic::error(format!("{name}: {e}"))],
-                )
-            })?;
+        let (text, merged) = match catalog::update(old, &messages, &lang.code, &lang.name) {
+            Ok(r) => r,
+            Err(errors) => {
+                // Nothing is written: the file stays as it is.
+                let file = sources.find(&name);
+                let diags = errors
+                    .iter()
+                    .map(|e| match file {
+                        Some(f) => {
+                            let mut d = e.diagnostic(f, sources.text(f));
+                            d.severity = crate::diag::Severity::Error;
+                            d
+                        }
+                        None => Diagnostic::error(format!("{name}:{}: {}", e.line, e.message))
+                            .help(e.help.clone()),
+                    })
+                    .collect();
+                return Err(fail(sources, diags));
+            }
+        };
         let changed = old != Some(text.as_str());
         if changed {
             let path = opts.root.join(&name);

@@ -33,4 +33,4 @@ pub mod site;
 pub mod templates;
 pub mod translate;
 
-pub use site::{Built, Failed, Options, build, generate};
+pub use site::{Built, Failed, Options, build, check, generate};

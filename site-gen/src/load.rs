@@ -120,7 +120,6 @@ fn source_files(root: &Path, dir_name: &str, diags: &mut Vec<Diagnostic>) -> Vec
 
 fn walk_source(root: &Path, dir_name: &str, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let dir = root.join(dir_name);
-    let shown = |p: &Path| rel_display(root, p);
     let link_target =
         |p: &Path| std::fs::read_link(p).map_or_else(|_| "?".into(), |t| t.display().to_string());
     match std::fs::symlink_metadata(&dir) {
@@ -169,80 +168,159 @@ fn walk_source(root: &Path, dir_name: &str, diags: &mut Vec<Diagnostic>) -> Vec<
         return Vec::new();
     }
     let mut files = Vec::new();
-    let walk = walkdir::WalkDir::new(&dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_dot_name(e.file_name()));
-    for entry in walk {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
-                let msg = if e.loop_ancestor().is_some() {
-                    format!(
-                        "`{}` is a symbolic link to `{}`, which loops back to a folder above it",
-                        shown(&path),
-                        link_target(&path)
-                    )
-                } else if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink())
-                    && std::fs::metadata(&path).is_err()
-                {
-                    format!(
-                        "`{}` is a symbolic link to `{}`, which does not exist",
-                        shown(&path),
-                        link_target(&path)
-                    )
-                } else {
-                    format!(
-                        "cannot read `{}`: {}",
-                        shown(&path),
-                        e.io_error()
-                            .map_or_else(|| e.to_string(), ToString::to_string)
-                    )
+    let walk = Walk {
+        root,
+        dir_name,
+        dir_real: &dir_real,
+    };
+    walk.tree(&dir, &mut vec![dir_real.clone()], &mut files, diags);
+    files
+}
+
+/// One source folder's walk. Links are not followed by `walkdir`: each is
+/// resolved here first, and only a link that stays inside the folder is
+/// entered (its files listed under the link's own path), so nothing behind
+/// a link out of it is ever opened, listed or read.
+struct Walk<'a> {
+    root: &'a Path,
+    dir_name: &'a str,
+    dir_real: &'a Path,
+}
+
+impl Walk<'_> {
+    fn link_target(p: &Path) -> String {
+        std::fs::read_link(p).map_or_else(|_| "?".into(), |t| t.display().to_string())
+    }
+
+    fn inside(&self, real: &Path) -> bool {
+        real.starts_with(self.dir_real)
+            && !real
+                .strip_prefix(self.dir_real)
+                .is_ok_and(|rel| rel.components().any(|c| is_dot_name(c.as_os_str())))
+    }
+
+    /// Walks `dir` (a path under the source folder, maybe through links);
+    /// `entered` holds the real folders being walked, to find link loops.
+    fn tree(
+        &self,
+        dir: &Path,
+        entered: &mut Vec<PathBuf>,
+        files: &mut Vec<PathBuf>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let shown = |p: &Path| rel_display(self.root, p);
+        let walk = walkdir::WalkDir::new(dir)
+            .follow_links(false)
+            .sort_by_file_name()
+            .min_depth(1)
+            .into_iter()
+            .filter_entry(|e| !is_dot_name(e.file_name()));
+        for entry in walk {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "cannot read `{}`: {}",
+                            shown(&path),
+                            e.io_error()
+                                .map_or_else(|| e.to_string(), ToString::to_string)
+                        ))
+                        .help(
+                            "make every file and folder under the site's source folders \
+                             readable, or move it out of them",
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let path = entry.path();
+            if entry.path_is_symlink() {
+                let Ok(real) = path.canonicalize() else {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "`{}` is a symbolic link to `{}`, which does not exist",
+                            shown(path),
+                            Self::link_target(path)
+                        ))
+                        .help(
+                            "make every file and folder under the site's source folders \
+                             readable, or move it out of them",
+                        ),
+                    );
+                    continue;
                 };
-                diags.push(Diagnostic::error(msg).help(
-                    "make every file and folder under the site's source folders readable, \
-                     or move it out of them",
-                ));
+                if !self.inside(&real) {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "`{}` is a symbolic link to `{}`, outside `{}/`",
+                            shown(path),
+                            Self::link_target(path),
+                            self.dir_name
+                        ))
+                        .help(format!(
+                            "copy the file into `{}/` instead: links may only point \
+                             inside the folder they are in",
+                            self.dir_name
+                        )),
+                    );
+                    continue;
+                }
+                // Only now, inside the folder, is the target looked at.
+                match std::fs::metadata(&real) {
+                    Ok(m) if m.is_file() => files.push(path.to_path_buf()),
+                    Ok(m) if m.is_dir() => {
+                        let parent_real = path.parent().and_then(|p| p.canonicalize().ok());
+                        if entered.contains(&real)
+                            || parent_real.is_some_and(|p| p.starts_with(&real))
+                        {
+                            diags.push(
+                                Diagnostic::error(format!(
+                                    "`{}` is a symbolic link to `{}`, which loops back to a \
+                                     folder above it",
+                                    shown(path),
+                                    Self::link_target(path)
+                                ))
+                                .help(
+                                    "make every file and folder under the site's source \
+                                     folders readable, or move it out of them",
+                                ),
+                            );
+                            continue;
+                        }
+                        entered.push(real);
+                        self.tree(path, entered, files, diags);
+                        entered.pop();
+                    }
+                    Ok(_) => diags.push(
+                        Diagnostic::error(format!(
+                            "`{}` is neither a file nor a folder",
+                            shown(path)
+                        ))
+                        .help("remove it: only files and folders belong in the site's sources"),
+                    ),
+                    Err(e) => diags.push(
+                        Diagnostic::error(format!("cannot read `{}`: {e}", shown(path))).help(
+                            "make every file and folder under the site's source folders \
+                             readable, or move it out of them",
+                        ),
+                    ),
+                }
                 continue;
             }
-        };
-        if entry.path_is_symlink() {
-            let inside = entry.path().canonicalize().is_ok_and(|real| {
-                real.starts_with(&dir_real)
-                    && !real
-                        .strip_prefix(&dir_real)
-                        .is_ok_and(|rel| rel.components().any(|c| is_dot_name(c.as_os_str())))
-            });
-            if !inside {
+            if entry.file_type().is_file() {
+                files.push(entry.into_path());
+            } else if !entry.file_type().is_dir() {
                 diags.push(
-                    Diagnostic::error(format!(
-                        "`{}` is a symbolic link to `{}`, outside `{dir_name}/`",
-                        shown(entry.path()),
-                        link_target(entry.path())
-                    ))
-                    .help(format!(
-                        "copy the file into `{dir_name}/` instead: links may only point \
-                         inside the folder they are in"
-                    )),
+                    Diagnostic::error(format!("`{}` is neither a file nor a folder", shown(path)))
+                        .help("remove it: only files and folders belong in the site's sources"),
                 );
-                continue;
             }
-        }
-        if entry.file_type().is_file() {
-            files.push(entry.into_path());
-        } else if !entry.file_type().is_dir() {
-            diags.push(
-                Diagnostic::error(format!(
-                    "`{}` is neither a file nor a folder",
-                    shown(entry.path())
-                ))
-                .help("remove it: only files and folders belong in the site's sources"),
-            );
         }
     }
-    files
 }
 
 pub(crate) fn load(
@@ -299,6 +377,7 @@ pub(crate) fn load(
     let mut unparsed = BTreeSet::new();
     let mut unreadable_data = BTreeSet::new();
     let mut unreadable_procedures = BTreeSet::new();
+    let mut unreadable_catalogs = BTreeSet::new();
     // The default language's pages are the source of the catalogs' pages,
     // whose translation status (every build) and `i18n update` read their
     // text: it is kept when the site has a catalog language (one without
@@ -332,8 +411,20 @@ pub(crate) fn load(
             }
             Kind::Glossary => glossary_id = read_text(root, &path, sources, diags),
             Kind::Catalog { lang } => {
-                if let Some(id) = read_text(root, &path, sources, diags) {
-                    catalog_files.insert(lang, id);
+                let before = diags.len();
+                match read_text(root, &path, sources, diags) {
+                    Some(id) => {
+                        catalog_files.insert(lang, id);
+                    }
+                    None => {
+                        // Never blocking the Japanese: the language shows
+                        // the Japanese pages (marked) until it is fixed;
+                        // `check` fails and `i18n update` leaves the file alone.
+                        for d in &mut diags[before..] {
+                            *d = std::mem::replace(d, Diagnostic::error("")).translation();
+                        }
+                        unreadable_catalogs.insert(lang);
+                    }
                 }
             }
             Kind::Data { stem } => match read_text(root, &path, sources, diags) {
@@ -382,7 +473,13 @@ pub(crate) fn load(
     }
 
     let (mut i18n, i18n_complete) = load_i18n(&site, sources, &i18n_files, diags);
-    let catalogs = load_catalogs(&site, sources, &catalog_files, &i18n_files, diags);
+    let catalogs = load_catalogs(
+        &site,
+        sources,
+        (&catalog_files, &unreadable_catalogs),
+        &i18n_files,
+        diags,
+    );
     if let Some(source) = i18n.get(&site.default_language).cloned() {
         for (lang, catalog) in &catalogs {
             i18n.insert(lang.clone(), translate::strings_for(&source, catalog));
@@ -447,7 +544,18 @@ pub(crate) fn load(
             "the glossary is a list of [[terms]], each with term, reading and explanation \
              (in the default language)",
         ) {
-            Ok(g) => Some((id, g)),
+            Ok(g) => {
+                let (g, problems) = translate::glossary::validated(sources.text(id), g);
+                for (span, message, help) in problems {
+                    diags.push(
+                        Diagnostic::error(message)
+                            .at(id, span)
+                            .label("this term")
+                            .help(help),
+                    );
+                }
+                Some((id, g))
+            }
             Err(d) => {
                 diags.push(d.parse_error());
                 None
@@ -517,12 +625,20 @@ pub(crate) fn load(
 fn load_catalogs(
     site: &SiteConfig,
     sources: &Sources,
-    files: &BTreeMap<String, diag::FileId>,
+    (files, unreadable): (&BTreeMap<String, diag::FileId>, &BTreeSet<String>),
     hand_written: &BTreeMap<String, diag::FileId>,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Arc<Catalog>> {
     let mut out = BTreeMap::new();
+    for lang in unreadable {
+        if site.language(lang).is_some() && *lang != site.default_language {
+            out.insert(lang.clone(), Arc::new(Catalog::empty(lang)));
+        }
+    }
     for lang in site.codes() {
+        if unreadable.contains(lang) {
+            continue;
+        }
         if lang != site.default_language
             && !hand_written.contains_key(lang)
             && !files.contains_key(lang)

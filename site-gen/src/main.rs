@@ -155,7 +155,7 @@ fn main() -> ExitCode {
                 }
             };
         }
-        Command::Check => site_gen::generate(&opts).map(|b| (b, "(nothing written)".to_string())),
+        Command::Check => site_gen::check(&opts).map(|b| (b, "(nothing written)".to_string())),
         Command::Facts { format } => site_gen::generate(&opts).and_then(|b| {
             let text = match format {
                 Format::Text => b.register.to_text(),

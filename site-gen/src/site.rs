@@ -123,6 +123,29 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
     generate_to(opts, None)
 }
 
+/// `site-gen check`: [`generate`], failing also on every translation the
+/// build leaves out (which `build` publishes in Japanese, with a warning).
+pub fn check(opts: &Options) -> Result<Built, Failed> {
+    let built = generate(opts)?;
+    if !built.warnings.iter().any(|d| d.translation) {
+        return Ok(built);
+    }
+    let diags = built
+        .warnings
+        .into_iter()
+        .map(|mut d| {
+            if d.translation {
+                d.severity = diag::Severity::Error;
+            }
+            d
+        })
+        .collect();
+    Err(Failed {
+        sources: built.sources,
+        diags: failure_order(diags),
+    })
+}
+
 /// Errors caused by a file that is already reported broken are left out:
 /// "unknown fact" of a data file that did not load.
 pub(crate) fn follow_on(broken_data: &BTreeSet<String>, d: &Diagnostic) -> bool {

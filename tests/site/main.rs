@@ -13,8 +13,10 @@ use std::rc::Rc;
 
 use site_gen::Options;
 
+mod catalogs;
 mod deploy;
 mod glossary;
+mod sources;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
@@ -1971,8 +1973,9 @@ fn a_translation_that_drops_a_fact_fails_naming_the_catalog_line() {
         .position(|l| l.starts_with("msgstr \"현재"))
         .unwrap()
         + 1;
-    let Err(e) = site.try_build() else {
-        panic!("a dropped fact must fail the build")
+    // `check` (and CI) fail on it, at its line.
+    let Err(e) = site_gen::check(&opts) else {
+        panic!("a dropped fact must fail `check`")
     };
     let text = e.render_plain();
     assert!(
@@ -1984,6 +1987,19 @@ fn a_translation_that_drops_a_fact_fails_naming_the_catalog_line() {
         "{text}"
     );
     assert!(text.contains("{{fact(key=\"fees.postage\")}}"), "{text}");
+    // `build` publishes the Japanese of that block, marked, with a warning.
+    let built =
+        site_gen::build(&opts, &site.out()).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    let warning = built
+        .warnings
+        .iter()
+        .find(|w| w.translation)
+        .expect("a warning naming the translation");
+    assert!(warning.message.contains("it drops"), "{warning:?}");
+    let page = std::fs::read_to_string(site.out().join("ko/guide/fees/index.html")).unwrap();
+    assert!(!page.contains("110엔"), "{page}");
+    assert!(page.contains("現在は"), "{page}");
+    assert_eq!(count(&page, "i18n-mark"), 1, "{page}");
 }
 
 /// The catalogs round-trip through gettext's own tools: `msgcat` (without

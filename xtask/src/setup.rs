@@ -123,8 +123,10 @@ const E2E_PACKAGES: &[(&str, &str, &[&str])] = &[
     ("fonts-noto-cjk", "fc-list", &[":lang=ja", "family"]),
     ("poppler-utils", "pdftotext", &["-v"]),
     ("default-jre-headless", "java", &["-version"]),
-    // msgcat: the catalogs must come out of gettext's own tools unchanged.
+    // msgcat and msgfmt: the catalogs must come out of gettext's own tools
+    // unchanged and pass `msgfmt --check` (tests/site/catalogs.rs).
     ("gettext", "msgcat", &["--version"]),
+    ("gettext", "msgfmt", &["--version"]),
 ];
 
 fn present(cmd: &str, args: &[&str]) -> bool {
@@ -138,11 +140,12 @@ fn present(cmd: &str, args: &[&str]) -> bool {
 /// What the tests need: Chromium, Japanese fonts, poppler, Java (for vnu)
 /// and gettext from Debian, and the npm packages pinned in tests/e2e.
 pub fn for_e2e() -> Result<(), String> {
-    let missing: Vec<&str> = E2E_PACKAGES
+    let mut missing: Vec<&str> = E2E_PACKAGES
         .iter()
         .filter(|(_, cmd, args)| !present(cmd, args))
         .map(|(pkg, _, _)| *pkg)
         .collect();
+    missing.dedup();
     if !missing.is_empty() {
         eprintln!("setup: installing {} (Debian)", missing.join(", "));
         crate::run(Command::new("apt-get").args(["update", "-qq"]))?;

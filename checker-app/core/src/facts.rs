@@ -388,6 +388,13 @@ pub fn parse_data_file(
                     format!("fact `{stem}.{name}`: a source has no title"),
                     "give the page's title as published",
                 ));
+            } else if let Some(why) = (checks.text)(&s.title) {
+                // Shown to readers as a link, like a page title.
+                problems.push(problem(
+                    format!("fact `{stem}.{name}`: a source title has {why}"),
+                    "give the page's title as published, in visible text without control \
+                     characters or bidirectional overrides (retype it if it was pasted)",
+                ));
             }
             if let Some(lang) = &s.lang
                 && !languages.contains(&lang.as_str())

@@ -86,17 +86,21 @@ impl Catalog {
     ) -> (Option<Catalog>, Vec<Diagnostic>) {
         let text = sources.text(file);
         let mut diags = Vec::new();
-        let po = match parse_po(text) {
-            Ok(po) => po,
+        let read = match read_po(text) {
+            Ok(r) => r,
             Err(e) => {
-                diags.push(
-                    Diagnostic::error(format!("this catalog is not a valid PO file: {e}"))
-                        .in_file(file)
-                        .help("open it in Poedit or run `msgfmt --check` on it to find the broken entry, or delete it and run `site-gen i18n update`"),
-                );
-                return (None, diags);
+                // Never published, never blocking the Japanese: the language
+                // shows the Japanese pages, marked, until the file is fixed.
+                diags.push(e.diagnostic(file, text));
+                return (Some(Catalog::empty(lang)), diags);
             }
         };
+        let mut refusals: Vec<&ReadError> = read.refused.iter().map(|(_, e)| e).collect();
+        refusals.dedup();
+        for e in refusals {
+            diags.push(e.diagnostic(file, text));
+        }
+        let po = &read.po;
         let review = match po.metadata.get(REVIEW_HEADER).map(|s| s.trim()) {
             Some("reviewed") => Review::Reviewed,
             Some("draft") | None => Review::Draft,
@@ -129,23 +133,24 @@ impl Catalog {
             );
         }
         let mut entries = HashMap::new();
-        for e in po.entries.iter().filter(|e| !e.obsolete) {
-            let Some(msgstr) = e.msgstr.as_deref().filter(|s| !s.is_empty()) else {
+        let refused: HashSet<usize> = read.refused.iter().map(|(i, _)| *i).collect();
+        for (i, (e, lines)) in po.entries.iter().zip(&read.lines).enumerate() {
+            if e.obsolete || refused.contains(&i) {
+                continue;
+            }
+            let Some(msgstr) = e.msgstr.as_deref().filter(|s| !untranslated(e, s)) else {
                 continue;
             };
-            let problems = if e.msgctxt.as_deref() == Some("format:date") {
-                date_format_problems(msgstr)
-            } else {
-                translation_problems(e.msgctxt.is_none(), &e.msgid, msgstr)
-            };
+            let problems = entry_problems(e.msgctxt.as_deref(), &e.msgid, msgstr);
             if !problems.is_empty() {
-                let span = line_span(text, msgstr_line(text, e.linenum));
+                let span = line_span(text, lines.msgstr);
                 for (message, help) in problems {
                     diags.push(
                         Diagnostic::error(message)
                             .at(file, span.clone())
-                            .label("this translation")
-                            .help(help),
+                            .label("this translation (the Japanese is shown instead)")
+                            .help(help)
+                            .translation(),
                     );
                 }
                 continue;
@@ -169,16 +174,276 @@ impl Catalog {
     }
 }
 
-fn parse_po(text: &str) -> Result<POFile, String> {
+/// Whether a msgstr says nothing: empty or only white space (a format's
+/// thousands separator may be a space).
+fn untranslated(e: &POEntry, msgstr: &str) -> bool {
+    if e.msgctxt.as_deref() == Some("format:thousands_separator") {
+        msgstr.is_empty()
+    } else {
+        msgstr.trim().is_empty()
+    }
+}
+
+/// Why a catalog, or one of its entries, cannot be read without losing
+/// something, at a line of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    /// 1-based line.
+    pub line: usize,
+    pub message: String,
+    pub help: String,
+}
+
+impl ReadError {
+    fn new(line: usize, message: impl Into<String>, help: impl Into<String>) -> Self {
+        ReadError {
+            line: line.max(1),
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
+    /// The problem at its line of `file` (its text `text`): a translation
+    /// left out, that `i18n update` refuses to rewrite (`parse`).
+    pub fn diagnostic(&self, file: FileId, text: &str) -> Diagnostic {
+        Diagnostic::error(self.message.clone())
+            .at(file, line_span(text, self.line))
+            .label("here")
+            .help(self.help.clone())
+            .translation()
+            .parse_error()
+    }
+}
+
+/// Where an entry is in its file (1-based lines).
+#[derive(Debug, Clone, Default)]
+struct EntryLines {
+    msgid: usize,
+    msgstr: usize,
+    /// An obsolete entry's previous msgid (`#~| msgid`), which rspolib skips.
+    previous: Option<String>,
+}
+
+/// A catalog read losslessly: its entries with their lines, and the
+/// entries that are left out (duplicates, plural forms), each with why.
+pub(crate) struct PoRead {
+    po: POFile,
+    lines: Vec<EntryLines>,
+    refused: Vec<(usize, ReadError)>,
+}
+
+/// The value of a PO string line (`"…"`), unescaped.
+fn po_string(s: &str) -> Option<String> {
+    let s = s.trim();
+    let inner = s.strip_prefix('"')?.strip_suffix('"')?;
+    rspolib::escaping::unescape(inner)
+        .ok()
+        .map(|c| c.into_owned())
+}
+
+/// Each entry's lines, in file order, the header (the first entry whose
+/// msgid is empty) left out as rspolib leaves it out.
+fn scan_lines(text: &str) -> Vec<EntryLines> {
+    let mut out: Vec<(EntryLines, bool)> = Vec::new();
+    let mut previous: Option<String> = None;
+    let mut in_previous = false;
+    let mut in_msgid = false;
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = raw.trim();
+        if let Some(rest) = line.strip_prefix("#~|") {
+            let rest = rest.trim();
+            if let Some(v) = rest
+                .strip_prefix("msgid")
+                .filter(|v| v.trim_start().starts_with('"'))
+            {
+                previous = po_string(v);
+                in_previous = true;
+            } else if rest.starts_with('"') && in_previous {
+                if let (Some(p), Some(more)) = (previous.as_mut(), po_string(rest)) {
+                    p.push_str(&more);
+                }
+            } else {
+                in_previous = false;
+            }
+            continue;
+        }
+        in_previous = false;
+        let (obsolete, body) = match line.strip_prefix("#~") {
+            Some(r) => (true, r.trim_start()),
+            None => (false, line),
+        };
+        if body.starts_with('#') {
+            continue;
+        }
+        if let Some(v) = body.strip_prefix("msgid") {
+            if v.starts_with('_') {
+                continue; // msgid_plural
+            }
+            out.push((
+                EntryLines {
+                    msgid: n,
+                    msgstr: 0,
+                    previous: if obsolete { previous.take() } else { None },
+                },
+                v.trim() == "\"\"",
+            ));
+            previous = None;
+            in_msgid = true;
+        } else if body.starts_with("msgstr") {
+            in_msgid = false;
+            if let Some((last, _)) = out.last_mut()
+                && last.msgstr == 0
+            {
+                last.msgstr = n;
+            }
+        } else if body.starts_with('"') && in_msgid {
+            if let Some((_, empty)) = out.last_mut()
+                && po_string(body).is_some_and(|v| !v.is_empty())
+            {
+                *empty = false;
+            }
+        } else if body.starts_with("msgctxt") {
+            in_msgid = false;
+        }
+    }
+    if let Some(h) = out.iter().position(|(_, empty)| *empty) {
+        out.remove(h);
+    }
+    out.into_iter()
+        .map(|(mut l, _)| {
+            if l.msgstr == 0 {
+                l.msgstr = l.msgid;
+            }
+            l
+        })
+        .collect()
+}
+
+/// The line a rspolib syntax error names (`… at line 12 …`), if any.
+fn error_line(message: &str) -> Option<usize> {
+    let rest = &message[message.find("at line ")? + "at line ".len()..];
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Reads a catalog, refusing what cannot be read or written back without
+/// loss: a syntax error, a charset other than UTF-8; entries that would be
+/// lost or silently chosen between (two entries for one message, plural
+/// forms) are returned as refused.
+pub(crate) fn read_po(text: &str) -> Result<PoRead, ReadError> {
+    const FIX: &str = "open the file in Poedit or run `msgfmt --check` on it to find the broken \
+                       entry, fix it, then run `site-gen i18n update`";
     if text.trim().is_empty() {
-        return Ok(POFile::new(FileOptions::default()));
+        return Ok(PoRead {
+            po: POFile::new(FileOptions::default()),
+            lines: Vec::new(),
+            refused: Vec::new(),
+        });
     }
     // rspolib takes a path or the content; content always has a line break.
     let mut content = text.to_string();
     if !content.contains('\n') {
         content.push('\n');
     }
-    pofile(content.as_str()).map_err(|e| e.to_string())
+    let mut po = pofile(content.as_str()).map_err(|e| {
+        let message = e.to_string();
+        let mut line = error_line(&message).unwrap_or(1);
+        // rspolib notices a missing msgstr at the next entry: name the
+        // msgid that lacks it.
+        if message.contains("missing 'msgstr'") {
+            let lines: Vec<&str> = text.lines().collect();
+            if let Some(i) = (0..line.saturating_sub(1).min(lines.len()))
+                .rev()
+                .find(|&i| lines[i].trim_start().starts_with("msgid"))
+            {
+                line = i + 1;
+            }
+        }
+        ReadError::new(
+            line,
+            format!("this catalog is not a valid PO file: {message}"),
+            FIX,
+        )
+    })?;
+    if let Some(ct) = po.metadata.get("Content-Type")
+        && let Some(charset) = ct.to_ascii_lowercase().split("charset=").nth(1)
+        && !matches!(charset.trim(), "utf-8" | "utf8")
+    {
+        return Err(ReadError::new(
+            header_line(text, "Content-Type"),
+            format!("this catalog says it is written in `{}`", charset.trim()),
+            "convert it to UTF-8 (`msgconv --to-code=UTF-8`, or save as UTF-8 in your editor) \
+             and say `charset=UTF-8` in its header",
+        ));
+    }
+    let lines = scan_lines(text);
+    if lines.len() != po.entries.len() {
+        return Err(ReadError::new(
+            1,
+            format!(
+                "this catalog cannot be read without loss ({} entries found, {} read)",
+                lines.len(),
+                po.entries.len()
+            ),
+            FIX,
+        ));
+    }
+    let mut refused = Vec::new();
+    let mut first: HashMap<(Option<&str>, &str), usize> = HashMap::new();
+    for (i, (e, l)) in po.entries.iter().zip(&lines).enumerate() {
+        if e.msgid_plural.is_some() {
+            refused.push((
+                i,
+                ReadError::new(
+                    l.msgid,
+                    "this entry has plural forms (`msgid_plural`), which Madoguchi does not \
+                     support: no message of the site has them",
+                    "delete the entry: every message comes from `site-gen i18n update`, which \
+                     never writes plural forms",
+                ),
+            ));
+            continue;
+        }
+        if e.obsolete {
+            continue;
+        }
+        match first.get(&(e.msgctxt.as_deref(), e.msgid.as_str())) {
+            Some(&j) => {
+                let other = lines[j].msgid;
+                refused.push((
+                    i,
+                    ReadError::new(
+                        l.msgid,
+                        format!(
+                            "lines {other} and {} are two entries for the same message \
+                             (same msgctxt and msgid): neither is used",
+                            l.msgid
+                        ),
+                        format!(
+                            "keep one translation and delete the other entry (lines {other} \
+                             and {}); merged files leave such pairs",
+                            l.msgid
+                        ),
+                    ),
+                ));
+                if !refused.iter().any(|(k, _)| *k == j) {
+                    refused.push((j, refused[refused.len() - 1].1.clone()));
+                }
+            }
+            None => {
+                first.insert((e.msgctxt.as_deref(), e.msgid.as_str()), i);
+            }
+        }
+    }
+    for (e, l) in po.entries.iter_mut().zip(&lines) {
+        if e.obsolete && e.previous_msgid.is_none() {
+            e.previous_msgid = l.previous.clone();
+        }
+    }
+    Ok(PoRead { po, lines, refused })
 }
 
 /// Line `n` (1-based) of `text` as a byte range.
@@ -198,13 +463,19 @@ fn header_line(text: &str, name: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
-/// The line of an entry's `msgstr`, from the line rspolib gives the entry.
-fn msgstr_line(text: &str, from: usize) -> usize {
-    text.lines()
-        .enumerate()
-        .skip(from.saturating_sub(1))
-        .find(|(_, l)| l.starts_with("msgstr"))
-        .map_or(from.max(1), |(i, _)| i + 1)
+/// `name` or `name:argument` (`{fact:fees.copy}`, `{answer:step}`,
+/// `{detail:name}`, `{doc:a|b}`): a placeholder, which starts with an ASCII
+/// name; a reading (`{漢字|かんじ}`) does not.
+fn is_placeholder(body: &str) -> bool {
+    let (name, arg) = match body.split_once(':') {
+        Some((n, a)) => (n, Some(a)),
+        None => (body, None),
+    };
+    !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && arg.is_none_or(|a| {
+            !a.is_empty() && !a.contains(['{', '}']) && !a.contains(char::is_whitespace)
+        })
 }
 
 /// What must survive translation unchanged: `{{ shortcodes }}`,
@@ -224,12 +495,7 @@ pub fn protected(text: &str, markdown: bool) -> Vec<String> {
         } else {
             let body = &rest[1..];
             match body.find('}') {
-                Some(j)
-                    if j > 0
-                        && body[..j]
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-                {
+                Some(j) if is_placeholder(&body[..j]) => {
                     out.push(format!("{{{}}}", &body[..j]));
                     rest = &body[j + 1..];
                 }
@@ -276,6 +542,241 @@ fn date_format_problems(msgstr: &str) -> Vec<(String, String)> {
         ),
         "write the date the way your language does, e.g. `{day} {month_name} {year}`".to_string(),
     )]
+}
+
+/// Why the msgstr of an entry (context `ctxt`, Japanese `msgid`) cannot
+/// be published, with what to do. Messages without a context are Markdown.
+pub fn entry_problems(ctxt: Option<&str>, msgid: &str, msgstr: &str) -> Vec<(String, String)> {
+    let mut out = match ctxt {
+        Some("format:date") => date_format_problems(msgstr),
+        Some(c) if c.starts_with("format:") => {
+            let mut p = format_problems(&c["format:".len()..], msgid, msgstr);
+            p.extend(translation_problems(false, msgid, msgstr));
+            p
+        }
+        Some(_) => translation_problems(false, msgid, msgstr),
+        None => {
+            let mut p = shape_problems(msgid, msgstr);
+            p.extend(translation_problems(true, msgid, msgstr));
+            p
+        }
+    };
+    if !msgstr.trim().is_empty()
+        && markdown::is_invisible(msgstr)
+        && ctxt != Some("format:thousands_separator")
+    {
+        out.push((
+            "the translation has no visible text".to_string(),
+            "write the translation in visible characters, or leave the msgstr empty (the \
+             Japanese is then shown, marked as not translated yet)"
+                .to_string(),
+        ));
+    }
+    out
+}
+
+fn has_digit(s: &str) -> bool {
+    s.chars().any(char::is_numeric)
+}
+
+/// A format must keep the shape its use needs.
+fn format_problems(key: &str, msgid: &str, msgstr: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    match key {
+        "money" => {
+            let n = msgstr.matches("{amount}").count();
+            if n != 1 {
+                out.push((
+                    format!("the money format must contain `{{amount}}` exactly once (it has it {n} times)"),
+                    "write the amount as `{amount}` once, with the currency around it, e.g. `¥{amount}`"
+                        .to_string(),
+                ));
+            }
+            if has_digit(&msgstr.replace("{amount}", "")) {
+                out.push((
+                    "the money format has a digit outside `{amount}`, which would change every amount"
+                        .to_string(),
+                    "only `{amount}` may give digits: write the currency sign or word around it, \
+                     e.g. `¥{amount}` or `{amount} yen`"
+                        .to_string(),
+                ));
+            }
+        }
+        "thousands_separator" => {
+            if has_digit(msgstr) {
+                out.push((
+                    "the thousands separator contains a digit, which would change every amount"
+                        .to_string(),
+                    "write the character your language puts between thousands: `,`, `.`, a space"
+                        .to_string(),
+                ));
+            }
+        }
+        _ => {
+            if has_digit(msgstr) && !has_digit(msgid) {
+                out.push((
+                    format!("the format `{key}` gains a digit the Japanese does not have"),
+                    "write words only, as the Japanese does".to_string(),
+                ));
+            }
+        }
+    }
+    if key == "unverified" && markdown::is_invisible(msgstr) {
+        out.push((
+            "the \"unconfirmed\" mark has no visible text: readers would not see which facts \
+             are unconfirmed"
+                .to_string(),
+            "write your language's word for \"(unconfirmed)\"".to_string(),
+        ));
+    }
+    out
+}
+
+/// The block structure of a Markdown text: each block's kind, in order.
+fn block_kinds(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for event in Parser::new_ext(text, markdown::options()) {
+        let kind = match event {
+            Event::Start(Tag::Paragraph) => "a paragraph".to_string(),
+            Event::Start(Tag::Heading { level, .. }) => format!("a heading ({level})"),
+            Event::Start(Tag::CodeBlock(_)) => "a code block".to_string(),
+            Event::Start(Tag::List(_)) => "a list".to_string(),
+            Event::Start(Tag::Table(_)) => "a table".to_string(),
+            Event::Start(Tag::BlockQuote(_)) => "a quote".to_string(),
+            Event::Start(Tag::HtmlBlock) => "an HTML block".to_string(),
+            Event::Start(Tag::FootnoteDefinition(_)) => "a footnote".to_string(),
+            Event::Start(Tag::DefinitionList) => "a definition list".to_string(),
+            Event::Rule => "a thematic break".to_string(),
+            _ => continue,
+        };
+        out.push(kind);
+    }
+    out
+}
+
+/// Unescaped `|` outside readings (`{漢字|かんじ}`): in a table cell each
+/// would end the cell (the build escapes them; a new one is still refused).
+fn bare_pipes(text: &str) -> usize {
+    let plain: String = madoguchi_rules::strip_ruby(text);
+    let mut prev = ' ';
+    let mut n = 0;
+    for c in plain.chars() {
+        if c == '|' && prev != '\\' {
+            n += 1;
+        }
+        prev = c;
+    }
+    n
+}
+
+/// A Markdown translation keeps its Japanese's shape: the same blocks, no
+/// new table cell, balanced code and emphasis, nothing protected in code.
+fn shape_problems(msgid: &str, msgstr: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let (want, have) = (block_kinds(msgid), block_kinds(msgstr));
+    if want != have {
+        let say = |k: &[String]| {
+            if k.is_empty() {
+                "nothing".to_string()
+            } else {
+                k.join(", then ")
+            }
+        };
+        out.push((
+            format!(
+                "the translation changes the block structure: the Japanese is {}, the \
+                 translation is {}",
+                say(&want),
+                say(&have)
+            ),
+            "translate the text only: no blank line, and no `#`, `-`, `1.`, `>`, `|`, ``` or \
+             `---` at the start of a line that the Japanese does not have (write `\\#` for a \
+             literal one)"
+                .to_string(),
+        ));
+    }
+    if bare_pipes(msgstr) > bare_pipes(msgid) {
+        out.push((
+            "the translation has a `|` the Japanese does not have (in a table it would split \
+             the cell)"
+                .to_string(),
+            "write `\\|` for a literal bar, or another word".to_string(),
+        ));
+    }
+    // What the Japanese itself shows as code (`{{ fact(...) }}` in a note
+    // about the syntax) may stay in code.
+    let in_code = |text: &str| -> Vec<String> {
+        Parser::new_ext(text, markdown::options())
+            .filter_map(|e| match e {
+                Event::Code(c) => Some(protected(&c, false)),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    };
+    let mut code_ok = in_code(msgid);
+    let mut code = 0;
+    let mut stray = Vec::new();
+    for event in Parser::new_ext(msgstr, markdown::options()) {
+        match event {
+            Event::Code(c) => {
+                code += 1;
+                for p in protected(&c, false) {
+                    if let Some(i) = code_ok.iter().position(|k| *k == p) {
+                        code_ok.swap_remove(i);
+                    } else {
+                        out.push((
+                            format!(
+                                "the translation puts `{c}` in backticks, so readers would see \
+                                 it as written instead of its value"
+                            ),
+                            "remove the backticks: a fact or placeholder is written without them"
+                                .to_string(),
+                        ));
+                    }
+                }
+            }
+            Event::Text(t) => {
+                for mark in ["`", "**", "*", "__", "~~"] {
+                    if t.contains(mark) && !stray.contains(&mark) {
+                        stray.push(mark);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut was = Vec::new();
+    let mut code_id = 0;
+    for event in Parser::new_ext(msgid, markdown::options()) {
+        match event {
+            Event::Code(_) => code_id += 1,
+            Event::Text(t) => was.extend(
+                ["`", "**", "*", "__", "~~"]
+                    .into_iter()
+                    .filter(|m| t.contains(m)),
+            ),
+            _ => {}
+        }
+    }
+    stray.retain(|m| !was.contains(m));
+    if !stray.is_empty() {
+        out.push((
+            format!(
+                "the translation has an unclosed `{}`",
+                stray.first().copied().unwrap_or("`")
+            ),
+            "close it as the Japanese does, or write `\\` before it for the character itself"
+                .to_string(),
+        ));
+    }
+    if code != code_id && out.is_empty() {
+        out.push((
+            format!("the translation has {code} code spans (`…`), the Japanese {code_id}"),
+            "keep the backticks where the Japanese has them, and add none".to_string(),
+        ));
+    }
+    out
 }
 
 /// Why a translation cannot be used, with what to do.
@@ -409,15 +910,27 @@ pub struct Merged {
 /// unchanged message keeps its translation; a changed one keeps the old
 /// translation as fuzzy with the old source as `#| msgid`; a new one is
 /// untranslated; translations no message uses any more become obsolete
-/// (`#~`). Returns the new file and what changed.
+/// (`#~`), keeping their fuzzy flag and previous msgid, so one that comes
+/// back is as outdated as it was. Entries keep their order in the file
+/// and their translator comments; a new message goes after the one before
+/// it in the sources. A catalog that cannot be read without loss (see
+/// [`read_po`]) is refused, with each reason at its line.
 pub fn update(
     old: Option<&str>,
     messages: &[Message],
     lang: &str,
     language_name: &str,
-) -> Result<(String, Merged), String> {
+) -> Result<(String, Merged), Vec<ReadError>> {
     let old = match old {
-        Some(t) => parse_po(t)?,
+        Some(t) => {
+            let read = read_po(t).map_err(|e| vec![e])?;
+            if !read.refused.is_empty() {
+                let mut errors: Vec<ReadError> = read.refused.into_iter().map(|(_, e)| e).collect();
+                errors.dedup();
+                return Err(errors);
+            }
+            read.po
+        }
         None => POFile::new(FileOptions::default()),
     };
     let mut po = POFile::new(FileOptions::default());
@@ -445,10 +958,20 @@ pub fn update(
     }
     po.metadata.insert("Language".to_string(), lang.to_string());
 
-    let by_key: HashMap<(Option<&str>, &str), &POEntry> = old
+    // Obsolete entries first, so a live one wins a (harmless) tie.
+    let mut by_key: HashMap<(Option<&str>, &str), (usize, &POEntry)> = HashMap::new();
+    for live in [false, true] {
+        for (i, e) in old.entries.iter().enumerate() {
+            if e.obsolete != live {
+                by_key.insert((e.msgctxt.as_deref(), e.msgid.as_str()), (i, e));
+            }
+        }
+    }
+    let position: HashMap<*const POEntry, usize> = old
         .entries
         .iter()
-        .map(|e| ((e.msgctxt.as_deref(), e.msgid.as_str()), e))
+        .enumerate()
+        .map(|(i, e)| (std::ptr::from_ref(e), i))
         .collect();
     let wanted: HashSet<(Option<&str>, &str)> = messages
         .iter()
@@ -458,11 +981,14 @@ pub fn update(
     let mut spare: Vec<&POEntry> = old
         .entries
         .iter()
-        .filter(|e| e.msgstr.as_deref().is_some_and(|s| !s.is_empty()))
+        .filter(|e| e.msgstr.as_deref().is_some_and(|s| !s.trim().is_empty()))
         .filter(|e| !wanted.contains(&(e.msgctxt.as_deref(), e.msgid.as_str())))
         .collect();
     let mut merged = Merged::default();
+    // Each new entry with the old live entry it continues, if any.
+    let mut made: Vec<(POEntry, Option<usize>)> = Vec::with_capacity(messages.len());
     for m in messages {
+        let mut origin = None;
         let mut entry = POEntry::new(0);
         entry.msgctxt = m.ctxt.clone();
         entry.msgid = m.id.clone();
@@ -484,18 +1010,24 @@ pub fn update(
             (n, a) => n.clone().or(a),
         };
         entry.msgstr = Some(String::new());
-        if let Some(o) = by_key.get(&(m.ctxt.as_deref(), m.id.as_str())) {
+        if let Some(&(i, o)) = by_key.get(&(m.ctxt.as_deref(), m.id.as_str())) {
             entry.msgstr = o.msgstr.clone();
             entry.tcomment = o.tcomment.clone();
+            // A fuzzy entry stays fuzzy, also back from obsolete.
             entry.flags = o.flags.clone();
             if o.fuzzy() {
                 entry.previous_msgid = o.previous_msgid.clone();
             }
-            if o.obsolete {
-                entry.flags.retain(|f| f != "fuzzy");
+            if !o.obsolete {
+                origin = Some(i);
+            } else {
+                spare.retain(|e| !std::ptr::eq(*e, o));
             }
         } else if let Some(i) = best_match(m, &spare) {
             let o = spare.remove(i);
+            if !o.obsolete {
+                origin = position.get(&std::ptr::from_ref(o)).copied();
+            }
             entry.msgstr = o.msgstr.clone();
             entry.tcomment = o.tcomment.clone();
             entry.flags = o.flags.clone();
@@ -506,21 +1038,41 @@ pub fn update(
             merged.newly_outdated += usize::from(!o.fuzzy());
         }
         match entry.msgstr.as_deref() {
-            Some(s) if !s.is_empty() && entry.fuzzy() => merged.outdated += 1,
-            Some(s) if !s.is_empty() => merged.translated += 1,
+            Some(s) if !untranslated(&entry, s) && entry.fuzzy() => merged.outdated += 1,
+            Some(s) if !untranslated(&entry, s) => merged.translated += 1,
+            Some(s) if !s.is_empty() => merged.missing += 1,
             _ => {
                 entry.flags.retain(|f| f != "fuzzy");
                 entry.previous_msgid = None;
                 merged.missing += 1;
             }
         }
-        po.entries.push(entry);
+        made.push((entry, origin));
+    }
+    // The old file's order: entries continuing an old live entry sit where
+    // it was; every other one right after its predecessor in the sources.
+    let mut order: Vec<usize> = (0..made.len()).filter(|&i| made[i].1.is_some()).collect();
+    order.sort_by_key(|&i| made[i].1);
+    for (i, _) in made.iter().enumerate().filter(|(_, (_, o))| o.is_none()) {
+        let at = (0..i)
+            .rev()
+            .find_map(|p| order.iter().position(|&o| o == p))
+            .map_or(0, |at| at + 1);
+        order.insert(at, i);
+    }
+    let mut made: Vec<Option<POEntry>> = made.into_iter().map(|(e, _)| Some(e)).collect();
+    for i in order {
+        if let Some(e) = made[i].take() {
+            po.entries.push(e);
+        }
     }
     for o in spare {
         let mut e = o.clone();
         e.obsolete = true;
         e.occurrences.clear();
-        e.previous_msgid = None;
+        if !e.fuzzy() {
+            e.previous_msgid = None;
+        }
         po.entries.push(e);
         merged.obsolete += 1;
     }
@@ -629,7 +1181,7 @@ mod tests {
     }
 
     fn translate_all(po: &str, f: impl Fn(&str) -> String) -> String {
-        let mut file = parse_po(po).unwrap();
+        let mut file = read_po(po).unwrap().po;
         for e in &mut file.entries {
             e.msgstr = Some(f(&e.msgid));
         }
@@ -679,6 +1231,95 @@ mod tests {
         // Idempotent: a second update changes nothing.
         let (po3, _) = update(Some(&po2), &v2, "en", "English").unwrap();
         assert_eq!(po2, po3);
+    }
+
+    #[test]
+    fn procedure_placeholders_are_protected_and_readings_are_not() {
+        assert_eq!(
+            protected(
+                "{fact:fees.copy}の前に{answer:step}、{detail:name}と{doc:a|b}",
+                false
+            ),
+            [
+                "{answer:step}",
+                "{detail:name}",
+                "{doc:a|b}",
+                "{fact:fees.copy}"
+            ]
+        );
+        assert!(protected("{漢字|かんじ}と{ }と{:x}", false).is_empty());
+        let p = translation_problems(
+            false,
+            "{fact:fees.copy}の前に、{answer:who}の請求は受け付けません。",
+            "Before ¥300, requests by {answer:who} are not accepted.",
+        );
+        assert!(p[0].0.contains("drops {fact:fees.copy}"), "{p:?}");
+    }
+
+    #[test]
+    fn a_translation_keeps_the_shape_of_its_japanese() {
+        let ok = |id: &str, s: &str| entry_problems(None, id, s);
+        assert!(ok("段落です。", "A paragraph.").is_empty());
+        assert!(ok("**大事**です。", "It is **important**.").is_empty());
+        assert!(
+            ok(
+                "コード `{{ fact(key=\"a\") }}` です。",
+                "Code `{{ fact(key=\"a\") }}`."
+            )
+            .is_empty()
+        );
+        for bad in [
+            "# Heading",
+            "```\ncode",
+            "one\n\ntwo",
+            "- item",
+            "1. item",
+            "> quote",
+            "---",
+            "Title\n===",
+            "<div>x</div>",
+            "a | b",
+            "**open",
+            "`open",
+            "`{{ fact(key=\"a\") }}`",
+        ] {
+            let id = if bad.contains("fact") {
+                "{{ fact(key=\"a\") }}"
+            } else {
+                "段落です。"
+            };
+            assert!(!ok(id, bad).is_empty(), "{bad:?} was accepted");
+        }
+        // A cell may keep a reading's bar.
+        assert!(ok("印紙", "{印紙|いんし} stamp").is_empty());
+        // Formats.
+        let f = |k: &str, id: &str, s: &str| entry_problems(Some(&format!("format:{k}")), id, s);
+        assert!(f("money", "{amount}円", "¥{amount}").is_empty());
+        assert!(!f("money", "{amount}円", "¥{amount}0").is_empty());
+        assert!(!f("money", "{amount}円", "{amount}{amount}").is_empty());
+        assert!(!f("money", "{amount}円", "yen").is_empty());
+        assert!(f("thousands_separator", ",", "\u{202f}").is_empty());
+        assert!(!f("thousands_separator", ",", "0").is_empty());
+        assert!(!f("unverified", "（未確認）", "\u{200b}").is_empty());
+        assert!(f("unverified", "（未確認）", "(unconfirmed)").is_empty());
+        // Invisible text anywhere (a title) is refused.
+        assert!(!entry_problems(None, "題名", "\u{200b}\u{200b}").is_empty());
+    }
+
+    #[test]
+    fn duplicates_plurals_and_syntax_errors_name_their_lines() {
+        let dup =
+            "msgid \"\"\nmsgstr \"\"\n\nmsgid \"a\"\nmsgstr \"A\"\n\nmsgid \"a\"\nmsgstr \"B\"\n";
+        let e = update(Some(dup), &[msg("a", "x:1")], "en", "English").unwrap_err();
+        assert_eq!(e[0].line, 7);
+        assert!(e[0].message.contains("lines 4 and 7"), "{e:?}");
+        let plural = "msgid \"a\"\nmsgid_plural \"as\"\nmsgstr[0] \"A\"\n";
+        let e = update(Some(plural), &[msg("a", "x:1")], "en", "English").unwrap_err();
+        assert_eq!(e[0].line, 1);
+        assert!(e[0].message.contains("msgid_plural"), "{e:?}");
+        let broken = "msgid \"\"\nmsgstr \"\"\n\nmsgid \"a\"\n\nmsgid \"b\"\nmsgstr \"B\"\n";
+        let e = update(Some(broken), &[msg("a", "x:1")], "en", "English").unwrap_err();
+        assert_eq!(e[0].line, 4, "{e:?}");
     }
 
     #[test]
