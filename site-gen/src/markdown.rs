@@ -81,6 +81,9 @@ pub struct Rendered {
     /// Look-ups made to find free heading ids: grows linearly with the
     /// number of headings (tested).
     pub id_probes: usize,
+    /// A page made from a catalog: its messages' translation and review
+    /// status (the page's review notice).
+    pub review: Option<crate::translate::catalog::Counts>,
 }
 
 /// Renders one page's Markdown body.

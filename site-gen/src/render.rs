@@ -76,8 +76,6 @@ pub(crate) struct Renderer<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) checkers: &'a BTreeMap<(String, String), Result<CheckerOut, Diagnostic>>,
     pub(crate) scripts: Option<&'a Scripts>,
-    /// Catalog languages whose catalog is a draft (not reviewed).
-    pub(crate) draft_languages: &'a std::collections::BTreeSet<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -228,7 +226,14 @@ impl<'a> Renderer<'a> {
                 sources: self.page_sources(p, r),
                 translation: Translation {
                     outdated,
-                    draft: p.from_catalog && self.draft_languages.contains(&p.lang),
+                    draft: r.review.is_some_and(|c| !c.all_reviewed()),
+                    reviewed: r.review.map_or(0, |c| c.reviewed),
+                    messages: r.review.map_or(0, |c| c.total()),
+                    last_reviewed: r.review.and_then(|c| c.last_reviewed).map(|d| d.iso()),
+                    last_reviewed_display: r
+                        .review
+                        .and_then(|c| c.last_reviewed)
+                        .map(|d| f.date(d)),
                     original_url: original.map(|o| lib.urls[o].as_str()),
                     original_lang: default,
                     original_lang_name: self.lang_name(default),

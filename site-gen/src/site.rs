@@ -204,7 +204,18 @@ impl MarkdownInputs<'_> {
                 original.html
             )
         };
-        let rendered = markdown::render_translated(&ctx, p, &text, catalog, source_lang, &note);
+        let mut rendered = markdown::render_translated(&ctx, p, &text, catalog, source_lang, &note);
+        // The page's messages are its original's title and description
+        // (this page's front matter is already translated) and its runs.
+        let original = self
+            .index
+            .get(&p.key, &site.default_language)
+            .map_or(&p.front, |o| &self.pages[o].front);
+        rendered.review = Some(translate::body_counts(
+            original,
+            &text[p.body_offset..],
+            catalog,
+        ));
         Ok((rendered, text))
     }
 }
@@ -569,7 +580,6 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         procedure_ids: _,
         unreadable_procedures: _,
     } = loaded;
-    let draft_languages = draft_languages(&catalogs);
     let translation_status = crate::i18n::status_of(
         &site,
         &pages,
@@ -658,7 +668,6 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             facts: &facts,
             checkers: &checkers,
             scripts: scripts.as_ref(),
-            draft_languages: &draft_languages,
         });
 
     // Each page, in parallel: its Markdown, then (with templates) its
@@ -769,15 +778,6 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         output_files,
         output_bytes,
     })
-}
-
-/// Languages whose catalog is a draft (pages say so).
-pub(crate) fn draft_languages(catalogs: &BTreeMap<String, Arc<Catalog>>) -> BTreeSet<String> {
-    catalogs
-        .iter()
-        .filter(|(_, c)| c.review == translate::catalog::Review::Draft)
-        .map(|(l, _)| l.clone())
-        .collect()
 }
 
 /// Where a page is published, relative to the output folder.
