@@ -22,6 +22,7 @@ pub mod output;
 pub mod procedures;
 pub mod register;
 mod render;
+pub mod review_sheet;
 pub mod serve;
 pub mod shortcode;
 pub mod site;
