@@ -962,6 +962,8 @@ impl Session {
                 facts,
                 checkers,
                 scripts: scripts.as_ref(),
+                procedures,
+                catalogs,
             });
         let dirty: Vec<usize> = (0..pages.len()).filter(|&i| metas[i].dirty).collect();
         type Done = (

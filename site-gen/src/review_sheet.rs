@@ -10,7 +10,7 @@
 //! first.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::content::{Page, PageIndex};
 use crate::diag::{Diagnostic, Sources, line_col};
@@ -183,7 +183,35 @@ pub fn review(
             let line = line_col(&text, p.body_offset + b.range.start).0;
             messages.push(("block", line, b.text));
         }
-        for (kind, line, msgid) in messages {
+        let mut messages: Vec<(&'static str, Option<String>, String, String)> = messages
+            .into_iter()
+            .map(|(kind, line, msgid)| (kind, None, format!("{name}:{line}"), msgid))
+            .collect();
+        // A checker page: its checker's texts are part of what readers read.
+        if let Some(l) = p
+            .front
+            .checker
+            .as_ref()
+            .and_then(|id| loaded.procedures.get(id))
+        {
+            let id = l.procedure.id.get_ref().clone();
+            let file = sources.name(l.file).to_string();
+            let ptext = sources.text(l.file);
+            let mut proc = l.procedure.clone();
+            let default_lang = proc.default_language().to_string();
+            madoguchi_rules::texts_mut(&mut proc, |path, t| {
+                if let Some(ja) = t.get_ref().get(&default_lang) {
+                    let line = line_col(ptext, t.span().start).0;
+                    messages.push((
+                        "checker",
+                        Some(crate::translate::procedure_ctxt(&id, &path)),
+                        format!("{file}:{line}"),
+                        ja.clone(),
+                    ));
+                }
+            });
+        }
+        for (kind, ctxt, place, msgid) in messages {
             if msgid.trim().is_empty() {
                 continue;
             }
@@ -192,7 +220,7 @@ pub fn review(
                 p,
                 (lang, &catalog),
                 glossary_file,
-                (n, kind, format!("{name}:{line}")),
+                (n, kind, place, ctxt),
                 msgid,
             ));
         }
@@ -205,10 +233,7 @@ pub fn review(
         _ => "ltr",
     };
     let lang_name = language.map_or(lang, |l| l.name.as_str()).to_string();
-    let css = opts.root.join("static/css/site.css");
-    let css_url = std::path::absolute(&css)
-        .map(|p| file_url(&p))
-        .unwrap_or_else(|_| "../static/css/site.css".to_string());
+    let css_url = crate::output::file_url(&opts.root, "static/css/site.css");
     let html = sheet_html(
         &SheetHead {
             lang,
@@ -229,20 +254,19 @@ pub fn review(
         Some(_) => "pages".to_string(),
         None => "all".to_string(),
     };
-    let path = opts.root.join("review").join(format!("{lang}-{slug}.html"));
-    let write = || -> std::io::Result<()> {
-        std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
-        crate::output::replace_file(&path, html.as_bytes())
+    let rel = format!("review/{lang}-{slug}.html");
+    let path = match crate::output::write_beside_site(&opts.root, &rel, html.as_bytes()) {
+        Ok(p) => p,
+        Err(e) => {
+            return Err(fail(
+                Sources::default(),
+                Diagnostic::error(format!("cannot write `{rel}`: {e}"))
+                    .help("check the folder's permissions and free disk space"),
+            ));
+        }
     };
-    if let Err(e) = write() {
-        return Err(fail(
-            Sources::default(),
-            Diagnostic::error(format!("cannot write `{}`: {e}", path.display()))
-                .help("check the folder's permissions and free disk space"),
-        ));
-    }
     let sheet = Sheet {
-        path: std::path::absolute(&path).unwrap_or(path),
+        path,
         messages: rows.len(),
         flagged: rows.iter().filter(|r| !r.flags.is_empty()).count(),
         reviewed: rows
@@ -260,16 +284,9 @@ fn key_line(front: &str, key: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
-fn file_url(p: &Path) -> String {
-    let mut out = String::from("file://");
-    for b in p.to_string_lossy().bytes() {
-        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+/// Text for element content or an attribute value.
+fn esc(s: &str) -> String {
+    escape_attr(s).replace('>', "&gt;")
 }
 
 /// A message rendered as readers see it, without its paragraph wrapper.
@@ -286,13 +303,14 @@ fn row(
     p: &Page,
     (lang, catalog): (&str, &Catalog),
     glossary_file: Option<&GlossaryFile>,
-    (page, kind, place): (usize, &'static str, String),
+    (page, kind, place, ctxt): (usize, &'static str, String, Option<String>),
     msgid: String,
 ) -> Row {
+    let ctxt = ctxt.as_deref();
     let (ja_ctx, lang_ctx) = ctxs;
     let default = ja_ctx.site.default_language.as_str();
     let ja = render(ja_ctx, p, default, &msgid);
-    let entry = catalog.entry(None, &msgid);
+    let entry = catalog.entry(ctxt, &msgid);
     let tr_html = entry.map(|e| render(lang_ctx, p, lang, e.msgstr).html);
     let mut keys: Vec<String> = Vec::new();
     for (k, _) in &ja.facts_used {
@@ -330,7 +348,7 @@ fn row(
     let state = entry.map_or(State::Missing, |e| e.state);
     let mark = entry
         .filter(|e| !matches!(e.state, State::Outdated))
-        .map(|e| review::mark_text("<name>", "<YYYY-MM-DD>", None, &msgid, e.msgstr));
+        .map(|e| review::mark_text("<name>", "<YYYY-MM-DD>", ctxt, &msgid, e.msgstr));
     Row {
         page,
         kind,
@@ -363,7 +381,7 @@ fn state_label(r: &Row) -> String {
             d.iso(),
             r.reviewer
                 .as_deref()
-                .map(|n| format!(" ({})", escape_attr(n)))
+                .map(|n| format!(" ({})", esc(n)))
                 .unwrap_or_default()
         ),
         State::Translated => "未確認 not reviewed".to_string(),
@@ -375,7 +393,7 @@ fn state_label(r: &Row) -> String {
 }
 
 fn sheet_html(head: &SheetHead<'_>, pages: &[(String, String, String)], rows: &[Row]) -> String {
-    let e = escape_attr;
+    let e = esc;
     let mut h = String::with_capacity(64 * 1024);
     let scope = head.scope.unwrap_or("all pages / 全ページ");
     let _ = write!(
@@ -576,7 +594,11 @@ mod tests {
     fn requirements_are_found_by_their_words() {
         assert_eq!(
             requirements("手数料は{{ fact(key=\"fee\") }}です。"),
-            ["事実 fact", "金額 amount"]
+            ["事実 fact"]
+        );
+        assert_eq!(
+            requirements("切手300円分を同封し、14日以内に送ります。"),
+            ["金額 amount", "書類 document", "期限 deadline"]
         );
         assert_eq!(
             requirements("住民票の写しを同封します。"),

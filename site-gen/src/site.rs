@@ -668,6 +668,8 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             facts: &facts,
             checkers: &checkers,
             scripts: scripts.as_ref(),
+            procedures: &procedures,
+            catalogs: &catalogs,
         });
 
     // Each page, in parallel: its Markdown, then (with templates) its

@@ -2,6 +2,8 @@
 //! checked and merged with `rspolib`. A message is identified by its
 //! context and its Japanese text (`msgid`): Markdown runs have no context,
 //! procedure texts and interface strings have one naming where they live.
+//! Each entry may carry native review marks (translator comments, see
+//! [`super::review`]); a mark counts only on a current entry whose hash matches.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
@@ -256,11 +258,9 @@ fn review_of(
                             .unwrap_or("<lang>")
                     )),
             ),
-            Ok(m) if e.fuzzy() => {
-                // Outdated: the mark is for an earlier Japanese text, and
-                // stays as history until the translator replaces it.
-                let _ = m;
-            }
+            // Outdated: the mark is for an earlier Japanese text, and stays
+            // as history until a reviewer replaces it; it never counts.
+            Ok(_) if e.fuzzy() => {}
             Ok(m) if m.hash != want => diags.push(
                 Diagnostic::warning(
                     "this review mark is for another text: the Japanese or the translation \
