@@ -14,6 +14,7 @@ use std::rc::Rc;
 use site_gen::Options;
 
 mod glossary;
+mod review;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
