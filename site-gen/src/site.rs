@@ -204,18 +204,18 @@ impl MarkdownInputs<'_> {
                 original.html
             )
         };
-        let mut rendered = markdown::render_translated(&ctx, p, &text, catalog, source_lang, &note);
         // The page's messages are its original's title and description
         // (this page's front matter is already translated) and its runs.
         let original = self
             .index
             .get(&p.key, &site.default_language)
             .map_or(&p.front, |o| &self.pages[o].front);
-        rendered.review = Some(translate::body_counts(
-            original,
-            &text[p.body_offset..],
-            catalog,
-        ));
+        let counts = translate::body_counts(original, &text[p.body_offset..], catalog);
+        // Partly reviewed: the runs still to review are marked.
+        let partly = counts.reviewed > 0 && !counts.all_reviewed();
+        let mut rendered =
+            markdown::render_translated(&ctx, p, &text, catalog, source_lang, &note, partly);
+        rendered.review = Some(counts);
         Ok((rendered, text))
     }
 }

@@ -81,6 +81,7 @@ fn a_reviewed_page_shows_no_draft_notice_and_says_reviewed_and_when() {
         "a fully reviewed page has no draft notice:\n{page}"
     );
     assert_eq!(count(&page, "class=\"notice\""), 0, "{page}");
+    assert_eq!(count(&page, "i18n-unreviewed"), 0, "{page}");
     // Reviewed, and the latest review day, in the page's date format.
     assert!(
         page.contains(
@@ -115,6 +116,17 @@ fn a_page_with_one_unreviewed_paragraph_says_how_much_is_reviewed() {
         "{page}"
     );
     assert_eq!(count(&page, "translation-reviewed"), 0, "{page}");
+    // The one block still to review is marked, in the page's language.
+    assert_eq!(count(&page, "i18n-unreviewed"), 1, "{page}");
+    assert!(
+        page.contains(
+            "<p>KO <span lang=\"ja\">予備です。</span> <span class=\"i18n-mark i18n-unreviewed\">KO （この部分は母語話者の確認前です）</span></p>"
+        ),
+        "{page}"
+    );
+    // Nothing reviewed at all: the draft notice says it, no block is marked.
+    let ur = site.build().file("ur/guide/fees/index.html");
+    assert_eq!(count(&ur, "i18n-unreviewed"), 0, "{ur}");
 }
 
 #[test]
