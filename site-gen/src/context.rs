@@ -90,8 +90,17 @@ pub struct SourceCtx<'a> {
 pub struct Translation<'a> {
     /// Translated from an older version of the default-language page.
     pub outdated: bool,
-    /// Made from a draft catalog: the page says the original prevails.
+    /// Made from a catalog and not every message of it is marked reviewed
+    /// by a native reviewer: the page says so, and that the original prevails.
     pub draft: bool,
+    /// A page made from a catalog: how many of its messages (title,
+    /// description, each block) a native reviewer marked reviewed, of how many.
+    pub reviewed: usize,
+    pub messages: usize,
+    /// The latest day one of its messages was reviewed (ISO), and the same
+    /// in the language's date format.
+    pub last_reviewed: Option<String>,
+    pub last_reviewed_display: Option<String>,
     pub original_url: Option<&'a str>,
     pub original_lang: &'a str,
     pub original_lang_name: &'a str,

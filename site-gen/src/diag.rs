@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::{self, Files, SimpleFile};
+use codespan_reporting::files::{self, Files};
 use codespan_reporting::term::{self, termcolor};
 
 /// Index of a file in [`Sources`].
@@ -339,6 +339,7 @@ fn emit_all(writer: &mut dyn termcolor::WriteColor, sources: &Sources, diags: &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use codespan_reporting::files::SimpleFile;
 
     /// The cached line starts give what codespan's `SimpleFile` gives, at
     /// every offset of a text with empty lines, CRLF and multi-byte text.
@@ -388,6 +389,7 @@ mod tests {
                 label: String::new(),
                 help: None,
                 parse: false,
+                translation: false,
             })
             .collect();
         let out = render_plain(&sources, &diags);

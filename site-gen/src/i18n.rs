@@ -29,7 +29,7 @@ fn fail(sources: Sources, diags: Vec<Diagnostic>) -> Failed {
     crate::site::finish_failed(sources, diags)
 }
 
-fn load_sources(opts: &Options) -> Result<(Sources, Loaded, Vec<Diagnostic>), Failed> {
+pub(crate) fn load_sources(opts: &Options) -> Result<(Sources, Loaded, Vec<Diagnostic>), Failed> {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
     match load(opts, &mut sources, &mut diags) {
@@ -201,7 +201,6 @@ pub fn status_of(
             lang: lang.code.clone(),
             html_lang: lang.html_lang().to_string(),
             name: lang.name.clone(),
-            review: catalog.review,
             percent: total.percent(),
             total,
             units,
@@ -255,27 +254,36 @@ pub fn status(opts: &Options) -> Result<(Sources, Vec<LanguageStatus>, Vec<Diagn
     Ok((sources, status, diags))
 }
 
+fn last_reviewed(c: &Counts) -> String {
+    c.last_reviewed
+        .map(|d| format!(" (last {})", d.iso()))
+        .unwrap_or_default()
+}
+
 /// The status as a table for people: one line per language and unit.
 pub fn status_text(status: &[LanguageStatus]) -> String {
     let mut out = String::new();
     for l in status {
         out.push_str(&format!(
-            "{} ({}, {:?}): {}% translated, {} outdated, {} missing of {}\n",
+            "{} ({}): {}% translated, {} reviewed{}, {} outdated, {} missing of {}\n",
             l.lang,
             l.name,
-            l.review,
             l.percent,
+            l.total.reviewed,
+            last_reviewed(&l.total),
             l.total.outdated,
             l.total.missing,
             l.total.total()
         ));
         for (unit, c) in &l.units {
             out.push_str(&format!(
-                "  {unit:<44} {:>3}%  translated {:>3}  outdated {:>3}  missing {:>3}\n",
+                "  {unit:<44} {:>3}%  reviewed {:>3}  translated {:>3}  outdated {:>3}  missing {:>3}{}\n",
                 c.percent(),
+                c.reviewed,
                 c.translated,
                 c.outdated,
-                c.missing
+                c.missing,
+                last_reviewed(c)
             ));
         }
     }

@@ -142,7 +142,6 @@ struct State {
     catalogs: BTreeMap<String, Arc<Catalog>>,
     glossary: Glossary,
     glossary_file: Option<(FileId, GlossaryFile)>,
-    draft_languages: BTreeSet<String>,
     /// Pages written in a file come first (in walk order); pages made from
     /// a catalog follow.
     written: usize,
@@ -823,7 +822,6 @@ impl Session {
             catalogs,
             glossary,
             glossary_file,
-            draft_languages,
             pages,
             metas,
             summaries,
@@ -964,7 +962,8 @@ impl Session {
                 facts,
                 checkers,
                 scripts: scripts.as_ref(),
-                draft_languages,
+                procedures,
+                catalogs,
             });
         let dirty: Vec<usize> = (0..pages.len()).filter(|&i| metas[i].dirty).collect();
         type Done = (
@@ -1220,7 +1219,6 @@ fn state_from(opts: &Options, loaded: Loaded, sources: Sources, diags: Vec<Diagn
         checkers: BTreeMap::new(),
         checker_urls: BTreeMap::new(),
         templates_call_fact,
-        draft_languages: site::draft_languages(&catalogs),
         written: pages.iter().filter(|p| !p.from_catalog).count(),
         catalogs,
         glossary,

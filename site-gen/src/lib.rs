@@ -26,6 +26,7 @@ pub mod precompress;
 pub mod procedures;
 pub mod register;
 mod render;
+pub mod review_sheet;
 pub mod serve;
 pub mod served;
 pub mod shortcode;

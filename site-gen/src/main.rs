@@ -62,7 +62,8 @@ enum Command {
         port: u16,
     },
     /// Translation catalogs: `update` merges the Japanese messages into
-    /// content/i18n/<lang>.po; `status` shows what is translated.
+    /// content/i18n/<lang>.po; `status` shows what is translated and
+    /// reviewed; `review` writes a review sheet.
     I18n {
         #[command(subcommand)]
         action: I18nAction,
@@ -86,7 +87,18 @@ enum I18nAction {
     /// changed messages turn fuzzy, new ones are untranslated, vanished
     /// ones become obsolete.
     Update,
-    /// Translated, outdated and missing messages per language and page.
+    /// Write a printable review sheet for a native reviewer: each message
+    /// of a page (or of every page) in Japanese and in the language side
+    /// by side, facts and glossary terms, requirements flagged, review
+    /// state, and the review mark to add (to <root>/review/<lang>-<page>.html).
+    Review {
+        /// The catalog's language code (`en`, `pt-BR`…).
+        lang: String,
+        /// A page: its key (`alien-registration/disclosure.md`), its file
+        /// or its URL path; without it, every page.
+        page: Option<String>,
+    },
+    /// Reviewed, translated, outdated and missing messages per language and page.
     Status {
         /// `text` for people, `json` for tools.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -227,6 +239,22 @@ fn main() -> ExitCode {
                         (sources, warnings)
                     })
                 }
+                I18nAction::Review { lang, page } => site_gen::review_sheet::review(
+                    &opts,
+                    &lang,
+                    page.as_deref(),
+                )
+                .map(|(sources, sheet, warnings)| {
+                    println!("{}", sheet.path.display());
+                    eprintln!(
+                        "review sheet written to {} ({} messages, {} reviewed, {} to check first)",
+                        sheet.path.display(),
+                        sheet.messages,
+                        sheet.reviewed,
+                        sheet.flagged
+                    );
+                    (sources, warnings)
+                }),
                 I18nAction::Status { format } => {
                     site_gen::i18n::status(&opts).and_then(|(sources, status, warnings)| {
                         match format {

@@ -21,7 +21,7 @@ use crate::data::Facts;
 use crate::diag::{Diagnostic, FileId};
 use crate::shortcode::{self, Piece};
 use crate::translate::blocks::{self, Mark, Status};
-use crate::translate::catalog::{Catalog, Lookup};
+use crate::translate::catalog::{Catalog, Lookup, State};
 use crate::translate::glossary::{self, Glossary};
 
 /// The Markdown dialect of every page.
@@ -81,6 +81,9 @@ pub struct Rendered {
     /// Look-ups made to find free heading ids: grows linearly with the
     /// number of headings (tested).
     pub id_probes: usize,
+    /// A page made from a catalog: its messages' translation and review
+    /// status (the page's review notice).
+    pub review: Option<crate::translate::catalog::Counts>,
 }
 
 /// Renders one page's Markdown body.
@@ -92,7 +95,9 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
 /// each run translated (see `translate::blocks`); a missing run stays in
 /// the default language, `lang`-marked and labelled, an outdated one is
 /// followed by `outdated_note` (the current original, one click away).
-/// Problems of the text are the original page's, reported there.
+/// Problems of the text are the original page's, reported there. With
+/// `mark_unreviewed` (a page partly reviewed), each current translation no
+/// native reviewer marked is followed by a mark saying so.
 pub fn render_translated(
     ctx: &Ctx<'_>,
     page: &Page,
@@ -100,9 +105,15 @@ pub fn render_translated(
     catalog: &Catalog,
     source_lang: &str,
     outdated_note: &dyn Fn(&Mark) -> String,
+    mark_unreviewed: bool,
 ) -> Rendered {
     let body = &text[page.body_offset..];
     let (translated, marks) = blocks::translate(body, |b| match catalog.lookup(None, &b.text) {
+        Lookup::Translated(t)
+            if mark_unreviewed && catalog.state(None, &b.text) == State::Translated =>
+        {
+            Status::Unreviewed(t.to_string())
+        }
         Lookup::Translated(t) => Status::Translated(t.to_string()),
         Lookup::Outdated(t) => Status::Outdated(t.to_string()),
         Lookup::Missing => Status::Missing,
@@ -158,6 +169,19 @@ fn render_marked(
                 } else {
                     events.push(Event::Html(note.into()));
                 }
+            } else if m.unreviewed {
+                events.push(Event::InlineHtml(
+                    format!(
+                        " <span class=\"i18n-mark i18n-unreviewed\">{}</span>",
+                        escape_html(
+                            ctx.i18n
+                                .strings
+                                .get("translation_unreviewed")
+                                .map_or("", String::as_str)
+                        )
+                    )
+                    .into(),
+                ));
             } else {
                 events.push(Event::InlineHtml(
                     format!(
@@ -180,7 +204,7 @@ fn render_marked(
         {
             next_mark += 1;
             open = Some(m);
-            if !m.outdated {
+            if !m.outdated && !m.unreviewed {
                 events.push(Event::InlineHtml(
                     format!("{MISSING_OPEN}\"{}\">", escape_attr(&m.source)).into(),
                 ));

@@ -298,6 +298,32 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
+/// Writes a file that is not part of the site (a review sheet) at `rel`
+/// under `root`, creating its folder; returns its absolute path.
+pub fn write_beside_site(root: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    let path = std::path::absolute(root.join(rel))?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    replace_file(&path, bytes)?;
+    Ok(path)
+}
+
+/// A `file://` URL of `rel` under `root` (absolute, percent-encoded), for
+/// a file opened from disk to link the site's stylesheet.
+pub fn file_url(root: &Path, rel: &str) -> String {
+    let path = std::path::absolute(root.join(rel)).unwrap_or_else(|_| root.join(rel));
+    let mut out = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

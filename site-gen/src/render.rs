@@ -76,8 +76,9 @@ pub(crate) struct Renderer<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) checkers: &'a BTreeMap<(String, String), Result<CheckerOut, Diagnostic>>,
     pub(crate) scripts: Option<&'a Scripts>,
-    /// Catalog languages whose catalog is a draft (not reviewed).
-    pub(crate) draft_languages: &'a std::collections::BTreeSet<String>,
+    /// For a catalog page's review status: its checker's texts count too.
+    pub(crate) procedures: &'a BTreeMap<String, crate::procedures::Loaded>,
+    pub(crate) catalogs: &'a BTreeMap<String, std::sync::Arc<crate::translate::catalog::Catalog>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -195,6 +196,17 @@ impl<'a> Renderer<'a> {
             },
             None => None,
         };
+        // What the reader is told is reviewed: the page's own messages and,
+        // on a checker page, the checker's texts.
+        let review = r.review.map(|mut c| {
+            if let Some(id) = &p.front.checker
+                && let Some(l) = self.procedures.get(id)
+                && let Some(catalog) = self.catalogs.get(&p.lang)
+            {
+                c.merge(crate::translate::procedure_counts(&l.procedure, catalog));
+            }
+            c
+        });
         let ctx = PageCtx {
             common: self.common(&p.lang),
             page: PageData {
@@ -228,7 +240,11 @@ impl<'a> Renderer<'a> {
                 sources: self.page_sources(p, r),
                 translation: Translation {
                     outdated,
-                    draft: p.from_catalog && self.draft_languages.contains(&p.lang),
+                    draft: review.is_some_and(|c| !c.all_reviewed()),
+                    reviewed: review.map_or(0, |c| c.reviewed),
+                    messages: review.map_or(0, |c| c.total()),
+                    last_reviewed: review.and_then(|c| c.last_reviewed).map(|d| d.iso()),
+                    last_reviewed_display: review.and_then(|c| c.last_reviewed).map(|d| f.date(d)),
                     original_url: original.map(|o| lib.urls[o].as_str()),
                     original_lang: default,
                     original_lang_name: self.lang_name(default),

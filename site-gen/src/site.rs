@@ -240,7 +240,18 @@ impl MarkdownInputs<'_> {
                 original.html
             )
         };
-        let rendered = markdown::render_translated(&ctx, p, &text, catalog, source_lang, &note);
+        // The page's messages are its original's title and description
+        // (this page's front matter is already translated) and its runs.
+        let original = self
+            .index
+            .get(&p.key, &site.default_language)
+            .map_or(&p.front, |o| &self.pages[o].front);
+        let counts = translate::body_counts(original, &text[p.body_offset..], catalog);
+        // Partly reviewed: the runs still to review are marked.
+        let partly = counts.reviewed > 0 && !counts.all_reviewed();
+        let mut rendered =
+            markdown::render_translated(&ctx, p, &text, catalog, source_lang, &note, partly);
+        rendered.review = Some(counts);
         Ok((rendered, text))
     }
 }
@@ -629,7 +640,6 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         procedure_ids: _,
         unreadable_procedures: _,
     } = loaded;
-    let draft_languages = draft_languages(&catalogs);
     let translation_status = crate::i18n::status_of(
         &site,
         &pages,
@@ -718,7 +728,8 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             facts: &facts,
             checkers: &checkers,
             scripts: scripts.as_ref(),
-            draft_languages: &draft_languages,
+            procedures: &procedures,
+            catalogs: &catalogs,
         });
 
     // Each page, in parallel: its Markdown, then (with templates) its
@@ -867,15 +878,6 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         precompressed_files,
         precompressed_bytes,
     })
-}
-
-/// Languages whose catalog is a draft (pages say so).
-pub(crate) fn draft_languages(catalogs: &BTreeMap<String, Arc<Catalog>>) -> BTreeSet<String> {
-    catalogs
-        .iter()
-        .filter(|(_, c)| c.review == translate::catalog::Review::Draft)
-        .map(|(l, _)| l.clone())
-        .collect()
 }
 
 /// Where a page is published, relative to the output folder.

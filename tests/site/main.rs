@@ -16,6 +16,7 @@ use site_gen::Options;
 mod catalogs;
 mod deploy;
 mod glossary;
+mod review;
 mod sources;
 
 fn fixtures() -> PathBuf {

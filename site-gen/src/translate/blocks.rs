@@ -160,6 +160,9 @@ pub enum Status {
     Translated(String),
     /// An older translation: shown with a mark and the current Japanese.
     Outdated(String),
+    /// A current translation no native reviewer marked, on a page where
+    /// other parts are reviewed: shown with a mark saying so.
+    Unreviewed(String),
     /// No translation: the Japanese run, marked.
     Missing,
 }
@@ -170,6 +173,8 @@ pub struct Mark {
     /// Byte range of the run in the translated body.
     pub range: Range<usize>,
     pub outdated: bool,
+    /// A current translation not yet reviewed (on a partly reviewed page).
+    pub unreviewed: bool,
     /// The current Japanese message (shown behind an outdated run).
     pub source: String,
     pub holder: Holder,
@@ -187,11 +192,13 @@ pub fn translate(body: &str, mut status: impl FnMut(&Block) -> Status) -> (Strin
         let (text, outdated) = match status(&block) {
             Status::Translated(t) => (t, None),
             Status::Outdated(t) => (t, Some(true)),
+            Status::Unreviewed(t) => (t, Some(false)),
             Status::Missing => {
                 out.push_str(&body[block.range.clone()]);
                 marks.push(Mark {
                     range: start..out.len(),
                     outdated: false,
+                    unreviewed: false,
                     source: block.text.clone(),
                     holder: block.holder,
                 });
@@ -228,10 +235,11 @@ pub fn translate(body: &str, mut status: impl FnMut(&Block) -> Status) -> (Strin
                 out.push_str(line);
             }
         }
-        if outdated.is_some() {
+        if let Some(outdated) = outdated {
             marks.push(Mark {
                 range: start..out.len(),
-                outdated: true,
+                outdated,
+                unreviewed: !outdated,
                 source: block.text,
                 holder: block.holder,
             });

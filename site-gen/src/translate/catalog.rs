@@ -2,6 +2,8 @@
 //! checked and merged with `rspolib`. A message is identified by its
 //! context and its Japanese text (`msgid`): Markdown runs have no context,
 //! procedure texts and interface strings have one naming where they live.
+//! Each entry may carry native review marks (translator comments, see
+//! [`super::review`]); a mark counts only on a current entry whose hash matches.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
@@ -10,32 +12,53 @@ use pulldown_cmark::{Event, Parser, Tag};
 use rspolib::{FileOptions, POEntry, POFile, pofile};
 use serde::Serialize;
 
+use super::review;
+use crate::config::Date;
 use crate::diag::{Diagnostic, FileId, Sources};
 use crate::markdown;
 
-/// The header that says whether people have reviewed a catalog.
+/// The header that once said whether people had reviewed a whole catalog.
+/// Review is per message now ([`super::review`]): `draft` is accepted and
+/// means nothing more; any other value is warned about and ignored.
 pub const REVIEW_HEADER: &str = "X-Madoguchi-Review";
-
-/// Whether a catalog is a draft (e.g. machine-translated) or reviewed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Review {
-    Draft,
-    Reviewed,
-}
 
 #[derive(Debug, Clone)]
 struct Entry {
     msgstr: String,
     fuzzy: bool,
+    /// The latest day a native reviewer marked this very text reviewed,
+    /// and who.
+    reviewed: Option<(Date, String)>,
+    /// The line of the msgstr in the catalog.
+    line: usize,
+}
+
+/// What a catalog holds for one message, for the review sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryView<'a> {
+    pub msgstr: &'a str,
+    pub state: State,
+    pub reviewer: Option<&'a str>,
+    /// The line of its msgstr in `content/i18n/<lang>.po`.
+    pub line: usize,
 }
 
 /// One language's translations, ready for look-ups.
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub lang: String,
-    pub review: Review,
     entries: HashMap<(String, String), Entry>,
+}
+
+/// A message's state in a catalog, review included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Translated, and a native reviewer marked this text reviewed that day.
+    Reviewed(Date),
+    /// Translated, not (or no longer) reviewed.
+    Translated,
+    Outdated,
+    Missing,
 }
 
 /// What a catalog holds for a message.
@@ -52,9 +75,36 @@ impl Catalog {
     pub fn empty(lang: &str) -> Catalog {
         Catalog {
             lang: lang.to_string(),
-            review: Review::Draft,
             entries: HashMap::new(),
         }
+    }
+
+    /// The message's state, review included.
+    pub fn state(&self, ctxt: Option<&str>, msgid: &str) -> State {
+        match self
+            .entries
+            .get(&(ctxt.unwrap_or("").to_string(), msgid.to_string()))
+        {
+            Some(e) if e.fuzzy => State::Outdated,
+            Some(e) => e
+                .reviewed
+                .as_ref()
+                .map_or(State::Translated, |(d, _)| State::Reviewed(*d)),
+            None => State::Missing,
+        }
+    }
+
+    /// The entry of a message, if the catalog has a usable translation.
+    pub fn entry(&self, ctxt: Option<&str>, msgid: &str) -> Option<EntryView<'_>> {
+        let e = self
+            .entries
+            .get(&(ctxt.unwrap_or("").to_string(), msgid.to_string()))?;
+        Some(EntryView {
+            msgstr: &e.msgstr,
+            state: self.state(ctxt, msgid),
+            reviewer: e.reviewed.as_ref().map(|(_, r)| r.as_str()),
+            line: e.line,
+        })
     }
 
     pub fn lookup(&self, ctxt: Option<&str>, msgid: &str) -> Lookup<'_> {
@@ -101,21 +151,26 @@ impl Catalog {
             diags.push(e.diagnostic(file, text));
         }
         let po = &read.po;
-        let review = match po.metadata.get(REVIEW_HEADER).map(|s| s.trim()) {
-            Some("reviewed") => Review::Reviewed,
-            Some("draft") | None => Review::Draft,
-            Some(other) => {
-                diags.push(
-                    Diagnostic::error(format!("`{REVIEW_HEADER}: {other}` is not a review state"))
-                        .at(file, line_span(text, header_line(text, REVIEW_HEADER)))
-                        .label("here")
-                        .help(format!(
-                            "write `{REVIEW_HEADER}: draft` or `{REVIEW_HEADER}: reviewed`"
-                        )),
-                );
-                Review::Draft
-            }
-        };
+        if let Some(other) = po
+            .metadata
+            .get(REVIEW_HEADER)
+            .map(|s| s.trim())
+            .filter(|s| *s != "draft")
+        {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "`{REVIEW_HEADER}: {other}` does not mark anything reviewed: review is recorded per message"
+                ))
+                .at(file, line_span(text, header_line(text, REVIEW_HEADER)))
+                .label("ignored")
+                .help(format!(
+                    "a native reviewer marks each message they checked with a `# {} <name> <date> <hash>` \
+                     comment (`site-gen i18n review {lang}` prints the line for each); \
+                     delete this header line or write `{REVIEW_HEADER}: draft`",
+                    super::review::MARK
+                )),
+            );
+        }
         if let Some(l) = po.metadata.get("Language")
             && !l.trim().is_empty()
             && l.trim().replace('_', "-") != lang
@@ -155,18 +210,20 @@ impl Catalog {
                 }
                 continue;
             }
+            let reviewed = review_of(sources, file, e, msgstr, &mut diags);
             entries.insert(
                 (e.msgctxt.clone().unwrap_or_default(), e.msgid.clone()),
                 Entry {
                     msgstr: msgstr.to_string(),
                     fuzzy: e.fuzzy(),
+                    reviewed,
+                    line: lines.msgstr,
                 },
             );
         }
         (
             Some(Catalog {
                 lang: lang.to_string(),
-                review,
                 entries,
             }),
             diags,
@@ -327,6 +384,88 @@ fn error_line(message: &str) -> Option<usize> {
         .next()?
         .parse()
         .ok()
+}
+
+/// The latest valid review mark of an entry: one whose hash is the hash of
+/// this very text, on an entry that is not fuzzy. Malformed marks, and on a
+/// current entry marks for another text, are warned about at their line.
+fn review_of(
+    sources: &Sources,
+    file: FileId,
+    e: &POEntry,
+    msgstr: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Date, String)> {
+    let text = sources.text(file);
+    let tcomment = e.tcomment.as_deref()?;
+    let want = review::text_hash(e.msgctxt.as_deref(), &e.msgid, msgstr);
+    let mut latest: Option<(Date, String)> = None;
+    for line in review::mark_lines(tcomment) {
+        let span = line_span(text, comment_line(text, e.linenum, line));
+        match review::parse_mark(line) {
+            Err(problem) => diags.push(
+                Diagnostic::warning(format!("{problem}; it does not count"))
+                    .at(file, span)
+                    .label("this review mark")
+                    .help(format!(
+                        "`site-gen i18n review {}` prints the mark for each message; \
+                         change only the name and the date",
+                        sources
+                            .name(file)
+                            .rsplit('/')
+                            .next()
+                            .and_then(|n| n.strip_suffix(".po"))
+                            .unwrap_or("<lang>")
+                    )),
+            ),
+            // Outdated: the mark is for an earlier Japanese text, and stays
+            // as history until a reviewer replaces it; it never counts.
+            Ok(_) if e.fuzzy() => {}
+            Ok(m) if m.hash != want => diags.push(
+                Diagnostic::warning(
+                    "this review mark is for another text: the Japanese or the translation \
+                     changed since it was reviewed, so it does not count",
+                )
+                .at(file, span)
+                .label("this review mark")
+                .help(format!(
+                    "once a native reviewer has checked the current text, write \
+                     `# {}` (with their name and the day)",
+                    review::mark_text(
+                        &m.reviewer,
+                        "YYYY-MM-DD",
+                        e.msgctxt.as_deref(),
+                        &e.msgid,
+                        msgstr
+                    )
+                )),
+            ),
+            Ok(m) => {
+                if latest.as_ref().is_none_or(|(d, _)| m.date > *d) {
+                    latest = Some((m.date, m.reviewer));
+                }
+            }
+        }
+    }
+    latest
+}
+
+/// The line of an entry's translator comment `line`: the nearest such
+/// comment line at or before the entry's msgid, from rspolib's line.
+fn comment_line(text: &str, entry_line: usize, line: &str) -> usize {
+    let want = line.trim();
+    let lines: Vec<&str> = text.lines().collect();
+    let msgid = lines
+        .iter()
+        .enumerate()
+        .skip(entry_line.saturating_sub(1))
+        .find(|(_, l)| l.starts_with("msgid"))
+        .map_or(entry_line.saturating_sub(1), |(i, _)| i);
+    (0..=msgid.min(lines.len().saturating_sub(1)))
+        .rev()
+        .take_while(|&i| i == msgid || lines[i].starts_with('#'))
+        .find(|&i| lines[i].strip_prefix('#').is_some_and(|c| c.trim() == want))
+        .map_or(entry_line.max(1), |i| i + 1)
 }
 
 /// Reads a catalog, refusing what cannot be read or written back without
@@ -949,7 +1088,6 @@ pub fn update(
         ("MIME-Version", "1.0"),
         ("Content-Type", "text/plain; charset=UTF-8"),
         ("Content-Transfer-Encoding", "8bit"),
-        (REVIEW_HEADER, "draft"),
     ];
     for (k, v) in defaults {
         po.metadata
@@ -1128,21 +1266,50 @@ fn best_match(m: &Message, spare: &[&POEntry]) -> Option<usize> {
     best.map(|(i, _)| i)
 }
 
-/// Counts per status, for `site-gen i18n status` and the staff page.
+/// Counts per status, for `site-gen i18n status`, the staff page and the
+/// review notice of a page.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Counts {
+    /// Current translations, reviewed or not.
     pub translated: usize,
+    /// Of the translated ones, those a native reviewer marked reviewed.
+    pub reviewed: usize,
     pub outdated: usize,
     pub missing: usize,
+    /// The latest day one of the reviewed messages was reviewed.
+    #[serde(serialize_with = "iso_date")]
+    pub last_reviewed: Option<Date>,
+}
+
+fn iso_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_some(&d.iso()),
+        None => s.serialize_none(),
+    }
 }
 
 impl Counts {
-    pub fn add(&mut self, l: Lookup<'_>) {
-        match l {
-            Lookup::Translated(_) => self.translated += 1,
-            Lookup::Outdated(_) => self.outdated += 1,
-            Lookup::Missing => self.missing += 1,
+    pub fn add(&mut self, state: State) {
+        match state {
+            State::Reviewed(d) => {
+                self.translated += 1;
+                self.reviewed += 1;
+                self.last_reviewed = self.last_reviewed.max(Some(d));
+            }
+            State::Translated => self.translated += 1,
+            State::Outdated => self.outdated += 1,
+            State::Missing => self.missing += 1,
         }
+    }
+
+    /// Adds the state of `msgid` in `catalog`.
+    pub fn add_from(&mut self, catalog: &Catalog, ctxt: Option<&str>, msgid: &str) {
+        self.add(catalog.state(ctxt, msgid));
+    }
+
+    /// Every message is translated, current and marked reviewed.
+    pub fn all_reviewed(&self) -> bool {
+        self.reviewed == self.total()
     }
 
     pub fn total(&self) -> usize {
@@ -1157,6 +1324,8 @@ impl Counts {
     }
 
     pub fn merge(&mut self, o: Counts) {
+        self.reviewed += o.reviewed;
+        self.last_reviewed = self.last_reviewed.max(o.last_reviewed);
         self.translated += o.translated;
         self.outdated += o.outdated;
         self.missing += o.missing;

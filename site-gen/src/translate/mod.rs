@@ -15,6 +15,7 @@
 pub mod blocks;
 pub mod catalog;
 pub mod glossary;
+pub mod review;
 
 use std::collections::BTreeMap;
 
@@ -332,12 +333,18 @@ pub fn front_for(front: &FrontMatter, catalog: &Catalog) -> FrontMatter {
 
 /// Translation status of one page in one language.
 pub fn page_counts(sources: &Sources, page: &Page, catalog: &Catalog) -> Counts {
-    let mut c = Counts::default();
     let text = sources.text(page.file);
-    c.add(catalog.lookup(None, &page.front.title));
-    c.add(catalog.lookup(None, &page.front.description));
-    for b in blocks::blocks(&text[page.body_offset..]) {
-        c.add(catalog.lookup(None, &b.text));
+    body_counts(&page.front, &text[page.body_offset..], catalog)
+}
+
+/// Translation and review status of a default-language page's messages:
+/// its title, its description and each run of its Markdown `body`.
+pub fn body_counts(front: &FrontMatter, body: &str, catalog: &Catalog) -> Counts {
+    let mut c = Counts::default();
+    c.add_from(catalog, None, &front.title);
+    c.add_from(catalog, None, &front.description);
+    for b in blocks::blocks(body) {
+        c.add_from(catalog, None, &b.text);
     }
     c
 }
@@ -350,7 +357,7 @@ pub fn procedure_counts(proc: &rules::Procedure, catalog: &Catalog) -> Counts {
     let id = proc.id.get_ref().clone();
     rules::texts_mut(&mut p, |path, t| {
         if let Some(ja) = t.get_ref().get(&default) {
-            c.add(catalog.lookup(Some(&procedure_ctxt(&id, &path)), ja));
+            c.add_from(catalog, Some(&procedure_ctxt(&id, &path)), ja);
         }
     });
     c
@@ -363,7 +370,7 @@ pub fn facts_counts(facts: &crate::data::Facts, default_lang: &str, catalog: &Ca
         if let madoguchi_rules::FactValue::Text(t) = &fact.fact.value
             && let Some(ja) = t.get(default_lang)
         {
-            c.add(catalog.lookup(Some(&fact_ctxt(key)), ja));
+            c.add_from(catalog, Some(&fact_ctxt(key)), ja);
         }
     }
     c
@@ -373,7 +380,7 @@ pub fn facts_counts(facts: &crate::data::Facts, default_lang: &str, catalog: &Ca
 pub fn glossary_counts(g: &glossary::GlossaryFile, catalog: &Catalog) -> Counts {
     let mut c = Counts::default();
     for t in &g.terms {
-        c.add(catalog.lookup(Some(&glossary::ctxt(&t.term)), &t.explanation));
+        c.add_from(catalog, Some(&glossary::ctxt(&t.term)), &t.explanation);
     }
     c
 }
@@ -382,10 +389,10 @@ pub fn glossary_counts(g: &glossary::GlossaryFile, catalog: &Catalog) -> Counts 
 pub fn strings_counts(source: &I18n, catalog: &Catalog) -> Counts {
     let mut c = Counts::default();
     for (key, value) in formats(source) {
-        c.add(catalog.lookup(Some(&format_ctxt(&key)), value));
+        c.add_from(catalog, Some(&format_ctxt(&key)), value);
     }
     for (key, value) in &source.strings {
-        c.add(catalog.lookup(Some(&string_ctxt(key)), value));
+        c.add_from(catalog, Some(&string_ctxt(key)), value);
     }
     c
 }
@@ -397,7 +404,6 @@ pub struct LanguageStatus {
     /// Its `lang` attribute (`ja` for Easy Japanese).
     pub html_lang: String,
     pub name: String,
-    pub review: catalog::Review,
     pub total: Counts,
     pub percent: usize,
     /// Page keys, `procedure:<id>` and `interface`, with their counts.
