@@ -44,7 +44,9 @@ self.addEventListener("install", (event) => {
     for (const name of await caches.keys()) {
       if (name === CACHE || !ours(name)) continue;
       for (const request of await (await caches.open(name)).keys()) {
-        await savePage(cache, new URL(request.url).pathname).catch(() => {});
+        const path = new URL(request.url).pathname;
+        // Pages only (folders and .html): the old build's assets are gone.
+        if (path.endsWith("/") || path.endsWith(".html")) await savePage(cache, path).catch(() => {});
       }
     }
     await self.skipWaiting();
