@@ -1,8 +1,8 @@
 //! Offline once visited: the service worker (`sw.js` at the site root) and
 //! the external module that registers it (`offline.<hash>.js`). The worker
-//! is generated per build: its list of assets to keep (the stylesheet, the
-//! favicon, the checker's boot module, glue and wasm, the registering
-//! module: every one fingerprinted) and its version, a hash of that list
+//! is generated per build: the assets it may keep, each when a kept page
+//! names it (the stylesheet, the favicon, the checker's boot module, glue
+//! and wasm, the registering module) and its version, a hash of that list
 //! and of its own code, so a build with new fingerprints installs a new
 //! worker, whose `activate` deletes the caches of the old one. `serve`
 //! publishes a worker that only unregisters itself and pages that register

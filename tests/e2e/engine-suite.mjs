@@ -203,9 +203,10 @@ function suite(label, make) {
     const tab = await open(DISCLOSURE('en'));
     // The service worker has kept the page (and, on install, its assets).
     await tab.waitFor(async () => {
-      const page = await caches.match(location.pathname);
-      return !!page && !!navigator.serviceWorker.controller;
-    }, [], { timeout: 20000, what: 'the service worker to keep the page' });
+      const assets = [...document.querySelectorAll('link[rel=stylesheet], link[rel=modulepreload], link[rel=preload]')].map((l) => l.href);
+      const all = await Promise.all([location.pathname, ...assets].map((u) => caches.match(u)));
+      return !!navigator.serviceWorker.controller && all.every(Boolean);
+    }, [], { timeout: 20000, what: 'the service worker to keep the page and its assets' });
     await server.offline();
     try {
       await tab.reload();

@@ -28,8 +28,11 @@ async function until(page, fn, arg, what, timeout = 20000) {
 
 /** Waits until the service worker controls the page and has kept it. */
 async function kept(page) {
-  await until(page, async () => !!navigator.serviceWorker.controller && !!(await caches.match(location.pathname)),
-    null, 'the service worker to keep the page');
+  await until(page, async () => {
+    const assets = [...document.querySelectorAll('link[rel=stylesheet], link[rel=modulepreload], link[rel=preload]')].map((l) => l.href);
+    const all = await Promise.all([location.pathname, ...assets].map((u) => caches.match(u)));
+    return !!navigator.serviceWorker.controller && all.every(Boolean);
+  }, null, 'the service worker to keep the page and its assets');
 }
 
 async function toResult(page) {
@@ -79,6 +82,20 @@ test('offline: a visited checker page reloads from the cache, says when it was s
   } finally {
     await server.online();
   }
+  await rec.context.close();
+});
+
+test('a guidance page without a checker keeps no checker: no wasm downloaded for it', async () => {
+  const rec = await open(browser, server.origin, '/en/');
+  const { page } = rec;
+  await kept(page);
+  const stored = await page.evaluate(async () => {
+    const [name] = await caches.keys();
+    return (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
+  });
+  assert.ok(stored.includes('/en/') && stored.some((p) => p.endsWith('.css')), `the page and its CSS: ${stored}`);
+  assert.deepEqual(stored.filter((p) => p.startsWith('/checker/')), [], 'no checker file');
+  await assertClean(assert, rec);
   await rec.context.close();
 });
 
