@@ -37,6 +37,9 @@ pub struct Common<'a> {
     pub nav: Vec<Link<'a>>,
     /// The dev server's reload script (only under `site-gen serve`).
     pub livereload: Option<&'a str>,
+    /// The module registering the service worker that keeps visited pages
+    /// for offline reading (never under `site-gen serve`).
+    pub offline: Option<&'a str>,
 }
 
 /// A link to a page: `nav` items and a section's `page.children`.

@@ -948,6 +948,8 @@ impl Session {
         let livereload = opts
             .livereload
             .then(|| format!("{base_path}{LIVERELOAD_JS}"));
+        let offline =
+            (!opts.livereload).then(|| format!("{base_path}{}", crate::offline::register_path()));
         let renderer = templates
             .as_ref()
             .filter(|_| *i18n_complete)
@@ -957,6 +959,7 @@ impl Session {
                 templates,
                 sources,
                 livereload: livereload.as_deref(),
+                offline: offline.as_deref(),
                 base_path: &base_path,
                 procedure_facts,
                 facts,

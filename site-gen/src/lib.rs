@@ -21,6 +21,7 @@ pub mod incremental;
 mod load;
 pub mod markdown;
 pub mod model;
+pub mod offline;
 pub mod output;
 pub mod precompress;
 pub mod procedures;

@@ -71,6 +71,8 @@ pub(crate) struct Renderer<'a> {
     /// `base_path` of the site, and of the live-reload script under serve.
     pub(crate) base_path: &'a str,
     pub(crate) livereload: Option<&'a str>,
+    /// The service worker's registering module (none under serve).
+    pub(crate) offline: Option<&'a str>,
     /// The facts each procedure refers to, in file order.
     pub(crate) procedure_facts: &'a BTreeMap<String, Vec<String>>,
     pub(crate) facts: &'a Facts,
@@ -150,6 +152,7 @@ impl<'a> Renderer<'a> {
                 .map(|&k| self.link(k, lang))
                 .collect(),
             livereload: self.livereload,
+            offline: self.offline,
         }
     }
 

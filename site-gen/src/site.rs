@@ -544,6 +544,7 @@ impl Finish<'_> {
                     "sitemap.xml",
                     "robots.txt",
                     headers::HEADERS_FILE,
+                    crate::offline::WORKER,
                     FACTS_PAGE,
                     TRANSLATIONS_PAGE,
                 ]
@@ -577,6 +578,30 @@ impl Finish<'_> {
             from_static.insert(out, rel);
             files.insert(out.clone(), bytes.clone());
         }
+        // Offline once visited: the service worker keeps the static files
+        // and the checker's (all fingerprinted but the favicon) with each
+        // page a reader opens; under serve, one that removes itself.
+        let base_path = site.base_path();
+        if self.opts.livereload {
+            files.insert(
+                crate::offline::WORKER.into(),
+                crate::offline::dev_worker().to_vec(),
+            );
+        } else {
+            let register_js = crate::offline::register_path();
+            files.insert(register_js.clone(), crate::offline::register_js().to_vec());
+            let checker_dir = format!("{}/", checker::DIR);
+            let worker = crate::offline::worker(
+                &base_path,
+                files
+                    .keys()
+                    .filter(|p| p.starts_with(&checker_dir))
+                    .chain(self.assets.values().map(|(out, _)| out))
+                    .chain([&register_js])
+                    .map(String::as_str),
+            );
+            files.insert(crate::offline::WORKER.into(), worker.into_bytes());
+        }
         // The response headers hosts are asked for (`_headers`): immutable
         // for what site-gen fingerprinted and the checker's hashed files.
         let fingerprinted: BTreeSet<&str> = self
@@ -586,14 +611,17 @@ impl Finish<'_> {
             .map(|(_, (out, _))| out.as_str())
             .collect();
         let checker_dir = format!("{}/", checker::DIR);
+        let register_js = crate::offline::register_path();
         let page_paths: Vec<String> = pages.iter().map(page_path).collect();
         let rules = headers::Rules::for_output(
             page_paths.iter().chain(files.keys()).map(String::as_str),
             |p| {
-                fingerprinted.contains(p) || (p.starts_with(&checker_dir) && output::hashed_name(p))
+                fingerprinted.contains(p)
+                    || *p == register_js
+                    || (p.starts_with(&checker_dir) && output::hashed_name(p))
             },
             site.base_url.starts_with("https://"),
-            &site.base_path(),
+            &base_path,
         );
         files.insert(headers::HEADERS_FILE.into(), rules.to_text().into_bytes());
 
@@ -701,6 +729,8 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     let livereload = opts
         .livereload
         .then(|| format!("{base_path}{LIVERELOAD_JS}"));
+    let offline =
+        (!opts.livereload).then(|| format!("{base_path}{}", crate::offline::register_path()));
     let lib = Library::new(&site, &pages, &index);
     let checkers = if templates.is_some() && i18n_complete {
         let inputs = CheckerInputs {
@@ -723,6 +753,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             templates,
             sources: &sources,
             livereload: livereload.as_deref(),
+            offline: offline.as_deref(),
             base_path: &base_path,
             procedure_facts: &procedure_facts,
             facts: &facts,

@@ -29,16 +29,33 @@ function compressed(file, encoding) {
   return COMPRESSED.get(key);
 }
 
-/** Serves SITE on 127.0.0.1 at a free port, compressed as a CDN would. */
-export async function serve() {
+/**
+ * Serves a built site (SITE unless `dir`) on 127.0.0.1 at a free port,
+ * compressed as a CDN would. `log` holds every request it answered
+ * (method, URL, body, time), whoever made it: the page or its service
+ * worker. `offline()` closes the port and every open connection, as a lost
+ * network would; `online()` opens it again on the same port; `use(dir)`
+ * serves another build.
+ */
+export async function serve({ dir = SITE } = {}) {
+  let root = dir;
+  const log = [];
   const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      log.push({ method: req.method, url: req.url, body: Buffer.concat(chunks).toString('utf8'), at: Date.now(), headers: req.headers });
+      answer(req, res);
+    });
+  });
+  const answer = (req, res) => {
     const url = new URL(req.url, 'http://x');
-    let file = path.join(SITE, decodeURIComponent(url.pathname));
-    if (!file.startsWith(SITE)) { res.writeHead(403).end(); return; }
+    let file = path.join(root, decodeURIComponent(url.pathname));
+    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     if (!fs.existsSync(file)) {
       res.writeHead(404, { 'content-type': TYPES['.html'] });
-      res.end(fs.readFileSync(path.join(SITE, '404.html')));
+      res.end(fs.readFileSync(path.join(root, '404.html')));
       return;
     }
     const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
@@ -47,17 +64,32 @@ export async function serve() {
     // (Chromium asks for brotli over HTTPS only: gzip over plain HTTP.)
     const accepted = req.headers['accept-encoding'] ?? '';
     const encoding = /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : null;
+    // Pages revalidate, as _headers asks (a service worker must not be
+    // held back by the HTTP cache either).
+    const cache = type === TYPES['.html'] || file.endsWith(`${path.sep}sw.js`) ? { 'cache-control': 'no-cache' } : {};
     if (encoding && type !== 'application/octet-stream') {
-      res.writeHead(200, { 'content-type': type, 'content-encoding': encoding, vary: 'accept-encoding' });
+      res.writeHead(200, { 'content-type': type, 'content-encoding': encoding, vary: 'accept-encoding', ...cache });
       res.end(compressed(file, encoding));
       return;
     }
-    res.writeHead(200, { 'content-type': type });
+    res.writeHead(200, { 'content-type': type, ...cache });
     res.end(fs.readFileSync(file));
-  });
+  };
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, close: () => new Promise((r) => server.close(r)) };
+  const port = server.address().port;
+  const origin = `http://127.0.0.1:${port}`;
+  let listening = true;
+  const offline = () => new Promise((r) => {
+    listening = false;
+    server.close(() => r());
+    server.closeAllConnections();
+  });
+  const online = () => new Promise((r) => { listening = true; server.listen(port, '127.0.0.1', r); });
+  return {
+    origin, log, offline, online,
+    use: (d) => { root = d; },
+    close: () => (listening ? offline() : Promise.resolve()),
+  };
 }
 
 export async function launch() {

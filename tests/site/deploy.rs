@@ -161,7 +161,9 @@ fn the_headers_file_carries_the_csp_the_pages_carry_plus_frame_ancestors() {
             .filter(|(n, _)| n == "Cache-Control")
             .map(|(_, v)| v)
             .collect();
-        let fingerprinted = rel.starts_with("checker/") || rel.starts_with("css/site.");
+        let fingerprinted = rel.starts_with("checker/")
+            || rel.starts_with("css/site.")
+            || *rel == site_gen::offline::register_path();
         let want = if fingerprinted {
             headers::IMMUTABLE
         } else {

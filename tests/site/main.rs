@@ -653,8 +653,9 @@ fn checker_pages_carry_the_first_screen_and_their_data() {
         "ja/guide/fees/index.html",
         &["どなたが請求しますか。", "<label for=\"q-who\">本人</label>"],
     )
-    // Without the built app, no script is referenced.
-    .check_absent("en/guide/fees/index.html", &["<script"])
+    // Without the built app, no checker script is referenced (only the
+    // service worker's registering module).
+    .check_absent("en/guide/fees/index.html", &["checker/", "integrity="])
     .check_absent("en/guide/index.html", &["madoguchi-checker"]);
 }
 
@@ -2043,4 +2044,65 @@ fn the_real_catalogs_come_out_of_msgcat_unchanged() {
         );
     }
     assert_eq!(seen, 14, "one catalog per language but Japanese");
+}
+
+/// Offline once visited: a build publishes the service worker at the root
+/// (its assets listed, its version made from their fingerprints) and pages
+/// register it from an external module and carry the hidden saved-copy
+/// notice; an in-memory build for `serve` publishes a worker that only
+/// removes itself, and its pages register none.
+#[test]
+fn a_build_publishes_the_offline_worker_and_serve_does_not_register_it() {
+    let site = SiteTest::fixture("i18n");
+    let out = site.build();
+    let register = site_gen::offline::register_path();
+    out.check_file(
+        "en/guide/fees/index.html",
+        &[
+            &format!("<script type=\"module\" src=\"/guide/{register}\"></script>"),
+            "<p class=\"notice offline-notice\" hidden>",
+            "<span class=\"offline-date\"></span>",
+        ],
+    )
+    .check_file(
+        "sw.js",
+        &[
+            "const VERSION = \"",
+            "\"/guide/favicon.svg\"",
+            &format!("\"/guide/{register}\""),
+        ],
+    )
+    .check_file(&register, &["serviceWorker.register"])
+    .check_file("_headers", &["/guide/sw.js\n  Cache-Control: no-cache"]);
+    let worker = out.file("sw.js");
+    let version = site_gen::offline::version_of(&worker).unwrap().to_string();
+    assert!(!worker.contains("@ASSETS@") && !worker.contains("@VERSION@"));
+    // Another stylesheet, another fingerprint: another version.
+    let css = site.root().join("static/css/site.css");
+    let mut text = std::fs::read_to_string(&css).unwrap();
+    text.push_str("\n/* changed */\n");
+    std::fs::write(&css, text).unwrap();
+    let again = site.build().file("sw.js");
+    assert_ne!(
+        site_gen::offline::version_of(&again),
+        Some(version.as_str())
+    );
+
+    let dev = site_gen::generate(&Options {
+        livereload: true,
+        ..Options::new(site.root())
+    })
+    .unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    let page = String::from_utf8(dev.files["en/guide/fees/index.html"].clone()).unwrap();
+    assert!(
+        !page.contains("offline."),
+        "serve's pages register no worker"
+    );
+    assert!(!page.contains("offline-notice"), "nor carry the notice");
+    let worker = String::from_utf8(dev.files["sw.js"].clone()).unwrap();
+    assert!(worker.contains("registration.unregister()"), "{worker}");
+    assert!(
+        !worker.contains("\"fetch\""),
+        "serve's worker answers no request"
+    );
 }

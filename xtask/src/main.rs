@@ -24,8 +24,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]   (cargo xtask <command> --help: more)
 
 Each command first installs what is missing (the wasm target, trunk,
-wasm-bindgen-cli, wasm-opt; for `test` also Chromium and the browser
-suite's tools), then does its job.
+wasm-bindgen-cli, wasm-opt; for `test` also Chromium, Firefox ESR,
+WebKitGTK's WebDriver, Xvfb and the browser suite's tools), then does its job.
 
 commands:
   serve [--port N]   build the site, serve it on 127.0.0.1 and rebuild on change
@@ -396,6 +396,11 @@ fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
                 "print.test.mjs",
                 "languages.test.mjs",
                 "budgets.test.mjs",
+                "offline.test.mjs",
+                // The walks in the other engines, each its own file so a
+                // failure names the engine.
+                "firefox.test.mjs",
+                "webkit.test.mjs",
             ])
             .current_dir(root().join("tests/e2e"))
             .env("SITE_DIR", &site))

@@ -120,6 +120,12 @@ pub fn for_tests() -> Result<(), String> {
 /// it is there.
 const E2E_PACKAGES: &[(&str, &str, &[&str])] = &[
     ("chromium", "chromium", &["--version"]),
+    // The other two engines the walks run in: Firefox ESR (driven over
+    // WebDriver BiDi) and WebKitGTK's WebDriver server, whose MiniBrowser
+    // needs an X display: Xvfb.
+    ("firefox-esr", "firefox-esr", &["--version"]),
+    ("webkit2gtk-driver", "WebKitWebDriver", &["--help"]),
+    ("xvfb", "Xvfb", &["-help"]),
     ("fonts-noto-cjk", "fc-list", &[":lang=ja", "family"]),
     ("poppler-utils", "pdftotext", &["-v"]),
     ("default-jre-headless", "java", &["-version"]),
@@ -137,8 +143,9 @@ fn present(cmd: &str, args: &[&str]) -> bool {
         .is_ok_and(|o| o.status.success() && !(o.stdout.is_empty() && cmd == "fc-list"))
 }
 
-/// What the tests need: Chromium, Japanese fonts, poppler, Java (for vnu)
-/// and gettext from Debian, and the npm packages pinned in tests/e2e.
+/// What the tests need: Chromium, Firefox ESR, WebKitGTK's WebDriver and
+/// Xvfb, Japanese fonts, poppler, Java (for vnu) and gettext from Debian,
+/// and the npm packages pinned in tests/e2e.
 pub fn for_e2e() -> Result<(), String> {
     let mut missing: Vec<&str> = E2E_PACKAGES
         .iter()
@@ -160,6 +167,8 @@ pub fn for_e2e() -> Result<(), String> {
     if !e2e.join("node_modules/playwright-core").is_dir()
         || !e2e.join("node_modules/vnu-jar").is_dir()
         || !e2e.join("node_modules/@axe-core/playwright").is_dir()
+        || !e2e.join("node_modules/puppeteer-core").is_dir()
+        || !e2e.join("node_modules/selenium-webdriver").is_dir()
     {
         eprintln!("setup: installing the browser suite's npm packages (tests/e2e)");
         crate::run(
