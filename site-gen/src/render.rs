@@ -76,6 +76,9 @@ pub(crate) struct Renderer<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) checkers: &'a BTreeMap<(String, String), Result<CheckerOut, Diagnostic>>,
     pub(crate) scripts: Option<&'a Scripts>,
+    /// `serve`, before trunk's output exists: checker pages say the
+    /// checker is being built.
+    pub(crate) checker_building: bool,
     /// Catalog languages whose catalog is a draft (not reviewed).
     pub(crate) draft_languages: &'a std::collections::BTreeSet<String>,
 }
@@ -189,6 +192,7 @@ impl<'a> Renderer<'a> {
                     data_id: checker_app::DATA_ELEMENT_ID,
                     section_id: checker_app::SECTION_ID,
                     failed_id: checker::FAILED_ID,
+                    building: self.checker_building,
                 }),
                 Some(Err(d)) => return Err(d.clone().at(p.file, 0..3)),
                 None => None,

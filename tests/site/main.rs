@@ -15,6 +15,7 @@ use site_gen::Options;
 
 mod deploy;
 mod glossary;
+mod serve_fallback;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
