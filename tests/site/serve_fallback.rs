@@ -92,7 +92,7 @@ fn checker_pages_show_the_fallback_line_until_the_wasm_exists() {
         ChangeKind::Checker
     );
     let outcome = session
-        .apply(&[dist.clone()])
+        .apply(std::slice::from_ref(&dist))
         .expect("the checker's folder is a change");
     assert_eq!(outcome.errors, None);
     let changed: Vec<&str> = outcome.changed.iter().map(|(p, _)| p.as_str()).collect();
