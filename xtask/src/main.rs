@@ -81,8 +81,8 @@ budget), one compile of the tests and the dev site-gen (`cargo test
 --workspace --no-run`), a build of the real site with it (every check of
 `site-gen check`, and the browser suite's site), `cargo test --workspace
 [ARGS]` and the browser suite (tests/e2e) on that site, its test files
-and long walks run several at once (E2E_CONCURRENCY, default: the
-machine's cores, at most 4; budgets.test.mjs, which reports timings,
+and long walks run several at once (E2E_CONCURRENCY, default: half the
+machine's cores, 1 to 4; budgets.test.mjs, which reports timings,
 runs alone after them). Stops at the first failure; prints the time
 each step took at the end, also after a failure.
 
@@ -359,17 +359,17 @@ fn build(args: &[String]) -> Result<(), String> {
 }
 
 /// How many browser test files run at once, and how many pages at once
-/// inside the long walks: `E2E_CONCURRENCY`, or the machine's cores (at
-/// most 4; measured on 2 cores: see README "Tests").
+/// inside the long walks: `E2E_CONCURRENCY`, or half the machine's cores
+/// (at least 1, at most 4): each page load is Chromium plus axe, about one
+/// core, and on the shared 2-core VM two at a time did not pay (README,
+/// "Tests").
 fn e2e_concurrency() -> usize {
     std::env::var("E2E_CONCURRENCY")
         .ok()
         .and_then(|v| v.parse().ok())
         .filter(|n| *n >= 1)
         .unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map_or(1, |n| n.get())
-                .min(4)
+            (std::thread::available_parallelism().map_or(1, |n| n.get()) / 2).clamp(1, 4)
         })
 }
 
