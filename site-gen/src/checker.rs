@@ -33,6 +33,41 @@ pub fn integrity(bytes: &[u8]) -> String {
     )
 }
 
+/// Whether trunk's `dist` folder holds a JS glue and a wasm yet. `serve`
+/// (with [`crate::Options::checker_may_wait`]) shows the blank form until
+/// it does; `build` and `check` require them ([`load_bundle`]).
+pub fn bundle_present(dist: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dist) else {
+        return false;
+    };
+    let names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.iter().any(|n| n.ends_with("_bg.wasm")) && names.iter().any(|n| n.ends_with(".js"))
+}
+
+/// Each file's name, size and modification time.
+pub type Signature = Vec<(String, u64, Option<std::time::SystemTime>)>;
+
+/// What `serve` needs to know of trunk's folder while it is being built:
+/// the name, size and time of each file (`None`: no folder). `serve`
+/// compares it every second to see the checker appear or change.
+pub fn dist_signature(dist: &Path) -> Option<Signature> {
+    let entries = std::fs::read_dir(dist).ok()?;
+    let mut sig: Vec<_> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let meta = e.metadata().ok()?;
+            (!name.starts_with('.') && meta.is_file())
+                .then(|| (name, meta.len(), meta.modified().ok()))
+        })
+        .collect();
+    sig.sort();
+    Some(sig)
+}
+
 /// Finds the JS glue and the wasm in trunk's `dist` folder.
 pub fn load_bundle(dist: &Path) -> Result<Bundle, Diagnostic> {
     let entries = std::fs::read_dir(dist).map_err(|e| {

@@ -169,6 +169,9 @@ pub struct CheckerCtx<'a> {
     pub section_id: &'static str,
     /// The id of the message shown when the checker cannot start.
     pub failed_id: &'static str,
+    /// `serve` only, before trunk's output exists: the page says the
+    /// interactive checker is being built and opens the blank form.
+    pub building: bool,
 }
 
 /// The context of a content page.

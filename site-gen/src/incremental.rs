@@ -57,6 +57,9 @@ pub enum ChangeKind {
     Data(Option<String>),
     /// `content/procedures/`: every checker page.
     Procedure,
+    /// trunk's output folder (`--checker`) appeared or changed (`serve`
+    /// while the checker is built): its scripts and every checker page.
+    Checker,
     /// `content/site.toml`, `templates/`, `static/` (asset names carry a
     /// hash) or the source folders themselves: every page.
     Everything,
@@ -134,6 +137,8 @@ struct State {
     procedure_uses: Vec<(String, register::Use)>,
     any_checker: bool,
     scripts: Option<Scripts>,
+    /// The checker is being built (`serve` before trunk's output exists).
+    checker_building: bool,
     checker_files: BTreeMap<String, Vec<u8>>,
     checkers: Checkers,
     /// Where each checker is, by (language, procedure), as `checkers` were made.
@@ -285,6 +290,14 @@ impl Session {
     /// it) means for the build.
     pub fn classify(&self, path: &Path) -> ChangeKind {
         let root = &self.opts.root;
+        if self
+            .opts
+            .checker_dist
+            .as_ref()
+            .is_some_and(|dist| path.starts_with(dist))
+        {
+            return ChangeKind::Checker;
+        }
         // The watcher reports paths below the root it was given.
         let rel = path.strip_prefix(root).unwrap_or(path);
         let mut parts = Vec::new();
@@ -815,6 +828,7 @@ impl Session {
             procedure_facts,
             procedure_uses,
             scripts,
+            checker_building,
             checker_files,
             checkers,
             checker_urls,
@@ -967,6 +981,7 @@ impl Session {
                 scripts: scripts.as_ref(),
                 procedures,
                 catalogs,
+                checker_building: *checker_building,
             });
         let dirty: Vec<usize> = (0..pages.len()).filter(|&i| metas[i].dirty).collect();
         type Done = (
@@ -1186,7 +1201,7 @@ fn state_from(opts: &Options, loaded: Loaded, sources: Sources, diags: Vec<Diagn
     let core_facts = facts.core();
     let any_checker = pages.iter().any(|p| p.front.checker.is_some());
     let mut checker_files = BTreeMap::new();
-    let scripts = site::checker_scripts(
+    let (scripts, checker_building) = site::checker_scripts(
         opts,
         &site_cfg,
         any_checker,
@@ -1218,6 +1233,7 @@ fn state_from(opts: &Options, loaded: Loaded, sources: Sources, diags: Vec<Diagn
         procedure_uses,
         any_checker,
         scripts,
+        checker_building,
         checker_files,
         checkers: BTreeMap::new(),
         checker_urls: BTreeMap::new(),

@@ -81,6 +81,9 @@ pub(crate) struct Renderer<'a> {
     /// For a catalog page's review status: its checker's texts count too.
     pub(crate) procedures: &'a BTreeMap<String, crate::procedures::Loaded>,
     pub(crate) catalogs: &'a BTreeMap<String, std::sync::Arc<crate::translate::catalog::Catalog>>,
+    /// `serve`, before trunk's output exists: checker pages say the
+    /// checker is being built.
+    pub(crate) checker_building: bool,
 }
 
 impl<'a> Renderer<'a> {
@@ -193,6 +196,7 @@ impl<'a> Renderer<'a> {
                     data_id: checker_app::DATA_ELEMENT_ID,
                     section_id: checker_app::SECTION_ID,
                     failed_id: checker::FAILED_ID,
+                    building: self.checker_building,
                 }),
                 Some(Err(d)) => return Err(d.clone().at(p.file, 0..3)),
                 None => None,

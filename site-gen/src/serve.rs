@@ -9,6 +9,14 @@
 //! with frame-ancestors, nosniff, Referrer-Policy, Cache-Control), read
 //! back with [`headers::Rules::parse`], so the dev server answers as a
 //! host following that file would; it does not compress.
+//!
+//! The checker's folder (`--checker`, trunk's output) may not be there yet:
+//! `cargo xtask serve` serves the guidance pages while it builds the
+//! checker in the background. Until the folder holds the wasm and its JS
+//! glue, checker pages say that the interactive checker is being built and
+//! open the blank form (`Options::checker_may_wait`); the folder is looked
+//! at every second, and when it appears or changes the checker pages are
+//! built again and the browsers reload.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -19,6 +27,7 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 use tiny_http::{Header, Request, Response, Server};
 
+use crate::checker;
 use crate::headers::{self, Rules};
 use crate::incremental::{Bytes, Outcome, Session};
 use crate::site::{self, Options};
@@ -60,10 +69,18 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
         .to_ip()
         .map_or_else(|| format!("127.0.0.1:{port}"), |a| a.to_string());
     let url = format!("http://{addr}/");
+    let checker_dist = match checker_dist {
+        Some(dist) => Some(
+            std::path::absolute(dist)
+                .map_err(|e| format!("cannot find the checker folder {}: {e}", dist.display()))?,
+        ),
+        None => None,
+    };
     let opts = Options {
         base_url: Some(url.clone()),
         livereload: true,
-        checker_dist: checker_dist.map(Path::to_path_buf),
+        checker_dist: checker_dist.clone(),
+        checker_may_wait: true,
         ..Options::new(root)
     };
     let shared: Shared = Arc::new((
@@ -78,6 +95,17 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
     // Watching starts before the first build: a change made any time after
     // this is rebuilt, never missed.
     let (watch, events) = Watch::start(root)?;
+    if let Some(dist) = &checker_dist {
+        let sig = checker::dist_signature(dist);
+        if !checker::bundle_present(dist) {
+            eprintln!(
+                "the checker is not built yet ({}): its pages show the blank form and a line \
+                 saying so, and reload by themselves when it is there",
+                dist.display()
+            );
+        }
+        watch_checker(dist.clone(), sig, watch.sender());
+    }
     let started = Instant::now();
     let mut session = match guarded(|| Session::new(opts.clone())) {
         Some((session, outcome)) => {
@@ -203,11 +231,50 @@ fn publish(session: &Session, outcome: &Outcome, shared: &Shared, started: Insta
     }
 }
 
+/// How often `serve` looks at the checker's folder.
+const CHECKER_POLL: Duration = Duration::from_secs(1);
+
+/// Looks at trunk's output folder every second (it may not exist yet, and
+/// trunk replaces its files) and reports it as changed through `events`
+/// once it has changed and then stayed the same for one look (trunk moves
+/// several files in).
+fn watch_checker(dist: PathBuf, start: Option<checker::Signature>, events: EventSender) {
+    std::thread::spawn(move || {
+        let mut reported = start;
+        let mut last = reported.clone();
+        loop {
+            std::thread::sleep(CHECKER_POLL);
+            let now = checker::dist_signature(&dist);
+            if now != reported && now == last {
+                let ready = checker::bundle_present(&dist);
+                eprintln!(
+                    "{}: building the checker pages again",
+                    if ready {
+                        format!("the checker is ready in {}", dist.display())
+                    } else {
+                        format!("the checker's folder {} changed", dist.display())
+                    }
+                );
+                let event = notify::Event::new(EventKind::Any).add_path(dist.clone());
+                if events.send(Ok(event)).is_err() {
+                    return;
+                }
+                reported = now.clone();
+            }
+            last = now;
+        }
+    });
+}
+
+type EventSender = std::sync::mpsc::Sender<notify::Result<notify::Event>>;
+
 /// The file watcher: notify's recommended watcher (inotify on Linux), or
 /// polling when it cannot start (such as at the inotify limits).
 struct Watch {
     root: PathBuf,
     watcher: Box<dyn Watcher + Send>,
+    /// Where the watcher's events go (for events of our own).
+    tx: EventSender,
     /// Source folders being watched.
     watched: BTreeSet<&'static str>,
 }
@@ -221,12 +288,13 @@ impl Watch {
             Ok(w) => Box::new(w),
             Err(e) => {
                 eprintln!("{}", watch_problem(&e, root));
-                Box::new(poller(tx)?)
+                Box::new(poller(tx.clone())?)
             }
         };
         let mut watch = Watch {
             root: root.to_path_buf(),
             watcher,
+            tx,
             watched: BTreeSet::new(),
         };
         // The root itself, alone: a source folder made later is seen.
@@ -237,7 +305,8 @@ impl Watch {
             eprintln!("{}", watch_problem(&e, root));
             eprintln!("warning: watching by polling the files every second instead");
             let (tx, rx) = std::sync::mpsc::channel();
-            watch.watcher = Box::new(poller(tx)?);
+            watch.watcher = Box::new(poller(tx.clone())?);
+            watch.tx = tx;
             watch.watched.clear();
             watch
                 .watcher
@@ -249,6 +318,11 @@ impl Watch {
             return Ok((watch, rx));
         }
         Ok((watch, rx))
+    }
+
+    /// A sender of events into the watcher's own channel.
+    fn sender(&self) -> EventSender {
+        self.tx.clone()
     }
 
     /// Watches each source folder that exists and is not watched yet.

@@ -54,6 +54,12 @@ pub struct Options {
     /// trunk's output folder with the checker's wasm and JS glue; without it
     /// checker pages carry only the server-rendered first screen.
     pub checker_dist: Option<PathBuf>,
+    /// `serve` only: a `checker_dist` that is not there yet (missing, or
+    /// without trunk's wasm and JS glue: the checker is being built) is no
+    /// error; checker pages say that the interactive checker is being built
+    /// and open the blank form, until `serve` sees the folder appear.
+    /// `build` and `check` leave it `false`: without the checker they fail.
+    pub checker_may_wait: bool,
     /// The day the facts register shows values for and measures the age of
     /// each fact's `checked` date against (default: today, UTC). Only the
     /// staff page and the warnings depend on it, never a reader's page.
@@ -74,6 +80,7 @@ impl Options {
             base_url: None,
             livereload: false,
             checker_dist: None,
+            checker_may_wait: false,
             today: register::today_utc(),
             precompress: false,
         }
@@ -298,16 +305,23 @@ pub(crate) fn procedure_facts(
 }
 
 /// The checker's scripts (boot module, JS glue, wasm) when a page embeds a
-/// checker and trunk's output is given; their files go into `files`.
+/// checker and trunk's output is given; their files go into `files`. The
+/// `bool` is `true` while the checker is being built (`serve` only, see
+/// [`Options::checker_may_wait`]).
 pub(crate) fn checker_scripts(
     opts: &Options,
     site: &config::SiteConfig,
     any_checker: bool,
     files: &mut BTreeMap<String, Vec<u8>>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Scripts> {
-    let dist = opts.checker_dist.as_ref().filter(|_| any_checker)?;
-    match checker::load_bundle(dist) {
+) -> (Option<Scripts>, bool) {
+    let Some(dist) = opts.checker_dist.as_ref().filter(|_| any_checker) else {
+        return (None, false);
+    };
+    if opts.checker_may_wait && !checker::bundle_present(dist) {
+        return (None, true);
+    }
+    let scripts = match checker::load_bundle(dist) {
         Ok(bundle) => {
             let boot = checker::boot_module(&bundle);
             let boot_name = output::asset_name("boot.js", boot.as_bytes());
@@ -329,7 +343,8 @@ pub(crate) fn checker_scripts(
             diags.push(d);
             None
         }
-    }
+    };
+    (scripts, false)
 }
 
 pub(crate) type Checkers = BTreeMap<(String, String), Result<CheckerOut, Diagnostic>>;
@@ -700,7 +715,8 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     let mut files = BTreeMap::new();
     let core_facts = facts.core();
     let any_checker = pages.iter().any(|p| p.front.checker.is_some());
-    let scripts = checker_scripts(opts, &site, any_checker, &mut files, &mut diags);
+    let (scripts, checker_building) =
+        checker_scripts(opts, &site, any_checker, &mut files, &mut diags);
     // Building to disk: a staging folder next to `out`, made only when
     // loading found nothing wrong (an invalid site writes nothing at all)
     // and deleted unless every file is written and swapped in. Pages whose
@@ -761,6 +777,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
             scripts: scripts.as_ref(),
             procedures: &procedures,
             catalogs: &catalogs,
+            checker_building,
         });
 
     // Each page, in parallel: its Markdown, then (with templates) its

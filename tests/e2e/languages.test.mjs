@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { SITE, serve, launch, open, checkerReady, assertClean, PERSON } from './lib.mjs';
+import {
+  SITE, serve, launch, open, checkerReady, assertClean, eachConcurrently, PERSON,
+} from './lib.mjs';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
 const URL_PATH = 'alien-registration/disclosure/';
@@ -71,7 +73,8 @@ test('Easy Japanese: a year typed in the era calendar, and readings as ruby on t
 test('every language: the checker walks to the printed form', async () => {
   const langs = languages();
   assert.ok(langs.length >= 15, `only ${langs.join(', ')}`);
-  for (const lang of langs) {
+  // CONCURRENCY languages at once, each in its own context.
+  await eachConcurrently(langs, async (lang) => {
     const where = `/${lang}/${URL_PATH}`;
     const rec = await open(browser, server.origin, where);
     const { page } = rec;
@@ -105,5 +108,5 @@ test('every language: the checker walks to the printed form', async () => {
     await axe(page, `${where} filled form`);
     await assertClean(assert, rec);
     await rec.context.close();
-  }
+  });
 });

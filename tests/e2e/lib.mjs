@@ -92,6 +92,34 @@ export async function serve({ dir = SITE } = {}) {
   };
 }
 
+/**
+ * How many pages the long walks check at once, each in its own browser
+ * context: E2E_CONCURRENCY (`cargo xtask test` sets it from the machine's
+ * cores), else 1.
+ */
+export const CONCURRENCY = Math.max(1, Math.floor(Number(process.env.E2E_CONCURRENCY)) || 1);
+
+/**
+ * Runs `fn` on every item, `n` at a time; waits for all, then throws every
+ * failure (one, or an AggregateError naming each), so no failure hides
+ * another.
+ */
+export async function eachConcurrently(items, fn, n = CONCURRENCY) {
+  const failures = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      try { await fn(item); } catch (e) { failures.push(e); }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) {
+    throw new AggregateError(failures, `${failures.length} failures:\n${failures.map((e) => e.message).join('\n')}`);
+  }
+}
+
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

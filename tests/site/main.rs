@@ -17,6 +17,7 @@ mod catalogs;
 mod deploy;
 mod glossary;
 mod review;
+mod serve_fallback;
 mod sources;
 
 fn fixtures() -> PathBuf {

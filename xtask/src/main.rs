@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+mod background;
 mod bench;
 mod setup;
 
@@ -38,12 +39,19 @@ commands:
 const SERVE_HELP: &str = "\
 usage: cargo xtask serve [--port N]
 
-Builds the checker (trunk, release) and serves the site from memory on
-http://127.0.0.1:8000/ (or port N) with site-gen's release build:
-every change under content/, templates/ or static/ rebuilds what it
-affects and reloads the browser. Responses carry the headers of the
-build's _headers file (CSP, nosniff, Referrer-Policy, Cache-Control);
-the dev server does not compress.
+Builds site-gen (release) and serves the site from memory on
+http://127.0.0.1:8000/ (or port N) as soon as it is compiled: every
+change under content/, templates/ or static/ rebuilds what it affects
+and reloads the browser. Meanwhile, in the background, it installs what
+the checker needs (the wasm target, trunk, wasm-bindgen-cli, wasm-opt:
+about 12 minutes on 2 cores the first time) and builds the checker with
+trunk (release) into target/checker-dist, printing a line when each
+step starts and every 30 seconds (the tools' output:
+target/checker-build.log). Until the checker is there, checker pages
+show the blank form and a line saying it is being built; then they
+reload with it. Responses carry the headers of the build's _headers
+file (CSP, nosniff, Referrer-Policy, Cache-Control); the dev server does
+not compress.
 
 options (site-gen serve's):
   --port N   the port (default 8000; 0: any free port, printed)
@@ -69,10 +77,14 @@ usage: cargo xtask test [ARGS]
 
 Runs, in order: setup (installs what is missing), rustfmt --check,
 clippy (native and wasm), the checker's release build (and its size
-budget), `site-gen check` of the real site, `cargo test --workspace
-[ARGS]`, a build of the real site and the browser suite (tests/e2e) on
-it. Stops at the first failure; prints the time each step took at the
-end, also after a failure.
+budget), one compile of the tests and the dev site-gen (`cargo test
+--workspace --no-run`), a build of the real site with it (every check of
+`site-gen check`, and the browser suite's site), `cargo test --workspace
+[ARGS]` and the browser suite (tests/e2e) on that site, its test files
+and long walks run several at once (E2E_CONCURRENCY, default: half the
+machine's cores, 1 to 4; budgets.test.mjs, which reports timings,
+runs alone after them). Stops at the first failure; prints the time
+each step took at the end, also after a failure.
 
 ARGS go to `cargo test` (e.g. `cargo xtask test -- --nocapture`).
 ";
@@ -176,11 +188,61 @@ fn checker_dist() -> PathBuf {
     root().join("target/checker-dist")
 }
 
-fn site_gen() -> Command {
+/// Builds site-gen and returns its executable: `release` for `build` and
+/// `serve` (optimized, `[profile.release]`: a dev build is 2-3 times slower
+/// on large sites), the dev profile for `test` (what `cargo test` builds
+/// anyway: one compile less; the output does not depend on the profile).
+fn site_gen_binary(release: bool) -> Result<PathBuf, String> {
     let mut cmd = cargo();
-    // Optimized (`[profile.release]`, opt-level 3): a dev build is 2-3 times
-    // slower on large sites.
-    cmd.args(["run", "--quiet", "--release", "--package", "site-gen", "--"])
+    if release {
+        cmd.args(["build", "--release", "--package", "site-gen"]);
+    } else {
+        // Exactly what `cargo test --workspace` builds (same features), so
+        // the test step compiles nothing again.
+        cmd.args(["test", "--workspace", "--no-run"]);
+    }
+    cmd.arg("--message-format=json-render-diagnostics")
+        .stderr(std::process::Stdio::inherit());
+    let shown = format!("{cmd:?}").replace('"', "");
+    eprintln!("$ {shown}");
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot start `{shown}`: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("`{shown}` failed ({})", out.status));
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(site_gen_executable)
+        .ok_or_else(|| format!("`{shown}` did not say where it put site-gen"))
+}
+
+/// The site-gen executable a line of cargo's JSON messages names, if any
+/// (the binary itself, not its unit-test harness).
+fn site_gen_executable(line: &str) -> Option<PathBuf> {
+    if !(line.contains("\"reason\":\"compiler-artifact\"")
+        && line.contains("\"kind\":[\"bin\"]")
+        && line.contains("\"name\":\"site-gen\"")
+        && line.contains("\"test\":false"))
+    {
+        return None;
+    }
+    let start = line.find("\"executable\":\"")? + "\"executable\":\"".len();
+    let mut path = String::new();
+    let mut chars = line[start..].chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(PathBuf::from(path)),
+            '\\' => path.push(chars.next()?),
+            c => path.push(c),
+        }
+    }
+    None
+}
+
+fn site_gen(exe: &Path) -> Command {
+    let mut cmd = Command::new(exe);
+    cmd.current_dir(root())
         .arg("--root")
         .arg(root())
         .arg("--checker")
@@ -195,24 +257,36 @@ fn site_gen() -> Command {
 /// ARCHITECTURE.md).
 const CHECKER_BUDGET: usize = 100_000;
 
-/// Builds the checker with trunk (release, `checker` profile, offline) and
-/// prints its size.
-/// Returns the brotli size of wasm + JS glue.
-fn build_checker() -> Result<usize, String> {
+/// The checker's build: trunk (release, `checker` profile, offline) into
+/// target/checker-dist.
+fn trunk_build() -> Command {
     // Trunk.release.toml: release.html, no sample-data hook; release.html
     // selects the size-tuned `checker` cargo profile.
-    run(Command::new(setup::cargo_bin().join("trunk"))
-        .args([
-            "--config",
-            "Trunk.release.toml",
-            "build",
-            "--release",
-            "--offline=true",
-            "--dist",
-        ])
-        .arg(checker_dist())
-        .current_dir(root().join("checker-app"))
-        .env("PATH", setup::tool_path()))?;
+    let mut cmd = Command::new(setup::cargo_bin().join("trunk"));
+    cmd.args([
+        "--config",
+        "Trunk.release.toml",
+        "build",
+        "--release",
+        "--offline=true",
+        "--dist",
+    ])
+    .arg(checker_dist())
+    .current_dir(root().join("checker-app"))
+    .env("PATH", setup::tool_path());
+    cmd
+}
+
+/// Builds the checker with trunk and prints its size.
+/// Returns the brotli size of wasm + JS glue.
+fn build_checker() -> Result<usize, String> {
+    run(&mut trunk_build())?;
+    checker_size(true)
+}
+
+/// The brotli size of the checker's wasm + JS glue, each file printed
+/// when `each`.
+fn checker_size(each: bool) -> Result<usize, String> {
     let dist = checker_dist();
     // trunk replaces the folder, so nothing of an earlier build remains.
     let mut total = 0;
@@ -227,14 +301,16 @@ fn build_checker() -> Result<usize, String> {
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let br = brotli_size(&bytes);
         total += br;
-        eprintln!(
-            "checker size: {:<48} {:>8} bytes, {:>7} bytes brotli -q 11",
-            path.file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default(),
-            bytes.len(),
-            br
-        );
+        if each {
+            eprintln!(
+                "checker size: {:<48} {:>8} bytes, {:>7} bytes brotli -q 11",
+                path.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default(),
+                bytes.len(),
+                br
+            );
+        }
     }
     eprintln!(
         "checker size: wasm + JS glue = {total} bytes = {:.1} KB = {:.1} KiB brotli (budget {:.1} KB)",
@@ -259,20 +335,42 @@ fn brotli_size(bytes: &[u8]) -> usize {
 }
 
 fn serve(args: &[String]) -> Result<(), String> {
-    setup::for_site()?;
-    build_checker()?;
-    run(site_gen().arg("serve").args(args))
+    eprintln!(
+        "serve: building site-gen (release: about 3 minutes on 2 cores the first time, \
+         seconds later); then the pages are served while the checker builds in the background"
+    );
+    let exe = site_gen_binary(true)?;
+    let background = background::Checker::start();
+    let result = run(site_gen(&exe).arg("serve").args(args));
+    background.stop();
+    result
 }
 
 fn build(args: &[String]) -> Result<(), String> {
     setup::for_site()?;
     build_checker()?;
-    let mut cmd = site_gen();
+    let exe = site_gen_binary(true)?;
+    let mut cmd = site_gen(&exe);
     cmd.arg("build");
     if !args.iter().any(|a| a == "--out") {
         cmd.arg("--out").arg(root().join("public"));
     }
     run(cmd.args(args))
+}
+
+/// How many browser test files run at once, and how many pages at once
+/// inside the long walks: `E2E_CONCURRENCY`, or half the machine's cores
+/// (at least 1, at most 4): each page load is Chromium plus axe, about one
+/// core, and on the shared 2-core VM two at a time did not pay (README,
+/// "Tests").
+fn e2e_concurrency() -> usize {
+    std::env::var("E2E_CONCURRENCY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n >= 1)
+        .unwrap_or_else(|| {
+            (std::thread::available_parallelism().map_or(1, |n| n.get()) / 2).clamp(1, 4)
+        })
 }
 
 /// How long each step of `cargo xtask test` took.
@@ -303,16 +401,16 @@ impl Timings {
                 format!("{}:{:04.1}", (s / 60.0).floor(), s % 60.0)
             }
         };
-        let mut out = String::from("\nstep              time\n");
+        let mut out = String::from("\nstep                   time\n");
         for (name, took, ok) in &self.steps {
             out.push_str(&format!(
-                "{name:<16} {:>8}{}\n",
+                "{name:<18} {:>8}{}\n",
                 clock(*took),
                 if *ok { "" } else { "  failed" }
             ));
         }
         let total = self.steps.iter().map(|(_, d, _)| *d).sum();
-        out.push_str(&format!("{:<16} {:>8}\n", "total", clock(total)));
+        out.push_str(&format!("{:<18} {:>8}\n", "total", clock(total)));
         out
     }
 }
@@ -370,40 +468,56 @@ fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
         ]))
     })?;
     let size = t.step("checker build", build_checker)?;
-    t.step("check", || run(site_gen().arg("check")))?;
-    t.step("cargo test", || {
-        run(cargo().args(["test", "--workspace"]).args(args))
-    })?;
-    // The browser suite, on a fresh build of the real site. Its server
-    // compresses by itself; the copies are tested in tests/site.
+    // One compile of the native code for everything after: the test
+    // binaries and the dev site-gen they use, which also checks and builds
+    // the site for the browser suite (its output does not depend on the
+    // profile: tests/site `checker_pages_do_not_depend_on_the_build_profile`).
+    let exe = t.step("test build", || site_gen_binary(false))?;
+    // The browser suite's site, built once: the build runs every check of
+    // `site-gen check` (a failing check fails here, before the tests run).
+    // Its server compresses by itself; the copies are tested in tests/site.
     let site = root().join("target/e2e-site");
-    t.step("site build", || {
-        run(site_gen()
+    t.step("check + site build", || {
+        run(site_gen(&exe)
             .arg("build")
             .arg("--no-precompress")
             .arg("--out")
             .arg(&site))
     })?;
+    t.step("cargo test", || {
+        run(cargo().args(["test", "--workspace"]).args(args))
+    })?;
+    let jobs = e2e_concurrency();
     t.step("browser suite", || {
-        run(Command::new("node")
-            .args([
-                "--test",
-                "--test-concurrency=1",
-                "--test-reporter=spec",
+        let node = |files: &[&str], jobs: usize| {
+            let mut cmd = Command::new("node");
+            cmd.arg("--test")
+                .arg(format!("--test-concurrency={jobs}"))
+                .arg("--test-reporter=spec")
+                .args(files)
+                .current_dir(root().join("tests/e2e"))
+                .env("SITE_DIR", &site)
+                .env("E2E_CONCURRENCY", jobs.to_string());
+            cmd
+        };
+        run(&mut node(
+            &[
                 "walkthroughs.test.mjs",
                 "readers.test.mjs",
                 "quality.test.mjs",
                 "print.test.mjs",
                 "languages.test.mjs",
-                "budgets.test.mjs",
                 "offline.test.mjs",
                 // The walks in the other engines, each its own file so a
                 // failure names the engine.
                 "firefox.test.mjs",
                 "webkit.test.mjs",
-            ])
-            .current_dir(root().join("tests/e2e"))
-            .env("SITE_DIR", &site))
+            ],
+            jobs,
+        ))?;
+        // Alone, after the others: it reports the time to checker-ready,
+        // which tests running beside it would slow.
+        run(&mut node(&["budgets.test.mjs"], 1))
     })?;
     if size > CHECKER_BUDGET {
         return Err(format!(
@@ -459,6 +573,34 @@ mod tests {
     }
 
     #[test]
+    fn the_site_gen_executable_is_found_in_cargos_messages() {
+        let bin = r#"{"reason":"compiler-artifact","package_id":"path+file:///r/site-gen#0.1.0","target":{"kind":["bin"],"crate_types":["bin"],"name":"site-gen","src_path":"/r/site-gen/src/main.rs"},"profile":{"opt_level":"3","test":false},"features":[],"filenames":["/r/t/release/site-gen"],"executable":"/r/t/release/site-gen","fresh":true}"#;
+        assert_eq!(
+            site_gen_executable(bin),
+            Some(PathBuf::from("/r/t/release/site-gen"))
+        );
+        // Its unit-test harness, another binary and other messages are not it.
+        let harness = bin.replace(r#""test":false"#, r#""test":true"#);
+        let other = bin.replace(r#""name":"site-gen""#, r#""name":"xtask""#);
+        for line in [
+            harness.as_str(),
+            other.as_str(),
+            r#"{"reason":"build-finished","success":true}"#,
+        ] {
+            assert_eq!(site_gen_executable(line), None, "{line}");
+        }
+        // Escapes in the path (a Windows path, a quote).
+        let escaped = bin.replace(
+            r#""executable":"/r/t/release/site-gen""#,
+            r#""executable":"C:\\t\\a\"b\\site-gen.exe""#,
+        );
+        assert_eq!(
+            site_gen_executable(&escaped),
+            Some(PathBuf::from("C:\\t\\a\"b\\site-gen.exe"))
+        );
+    }
+
+    #[test]
     fn the_timings_table_lists_each_step_and_the_total() {
         let mut t = Timings::default();
         assert_eq!(t.step("setup", || Ok::<_, String>(7)), Ok(7));
@@ -467,7 +609,7 @@ mod tests {
             .push(("browser suite", Duration::from_secs(421), true));
         let table = t.table();
         let lines: Vec<&str> = table.lines().collect();
-        assert_eq!(lines[1], "step              time");
+        assert_eq!(lines[1], "step                   time");
         assert!(
             lines[2].starts_with("setup ") && lines[2].ends_with(" s"),
             "{table}"
@@ -476,7 +618,7 @@ mod tests {
             lines[3].starts_with("fmt ") && lines[3].ends_with("  failed"),
             "{table}"
         );
-        assert_eq!(lines[4], "browser suite      7:01.0");
+        assert_eq!(lines[4], "browser suite        7:01.0");
         assert!(
             lines[5].starts_with("total ") && lines[5].contains("7:01"),
             "{table}"

@@ -50,47 +50,83 @@ pub fn tool_path() -> String {
         .unwrap_or_default()
 }
 
-/// What building and serving the site needs: the wasm toolchain for the checker.
-pub fn for_site() -> Result<(), String> {
+/// One thing to install: what it is, how long it usually takes on 2
+/// cores, and the command.
+pub struct Step {
+    pub what: String,
+    pub usually: &'static str,
+    pub cmd: Command,
+}
+
+/// What building the checker needs and this machine lacks: the wasm
+/// target, trunk, wasm-bindgen-cli and wasm-opt, in that order.
+pub fn checker_steps() -> Vec<Step> {
+    let mut steps = Vec::new();
     let targets = output_of(Command::new("rustup").args(["target", "list", "--installed"]));
     if !targets
         .lines()
         .any(|l| l.trim() == "wasm32-unknown-unknown")
     {
-        eprintln!("setup: adding the wasm32-unknown-unknown target");
-        crate::run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+        let mut cmd = Command::new("rustup");
+        cmd.args(["target", "add", "wasm32-unknown-unknown"]);
+        steps.push(Step {
+            what: "adding the wasm32-unknown-unknown target".into(),
+            usually: "under a minute",
+            cmd,
+        });
     }
     let bin = cargo_bin();
     let trunk = output_of(Command::new(bin.join("trunk")).arg("--version"));
     if !trunk.contains(TRUNK) {
-        eprintln!("setup: installing trunk {TRUNK} (about 9 minutes on 2 cores, once)");
-        crate::run(Command::new("cargo").args([
-            "install",
-            "trunk",
-            "--version",
-            TRUNK,
-            "--locked",
-        ]))?;
+        let mut cmd = Command::new("cargo");
+        cmd.args(["install", "trunk", "--version", TRUNK, "--locked"])
+            // cargo's own temporary folder, not the project's (whose lock
+            // the site's builds hold).
+            .env_remove("CARGO_TARGET_DIR");
+        steps.push(Step {
+            what: format!("installing trunk {TRUNK}"),
+            usually: "about 9 minutes on 2 cores, once",
+            cmd,
+        });
     }
     let bindgen = output_of(Command::new(bin.join("wasm-bindgen")).arg("--version"));
     if !bindgen.contains(WASM_BINDGEN) {
-        eprintln!("setup: installing wasm-bindgen-cli {WASM_BINDGEN} (about 2 minutes, once)");
+        let mut cmd = Command::new("cargo");
         // Not --locked: its lock file names a webpki-roots release that is gone.
-        crate::run(Command::new("cargo").args([
+        cmd.args([
             "install",
             "wasm-bindgen-cli",
             "--version",
             WASM_BINDGEN,
             "--force",
-        ]))?;
+        ])
+        .env_remove("CARGO_TARGET_DIR");
+        steps.push(Step {
+            what: format!("installing wasm-bindgen-cli {WASM_BINDGEN}"),
+            usually: "about 2 minutes, once",
+            cmd,
+        });
     }
     if !quiet_ok(Command::new(node_bin().join("wasm-opt")).arg("--version")) {
-        eprintln!("setup: installing wasm-opt (npm binaryen, pinned in checker-app/tools)");
-        crate::run(
-            Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(crate::root().join("checker-app/tools")),
-        )?;
+        let mut cmd = Command::new("npm");
+        cmd.args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(crate::root().join("checker-app/tools"));
+        steps.push(Step {
+            what: "installing wasm-opt (npm binaryen, pinned in checker-app/tools)".into(),
+            usually: "under a minute",
+            cmd,
+        });
+    }
+    steps
+}
+
+/// What building the site needs: the wasm toolchain for the checker,
+/// installed here and now (`cargo xtask build` and `test`; `serve` runs
+/// [`checker_steps`] in the background instead).
+pub fn for_site() -> Result<(), String> {
+    for mut step in checker_steps() {
+        eprintln!("setup: {} ({})", step.what, step.usually);
+        crate::run(&mut step.cmd)?;
     }
     Ok(())
 }
