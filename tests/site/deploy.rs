@@ -419,21 +419,9 @@ fn check_served_passes_a_right_host_and_names_what_a_wrong_one_lacks() {
 fn serve_sends_the_headers_of_the_headers_file() {
     let site = SiteTest::fixture("i18n");
     let dist = checker_dist(&site);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_site-gen"))
-        .arg("--root")
-        .arg(site.root())
-        .arg("--checker")
-        .arg(&dist)
-        .args(["serve", "--port", "0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let report = site_gen::served::check(line.trim());
+    let (mut child, addr) =
+        super::start_serve(site.root(), Some(&dist), std::process::Stdio::null());
+    let report = site_gen::served::check(&format!("http://{addr}/"));
     child.kill().unwrap();
     let _ = child.wait();
     let report = report.unwrap();

@@ -20,6 +20,38 @@ mod review;
 mod serve_fallback;
 mod sources;
 
+/// Starts `site-gen serve` on a free port for the site at `root` (with the
+/// checker build `checker`, if given; its standard error to `stderr`) and
+/// returns the child and the `host:port` it printed.
+fn start_serve(
+    root: &Path,
+    checker: Option<&Path>,
+    stderr: std::process::Stdio,
+) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_site-gen"));
+    cmd.arg("--root").arg(root);
+    if let Some(dist) = checker {
+        cmd.arg("--checker").arg(dist);
+    }
+    let mut child = cmd
+        .args(["serve", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    (child, addr)
+}
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
 }
@@ -819,7 +851,7 @@ fn changing_the_fee_in_the_data_file_changes_prose_and_checker() {
 /// while keeping the server up, and recovers when the error is fixed.
 #[test]
 fn serve_rebuilds_on_change_and_shows_build_errors() {
-    use std::io::{BufRead, Read, Write};
+    use std::io::{Read, Write};
     use std::time::{Duration, Instant};
 
     fn get(addr: &str, path: &str) -> (u16, String) {
@@ -849,23 +881,7 @@ fn serve_rebuilds_on_change_and_shows_build_errors() {
     }
 
     let site = SiteTest::fixture("i18n");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_site-gen"))
-        .arg("--root")
-        .arg(site.root())
-        .args(["serve", "--port", "0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
+    let (mut child, addr) = start_serve(site.root(), None, std::process::Stdio::null());
     let (status, body) = get(&addr, "/en/guide/fees/");
     assert_eq!(status, 200, "{body}");
     assert!(

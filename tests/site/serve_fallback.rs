@@ -5,9 +5,8 @@
 //! checker pages get their scripts and lose the line. `build` and `check`
 //! never wait: without the checker they fail, saying how to build it.
 
-use std::io::{BufRead, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use site_gen::Options;
@@ -180,25 +179,11 @@ fn serve_brings_the_checker_in_when_it_appears() {
     let site = SiteTest::fixture("i18n");
     let dist: PathBuf = site.root().join("target/checker-dist");
     let stderr = site.root().join("serve.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_site-gen"))
-        .arg("--root")
-        .arg(site.root())
-        .arg("--checker")
-        .arg(&dist)
-        .args(["serve", "--port", "0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::fs::File::create(&stderr).unwrap())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
+    let (mut child, addr) = crate::start_serve(
+        site.root(),
+        Some(&dist),
+        std::fs::File::create(&stderr).unwrap().into(),
+    );
     let result = std::panic::catch_unwind(|| {
         let before = get(&addr, "/en/guide/fees/");
         assert!(before.contains(" 200 OK"), "{before}");
