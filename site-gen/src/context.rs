@@ -2,6 +2,14 @@
 //! from the site model and are serialized once per page. README.md
 //! ("Templates") lists these fields for template authors; a change here is a
 //! change of that API.
+//!
+//! A context holds nothing whose size grows with the site: no list of every
+//! section (the footer gets the home page and the page's own top-level
+//! section), and a section's children at most [`crate::model::PAGE_SIZE`]
+//! at a time (`page.paginator`). Only `alternates` and `site.languages`
+//! grow, with the page's own versions and the site's languages.
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -33,8 +41,6 @@ pub struct Common<'a> {
     pub site: SiteCtx<'a>,
     /// The Content-Security-Policy for the page's `<meta>`.
     pub csp: &'static str,
-    /// The home page's children in this language: the site navigation.
-    pub nav: Vec<Link<'a>>,
     /// The dev server's reload script (only under `site-gen serve`).
     pub livereload: Option<&'a str>,
     /// The module registering the service worker that keeps visited pages
@@ -42,7 +48,7 @@ pub struct Common<'a> {
     pub offline: Option<&'a str>,
 }
 
-/// A link to a page: `nav` items and a section's `page.children`.
+/// A link to a page: a section's `page.children` and `page.section`.
 #[derive(Serialize)]
 pub struct Link<'a> {
     pub title: &'a str,
@@ -65,8 +71,9 @@ pub struct Alternate<'a> {
     pub hreflang: Option<&'a str>,
     pub name: &'a str,
     pub dir: Dir,
-    pub url: &'a str,
-    pub permalink: &'a str,
+    /// On page `n` of a listing cut into pages, the version's page `n`.
+    pub url: Cow<'a, str>,
+    pub permalink: Cow<'a, str>,
     pub current: bool,
 }
 
@@ -123,21 +130,45 @@ pub struct PageData<'a> {
     pub content: &'a str,
     pub toc: &'a [TocEntry],
     pub show_toc: bool,
-    pub url: &'a str,
-    pub permalink: &'a str,
+    /// This page's: on page `n` of a listing cut into pages, that page's.
+    pub url: Cow<'a, str>,
+    pub permalink: Cow<'a, str>,
     /// Source path without the language: `guide/fees.md`.
     pub key: &'a str,
     pub is_section: bool,
     pub is_home: bool,
     pub alternates: Vec<Alternate<'a>>,
-    pub x_default: Option<&'a str>,
+    pub x_default: Option<Cow<'a, str>>,
     pub breadcrumbs: Vec<Crumb<'a>>,
-    /// A section's pages and subsections (empty for a page).
+    /// A section's pages and subsections (empty for a page): on this page
+    /// of its listing, at most [`crate::model::PAGE_SIZE`].
     pub children: Vec<Link<'a>>,
+    /// The listing's pages, when it has more than one.
+    pub paginator: Option<Paginator>,
+    /// The top-level section the page is in (the page itself for a
+    /// top-level section; none for the home page and pages directly under it).
+    pub section: Option<Link<'a>>,
     /// The front matter's `[extra]` table.
     pub extra: Value,
     pub sources: Vec<SourceCtx<'a>>,
     pub translation: Translation<'a>,
+}
+
+/// `page.paginator`: where this page is in a listing cut into pages.
+#[derive(Serialize)]
+pub struct Paginator {
+    /// This page's number (from 1), and how many pages the listing has.
+    pub current: usize,
+    pub total: usize,
+    /// The URLs of the first, previous, next and last pages (no previous on
+    /// the first page, no next on the last).
+    pub first: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub last: String,
+    /// How many children the whole listing has, and how many a page shows.
+    pub children_total: usize,
+    pub per_page: usize,
 }
 
 /// The checker's script tags: `checker.scripts`.

@@ -210,7 +210,6 @@ struct Model {
     translations: Vec<Vec<usize>>,
     children: Vec<Vec<usize>>,
     breadcrumbs: Vec<Vec<usize>>,
-    nav: BTreeMap<String, Vec<usize>>,
 }
 
 impl State {
@@ -903,7 +902,6 @@ impl Session {
                     translations: m.translations,
                     children: m.children,
                     breadcrumbs: m.breadcrumbs,
-                    nav: m.nav,
                 };
                 if !kept.order {
                     lib.sort_children();
@@ -988,7 +986,7 @@ impl Session {
             usize,
             Summary,
             Vec<String>,
-            Option<Result<String, Diagnostic>>,
+            Option<Result<Vec<(String, String)>, Diagnostic>>,
         );
         let done: Vec<Done> = dirty
             .par_iter()
@@ -1010,6 +1008,14 @@ impl Session {
         for path in &removed {
             files.remove(path);
             pending.insert(path.clone());
+            // A long listing's further pages go with it.
+            for n in 2.. {
+                let further = crate::model::further_page(path, n);
+                if files.remove(&further).is_none() {
+                    break;
+                }
+                pending.insert(further);
+            }
         }
         for (i, summary, keys, html) in done {
             summaries[i] = summary;
@@ -1017,10 +1023,20 @@ impl Session {
             m.link_keys = keys;
             let path = site::page_path(&pages[i]);
             match html {
-                Some(Ok(html)) => {
-                    if files.get(&path).is_none_or(|old| **old != *html.as_bytes()) {
-                        files.insert(path.clone(), Bytes::from(html.into_bytes()));
-                        pending.insert(path);
+                Some(Ok(outputs)) => {
+                    // A listing that got shorter leaves no page behind.
+                    for n in outputs.len() + 1.. {
+                        let further = crate::model::further_page(&path, n);
+                        if files.remove(&further).is_none() {
+                            break;
+                        }
+                        pending.insert(further);
+                    }
+                    for (path, html) in outputs {
+                        if files.get(&path).is_none_or(|old| **old != *html.as_bytes()) {
+                            files.insert(path.clone(), Bytes::from(html.into_bytes()));
+                            pending.insert(path);
+                        }
                     }
                     m.error = None;
                     m.dirty = false;
@@ -1078,7 +1094,6 @@ impl Session {
             translations: lib.translations,
             children: lib.children,
             breadcrumbs: lib.breadcrumbs,
-            nav: lib.nav,
         });
         for gone in others.iter().filter(|k| !outputs.contains_key(*k)) {
             files.remove(gone);
@@ -1266,25 +1281,16 @@ fn link_hash(lib: &Library<'_>, k: usize, h: &mut DefaultHasher) {
 }
 
 /// For each page, a fingerprint of what its template context takes from
-/// other pages: navigation, translations, original, breadcrumbs, children.
+/// other pages: its top-level section, translations, original,
+/// breadcrumbs, children (and so how many pages its listing takes).
 fn fingerprints(lib: &Library<'_>) -> Vec<u64> {
-    let nav: BTreeMap<&str, u64> = lib
-        .nav
-        .iter()
-        .map(|(lang, kids)| {
-            let mut h = DefaultHasher::new();
-            for &k in kids {
-                link_hash(lib, k, &mut h);
-            }
-            (lang.as_str(), h.finish())
-        })
-        .collect();
     (0..lib.pages.len())
         .into_par_iter()
         .map(|i| {
-            let p = &lib.pages[i];
             let mut h = DefaultHasher::new();
-            nav.get(p.lang.as_str()).hash(&mut h);
+            if let Some(s) = lib.top_section(i) {
+                link_hash(lib, s, &mut h);
+            }
             for &a in &lib.translations[i] {
                 (&lib.pages[a].lang, &lib.urls[a]).hash(&mut h);
             }

@@ -1,8 +1,11 @@
 //! The site model, built once per build after loading (Zola's `Library` is
 //! the model for it): every page's URL and permalink, the section tree, each
-//! section's children, the navigation of each language, each page's
-//! breadcrumbs and translations. Rendering a page then only reads it, so the
-//! work per page is proportional to the page itself, not to the site.
+//! section's children, each page's
+//! breadcrumbs and translations, and how a long listing is cut into pages
+//! ([`PAGE_SIZE`]). Rendering a page then only reads it, so the work per page
+//! is proportional to the page itself, not to the site: nothing a page's
+//! context holds grows with the number of sections, pages or languages
+//! (but its own versions, `alternates`).
 //!
 //! Pages are referred to by their index in the loaded `pages` (stable for a
 //! build: the loader sorts them by file).
@@ -30,9 +33,12 @@ pub struct Library<'a> {
     /// For each page: the sections above it, from the home page down, in its
     /// language where translated.
     pub breadcrumbs: Vec<Vec<usize>>,
-    /// For each language: the children of its home page (the site navigation).
-    pub nav: BTreeMap<String, Vec<usize>>,
 }
+
+/// How many children one page of a section's (or the home page's) listing
+/// shows; a section with more is published as several pages, the first at
+/// the section's URL and the others at `page/2/`, `page/3/`… under it.
+pub const PAGE_SIZE: usize = 100;
 
 /// The folder a page is listed under: a page's own folder; a section's
 /// parent folder (`None` for the home page).
@@ -44,6 +50,22 @@ fn parent_dir(p: &Page) -> Option<&str> {
         )
     } else {
         Some(p.dir.as_str())
+    }
+}
+
+/// Where page `n` (from 2) of a listing is published, from where its first
+/// page is (`…/index.html`).
+pub fn further_page(first: &str, n: usize) -> String {
+    let dir = first.strip_suffix("index.html").unwrap_or(first);
+    format!("{dir}page/{n}/index.html")
+}
+
+/// Page `n` of a listing whose first page is at `url` (ending in `/`).
+fn paged(url: &str, n: usize) -> String {
+    if n <= 1 {
+        url.to_string()
+    } else {
+        format!("{url}page/{n}/")
     }
 }
 
@@ -97,7 +119,6 @@ impl<'a> Library<'a> {
             translations,
             children: Vec::new(),
             breadcrumbs: Vec::new(),
-            nav: BTreeMap::new(),
         };
         lib.children = pages
             .iter()
@@ -117,35 +138,62 @@ impl<'a> Library<'a> {
             })
             .collect();
         lib.breadcrumbs = pages.iter().map(|p| lib.crumbs(p)).collect();
-        lib.nav = lib.navigation();
         lib
     }
 
-    /// Sorts each section's children again and takes the navigation from
-    /// them: all that changes when pages change only their titles or
-    /// weights (`serve` after such an edit).
+    /// Sorts each section's children again: all that changes when pages
+    /// change only their titles or weights (`serve` after such an edit).
     pub fn sort_children(&mut self) {
         let pages = self.pages;
         for kids in &mut self.children {
             kids.sort_by(|&a, &b| listing_order(pages, a, b));
         }
-        self.nav = self.navigation();
     }
 
-    /// The children of each language's home page.
-    fn navigation(&self) -> BTreeMap<String, Vec<usize>> {
-        self.site
-            .languages
-            .iter()
-            .map(|l| {
-                let kids = self
-                    .index
-                    .get("_index.md", &l.code)
-                    .map(|i| self.children[i].clone())
-                    .unwrap_or_default();
-                (l.code.clone(), kids)
-            })
-            .collect()
+    /// How many pages page `i` is published as: its listing cut into pages
+    /// of [`PAGE_SIZE`] children (1 for a page, or a section with at most
+    /// that many).
+    pub fn pager_count(&self, i: usize) -> usize {
+        self.children[i].len().div_ceil(PAGE_SIZE).max(1)
+    }
+
+    /// The children listed on page `n` (from 1) of `i`'s listing.
+    pub fn children_on(&self, i: usize, n: usize) -> &[usize] {
+        let kids = &self.children[i];
+        let start = (n.saturating_sub(1) * PAGE_SIZE).min(kids.len());
+        &kids[start..(start + PAGE_SIZE).min(kids.len())]
+    }
+
+    /// The URL of page `n` (from 1) of `i`'s listing.
+    pub fn paged_url(&self, i: usize, n: usize) -> String {
+        paged(&self.urls[i], n)
+    }
+
+    /// The permalink of page `n` (from 1) of `i`'s listing.
+    pub fn paged_permalink(&self, i: usize, n: usize) -> String {
+        paged(&self.permalinks[i], n)
+    }
+
+    /// Where page `n` (from 1) of `i`'s listing is published, relative to
+    /// the output folder.
+    pub fn paged_path(&self, i: usize, n: usize) -> String {
+        let p = &self.pages[i];
+        paged(&format!("{}/{}", p.lang, p.rel_url), n) + "index.html"
+    }
+
+    /// Every page `i` is published as (the first is [`crate::site::page_path`]).
+    pub fn paged_paths(&self, i: usize) -> impl Iterator<Item = String> + '_ {
+        (1..=self.pager_count(i)).map(move |n| self.paged_path(i, n))
+    }
+
+    /// The top-level section a page is in (itself for a top-level section),
+    /// in its language where translated: what the default footer links
+    /// besides the home page. None for the home page and the pages directly
+    /// under it.
+    pub fn top_section(&self, i: usize) -> Option<usize> {
+        let p = &self.pages[i];
+        let first = p.dir.split('/').next().filter(|d| !d.is_empty())?;
+        self.in_lang(&format!("{first}/_index.md"), &p.lang)
     }
 
     /// The page `key` in `lang`, else its default-language version.
@@ -221,7 +269,41 @@ mod tests {
     }
 
     #[test]
-    fn children_nav_breadcrumbs_and_translations_are_per_language() {
+    fn a_long_listing_is_cut_into_pages_of_page_size() {
+        let site = site();
+        let mut pages = vec![page("_index.md", "ja", "ホーム", 0)];
+        pages.push(page("big/_index.md", "ja", "大", 1));
+        for n in 0..(2 * PAGE_SIZE + 50) {
+            pages.push(page(&format!("big/p{n:03}.md"), "ja", &format!("P{n:03}"), 0));
+        }
+        let index = PageIndex::new(&pages);
+        let lib = Library::new(&site, &pages, &index);
+        assert_eq!(lib.pager_count(1), 3);
+        assert_eq!(lib.pager_count(0), 1);
+        assert_eq!(lib.pager_count(2), 1);
+        let titles = |n| -> Vec<String> {
+            lib.children_on(1, n)
+                .iter()
+                .map(|&i| pages[i].front.title.clone())
+                .collect()
+        };
+        assert_eq!(titles(1).len(), PAGE_SIZE);
+        assert_eq!(titles(1)[0], "P000");
+        assert_eq!(titles(2)[0], format!("P{PAGE_SIZE:03}"));
+        assert_eq!(titles(3).len(), 50);
+        assert!(titles(4).is_empty());
+        assert_eq!(lib.paged_url(1, 1), "/g/ja/big/");
+        assert_eq!(lib.paged_url(1, 3), "/g/ja/big/page/3/");
+        assert_eq!(lib.paged_permalink(1, 2), "https://example.org/g/ja/big/page/2/");
+        assert_eq!(
+            lib.paged_paths(1).collect::<Vec<_>>(),
+            ["ja/big/index.html", "ja/big/page/2/index.html", "ja/big/page/3/index.html"]
+        );
+        assert_eq!(lib.paged_path(0, 1), "ja/index.html");
+    }
+
+    #[test]
+    fn children_sections_breadcrumbs_and_translations_are_per_language() {
         let site = site();
         let pages = vec![
             page("_index.md", "ja", "ホーム", 0),
@@ -240,8 +322,15 @@ mod tests {
         };
         // English guide: its own A, the Japanese B where untranslated, by weight.
         assert_eq!(titles(&lib.children[3]), ["A en", "B"]);
-        assert_eq!(titles(&lib.nav["en"]), ["Guide", "概要"]);
-        assert_eq!(titles(&lib.nav["ja"]), ["案内", "概要"]);
+        assert_eq!(titles(&lib.children[1]), ["Guide", "概要"]);
+        assert_eq!(titles(&lib.children[0]), ["案内", "概要"]);
+        // The footer's section: the top-level one, in the page's language.
+        assert_eq!(lib.top_section(6), Some(3));
+        assert_eq!(lib.top_section(4), Some(2));
+        assert_eq!(lib.top_section(3), Some(3));
+        assert_eq!(lib.top_section(7), None);
+        assert_eq!(lib.top_section(1), None);
+        assert_eq!(lib.pager_count(1), 1);
         assert_eq!(titles(&lib.breadcrumbs[6]), ["Home", "Guide"]);
         assert_eq!(titles(&lib.breadcrumbs[3]), ["Home"]);
         assert!(lib.breadcrumbs[0].is_empty());

@@ -3,6 +3,7 @@
 //! language), the chooser, 404 and staff pages, the sitemap and the
 //! outdated-translation warnings.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::checker;
@@ -10,12 +11,12 @@ use crate::config::{self, I18n, SiteConfig};
 use crate::content::{self, Page};
 use crate::context::{
     Alternate, CheckerCtx, ChooserCtx, Common, Crumb, FactsCtx, Home, Link, NotFoundCtx,
-    NotFoundHome, PageCtx, PageData, Scripts, SiteCtx, SourceCtx, Translation,
+    NotFoundHome, PageCtx, PageData, Paginator, Scripts, SiteCtx, SourceCtx, Translation,
 };
 use crate::data::{self, Facts};
 use crate::diag::{Diagnostic, Sources};
 use crate::markdown::Rendered;
-use crate::model::Library;
+use crate::model::{Library, PAGE_SIZE};
 use crate::register::Register;
 use crate::site::CSP;
 use crate::templates::Templates;
@@ -95,12 +96,14 @@ impl<'a> Renderer<'a> {
         self.site().language(code).map_or(code, |l| l.name.as_str())
     }
 
-    /// The versions of a page in each language, in site language order.
-    fn alternates(&self, i: usize) -> Vec<Alternate<'a>> {
+    /// The versions of a page in each language, in site language order; for
+    /// page `n` of a listing cut into pages, the versions that have a page `n`.
+    fn alternates(&self, i: usize, n: usize) -> Vec<Alternate<'a>> {
         let lib = self.lib;
         let lang = &lib.pages[i].lang;
         lib.translations[i]
             .iter()
+            .filter(|&&a| n <= lib.pager_count(a))
             .filter_map(|&a| {
                 let alt = &lib.pages[a];
                 let l = self.site().language(&alt.lang)?;
@@ -110,12 +113,19 @@ impl<'a> Renderer<'a> {
                     hreflang: self.site().hreflang(&l.code),
                     name: &l.name,
                     dir: l.dir,
-                    url: &lib.urls[a],
-                    permalink: &lib.permalinks[a],
+                    url: paged_url(&lib.urls[a], || lib.paged_url(a, n), n),
+                    permalink: paged_url(&lib.permalinks[a], || lib.paged_permalink(a, n), n),
                     current: l.code == *lang,
                 })
             })
             .collect()
+    }
+
+    /// The default-language version's page `n`, when it has one.
+    fn x_default(&self, i: usize, n: usize) -> Option<Cow<'a, str>> {
+        let lib = self.lib;
+        let d = lib.originals[i].filter(|&d| n <= lib.pager_count(d))?;
+        Some(paged_url(&lib.permalinks[d], || lib.paged_permalink(d, n), n))
     }
 
     fn link(&self, i: usize, lang: &str) -> Link<'a> {
@@ -146,14 +156,6 @@ impl<'a> Renderer<'a> {
                 languages: &site.languages,
             },
             csp: CSP,
-            nav: self
-                .lib
-                .nav
-                .get(lang)
-                .into_iter()
-                .flatten()
-                .map(|&k| self.link(k, lang))
-                .collect(),
             livereload: self.livereload,
             offline: self.offline,
         }
@@ -168,8 +170,48 @@ impl<'a> Renderer<'a> {
         self.templates.render(self.sources, template, &ctx)
     }
 
-    /// Page `i`, around its Markdown `r`.
-    pub(crate) fn page(&self, i: usize, r: &Rendered) -> Result<String, Diagnostic> {
+    /// Page `i`, around its Markdown `r`: each page it is published as
+    /// (more than one for a section whose listing is cut into pages of
+    /// [`PAGE_SIZE`] children), as (path in the output, HTML), the first at
+    /// [`crate::site::page_path`].
+    pub(crate) fn page(&self, i: usize, r: &Rendered) -> Result<Vec<(String, String)>, Diagnostic> {
+        let lib = self.lib;
+        let p = &lib.pages[i];
+        let total = lib.pager_count(i);
+        let first = self.page_ctx(i, r, 1, total)?;
+        let template = match &p.front.template {
+            Some(t) => t.clone(),
+            None if first.page.is_home => "home.html".into(),
+            None if p.is_section => "section.html".into(),
+            None => "page.html".into(),
+        };
+        if !self.templates.has(&template) {
+            return Err(Diagnostic::error(format!("no template `{template}`"))
+                .at(p.file, 0..3)
+                .label("front matter")
+                .help("create templates/<name>.html in the site root or use a default template"));
+        }
+        let mut out = Vec::with_capacity(total);
+        out.push((lib.paged_path(i, 1), self.render(&template, &first)?));
+        drop(first);
+        for n in 2..=total {
+            let ctx = self.page_ctx(i, r, n, total)?;
+            out.push((lib.paged_path(i, n), self.render(&template, &ctx)?));
+        }
+        Ok(out)
+    }
+
+    /// The context of page `n` of `total` of page `i`.
+    fn page_ctx<'b>(
+        &self,
+        i: usize,
+        r: &'b Rendered,
+        n: usize,
+        total: usize,
+    ) -> Result<PageCtx<'b>, Diagnostic>
+    where
+        'a: 'b,
+    {
         let lib = self.lib;
         let p = &lib.pages[i];
         let f = &self.i18n[&p.lang].format;
@@ -214,7 +256,17 @@ impl<'a> Renderer<'a> {
             }
             c
         });
-        let ctx = PageCtx {
+        let paginator = (total > 1).then(|| Paginator {
+            current: n,
+            total,
+            first: lib.paged_url(i, 1),
+            previous: (n > 1).then(|| lib.paged_url(i, n - 1)),
+            next: (n < total).then(|| lib.paged_url(i, n + 1)),
+            last: lib.paged_url(i, total),
+            children_total: lib.children[i].len(),
+            per_page: PAGE_SIZE,
+        });
+        Ok(PageCtx {
             common: self.common(&p.lang),
             page: PageData {
                 title: &p.front.title,
@@ -225,13 +277,13 @@ impl<'a> Renderer<'a> {
                 content: &r.html,
                 toc: &r.toc,
                 show_toc,
-                url: &lib.urls[i],
-                permalink: &lib.permalinks[i],
+                url: paged_url(&lib.urls[i], || lib.paged_url(i, n), n),
+                permalink: paged_url(&lib.permalinks[i], || lib.paged_permalink(i, n), n),
                 key: &p.key,
                 is_section: p.is_section,
                 is_home,
-                alternates: self.alternates(i),
-                x_default: lib.originals[i].map(|d| lib.permalinks[d].as_str()),
+                alternates: self.alternates(i, n),
+                x_default: self.x_default(i, n),
                 breadcrumbs: lib.breadcrumbs[i]
                     .iter()
                     .map(|&s| Crumb {
@@ -239,10 +291,13 @@ impl<'a> Renderer<'a> {
                         url: &lib.urls[s],
                     })
                     .collect(),
-                children: lib.children[i]
+                children: lib
+                    .children_on(i, n)
                     .iter()
                     .map(|&k| self.link(k, &p.lang))
                     .collect(),
+                paginator,
+                section: lib.top_section(i).map(|s| self.link(s, &p.lang)),
                 extra: content::toml_to_json(&toml::Value::Table(p.front.extra.clone())),
                 sources: self.page_sources(p, r),
                 translation: Translation {
@@ -259,20 +314,7 @@ impl<'a> Renderer<'a> {
                 },
             },
             checker,
-        };
-        let template = match &p.front.template {
-            Some(t) => t.clone(),
-            None if is_home => "home.html".into(),
-            None if p.is_section => "section.html".into(),
-            None => "page.html".into(),
-        };
-        if !self.templates.has(&template) {
-            return Err(Diagnostic::error(format!("no template `{template}`"))
-                .at(p.file, 0..3)
-                .label("front matter")
-                .help("create templates/<name>.html in the site root or use a default template"));
-        }
-        self.render(&template, &ctx)
+        })
     }
 
     /// The official pages behind the facts a page shows (its prose and its
@@ -394,34 +436,38 @@ impl<'a> Renderer<'a> {
         let lib = self.lib;
         // Entries are written with `write!` and escaped only where needed:
         // `serve` writes the sitemap again after every edit.
-        let mut urls: Vec<(&str, String)> = Vec::with_capacity(lib.pages.len());
+        let mut urls: Vec<(Cow<'_, str>, String)> = Vec::with_capacity(lib.pages.len());
         for (i, p) in lib.pages.iter().enumerate() {
-            let mut entry = String::with_capacity(512);
-            let _ = write!(
-                entry,
-                "  <url>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n",
-                xml_escape(&lib.permalinks[i]),
-                p.front.updated.iso()
-            );
-            for alt in self.alternates(i) {
-                if let Some(tag) = alt.hreflang {
+            // A listing cut into pages: each of its pages.
+            for n in 1..=lib.pager_count(i) {
+                let mut entry = String::with_capacity(512);
+                let permalink = paged_url(&lib.permalinks[i], || lib.paged_permalink(i, n), n);
+                let _ = write!(
+                    entry,
+                    "  <url>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n",
+                    xml_escape(&permalink),
+                    p.front.updated.iso()
+                );
+                for alt in self.alternates(i, n) {
+                    if let Some(tag) = alt.hreflang {
+                        let _ = writeln!(
+                            entry,
+                            "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                            xml_escape(tag),
+                            xml_escape(&alt.permalink)
+                        );
+                    }
+                }
+                if let Some(d) = self.x_default(i, n) {
                     let _ = writeln!(
                         entry,
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                        xml_escape(tag),
-                        xml_escape(alt.permalink)
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+                        xml_escape(&d)
                     );
                 }
+                entry.push_str("  </url>\n");
+                urls.push((permalink, entry));
             }
-            if let Some(d) = lib.originals[i] {
-                let _ = writeln!(
-                    entry,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
-                    xml_escape(&lib.permalinks[d])
-                );
-            }
-            entry.push_str("  </url>\n");
-            urls.push((&lib.permalinks[i], entry));
         }
         urls.sort_unstable();
         let mut xml = String::with_capacity(urls.iter().map(|(_, e)| e.len()).sum::<usize>() + 256);
@@ -433,6 +479,43 @@ impl<'a> Renderer<'a> {
         }
         xml.push_str("</urlset>\n");
         xml
+    }
+
+    /// Pages published where a long listing continues (`page/2/`…): an
+    /// error at the page's file.
+    pub(crate) fn listing_clashes(&self) -> Vec<Diagnostic> {
+        let lib = self.lib;
+        let by_path: std::collections::HashMap<String, usize> = lib
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (crate::site::page_path(p), i))
+            .collect();
+        let mut out = Vec::new();
+        for (i, p) in lib.pages.iter().enumerate() {
+            let total = lib.pager_count(i);
+            for n in 2..=total {
+                if let Some(&other) = by_path.get(&lib.paged_path(i, n)) {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "this page is published at `{}`, where the listing of `{}` ({} pages and \
+                             sections, {PAGE_SIZE} a page) continues with its page {n} of {total}",
+                            lib.urls[other],
+                            lib.urls[i],
+                            lib.children[i].len(),
+                        ))
+                        .at(lib.pages[other].file, 0..3)
+                        .label("this page")
+                        .help(format!(
+                            "rename this file or its folder: a listing of more than {PAGE_SIZE} \
+                             continues at `page/2/`, `page/3/`… under its section (here `{}`)",
+                            p.key
+                        )),
+                    );
+                }
+            }
+        }
+        out
     }
 
     pub(crate) fn outdated_translations(&self) -> Vec<Diagnostic> {
@@ -474,6 +557,16 @@ impl<'a> Renderer<'a> {
             }
         }
         out
+    }
+}
+
+/// The URL of page `n` of a listing: `first` (borrowed) for the first page,
+/// else `paged()`.
+fn paged_url<'a>(first: &'a str, paged: impl FnOnce() -> String, n: usize) -> Cow<'a, str> {
+    if n <= 1 {
+        Cow::Borrowed(first)
+    } else {
+        Cow::Owned(paged())
     }
 }
 

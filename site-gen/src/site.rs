@@ -548,10 +548,18 @@ impl Finish<'_> {
                 include_bytes!("../templates/livereload.js").to_vec(),
             );
         }
+        // Every page's files: a long listing's further pages too.
+        let page_paths: Vec<String> = match self.renderer {
+            Some(r) => (0..pages.len()).flat_map(|i| r.lib.paged_paths(i)).collect(),
+            None => pages.iter().map(page_path).collect(),
+        };
+        if let Some(r) = self.renderer {
+            diags.extend(r.listing_clashes());
+        }
         // A static file may not replace a generated one (nor another static file).
-        let generated: BTreeSet<String> = pages
+        let generated: BTreeSet<String> = page_paths
             .iter()
-            .map(|p| format!("{}/{}index.html", p.lang, p.rel_url))
+            .cloned()
             .chain(
                 [
                     "index.html",
@@ -627,7 +635,6 @@ impl Finish<'_> {
             .collect();
         let checker_dir = format!("{}/", checker::DIR);
         let register_js = crate::offline::register_path();
-        let page_paths: Vec<String> = pages.iter().map(page_path).collect();
         let rules = headers::Rules::for_output(
             page_paths.iter().chain(files.keys()).map(String::as_str),
             |p| {
@@ -784,7 +791,7 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     // template, then (building to disk) its file in the staging folder;
     // otherwise pages stay in memory (serve, check). What the checks across
     // pages need is kept as a small summary; results stay in page order.
-    type PageResult = Result<Option<(String, String)>, Diagnostic>;
+    type PageResult = Result<Vec<(String, String)>, Diagnostic>;
     let render_pages = || -> Vec<(Summary, Option<PageResult>)> {
         pages
             .par_iter()
@@ -795,17 +802,18 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                     Err(d) => return (Summary::failed(d), None),
                 };
                 let page = renderer.as_ref().map(|r| {
-                    let path = page_path(p);
-                    let html = r.page(i, &rendered)?;
+                    // The page, and the further pages of a long listing.
+                    let outputs = r.page(i, &rendered)?;
                     match (&staging, out) {
                         (Some(_), Some(_)) if rendered.diags.iter().any(Diagnostic::is_error) => {
-                            Ok(None)
+                            Ok(Vec::new())
                         }
-                        (Some(staging), Some(out)) => staging
-                            .write(&path, html.as_bytes())
-                            .map(|()| None)
+                        (Some(staging), Some(out)) => outputs
+                            .iter()
+                            .try_for_each(|(path, html)| staging.write(path, html.as_bytes()))
+                            .map(|()| Vec::new())
                             .map_err(|e| write_failed(out, &e)),
-                        _ => Ok(Some((path, html))),
+                        _ => Ok(outputs),
                     }
                 });
                 (Summary::of(rendered, &text), page)
@@ -842,11 +850,13 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     let mut page_errors = Vec::new();
     for (summary, page) in results {
         match page {
-            Some(Ok(Some((path, html)))) => {
-                files.insert(path, html.into_bytes());
+            Some(Ok(outputs)) => {
+                for (path, html) in outputs {
+                    files.insert(path, html.into_bytes());
+                }
             }
             Some(Err(d)) => page_errors.push(d),
-            Some(Ok(None)) | None => {}
+            None => {}
         }
         summaries.push(summary);
     }

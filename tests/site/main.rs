@@ -16,6 +16,7 @@ use site_gen::Options;
 mod catalogs;
 mod deploy;
 mod glossary;
+mod linear;
 mod review;
 mod serve_fallback;
 mod sources;
