@@ -5,8 +5,9 @@
 //! 5 KB of Markdown with headings, lists, a table and links to other pages
 //! (`@/section/page.md`, which Hugo resolves with a link render hook so both
 //! tools do the same work). Both tools get equivalent minimal templates:
-//! language links, breadcrumbs, a site navigation of the sections, the page,
-//! and a section's list of pages. Runs alternate between the tools, each
+//! language links, breadcrumbs, a footer linking the home page and the
+//! page's top-level section, the page, and a section's list of pages, 100 a
+//! page with previous and next links (Hugo's `.Paginate`). Runs alternate between the tools, each
 //! into a fresh folder; outputs are deleted only at the end, because a large
 //! delete slows the writes of the next run on these disks. Time is the wall
 //! clock of the process; peak memory is the OS's maximum resident set size
@@ -259,13 +260,13 @@ const SG_BASE: &str = r#"<!DOCTYPE html>
 {{ page.content | safe }}
 {% block list %}{% endblock list %}
 </main>
-<footer><ul>{% for item in nav %}<li><a href="{{ item.url }}">{{ item.title }}</a></li>{% endfor %}</ul></footer>
+<footer><ul><li><a href="{{ site.base_path }}{{ lang }}/">{{ site.title }}</a></li>{% if page.section %}<li><a href="{{ page.section.url }}">{{ page.section.title }}</a></li>{% endif %}</ul></footer>
 </body>
 </html>
 "#;
 
 const SG_LIST: &str = r#"{% extends "bench-base.html" %}
-{% block list %}<ul>{% for child in page.children %}<li><a href="{{ child.url }}">{{ child.title }}</a> {{ child.description }}</li>{% endfor %}</ul>{% endblock list %}
+{% block list %}<ul>{% for child in page.children %}<li><a href="{{ child.url }}">{{ child.title }}</a> {{ child.description }}</li>{% endfor %}</ul>{% if page.paginator %}<nav>{% if page.paginator.previous %}<a href="{{ page.paginator.previous }}" rel="prev">prev</a>{% endif %}{% if page.paginator.next %}<a href="{{ page.paginator.next }}" rel="next">next</a>{% endif %}</nav>{% endif %}{% endblock list %}
 "#;
 
 const HUGO_BASE: &str = r#"<!DOCTYPE html>
@@ -278,12 +279,12 @@ const HUGO_BASE: &str = r#"<!DOCTYPE html>
 {{ .Content }}
 {{ block "list" . }}{{ end }}
 </main>
-<footer><ul>{{ range site.Home.Sections }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></footer>
+<footer><ul><li><a href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a></li>{{ with .FirstSection }}{{ if not .IsHome }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}{{ end }}</ul></footer>
 </body>
 </html>
 "#;
 
-const HUGO_LIST: &str = r#"{{ define "list" }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Description }}</li>{{ end }}</ul>{{ end }}
+const HUGO_LIST: &str = r#"{{ define "list" }}{{ $p := .Paginate .Pages 100 }}<ul>{{ range $p.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Description }}</li>{{ end }}</ul>{{ if $p.HasPrev }}<a href="{{ $p.Prev.URL }}" rel="prev">prev</a>{{ end }}{{ if $p.HasNext }}<a href="{{ $p.Next.URL }}" rel="next">next</a>{{ end }}{{ end }}
 "#;
 
 const HUGO_LINK: &str = r#"{{- $u := urls.Parse .Destination -}}
