@@ -274,7 +274,12 @@ mod tests {
         let mut pages = vec![page("_index.md", "ja", "ホーム", 0)];
         pages.push(page("big/_index.md", "ja", "大", 1));
         for n in 0..(2 * PAGE_SIZE + 50) {
-            pages.push(page(&format!("big/p{n:03}.md"), "ja", &format!("P{n:03}"), 0));
+            pages.push(page(
+                &format!("big/p{n:03}.md"),
+                "ja",
+                &format!("P{n:03}"),
+                0,
+            ));
         }
         let index = PageIndex::new(&pages);
         let lib = Library::new(&site, &pages, &index);
@@ -294,10 +299,17 @@ mod tests {
         assert!(titles(4).is_empty());
         assert_eq!(lib.paged_url(1, 1), "/g/ja/big/");
         assert_eq!(lib.paged_url(1, 3), "/g/ja/big/page/3/");
-        assert_eq!(lib.paged_permalink(1, 2), "https://example.org/g/ja/big/page/2/");
+        assert_eq!(
+            lib.paged_permalink(1, 2),
+            "https://example.org/g/ja/big/page/2/"
+        );
         assert_eq!(
             lib.paged_paths(1).collect::<Vec<_>>(),
-            ["ja/big/index.html", "ja/big/page/2/index.html", "ja/big/page/3/index.html"]
+            [
+                "ja/big/index.html",
+                "ja/big/page/2/index.html",
+                "ja/big/page/3/index.html"
+            ]
         );
         assert_eq!(lib.paged_path(0, 1), "ja/index.html");
     }

@@ -125,7 +125,11 @@ impl<'a> Renderer<'a> {
     fn x_default(&self, i: usize, n: usize) -> Option<Cow<'a, str>> {
         let lib = self.lib;
         let d = lib.originals[i].filter(|&d| n <= lib.pager_count(d))?;
-        Some(paged_url(&lib.permalinks[d], || lib.paged_permalink(d, n), n))
+        Some(paged_url(
+            &lib.permalinks[d],
+            || lib.paged_permalink(d, n),
+            n,
+        ))
     }
 
     fn link(&self, i: usize, lang: &str) -> Link<'a> {
@@ -485,6 +489,12 @@ impl<'a> Renderer<'a> {
     /// error at the page's file.
     pub(crate) fn listing_clashes(&self) -> Vec<Diagnostic> {
         let lib = self.lib;
+        let long: Vec<usize> = (0..lib.pages.len())
+            .filter(|&i| lib.pager_count(i) > 1)
+            .collect();
+        if long.is_empty() {
+            return Vec::new();
+        }
         let by_path: std::collections::HashMap<String, usize> = lib
             .pages
             .iter()
@@ -492,8 +502,8 @@ impl<'a> Renderer<'a> {
             .map(|(i, p)| (crate::site::page_path(p), i))
             .collect();
         let mut out = Vec::new();
-        for (i, p) in lib.pages.iter().enumerate() {
-            let total = lib.pager_count(i);
+        for i in long {
+            let (p, total) = (&lib.pages[i], lib.pager_count(i));
             for n in 2..=total {
                 if let Some(&other) = by_path.get(&lib.paged_path(i, n)) {
                     out.push(

@@ -550,7 +550,9 @@ impl Finish<'_> {
         }
         // Every page's files: a long listing's further pages too.
         let page_paths: Vec<String> = match self.renderer {
-            Some(r) => (0..pages.len()).flat_map(|i| r.lib.paged_paths(i)).collect(),
+            Some(r) => (0..pages.len())
+                .flat_map(|i| r.lib.paged_paths(i))
+                .collect(),
             None => pages.iter().map(page_path).collect(),
         };
         if let Some(r) = self.renderer {

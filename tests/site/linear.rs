@@ -100,7 +100,11 @@ fn with_big_section(n: usize) -> SiteTest {
 fn a_section_of_250_pages_is_listed_on_3_linked_pages() {
     let site = with_big_section(250);
     let out = site.build();
-    let pages = ["ja/big/index.html", "ja/big/page/2/index.html", "ja/big/page/3/index.html"];
+    let pages = [
+        "ja/big/index.html",
+        "ja/big/page/2/index.html",
+        "ja/big/page/3/index.html",
+    ];
     let texts: Vec<String> = pages.iter().map(|p| out.file(p)).collect();
     assert!(!site.out().join("ja/big/page/4/index.html").exists());
     assert!(!site.out().join("ja/big/page/1/index.html").exists());
@@ -121,7 +125,8 @@ fn a_section_of_250_pages_is_listed_on_3_linked_pages() {
 
     // Previous and next, with `rel`, in the page's language.
     let nav = "<nav class=\"pagination\" aria-label=\"一覧のページ\">";
-    let next = |n: usize| format!("<a href=\"/guide/ja/big/page/{n}/\" rel=\"next\">次のページ</a>");
+    let next =
+        |n: usize| format!("<a href=\"/guide/ja/big/page/{n}/\" rel=\"next\">次のページ</a>");
     let prev1 = "<a href=\"/guide/ja/big/\" rel=\"prev\">前のページ</a>";
     let prev2 = "<a href=\"/guide/ja/big/page/2/\" rel=\"prev\">前のページ</a>";
     out.check_file(pages[0], &[nav, &next(2), "3ページ中1ページ目"])
@@ -176,7 +181,10 @@ fn a_section_of_250_pages_is_listed_on_3_linked_pages() {
 fn a_section_of_exactly_100_pages_is_one_page() {
     let site = with_big_section(PAGE_SIZE);
     let out = site.build();
-    out.check_absent("ja/big/index.html", &["class=\"pagination\"", "rel=\"next\""]);
+    out.check_absent(
+        "ja/big/index.html",
+        &["class=\"pagination\"", "rel=\"next\""],
+    );
     assert!(!site.out().join("ja/big/page/2").exists());
     assert!(!out.file("sitemap.xml").contains("/big/page/"));
 }
@@ -204,7 +212,10 @@ fn a_page_where_a_listing_continues_is_refused_naming_its_file() {
         Ok(_) => panic!("a static file at big/page/2/ was accepted"),
         Err(e) => e.render_plain(),
     };
-    assert!(err.contains("would replace the generated `ja/big/page/2/index.html`"), "{err}");
+    assert!(
+        err.contains("would replace the generated `ja/big/page/2/index.html`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -233,5 +244,8 @@ fn serve_drops_the_pages_a_shorter_listing_no_longer_has() {
         .chain(ours.keys())
         .filter(|k| clean.files.get(*k).map(Vec::as_slice) != ours.get(*k).map(|b| &**b))
         .collect();
-    assert!(differ.is_empty(), "serve differs from a clean build in {differ:?}");
+    assert!(
+        differ.is_empty(),
+        "serve differs from a clean build in {differ:?}"
+    );
 }
