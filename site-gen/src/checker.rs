@@ -179,7 +179,7 @@ pub fn first_screen_and_blank_form(data: CheckerData) -> Result<(String, String)
 /// The embedded checker data of the `lang` page that uses `procedure`,
 /// taken from a built site (for running the app alone with `trunk serve`).
 pub fn data_in_built_site(
-    files: &BTreeMap<String, Vec<u8>>,
+    files: &BTreeMap<String, crate::cache::Bytes>,
     procedure: &str,
     lang: &str,
 ) -> Option<String> {

@@ -57,6 +57,7 @@ pub(crate) fn checker_out(
 
 /// A checker's data and server render for one (procedure, language), made
 /// once per build and shared by every page that embeds it.
+#[derive(Debug)]
 pub(crate) struct CheckerOut {
     data: String,
     html: String,
@@ -168,8 +169,52 @@ impl<'a> Renderer<'a> {
         self.templates.render(self.sources, template, &ctx)
     }
 
-    /// Page `i`, around its Markdown `r`.
-    pub(crate) fn page(&self, i: usize, r: &Rendered) -> Result<String, Diagnostic> {
+    /// Renders a page's context (from [`Renderer::page_ctx`]) into its template.
+    pub(crate) fn render_page(
+        &self,
+        template: &str,
+        ctx: &PageCtx<'_>,
+    ) -> Result<String, Diagnostic> {
+        self.render(template, ctx)
+    }
+
+    /// The other pages whose data [`Renderer::page_ctx`] reads for page
+    /// `i`: its translations, its original, its breadcrumbs, its children
+    /// and its language's navigation. `serve`'s cache keeps a page's HTML
+    /// while these pages, the page itself, its Markdown and what every
+    /// page reads are the same; a read missing here is caught by the
+    /// tests, whose builds compare every kept page's whole context
+    /// (`debug_assertions`).
+    pub(crate) fn page_reads(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let lib = self.lib;
+        let lang = &lib.pages[i].lang;
+        lib.translations[i]
+            .iter()
+            .copied()
+            .chain(lib.originals[i])
+            .chain(lib.breadcrumbs[i].iter().copied())
+            .chain(lib.children[i].iter().copied())
+            .chain(lib.nav.get(lang).into_iter().flatten().copied())
+    }
+
+    /// What a checker page's context reads of its checker.
+    pub(crate) fn checker_print(&self, i: usize) -> u64 {
+        let p = &self.lib.pages[i];
+        p.front.checker.as_ref().map_or(0, |id| {
+            crate::cache::hash_debug(&self.checkers.get(&(id.clone(), p.lang.clone())))
+        })
+    }
+
+    /// The template and context of page `i`, around its Markdown `r`:
+    /// all that its template sees.
+    pub(crate) fn page_ctx<'b>(
+        &self,
+        i: usize,
+        r: &'b Rendered,
+    ) -> Result<(String, PageCtx<'b>), Diagnostic>
+    where
+        'a: 'b,
+    {
         let lib = self.lib;
         let p = &lib.pages[i];
         let f = &self.i18n[&p.lang].format;
@@ -272,7 +317,7 @@ impl<'a> Renderer<'a> {
                 .label("front matter")
                 .help("create templates/<name>.html in the site root or use a default template"));
         }
-        self.render(&template, &ctx)
+        Ok((template, ctx))
     }
 
     /// The official pages behind the facts a page shows (its prose and its

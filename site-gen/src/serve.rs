@@ -1,7 +1,12 @@
 //! `site-gen serve`: builds into memory, serves on 127.0.0.1, watches
-//! `content/`, `templates/` and `static/` (folders made later included) and
-//! rebuilds incrementally (`incremental::Session`) when a file changes, then
-//! reloads the browser by long polling. A failed build is shown in the
+//! `content/`, `templates/` and `static/` (folders made later included,
+//! links not followed: the build reads only links that stay inside their
+//! folder, which is watched already) and builds again when a file changes —
+//! the same build as `site-gen build`, with a [`Cache`] that skips each step
+//! whose inputs did not change ([`Session`]) — then reloads the browser by
+//! long polling. Requests are answered by a fixed pool of threads. A build
+//! still running after a few seconds is reported in the terminal and the
+//! browser (a pathological input must never look like a frozen server). A failed build is shown in the
 //! browser and the terminal; the server keeps running and keeps the last
 //! good pages. Watcher errors (such as the inotify watch limit) are printed
 //! with what to do, and a watcher that cannot start falls back to polling.
@@ -27,12 +32,120 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 use tiny_http::{Header, Request, Response, Server};
 
+use crate::cache::{Bytes, Cache};
 use crate::checker;
+use crate::diag::{Diagnostic, Sources};
 use crate::headers::{self, Rules};
-use crate::incremental::{Bytes, Outcome, Session};
 use crate::site::{self, Options};
 
+/// `serve`'s builds: the last good output and the cache between builds.
+pub struct Session {
+    opts: Options,
+    cache: Cache,
+    files: BTreeMap<String, Bytes>,
+    /// The last build's problems, with the sources they point into.
+    problems: Option<(Sources, Vec<Diagnostic>)>,
+}
+
+/// The result of one build of a [`Session`].
+pub struct Outcome {
+    /// Pages whose Markdown or template ran (the others were kept).
+    pub rendered: usize,
+    /// Pages of the site.
+    pub pages: usize,
+    /// The build's errors and warnings, as `site-gen build` prints them
+    /// (plain text), when it failed; the output is then left as it was.
+    pub errors: Option<String>,
+    /// On success: every output file that differs from the last good
+    /// output, with its new bytes (`None`: gone).
+    pub changed: Vec<(String, Option<Bytes>)>,
+}
+
+impl Session {
+    /// Builds the whole site.
+    pub fn new(opts: Options) -> (Session, Outcome) {
+        let mut session = Session {
+            opts,
+            cache: Cache::new(),
+            files: BTreeMap::new(),
+            problems: None,
+        };
+        let outcome = session.build();
+        (session, outcome)
+    }
+
+    /// The output of the last successful build.
+    pub fn files(&self) -> &BTreeMap<String, Bytes> {
+        &self.files
+    }
+
+    /// Prints the last build's problems (in colour on a terminal).
+    pub fn print(&self) {
+        if let Some((sources, problems)) = &self.problems
+            && !problems.is_empty()
+        {
+            crate::diag::print(sources, problems);
+        }
+    }
+
+    /// Builds again after the watcher reported `changes` (paths under the
+    /// site root, or trunk's output folder); `None` when none of them is
+    /// anything a build reads.
+    pub fn apply(&mut self, changes: &[PathBuf]) -> Option<Outcome> {
+        let checker = self
+            .opts
+            .checker_dist
+            .as_ref()
+            .is_some_and(|dist| changes.iter().any(|p| p.starts_with(dist)));
+        let sources = self.cache.changed(&self.opts.root, changes);
+        (sources || checker).then(|| self.build())
+    }
+
+    fn build(&mut self) -> Outcome {
+        match site::generate_cached(&self.opts, &mut self.cache) {
+            Ok(built) => {
+                let mut changed: Vec<(String, Option<Bytes>)> = built
+                    .files
+                    .iter()
+                    .filter(|(path, bytes)| {
+                        self.files
+                            .get(*path)
+                            .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != *bytes)
+                    })
+                    .map(|(path, bytes)| (path.clone(), Some(Arc::clone(bytes))))
+                    .collect();
+                changed.extend(
+                    self.files
+                        .keys()
+                        .filter(|path| !built.files.contains_key(*path))
+                        .map(|path| (path.clone(), None)),
+                );
+                self.files = built.files;
+                self.problems = Some((built.sources, built.warnings));
+                Outcome {
+                    rendered: built.rendered,
+                    pages: built.pages,
+                    errors: None,
+                    changed,
+                }
+            }
+            Err(failed) => {
+                let errors = failed.render_plain();
+                self.problems = Some((failed.sources, failed.diags));
+                Outcome {
+                    rendered: 0,
+                    pages: 0,
+                    errors: Some(errors),
+                    changed: Vec::new(),
+                }
+            }
+        }
+    }
+}
+
 struct State {
+    /// A build running since then, after a change to these paths.
+    building: Option<(Instant, String)>,
     files: BTreeMap<String, Bytes>,
     /// The headers of responses: the output's `_headers`.
     rules: Rules,
@@ -85,6 +198,7 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
     };
     let shared: Shared = Arc::new((
         Mutex::new(State {
+            building: None,
             files: BTreeMap::new(),
             rules: fallback_rules(),
             error: None,
@@ -118,10 +232,12 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
         }
     };
     let watch_shared = Arc::clone(&shared);
+    watch_builds(Arc::clone(&shared));
     std::thread::spawn(move || {
         let mut watch = watch;
         while let Some(changes) = watch.next_changes(&events) {
             let started = Instant::now();
+            building(&watch_shared, Some((started, changed_list(&changes))));
             let result = match session.take() {
                 Some(mut s) => guarded(move || {
                     let outcome = s.apply(&changes);
@@ -141,16 +257,97 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
                 // The session is dropped: the next change builds afresh.
                 None => crashed(&watch_shared),
             }
+            building(&watch_shared, None);
         }
     });
 
     eprintln!("serving {} at {url}  (Ctrl-C to stop)", root.display());
     println!("{url}");
-    for request in server.incoming_requests() {
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || respond(request, &shared));
+    // A fixed pool answers requests (more wait in the server's queue).
+    let server = Arc::new(server);
+    let workers: Vec<_> = (0..POOL)
+        .map(|_| {
+            let (server, shared) = (Arc::clone(&server), Arc::clone(&shared));
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    respond(request, &shared);
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        let _ = w.join();
     }
     Ok(())
+}
+
+/// Threads answering requests. A browser tab holds one with its reload
+/// poll; past [`LONG_POLLS`] waiting polls, a poll is answered within
+/// seconds, so pages are always served.
+const POOL: usize = 32;
+const LONG_POLLS: usize = 24;
+
+/// Long polls waiting now.
+static POLLING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// After how long a running build is reported as slow, in the terminal
+/// and (later) in the browser.
+const SLOW: Duration = Duration::from_secs(5);
+const SLOW_IN_BROWSER: Duration = Duration::from_secs(10);
+
+/// The paths of a change list, as printed (the first few).
+fn changed_list(changes: &[PathBuf]) -> String {
+    let mut shown: Vec<String> = changes
+        .iter()
+        .take(3)
+        .map(|p| p.display().to_string())
+        .collect();
+    if changes.len() > 3 {
+        shown.push(format!("and {} more", changes.len() - 3));
+    }
+    shown.join(", ")
+}
+
+fn building(shared: &Shared, now: Option<(Instant, String)>) {
+    let (lock, _) = &**shared;
+    if let Ok(mut state) = lock.lock() {
+        state.building = now;
+    }
+}
+
+/// Reports a build that runs long (a pathological input, a huge site) in
+/// the terminal every few seconds and, from [`SLOW_IN_BROWSER`], in the
+/// browser: never a silent, frozen server.
+fn watch_builds(shared: Shared) {
+    std::thread::spawn(move || {
+        let mut reported: Option<(Instant, u64)> = None;
+        loop {
+            std::thread::sleep(Duration::from_secs(1));
+            let (lock, cvar) = &*shared;
+            let Ok(mut state) = lock.lock() else { return };
+            let Some((since, what)) = state.building.clone() else {
+                reported = None;
+                continue;
+            };
+            let secs = since.elapsed().as_secs();
+            let last = reported.filter(|(s, _)| *s == since).map_or(0, |(_, n)| n);
+            if since.elapsed() >= SLOW && secs >= last + 5 {
+                eprintln!(
+                    "still building after {secs} s (changed: {what}); the last good pages are                      served meanwhile. If it never ends, the change may hold something                      pathological: undo it and save, or stop with Ctrl-C"
+                );
+                reported = Some((since, secs));
+            }
+            if since.elapsed() >= SLOW_IN_BROWSER && state.error.is_none() {
+                state.error = Some(format!(
+                    "site-gen is still building after {secs} s, since a change to {what}.\n\
+                     The page reloads when the build ends. If it never ends, the change may \
+                     hold something pathological: undo it and save.\n"
+                ));
+                state.version += 1;
+                cvar.notify_all();
+            }
+        }
+    });
 }
 
 /// Runs `f`, turning a panic (a bug in site-gen) into `None`: it must not
@@ -188,14 +385,10 @@ fn publish(session: &Session, outcome: &Outcome, shared: &Shared, started: Insta
     let ms = started.elapsed().as_millis();
     match &outcome.errors {
         None => eprintln!(
-            "built in {ms} ms: {} of {} pages rendered{}",
+            "built in {ms} ms: {} of {} pages rendered, {} files changed",
             outcome.rendered,
             outcome.pages,
-            if outcome.reloaded {
-                ", site loaded again"
-            } else {
-                ""
-            }
+            outcome.changed.len()
         ),
         Some(_) => eprintln!("build failed: serving the last good pages and the errors"),
     }
@@ -204,9 +397,6 @@ fn publish(session: &Session, outcome: &Outcome, shared: &Shared, started: Insta
     let mut changed = !outcome.changed.is_empty() || state.error != outcome.errors;
     if state.version == 0 && outcome.errors.is_none() {
         changed = true;
-    }
-    if outcome.complete {
-        state.files.clear();
     }
     for (path, bytes) in &outcome.changed {
         match bytes {
@@ -284,7 +474,13 @@ type Events = Receiver<notify::Result<notify::Event>>;
 impl Watch {
     fn start(root: &Path) -> Result<(Watch, Events), String> {
         let (tx, rx) = std::sync::mpsc::channel();
-        let watcher: Box<dyn Watcher + Send> = match notify::recommended_watcher(tx.clone()) {
+        let watcher: Box<dyn Watcher + Send> = match notify::RecommendedWatcher::new(
+            tx.clone(),
+            // The build follows only links that stay inside their source
+            // folder, which is watched already; following a link out of it
+            // would watch what no build reads (a link into /usr: thousands).
+            notify::Config::default().with_follow_symlinks(false),
+        ) {
             Ok(w) => Box::new(w),
             Err(e) => {
                 eprintln!("{}", watch_problem(&e, root));
@@ -402,7 +598,9 @@ fn poller(
 ) -> Result<notify::PollWatcher, String> {
     notify::PollWatcher::new(
         tx,
-        notify::Config::default().with_poll_interval(Duration::from_secs(1)),
+        notify::Config::default()
+            .with_poll_interval(Duration::from_secs(1))
+            .with_follow_symlinks(false),
     )
     .map_err(|e| format!("cannot watch files, not even by polling: {e}"))
 }
@@ -493,17 +691,25 @@ fn respond(request: Request, shared: &Shared) {
             .find_map(|kv| kv.strip_prefix("since="))
             .and_then(|v| v.parse().ok())
             .unwrap_or(-1);
-        let Ok(guard) = lock.lock() else { return };
-        let guard = if since < 0 {
-            guard
+        use std::sync::atomic::Ordering;
+        let waiting = POLLING.fetch_add(1, Ordering::SeqCst);
+        let wait = if waiting >= LONG_POLLS {
+            Duration::from_secs(2)
         } else {
-            match cvar.wait_timeout_while(guard, Duration::from_secs(25), |s| {
-                s.version as i64 == since
-            }) {
-                Ok((g, _)) => g,
-                Err(_) => return,
-            }
+            Duration::from_secs(25)
         };
+        let Ok(guard) = lock.lock() else {
+            POLLING.fetch_sub(1, Ordering::SeqCst);
+            return;
+        };
+        let guard = if since < 0 {
+            Ok(guard)
+        } else {
+            cvar.wait_timeout_while(guard, wait, |s| s.version as i64 == since)
+                .map(|(g, _)| g)
+        };
+        POLLING.fetch_sub(1, Ordering::SeqCst);
+        let Ok(guard) = guard else { return };
         let v = guard.version.to_string().into_bytes();
         let mut extra = guard.rules.lookup(path);
         drop(guard);
