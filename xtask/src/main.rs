@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 mod background;
 mod bench;
 mod setup;
+mod vendor;
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]   (cargo xtask <command> --help: more)
@@ -142,6 +143,8 @@ fn main() -> ExitCode {
         Some("build") => build(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
+        // For now; to become a step of `tidy` (vendor::verify_yew).
+        Some("verify-yew") => vendor::command(&args[1..]),
         Some(other) => {
             eprint!("xtask: unknown command `{other}`\n\n{USAGE}");
             return ExitCode::from(2);
