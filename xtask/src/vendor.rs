@@ -414,11 +414,66 @@ fn check_pins(root: &Path, version: &str) -> Result<Vec<String>, String> {
     Ok(problems)
 }
 
-/// Writes the manifest from `published`, the published crate unpacked
+/// Records the copy against `published`, the published crate unpacked
 /// (its `.crate` extracted, or cargo's `~/.cargo/registry/src/*/yew-V/`):
-/// the SHA-256 of each of its files that the copy keeps, or that the patch
-/// changes. Returns what it wrote and what it left out.
+/// the manifest, the SHA-256 of each of its files that the copy keeps; and
+/// the patch, from those files to the copy (so it holds whatever was edited
+/// in the copy). Returns what it wrote.
 fn record(root: &Path, published: &Path) -> Result<String, String> {
+    let manifest = record_manifest(root, published)?;
+    let patch = record_patch(root, published)?;
+    Ok(format!("{manifest}; {patch}"))
+}
+
+/// Writes the patch: for each file of the copy that is not the published
+/// one, a unified diff (`patch -p1` applies it in the copy's folder).
+fn record_patch(root: &Path, published: &Path) -> Result<String, String> {
+    let version = copy_version(root)?;
+    let mut text = String::new();
+    let (mut changed, mut created) = (0, 0);
+    for rel in files_under(&root.join(COPY))? {
+        let shown = format!("{COPY}/{rel}");
+        let copy = std::fs::read(root.join(COPY).join(&rel))
+            .map_err(|e| format!("{shown}: cannot read: {e}"))?;
+        let was = published.join(&rel);
+        let (original, from, diff) = if was.is_file() {
+            let original =
+                std::fs::read(&was).map_err(|e| format!("{}: cannot read: {e}", was.display()))?;
+            if original == copy {
+                continue;
+            }
+            changed += 1;
+            (original, format!("yew-{version}/{rel}"), "diff -ru")
+        } else {
+            created += 1;
+            (Vec::new(), "/dev/null".to_owned(), "diff -ruN")
+        };
+        let as_text = |bytes: Vec<u8>, what: &str| {
+            String::from_utf8(bytes)
+                .map_err(|_| format!("{what}: not UTF-8: cannot diff it as text"))
+        };
+        let original = as_text(original, &was.display().to_string())?;
+        let copy = as_text(copy, &shown)?;
+        let patch = diffy::DiffOptions::new()
+            .set_original_filename(from)
+            .set_modified_filename(format!("yew/{rel}"))
+            .create_patch(&original, &copy);
+        // Blank context lines as a space, as `diff -u` writes them.
+        let patch = diffy::PatchFormatter::new()
+            .suppress_blank_empty(false)
+            .fmt_patch(&patch)
+            .to_string();
+        let _ = write!(text, "{diff} yew-{version}/{rel} yew/{rel}\n{patch}");
+    }
+    std::fs::write(root.join(PATCH), text).map_err(|e| format!("{PATCH}: cannot write: {e}"))?;
+    Ok(format!(
+        "{PATCH}: {changed} files changed, {created} created"
+    ))
+}
+
+/// Writes the manifest: the SHA-256 of each file of `published` that the
+/// copy keeps (has a file of that path).
+fn record_manifest(root: &Path, published: &Path) -> Result<String, String> {
     let kept: BTreeSet<String> = files_under(&root.join(COPY))?.into_iter().collect();
     let mut lines = String::new();
     let mut dropped = Vec::new();
@@ -464,7 +519,7 @@ fn record(root: &Path, published: &Path) -> Result<String, String> {
     std::fs::write(root.join(MANIFEST), text)
         .map_err(|e| format!("{MANIFEST}: cannot write: {e}"))?;
     Ok(format!(
-        "{MANIFEST}: {listed} files recorded from {}, {} left out",
+        "{MANIFEST}: {listed} files of {} recorded, {} left out",
         published.display(),
         dropped.len()
     ))
@@ -530,12 +585,18 @@ diff -ru yew-0.23.0/src/a.rs yew/src/a.rs
             ] {
                 write(&f.path(COPY).join(rel), text);
             }
-            write(&f.path(PATCH), PATCH_TEXT);
             write(&f.path(PINS), PINS_TEXT);
             write(&f.path(LOCK), LOCK_TEXT);
             let recorded = record(f.dir.path(), &published).expect("record");
-            assert!(recorded.contains("4 files recorded"), "{recorded}");
+            assert!(recorded.contains("4 files of"), "{recorded}");
+            assert!(
+                recorded.contains("1 files changed, 0 created"),
+                "{recorded}"
+            );
             assert!(recorded.contains("1 left out"), "{recorded}");
+            // The patch recorded is the one `diff -ru` writes.
+            let patch = std::fs::read_to_string(f.path(PATCH)).expect("patch");
+            assert_eq!(patch, PATCH_TEXT);
             f
         }
 
@@ -700,6 +761,29 @@ diff -ru yew-0.23.0/src/a.rs yew/src/a.rs
         let err = f.verify().expect_err("fails");
         assert!(err.starts_with(&format!("{MANIFEST}:")), "{err}");
         assert!(err.contains("sha256sum's format"), "{err}");
+    }
+
+    #[test]
+    fn recording_again_takes_edits_and_new_files_into_the_patch() {
+        let f = Fixture::new();
+        f.edit(&format!("{COPY}/src/b.rs"), "b()", "c()");
+        write(&f.path(COPY).join("src/new.rs"), "pub fn new() {}\n");
+        assert!(f.verify().is_err());
+        let recorded = record(f.dir.path(), &f.path("published")).expect("record");
+        assert!(
+            recorded.contains("2 files changed, 1 created"),
+            "{recorded}"
+        );
+        let patch = std::fs::read_to_string(f.path(PATCH)).expect("patch");
+        assert!(
+            patch.contains("diff -ruN yew-0.23.0/src/new.rs yew/src/new.rs\n--- /dev/null\n"),
+            "{patch}"
+        );
+        let ok = f.verify().expect("passes");
+        assert!(
+            ok.contains("5 files, yew 0.23.0 as published (2 unchanged, 3 changed"),
+            "{ok}"
+        );
     }
 
     /// The repository's own copy: the published yew plus yew-size.patch.
