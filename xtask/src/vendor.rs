@@ -118,7 +118,7 @@ fn verify_at(root: &Path) -> Result<String, String> {
     if problems.is_empty() {
         Ok(format!(
             "{COPY}: {} files, yew {version} as published ({unchanged} unchanged, {patched} \
-             changed by {PATCH}); {PINS} pins yew and yew-macro to ={version} and {LOCK} takes \
+             changed by {PATCH}); yew and yew-macro pinned to ={version}, and {LOCK} takes \
              yew from the copy",
             copy.len()
         ))
@@ -347,31 +347,54 @@ fn string_value(line: &str, key: &str) -> Option<String> {
     Some(inner.to_owned())
 }
 
-/// The pins: `checker-app/Cargo.toml` asks for `yew` and `yew-macro`
-/// `=VERSION`, and Cargo.lock has `yew` VERSION from the path (no `source`:
-/// the `[patch.crates-io]` is in use) and `yew-macro` VERSION.
+/// The pins: `checker-app/Cargo.toml` asks for `yew` `=VERSION` and the
+/// copy's Cargo.toml for `yew-macro` `=VERSION` (through the patch: a
+/// direct dependency of checker-app would change the wasm's import hashes),
+/// and Cargo.lock has `yew` VERSION from the path (no `source`: the
+/// `[patch.crates-io]` is in use) and `yew-macro` VERSION.
 fn check_pins(root: &Path, version: &str) -> Result<Vec<String>, String> {
     let mut problems = Vec::new();
-    let manifest = std::fs::read_to_string(root.join(PINS))
-        .map_err(|e| format!("{PINS}: cannot read: {e}"))?;
     let pin = format!("\"={version}\"");
-    for name in ["yew", "yew-macro"] {
-        let line = manifest.lines().enumerate().find(|(_, l)| {
-            l.strip_prefix(name)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-        });
-        match line {
-            Some((_, l)) if l.contains(&pin) => {}
-            Some((n, l)) => problems.push(format!(
-                "{PINS}:{}: `{}`: pin {name} to exactly the vendored version, {pin} \
-                 (checker-app/vendor/README.md)",
-                n + 1,
-                l.trim()
-            )),
-            None => problems.push(format!(
-                "{PINS}: no `{name} = ` dependency; pin it with version {pin}"
-            )),
+    let app = std::fs::read_to_string(root.join(PINS))
+        .map_err(|e| format!("{PINS}: cannot read: {e}"))?;
+    let yew = app.lines().enumerate().find(|(_, l)| {
+        l.strip_prefix("yew")
+            .is_some_and(|r| r.trim_start().starts_with('='))
+    });
+    match yew {
+        Some((_, l)) if l.contains(&format!("version = {pin}")) => {}
+        Some((n, l)) => problems.push(format!(
+            "{PINS}:{}: `{}`: pin yew to exactly the vendored version, `version = {pin}` \
+             (checker-app/vendor/README.md)",
+            n + 1,
+            l.trim()
+        )),
+        None => problems.push(format!(
+            "{PINS}: no `yew = ` dependency; add it with `version = {pin}`"
+        )),
+    }
+    let copy_manifest = format!("{COPY}/Cargo.toml");
+    let copy = std::fs::read_to_string(root.join(&copy_manifest))
+        .map_err(|e| format!("{copy_manifest}: cannot read: {e}"))?;
+    let mut in_macro = false;
+    let mut macro_pin = None;
+    for (n, line) in copy.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_macro = line == "[dependencies.yew-macro]";
+        } else if in_macro && let Some(v) = string_value(line, "version") {
+            macro_pin = Some((n + 1, v));
         }
+    }
+    match macro_pin {
+        Some((_, v)) if v == format!("={version}") => {}
+        Some((n, v)) => problems.push(format!(
+            "{copy_manifest}:{n}: yew-macro `{v}`: pin it to {pin}, the version this yew was \
+             published with (a hunk of {PATCH})"
+        )),
+        None => problems.push(format!(
+            "{copy_manifest}: no [dependencies.yew-macro] version; pin it to {pin}"
+        )),
     }
 
     let lock = std::fs::read_to_string(root.join(LOCK))
@@ -538,7 +561,7 @@ mod tests {
     const LIB: &str = "pub mod a;\npub mod b;\n";
     const A: &str = "fn one() {}\n\nfn name() -> &'static str {\n    &\"onclick\"[2..]\n}\n\nfn three() {}\n\nfn four() {}\n";
     const B: &str = "pub fn b() {}\n";
-    const CARGO: &str = "[package]\nname = \"yew\"\nversion = \"0.23.0\"\n";
+    const CARGO: &str = "[package]\nname = \"yew\"\nversion = \"0.23.0\"\n\n[dependencies.yew-macro]\nversion = \"=0.23.0\"\n";
     const PATCH_TEXT: &str = "\
 diff -ru yew-0.23.0/src/a.rs yew/src/a.rs
 --- yew-0.23.0/src/a.rs
@@ -553,7 +576,8 @@ diff -ru yew-0.23.0/src/a.rs yew/src/a.rs
  
  fn three() {}
 ";
-    const PINS_TEXT: &str = "[dependencies]\nyew = { version = \"=0.23.0\", default-features = false }\nyew-macro = \"=0.23.0\"\n";
+    const PINS_TEXT: &str =
+        "[dependencies]\nyew = { version = \"=0.23.0\", default-features = false }\n";
     const LOCK_TEXT: &str = "version = 4\n\n[[package]]\nname = \"yew\"\nversion = \"0.23.0\"\ndependencies = [\n \"yew-macro\",\n]\n\n[[package]]\nname = \"yew-macro\"\nversion = \"0.23.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
 
     impl Fixture {
@@ -743,8 +767,11 @@ diff -ru yew-0.23.0/src/a.rs yew/src/a.rs
         f.edit(PINS, "version = \"=0.23.0\"", "version = \"0.23\"");
         f.fails("checker-app/Cargo.toml:2", "pin yew to exactly");
         let f = Fixture::new();
-        f.edit(PINS, "yew-macro = \"=0.23.0\"", "");
-        f.fails("checker-app/Cargo.toml: no `yew-macro = `", "=0.23.0");
+        f.edit(&format!("{COPY}/Cargo.toml"), "\"=0.23.0\"", "\"^0.23.0\"");
+        f.fails(
+            "checker-app/vendor/yew/Cargo.toml:6: yew-macro `^0.23.0`",
+            "pin it to \"=0.23.0\"",
+        );
         let f = Fixture::new();
         f.edit(
             LOCK,
