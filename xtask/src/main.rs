@@ -35,6 +35,7 @@ commands:
   test [ARGS]        formatting, lints, every test and the browser suite; times each step
   bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]
                      time site-gen against Hugo on a synthetic site
+  verify-yew [--record DIR]  check checker-app/vendor/yew against the published crate
 ";
 
 const SERVE_HELP: &str = "\

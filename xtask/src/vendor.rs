@@ -2,8 +2,9 @@
 //! the published crate's files listed in `checker-app/vendor/yew.sha256`
 //! (their SHA-256, recorded once from the `.crate` cargo verified) with
 //! `checker-app/vendor/yew-size.patch` applied, nothing more or less; and the
-//! pins that keep cargo on that copy (`yew`/`yew-macro` `=VERSION` in
-//! `checker-app/Cargo.toml`, Cargo.lock's `yew` from the path) must hold.
+//! pins that keep cargo on that copy must hold (`yew = "=VERSION"` in
+//! `checker-app/Cargo.toml`, `yew-macro` `=VERSION` in the copy's
+//! Cargo.toml, Cargo.lock's `yew` from the path).
 //!
 //! A file the patch changes is checked both ways: the patch undone on the
 //! copy must give the published file (its SHA-256), and the patch applied to
@@ -12,8 +13,9 @@
 //! a file is added or removed, or the patch is edited without the copy.
 //!
 //! `cargo xtask verify-yew` runs it; `cargo xtask verify-yew --record DIR`
-//! writes the manifest from DIR, the published crate unpacked (upgrading
-//! Yew: `checker-app/vendor/README.md`).
+//! first writes the manifest and the patch from DIR, the published crate
+//! unpacked, to the copy (changing the patch, upgrading Yew:
+//! `checker-app/vendor/README.md`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -164,7 +166,7 @@ fn check_patched(
         }
         original
     };
-    let applied = diffy::apply(&original, &patch)
+    let applied = diffy::apply(&original, patch)
         .map_err(|e| format!("{shown}: {PATCH} does not apply to the published file ({e})"))?;
     if applied != copy {
         let line = applied
