@@ -14,6 +14,7 @@ use std::rc::Rc;
 use site_gen::Options;
 
 mod catalogs;
+mod checker_data;
 mod deploy;
 mod glossary;
 mod review;
