@@ -138,8 +138,8 @@ pub fn data_text(data: &CheckerData) -> Result<String, String> {
 }
 
 /// Everything the app reads in a page of language `lang`: `procedure`
-/// with its texts in `lang` and Japanese, the facts it uses
-/// ([`rules::Facts::for_page`]), the language's `checker_*` strings and
+/// with each text in `lang`, else Japanese ([`rules::Procedure::for_page`]),
+/// the facts it uses ([`rules::Facts::for_page`]), the language's `checker_*` strings and
 /// formats, its `lang` attribute and where each procedure's checker is
 /// (`checker_urls`, by procedure id).
 pub fn page_data(
@@ -172,7 +172,7 @@ pub fn page_data(
         strings,
         money_format: i18n.format.money.clone(),
         thousands_separator: i18n.format.thousands_separator.clone(),
-        procedure: procedure.clone(),
+        procedure: procedure.for_page(lang),
         facts,
         checker_urls,
     }
