@@ -183,7 +183,10 @@ pub enum Action {
     /// The reader changed the value of the current question.
     DraftAnswer(String),
     /// The reader changed a value on the details screen.
-    DraftDetails(BTreeMap<String, String>),
+    DraftDetail {
+        field: String,
+        value: String,
+    },
     /// Keep (or stop keeping and delete) the answers on this device.
     Keep(bool),
     /// Answers read back: kept on this device (`kept`), or from the
@@ -503,7 +506,11 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let draft = match &action {
             Action::DraftAnswer(v) => Some(Draft::Answer(v.clone())),
-            Action::DraftDetails(d) => Some(Draft::Details(d.clone())),
+            Action::DraftDetail { field, value } => {
+                let mut d = self.details_draft();
+                d.insert(field.clone(), value.clone());
+                Some(Draft::Details(d))
+            }
             _ => None,
         };
         let mut s = State::apply(&self, action);
@@ -522,7 +529,7 @@ impl State {
         s.nav = Nav::Reader;
         match action {
             Action::Live => s.live = true,
-            Action::DraftAnswer(_) | Action::DraftDetails(_) => {}
+            Action::DraftAnswer(_) | Action::DraftDetail { .. } => {}
             Action::Answer { step, value } => s.answer(step, value),
             Action::Details(d) => s.submit_details(d),
             Action::Back => {

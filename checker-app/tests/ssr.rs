@@ -703,3 +703,37 @@ fn the_choice_to_keep_answers_is_offered_unticked() {
         "not ticked until the reader asks"
     );
 }
+
+/// Each keystroke on the details screen changes its own field in what the
+/// reader has typed so far (the state's draft): typing in one field and
+/// then another keeps both, and a submitted detail stays until changed.
+#[test]
+fn typing_in_one_detail_field_then_another_keeps_both() {
+    use checker_app::state::{Action, Screen, State};
+    use yew::Reducible;
+    let today = rules::Date::parse("2026-11-25").unwrap();
+    let details = owned(&[("nationality", "韓国")]);
+    let state = std::rc::Rc::new(State::resume(
+        prepared(disclosure(), facts(), "en"),
+        today,
+        owned(POST_TWO_COPIES),
+        details,
+        Some(Screen::Details),
+    ));
+    assert_eq!(state.screen, Screen::Details);
+    let typed = |s: std::rc::Rc<State>, field: &str, value: &str| {
+        s.reduce(Action::DraftDetail {
+            field: field.into(),
+            value: value.into(),
+        })
+    };
+    let state = typed(state, "name_latin", "KIM");
+    let state = typed(state, "name_kana", "キム");
+    let state = typed(state, "name_latin", "KIM MINSU");
+    let draft = state.details_draft();
+    assert_eq!(draft["name_latin"], "KIM MINSU");
+    assert_eq!(draft["name_kana"], "キム");
+    assert_eq!(draft["nationality"], "韓国");
+    // Not submitted yet.
+    assert!(!state.details.contains_key("name_latin"));
+}
