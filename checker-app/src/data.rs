@@ -31,7 +31,8 @@ pub struct CheckerData {
     /// Yen format of `lang`, e.g. `{amount}円` or `¥{amount}`.
     pub money_format: String,
     pub thousands_separator: String,
-    /// The procedure, its texts in `lang` and Japanese.
+    /// The procedure, each text in `lang`, else Japanese, option labels
+    /// whole ([`rules::Procedure::for_page`]).
     pub procedure: rules::Procedure,
     /// The facts the procedure uses, their texts in `lang` and Japanese,
     /// with `lang`'s date format and unverified mark
