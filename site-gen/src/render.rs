@@ -29,19 +29,15 @@ pub(crate) fn checker_out(
     checker_urls: &BTreeMap<String, String>,
     site: &SiteConfig,
 ) -> Result<CheckerOut, Diagnostic> {
-    let mut data = checker::page_data(procedure, core_facts, lang, &i18n[lang]);
-    if let Some(l) = site.language(lang)
-        && l.html_lang() != lang
-    {
-        data.strings.insert(
-            checker_app::data::HTML_LANG_KEY.to_string(),
-            l.html_lang().to_string(),
-        );
-    }
-    for (other, url) in checker_urls {
-        data.strings
-            .insert(checker_app::data::checker_url_key(other), url.clone());
-    }
+    let html_lang = site.language(lang).map_or(lang, |l| l.html_lang());
+    let data = checker::page_data(
+        procedure,
+        core_facts,
+        lang,
+        html_lang,
+        &i18n[lang],
+        checker_urls.clone(),
+    );
     let text = checker::data_text(&data)
         .map_err(|e| Diagnostic::error(format!("checker `{id}`: cannot encode its data: {e}")))?;
     let (html, blank_form) = checker::first_screen_and_blank_form(data).map_err(|e| {

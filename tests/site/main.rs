@@ -14,6 +14,7 @@ use std::rc::Rc;
 use site_gen::Options;
 
 mod catalogs;
+mod checker_data;
 mod deploy;
 mod glossary;
 mod review;
@@ -794,13 +795,12 @@ fn changing_the_fee_in_the_data_file_changes_prose_and_checker() {
         html[start..end].to_string()
     };
     let prepared = checker_app::Prepared::decode(&embedded(&en)).unwrap();
-    assert!(
+    assert_eq!(
         prepared
-            .raw
-            .facts
-            .iter()
-            .any(|f| f.key == "disclosure.handling_fee"
-                && f.value == checker_app::data::FactValueDto::Yen(400))
+            .facts()
+            .get("disclosure.handling_fee")
+            .map(|f| &f.value),
+        Some(&madoguchi_rules::FactValue::Yen(400))
     );
     let answers: madoguchi_rules::Answers = [
         ("whose", "own"),
@@ -819,7 +819,13 @@ fn changing_the_fee_in_the_data_file_changes_prose_and_checker() {
     let Ok(madoguchi_rules::Evaluation::Finished {
         outcome: madoguchi_rules::Outcome::Eligible(e),
         ..
-    }) = madoguchi_rules::evaluate(prepared.procedure(), &prepared.facts, &answers, today, "en")
+    }) = madoguchi_rules::evaluate(
+        prepared.procedure(),
+        prepared.facts(),
+        &answers,
+        today,
+        "en",
+    )
     else {
         panic!("expected an eligible outcome");
     };
@@ -834,7 +840,7 @@ fn changing_the_fee_in_the_data_file_changes_prose_and_checker() {
     ));
     let form = madoguchi_rules::fill_form(
         prepared.procedure(),
-        &prepared.facts,
+        prepared.facts(),
         &answers,
         &madoguchi_rules::Details::new(),
         today,
