@@ -144,6 +144,9 @@ impl Session {
 }
 
 struct State {
+    /// Reload polls waiting for the site to change: the request, the
+    /// version it has, until when it waits.
+    polls: Vec<(Request, i64, Instant)>,
     /// A build running since then, after a change to these paths.
     building: Option<(Instant, String)>,
     files: BTreeMap<String, Bytes>,
@@ -198,6 +201,7 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
     };
     let shared: Shared = Arc::new((
         Mutex::new(State {
+            polls: Vec::new(),
             building: None,
             files: BTreeMap::new(),
             rules: fallback_rules(),
@@ -233,6 +237,7 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
     };
     let watch_shared = Arc::clone(&shared);
     watch_builds(Arc::clone(&shared));
+    answer_polls(Arc::clone(&shared));
     std::thread::spawn(move || {
         let mut watch = watch;
         while let Some(changes) = watch.next_changes(&events) {
@@ -281,14 +286,59 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
     Ok(())
 }
 
-/// Threads answering requests. A browser tab holds one with its reload
-/// poll; past [`LONG_POLLS`] waiting polls, a poll is answered within
-/// seconds, so pages are always served.
-const POOL: usize = 32;
-const LONG_POLLS: usize = 24;
+/// Threads answering requests. A browser tab's reload poll holds none:
+/// it waits in [`State::polls`] (at most [`MAX_POLLS`]; more are answered
+/// at once) until the site changes or [`POLL_FOR`] passes.
+const POOL: usize = 8;
+const MAX_POLLS: usize = 1024;
+const POLL_FOR: Duration = Duration::from_secs(25);
 
-/// Long polls waiting now.
-static POLLING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Answers a reload poll with the site's version.
+fn answer_poll(request: Request, version: u64, mut extra: Vec<(String, String)>) {
+    // A long poll's answer is never kept.
+    extra.retain(|(n, _)| !n.eq_ignore_ascii_case("Cache-Control"));
+    extra.push(("Cache-Control".into(), "no-store".into()));
+    send(
+        request,
+        200,
+        "text/plain; charset=utf-8",
+        version.to_string().into_bytes(),
+        extra,
+    );
+}
+
+/// Answers the waiting reload polls when the site changes, or when they
+/// have waited [`POLL_FOR`].
+fn answer_polls(shared: Shared) {
+    std::thread::spawn(move || {
+        let (lock, cvar) = &*shared;
+        let Ok(mut state) = lock.lock() else { return };
+        loop {
+            state = match cvar.wait_timeout(state, Duration::from_secs(1)) {
+                Ok((s, _)) => s,
+                Err(_) => return,
+            };
+            let now = Instant::now();
+            let version = state.version;
+            let (due, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut state.polls)
+                .into_iter()
+                .partition(|(_, since, until)| *since != version as i64 || *until <= now);
+            state.polls = wait;
+            if due.is_empty() {
+                continue;
+            }
+            let rules = state.rules.lookup("/__livereload");
+            drop(state);
+            for (request, _, _) in due {
+                answer_poll(request, version, rules.clone());
+            }
+            state = match lock.lock() {
+                Ok(s) => s,
+                Err(_) => return,
+            };
+        }
+    });
+}
 
 /// After how long a running build is reported as slow, in the terminal
 /// and (later) in the browser.
@@ -691,32 +741,18 @@ fn respond(request: Request, shared: &Shared) {
             .find_map(|kv| kv.strip_prefix("since="))
             .and_then(|v| v.parse().ok())
             .unwrap_or(-1);
-        use std::sync::atomic::Ordering;
-        let waiting = POLLING.fetch_add(1, Ordering::SeqCst);
-        let wait = if waiting >= LONG_POLLS {
-            Duration::from_secs(2)
-        } else {
-            Duration::from_secs(25)
-        };
-        let Ok(guard) = lock.lock() else {
-            POLLING.fetch_sub(1, Ordering::SeqCst);
+        let Ok(mut state) = lock.lock() else { return };
+        if since >= 0 && state.version as i64 == since && state.polls.len() < MAX_POLLS {
+            // Held without a thread: answered by `answer_polls`.
+            state
+                .polls
+                .push((request, since, Instant::now() + POLL_FOR));
+            cvar.notify_all();
             return;
-        };
-        let guard = if since < 0 {
-            Ok(guard)
-        } else {
-            cvar.wait_timeout_while(guard, wait, |s| s.version as i64 == since)
-                .map(|(g, _)| g)
-        };
-        POLLING.fetch_sub(1, Ordering::SeqCst);
-        let Ok(guard) = guard else { return };
-        let v = guard.version.to_string().into_bytes();
-        let mut extra = guard.rules.lookup(path);
-        drop(guard);
-        // A long poll's answer is never kept.
-        extra.retain(|(n, _)| !n.eq_ignore_ascii_case("Cache-Control"));
-        extra.push(("Cache-Control".into(), "no-store".into()));
-        send(request, 200, "text/plain; charset=utf-8", v, extra);
+        }
+        let (version, rules) = (state.version, state.rules.lookup(path));
+        drop(state);
+        answer_poll(request, version, rules);
         return;
     }
     let Ok(state) = lock.lock() else { return };
@@ -814,6 +850,35 @@ mod tests {
             let _ = percent_decode(s);
         }
         assert_eq!(percent_decode("%zz%41"), "%zzA");
+    }
+
+    #[test]
+    fn a_long_build_is_reported_in_the_browser() {
+        let shared: Shared = Arc::new((
+            Mutex::new(State {
+                polls: Vec::new(),
+                building: None,
+                files: BTreeMap::new(),
+                rules: fallback_rules(),
+                error: None,
+                version: 0,
+            }),
+            Condvar::new(),
+        ));
+        watch_builds(Arc::clone(&shared));
+        answer_polls(Arc::clone(&shared));
+        let since = Instant::now()
+            .checked_sub(SLOW_IN_BROWSER + Duration::from_secs(1))
+            .unwrap();
+        building(&shared, Some((since, "content/x.ja.md".into())));
+        std::thread::sleep(Duration::from_millis(1500));
+        let state = shared.0.lock().unwrap();
+        let error = state.error.clone().unwrap_or_default();
+        assert!(
+            error.contains("still building") && error.contains("content/x.ja.md"),
+            "{error}"
+        );
+        assert_eq!(state.version, 1, "the browsers are told");
     }
 
     #[test]

@@ -531,3 +531,65 @@ fn serve_follows_the_build_where_it_once_drifted() {
         "every page is back as it was"
     );
 }
+
+/// Requests are answered by a bounded pool: sixty browser tabs waiting for
+/// a reload hold no more threads than the pool, and a page is still
+/// served at once.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_answers_pages_while_many_tabs_wait_for_reloads() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+
+    fn request(addr: &str, path: &str) -> std::net::TcpStream {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+        stream
+    }
+    fn body(mut stream: std::net::TcpStream) -> String {
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        response
+    }
+
+    let site = SiteTest::fixture("i18n");
+    let (mut child, addr) = super::start_serve(site.root(), None, std::process::Stdio::null());
+    let version = body(request(&addr, "/__livereload?since=-1"));
+    let version = version
+        .rsplit("\r\n\r\n")
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    let threads = || -> usize {
+        std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("Threads:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap()
+    };
+    let waiting: Vec<_> = (0..60)
+        .map(|_| request(&addr, &format!("/__livereload?since={version}")))
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let during = threads();
+    let started = Instant::now();
+    let page = body(request(&addr, "/en/guide/fees/"));
+    let took = started.elapsed();
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(waiting);
+    assert_eq!(page.split_whitespace().nth(1), Some("200"), "{page}");
+    assert!(
+        took < Duration::from_secs(5),
+        "a page waited {took:?} behind the reload polls"
+    );
+    assert!(
+        during < 50,
+        "{during} threads for 60 waiting connections: the pool is not bounded"
+    );
+}
