@@ -869,10 +869,10 @@ mod tests {
         answer_polls(Arc::clone(&shared));
         let since = Instant::now()
             .checked_sub(SLOW_IN_BROWSER + Duration::from_secs(1))
-            .unwrap();
+            .expect("the machine has been up for seconds");
         building(&shared, Some((since, "content/x.ja.md".into())));
         std::thread::sleep(Duration::from_millis(1500));
-        let state = shared.0.lock().unwrap();
+        let state = shared.0.lock().expect("no panic while locked");
         let error = state.error.clone().unwrap_or_default();
         assert!(
             error.contains("still building") && error.contains("content/x.ja.md"),
