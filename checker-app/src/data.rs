@@ -1,126 +1,53 @@
 //! What the page hands the checker: the procedure (validated by site-gen,
-//! without its source spans), the facts it refers to and the interface
-//! strings and formats of the page's language. `site-gen` writes it into
-//! the page as base64 of its binary form (`madoguchi_rules::binary`); the
-//! wasm decodes the same text, so the server-rendered first screen and the
-//! hydrated app start from identical props.
+//! without its source spans), the facts it uses and the interface strings
+//! and formats of the page's language, all in the rules core's own types.
+//! `site-gen` writes it into the page as base64 of its binary form
+//! (`madoguchi_rules::binary`); the wasm decodes the same text, so the
+//! server-rendered first screen and the hydrated app start from identical
+//! props.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use madoguchi_rules as rules;
-use rules::binary::{Binary, Reader};
-use serde::{Deserialize, Serialize};
 
-/// The id of the JSON data element in the page.
+/// The id of the data element in the page.
 pub const DATA_ELEMENT_ID: &str = "madoguchi-checker-data";
-/// The interface string appended to an unconfirmed fact or item
-/// (the site's `[format] unverified`).
-pub const UNVERIFIED_MARK: &str = "checker_unverified";
 /// The id of the element the checker renders into.
 pub const ROOT_ELEMENT_ID: &str = "madoguchi-checker";
 /// The id of the page section holding the checker: the start link near the
 /// top of the page and a redirect from another procedure land on it.
 pub const SECTION_ID: &str = "checker";
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Everything a checker page carries for the app, in one language.
+#[derive(Debug, Clone)]
 pub struct CheckerData {
     pub lang: String,
+    /// What `lang="…"` says for the page's language: `lang` itself, or
+    /// e.g. `ja` for Easy Japanese.
+    pub html_lang: String,
     /// Interface strings of `lang` (keys starting with `checker_`).
     pub strings: BTreeMap<String, String>,
     /// Yen format of `lang`, e.g. `{amount}円` or `¥{amount}`.
     pub money_format: String,
     pub thousands_separator: String,
-    /// Date pattern of `lang`, e.g. `{day} {month_name} {year}`.
-    pub date_format: String,
-    /// Month names of `lang`, January first (may be empty).
-    pub month_names: Vec<String>,
+    /// The procedure, each text in `lang`, else Japanese, option labels
+    /// whole ([`rules::Procedure::for_page`]).
     pub procedure: rules::Procedure,
-    pub facts: Vec<FactDto>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FactDto {
-    pub key: String,
-    pub unverified: bool,
-    pub value: FactValueDto,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FactValueDto {
-    Yen(i64),
-    Number(i64),
-    /// `YYYY-MM-DD`
-    Date(String),
-    Text(BTreeMap<String, String>),
-    /// (`YYYY-MM-DD`, yen, unverified)
-    Rates(Vec<(String, i64, bool)>),
+    /// The facts the procedure uses, their texts in `lang` and Japanese,
+    /// with `lang`'s date format and unverified mark
+    /// ([`rules::Facts::for_page`]).
+    pub facts: rules::Facts,
+    /// The page with each procedure's checker in `lang` (else in the
+    /// default language), by procedure id: a redirect outcome links there.
+    pub checker_urls: BTreeMap<String, String>,
 }
 
 rules::binary_struct! {
-    CheckerData { lang, strings, money_format, thousands_separator, date_format, month_names, procedure, facts }
-    FactDto { key, unverified, value }
-}
-
-impl Binary for FactValueDto {
-    fn write(&self, out: &mut Vec<u8>) {
-        match self {
-            FactValueDto::Yen(y) => {
-                out.push(0);
-                y.write(out);
-            }
-            FactValueDto::Number(n) => {
-                out.push(1);
-                n.write(out);
-            }
-            FactValueDto::Date(d) => {
-                out.push(2);
-                d.write(out);
-            }
-            FactValueDto::Text(t) => {
-                out.push(3);
-                t.write(out);
-            }
-            FactValueDto::Rates(r) => {
-                out.push(4);
-                r.write(out);
-            }
-        }
-    }
-    fn read(r: &mut Reader<'_>) -> Self {
-        match r.u8() {
-            0 => FactValueDto::Yen(Binary::read(r)),
-            1 => FactValueDto::Number(Binary::read(r)),
-            2 => FactValueDto::Date(Binary::read(r)),
-            3 => FactValueDto::Text(Binary::read(r)),
-            4 => FactValueDto::Rates(Binary::read(r)),
-            _ => {
-                r.bad();
-                FactValueDto::Yen(0)
-            }
-        }
-    }
+    CheckerData { lang, html_lang, strings, money_format, thousands_separator, procedure, facts, checker_urls }
 }
 
 impl CheckerData {
-    /// The facts as the rules core takes them, with the page language's
-    /// date format.
-    fn core_facts(&self) -> rules::Facts {
-        let mut facts = to_core(&self.facts);
-        if let Some(mark) = self.strings.get(UNVERIFIED_MARK) {
-            facts.set_unverified_mark(self.lang.clone(), mark.clone());
-        }
-        if !self.date_format.is_empty() {
-            facts.set_date_format(
-                self.lang.clone(),
-                self.date_format.clone(),
-                self.month_names.clone(),
-            );
-        }
-        facts
-    }
-
     /// The text written into the page.
     pub fn encode(&self) -> Result<String, String> {
         to_base64(&rules::binary::encode(self)).ok_or_else(|| "cannot write base64".to_string())
@@ -133,75 +60,10 @@ impl CheckerData {
     }
 }
 
-impl FactDto {
-    pub fn from_core(facts: &rules::Facts) -> Vec<FactDto> {
-        facts
-            .facts
-            .iter()
-            .map(|(key, f)| FactDto {
-                key: key.clone(),
-                unverified: f.unverified,
-                value: match &f.value {
-                    rules::FactValue::Yen(y) => FactValueDto::Yen(*y),
-                    rules::FactValue::Number(n) => FactValueDto::Number(*n),
-                    rules::FactValue::Date(d) => FactValueDto::Date(d.to_string()),
-                    rules::FactValue::Text(t) => FactValueDto::Text(t.clone()),
-                    rules::FactValue::Rates(r) => FactValueDto::Rates(
-                        r.iter()
-                            .map(|r| (r.from.to_string(), r.yen, r.unverified))
-                            .collect(),
-                    ),
-                },
-            })
-            .collect()
-    }
-}
-
-fn to_core(dtos: &[FactDto]) -> rules::Facts {
-    let mut facts = rules::Facts::new();
-    for dto in dtos {
-        let value = match &dto.value {
-            FactValueDto::Yen(y) => rules::FactValue::Yen(*y),
-            FactValueDto::Number(n) => rules::FactValue::Number(*n),
-            FactValueDto::Date(d) => match rules::Date::parse(d) {
-                Some(d) => rules::FactValue::Date(d),
-                None => continue,
-            },
-            FactValueDto::Text(t) => rules::FactValue::Text(t.clone()),
-            FactValueDto::Rates(r) => rules::FactValue::Rates(
-                r.iter()
-                    .filter_map(|(d, yen, unverified)| {
-                        Some(rules::Rate {
-                            from: rules::Date::parse(d)?,
-                            yen: *yen,
-                            unverified: *unverified,
-                        })
-                    })
-                    .collect(),
-            ),
-        };
-        if dto.unverified {
-            facts.insert_unverified(dto.key.clone(), value);
-        } else {
-            facts.insert(dto.key.clone(), value);
-        }
-    }
-    facts
-}
-
-/// Where site-gen puts the page language's `lang` attribute among the strings.
-pub const HTML_LANG_KEY: &str = "html_lang";
-
-/// Where site-gen puts the URL of procedure `id`'s checker page among the strings.
-pub fn checker_url_key(id: &str) -> String {
-    format!("url:{id}")
-}
-
 /// The data, ready to use: what the components work with.
 #[derive(Debug)]
 pub struct Prepared {
     pub raw: CheckerData,
-    pub facts: rules::Facts,
     /// The encoded form (what the page carries); two `Prepared` are equal
     /// when it is.
     pub encoded: String,
@@ -216,27 +78,25 @@ impl PartialEq for Prepared {
 impl Prepared {
     pub fn new(raw: CheckerData) -> Result<Rc<Prepared>, String> {
         let encoded = raw.encode()?;
-        let facts = raw.core_facts();
-        Ok(Rc::new(Prepared {
-            raw,
-            facts,
-            encoded,
-        }))
+        Ok(Rc::new(Prepared { raw, encoded }))
     }
 
     /// From the text in the page.
     pub fn decode(encoded: &str) -> Result<Rc<Prepared>, String> {
         let raw = CheckerData::decode(encoded)?;
-        let facts = raw.core_facts();
         Ok(Rc::new(Prepared {
             raw,
-            facts,
             encoded: encoded.trim().to_string(),
         }))
     }
 
     pub fn procedure(&self) -> &rules::Procedure {
         &self.raw.procedure
+    }
+
+    /// The facts, as the rules core takes them.
+    pub fn facts(&self) -> &rules::Facts {
+        &self.raw.facts
     }
 
     /// An interface string, or its key if missing (never a crash).
@@ -252,19 +112,15 @@ impl Prepared {
     /// knows it), else the guess that it is a sibling page.
     pub fn checker_url(&self, id: &str) -> String {
         self.raw
-            .strings
-            .get(&checker_url_key(id))
+            .checker_urls
+            .get(id)
             .cloned()
             .unwrap_or_else(|| format!("../{id}/"))
     }
 
-    /// What `lang="…"` says for the page's language (site-gen hands it
-    /// over when it differs from the code, e.g. `ja` for Easy Japanese).
+    /// What `lang="…"` says for the page's language.
     pub fn html_lang(&self) -> &str {
-        self.raw
-            .strings
-            .get(HTML_LANG_KEY)
-            .map_or(self.lang(), String::as_str)
+        &self.raw.html_lang
     }
 
     pub fn lang(&self) -> &str {
@@ -282,7 +138,7 @@ impl Prepared {
     /// mark when `unverified`, else nothing.
     pub fn mark(&self, unverified: bool) -> &str {
         if unverified {
-            self.facts.unverified_mark(self.lang())
+            self.raw.facts.unverified_mark(self.lang())
         } else {
             ""
         }
@@ -295,7 +151,7 @@ impl Prepared {
     /// Text of a per-language table in the page language, else the
     /// default, with its facts filled in (e.g. a date in a hint).
     pub fn text(&self, t: &BTreeMap<String, String>) -> String {
-        rules::fill_text(self.procedure(), &self.facts, t, self.lang())
+        rules::fill_text(self.procedure(), self.facts(), t, self.lang())
     }
 }
 

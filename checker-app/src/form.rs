@@ -107,7 +107,7 @@ pub fn request_form_component(props: &FormProps) -> Html {
 /// language; empty when the procedure has no form.
 #[cfg(feature = "ssr")]
 pub fn render_blank(data: &crate::Prepared) -> Result<String, rules::EvalError> {
-    let Some(form) = rules::blank_form(data.procedure(), &data.facts, data.lang())? else {
+    let Some(form) = rules::blank_form(data.procedure(), data.facts(), data.lang())? else {
         return Ok(String::new());
     };
     let props = FormProps {

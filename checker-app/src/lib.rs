@@ -27,9 +27,7 @@ use std::rc::Rc;
 use madoguchi_rules as rules;
 use yew::prelude::*;
 
-pub use data::{
-    CheckerData, DATA_ELEMENT_ID, FactDto, Prepared, ROOT_ELEMENT_ID, SECTION_ID, UNVERIFIED_MARK,
-};
+pub use data::{CheckerData, DATA_ELEMENT_ID, Prepared, ROOT_ELEMENT_ID, SECTION_ID};
 use state::{Screen, State};
 
 /// Every interface string the app shows (`Prepared::t`): site-gen refuses a

@@ -124,24 +124,43 @@ pub struct State {
 /// Whether two states show the same thing. What the core derived is
 /// compared by identity: it is recomputed only when the answers or details
 /// change, and those are compared by value (a deep comparison of the
-/// evaluation and the form was code the wasm carried for nothing).
+/// evaluation and the form was code the wasm carried for nothing). Every
+/// field is named (no `..`), so a new field does not compile until it is
+/// compared here.
 impl PartialEq for State {
     fn eq(&self, other: &State) -> bool {
-        Rc::ptr_eq(&self.derived, &other.derived)
-            && self.data == other.data
-            && self.today == other.today
-            && self.screen == other.screen
-            && self.trail == other.trail
-            && self.answers == other.answers
-            && self.details == other.details
-            && self.errors == other.errors
-            && self.attempts == other.attempts
-            && self.keep == other.keep
-            && self.restored == other.restored
-            && self.live == other.live
-            && self.early == other.early
-            && self.nav == other.nav
-            && self.draft == other.draft
+        let State {
+            data,
+            today,
+            screen,
+            trail,
+            answers,
+            details,
+            errors,
+            attempts,
+            keep,
+            restored,
+            live,
+            early,
+            nav,
+            draft,
+            derived,
+        } = self;
+        Rc::ptr_eq(derived, &other.derived)
+            && *data == other.data
+            && *today == other.today
+            && *screen == other.screen
+            && *trail == other.trail
+            && *answers == other.answers
+            && *details == other.details
+            && *errors == other.errors
+            && *attempts == other.attempts
+            && *keep == other.keep
+            && *restored == other.restored
+            && *live == other.live
+            && *early == other.early
+            && *nav == other.nav
+            && *draft == other.draft
     }
 }
 
@@ -164,7 +183,10 @@ pub enum Action {
     /// The reader changed the value of the current question.
     DraftAnswer(String),
     /// The reader changed a value on the details screen.
-    DraftDetails(BTreeMap<String, String>),
+    DraftDetail {
+        field: String,
+        value: String,
+    },
     /// Keep (or stop keeping and delete) the answers on this device.
     Keep(bool),
     /// Answers read back: kept on this device (`kept`), or from the
@@ -260,7 +282,7 @@ impl State {
 
     /// Recomputes what the rules core says about the answers and details.
     fn derive(&mut self) {
-        let (p, f) = (self.data.procedure(), &self.data.facts);
+        let (p, f) = (self.data.procedure(), self.data.facts());
         let evaluation = rules::evaluate(p, f, &self.answers, self.today, self.data.lang());
         let eligible = matches!(
             evaluation,
@@ -397,7 +419,7 @@ impl State {
         tentative.insert(step.clone(), value);
         match rules::next_step(
             self.data.procedure(),
-            &self.data.facts,
+            self.data.facts(),
             &tentative,
             self.today,
         ) {
@@ -434,7 +456,7 @@ impl State {
     fn submit_details(&mut self, details: BTreeMap<String, String>) {
         match rules::normalize_details(
             self.data.procedure(),
-            &self.data.facts,
+            self.data.facts(),
             &self.answers,
             &details,
             self.today,
@@ -484,7 +506,11 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let draft = match &action {
             Action::DraftAnswer(v) => Some(Draft::Answer(v.clone())),
-            Action::DraftDetails(d) => Some(Draft::Details(d.clone())),
+            Action::DraftDetail { field, value } => {
+                let mut d = self.details_draft();
+                d.insert(field.clone(), value.clone());
+                Some(Draft::Details(d))
+            }
             _ => None,
         };
         let mut s = State::apply(&self, action);
@@ -503,7 +529,7 @@ impl State {
         s.nav = Nav::Reader;
         match action {
             Action::Live => s.live = true,
-            Action::DraftAnswer(_) | Action::DraftDetails(_) => {}
+            Action::DraftAnswer(_) | Action::DraftDetail { .. } => {}
             Action::Answer { step, value } => s.answer(step, value),
             Action::Details(d) => s.submit_details(d),
             Action::Back => {

@@ -79,9 +79,18 @@ fn date_format(lang: &str) -> (String, Vec<String>) {
 }
 
 /// The site's facts, read from content/data by the core's parser (the
-/// core tests' shared module), as site-gen hands them to a page.
-fn facts() -> Vec<checker_app::FactDto> {
-    checker_app::FactDto::from_core(&common::facts())
+/// core tests' shared module), as site-gen has them.
+fn facts() -> rules::Facts {
+    common::facts()
+}
+
+/// What a `lang` page of `procedure` carries of `facts`, as site-gen
+/// hands it over: the facts it uses, with the language's date format.
+fn page_facts(procedure: &rules::Procedure, facts: &rules::Facts, lang: &str) -> rules::Facts {
+    let mut facts = facts.for_page(procedure, lang);
+    let (pattern, months) = date_format(lang);
+    facts.set_date_format(lang, pattern, months);
+    facts
 }
 
 /// The procedure with its texts in Japanese and English (from the en
@@ -139,24 +148,20 @@ fn render_with(lang: &str, answers: &[(&str, &str)], details: &[(&str, &str)]) -
 
 /// The data a `lang` page of `procedure` carries, read back as the browser
 /// reads it.
-fn prepared(
-    procedure: rules::Procedure,
-    facts: Vec<checker_app::FactDto>,
-    lang: &str,
-) -> std::rc::Rc<Prepared> {
+fn prepared(procedure: rules::Procedure, facts: rules::Facts, lang: &str) -> std::rc::Rc<Prepared> {
     let encoded = Prepared::new(CheckerData {
         lang: lang.into(),
+        html_lang: lang.into(),
         strings: strings(lang),
         thousands_separator: ",".into(),
-        date_format: date_format(lang).0,
-        month_names: date_format(lang).1,
         money_format: if lang == "ja" {
             "{amount}円".into()
         } else {
             "¥{amount}".into()
         },
+        facts: page_facts(&procedure, &facts, lang),
         procedure,
-        facts,
+        checker_urls: BTreeMap::new(),
     })
     .unwrap()
     .encoded
@@ -166,7 +171,7 @@ fn prepared(
 
 fn render_procedure(
     procedure: rules::Procedure,
-    facts: Vec<checker_app::FactDto>,
+    facts: rules::Facts,
     lang: &str,
     answers: &[(&str, &str)],
     details: &[(&str, &str)],
@@ -504,20 +509,9 @@ fn the_filled_form_has_era_dates_stamps_and_two_copies_note() {
     }
 }
 
+/// The facts an English page of the disclosure procedure carries.
 fn core_facts() -> rules::Facts {
-    Prepared::new(CheckerData {
-        lang: "en".into(),
-        strings: strings("en"),
-        money_format: "¥{amount}".into(),
-        thousands_separator: ",".into(),
-        date_format: date_format("en").0,
-        month_names: date_format("en").1,
-        procedure: disclosure(),
-        facts: facts(),
-    })
-    .unwrap()
-    .facts
-    .clone()
+    page_facts(&disclosure(), &facts(), "en")
 }
 
 #[test]
@@ -586,9 +580,10 @@ fn the_deceased_procedure_asks_its_own_details_and_fills_its_own_form() {
     let details: rules::Details = owned(&all);
     let a: rules::Answers = owned(&answers);
     let today = rules::Date::parse("2026-11-25").unwrap();
+    let deceased = procedure("deceased");
     let form = rules::fill_form(
-        &procedure("deceased"),
-        &core_facts(),
+        &deceased,
+        &page_facts(&deceased, &facts(), "en"),
         &a,
         &details,
         today,
@@ -707,4 +702,38 @@ fn the_choice_to_keep_answers_is_offered_unticked() {
         !html.contains("checked"),
         "not ticked until the reader asks"
     );
+}
+
+/// Each keystroke on the details screen changes its own field in what the
+/// reader has typed so far (the state's draft): typing in one field and
+/// then another keeps both, and a submitted detail stays until changed.
+#[test]
+fn typing_in_one_detail_field_then_another_keeps_both() {
+    use checker_app::state::{Action, Screen, State};
+    use yew::Reducible;
+    let today = rules::Date::parse("2026-11-25").unwrap();
+    let details = owned(&[("nationality", "韓国")]);
+    let state = std::rc::Rc::new(State::resume(
+        prepared(disclosure(), facts(), "en"),
+        today,
+        owned(POST_TWO_COPIES),
+        details,
+        Some(Screen::Details),
+    ));
+    assert_eq!(state.screen, Screen::Details);
+    let typed = |s: std::rc::Rc<State>, field: &str, value: &str| {
+        s.reduce(Action::DraftDetail {
+            field: field.into(),
+            value: value.into(),
+        })
+    };
+    let state = typed(state, "name_latin", "KIM");
+    let state = typed(state, "name_kana", "キム");
+    let state = typed(state, "name_latin", "KIM MINSU");
+    let draft = state.details_draft();
+    assert_eq!(draft["name_latin"], "KIM MINSU");
+    assert_eq!(draft["name_kana"], "キム");
+    assert_eq!(draft["nationality"], "韓国");
+    // Not submitted yet.
+    assert!(!state.details.contains_key("name_latin"));
 }

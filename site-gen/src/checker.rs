@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use base64::Engine as _;
-use checker_app::{CheckerData, FactDto, Prepared};
+use checker_app::{CheckerData, Prepared};
 use madoguchi_rules as rules;
 use sha2::{Digest, Sha384};
 
@@ -137,33 +137,44 @@ pub fn data_text(data: &CheckerData) -> Result<String, String> {
     data.encode()
 }
 
-/// Everything the app reads in a page of language `lang`.
+/// Everything the app reads in a page of language `lang`: `procedure`
+/// with each text in `lang`, else Japanese ([`rules::Procedure::for_page`]),
+/// the facts it uses ([`rules::Facts::for_page`]), the language's `checker_*` strings and
+/// formats, its `lang` attribute and where each procedure's checker is
+/// (`checker_urls`, by procedure id).
 pub fn page_data(
     procedure: &rules::Procedure,
     facts: &rules::Facts,
     lang: &str,
+    html_lang: &str,
     i18n: &I18n,
+    checker_urls: BTreeMap<String, String>,
 ) -> CheckerData {
-    let mut strings: BTreeMap<String, String> = i18n
+    let strings: BTreeMap<String, String> = i18n
         .strings
         .iter()
         .filter(|(k, _)| k.starts_with("checker_"))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    let mut facts = facts.for_page(procedure, lang);
     // One mark for unconfirmed facts, in prose and checker alike.
-    strings.insert(
-        checker_app::UNVERIFIED_MARK.to_string(),
-        i18n.format.unverified.clone(),
-    );
+    facts.set_unverified_mark(lang, i18n.format.unverified.clone());
+    if !i18n.format.date.is_empty() {
+        facts.set_date_format(
+            lang,
+            i18n.format.date.clone(),
+            i18n.format.month_names.clone(),
+        );
+    }
     CheckerData {
         lang: lang.to_string(),
+        html_lang: html_lang.to_string(),
         strings,
         money_format: i18n.format.money.clone(),
         thousands_separator: i18n.format.thousands_separator.clone(),
-        date_format: i18n.format.date.clone(),
-        month_names: i18n.format.month_names.clone(),
-        procedure: procedure.clone(),
-        facts: FactDto::from_core(facts),
+        procedure: procedure.for_page(lang),
+        facts,
+        checker_urls,
     }
 }
 
@@ -179,7 +190,7 @@ pub fn first_screen_and_blank_form(data: CheckerData) -> Result<(String, String)
 /// The embedded checker data of the `lang` page that uses `procedure`,
 /// taken from a built site (for running the app alone with `trunk serve`).
 pub fn data_in_built_site(
-    files: &BTreeMap<String, Vec<u8>>,
+    files: &BTreeMap<String, crate::cache::Bytes>,
     procedure: &str,
     lang: &str,
 ) -> Option<String> {

@@ -52,11 +52,11 @@ pub(crate) fn check_front_texts(sources: &Sources, p: &Page, diags: &mut Vec<Dia
 pub(crate) fn check_page_set(
     site: &SiteConfig,
     pages: &[Page],
+    index: &PageIndex,
     unparsed: &BTreeSet<String>,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let index = PageIndex::new(pages);
     // Two source files for one URL: one of them would be lost.
     let mut urls: BTreeMap<(&str, &str), &Page> = BTreeMap::new();
     for p in pages {
@@ -156,6 +156,23 @@ impl Summary {
         }
     }
 
+    /// [`Summary::of`] of a rendering that is kept.
+    pub(crate) fn of_ref(r: &Rendered, text: &str) -> Summary {
+        Summary {
+            ids: r.ids.clone(),
+            links: r.links.clone(),
+            facts_used: r
+                .facts_used
+                .iter()
+                .map(|(key, span)| {
+                    let line = crate::diag::line_col(text, span.start).0;
+                    (key.clone(), span.clone(), line)
+                })
+                .collect(),
+            diags: r.diags.clone(),
+        }
+    }
+
     /// A page that could not be rendered: `d` says why.
     pub(crate) fn failed(d: Diagnostic) -> Summary {
         Summary {
@@ -168,7 +185,11 @@ impl Summary {
 }
 
 /// Every `@/page#anchor` link must name a heading id of its target page.
-pub(crate) fn check_anchors(pages: &[Page], summaries: &[Summary], diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check_anchors(
+    pages: &[Page],
+    summaries: &[std::sync::Arc<Summary>],
+    diags: &mut Vec<Diagnostic>,
+) {
     for s in summaries {
         for link in &s.links {
             if !summaries[link.target].ids.contains(&link.anchor) {
@@ -196,7 +217,7 @@ pub(crate) fn check_anchors(pages: &[Page], summaries: &[Summary], diags: &mut V
 /// page order), then the procedures' references.
 pub(crate) fn fact_uses(
     pages: &[Page],
-    summaries: &[Summary],
+    summaries: &[std::sync::Arc<Summary>],
     procedure_uses: Vec<(String, register::Use)>,
 ) -> BTreeMap<String, Vec<register::Use>> {
     let mut uses: BTreeMap<String, Vec<register::Use>> = BTreeMap::new();

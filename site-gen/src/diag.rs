@@ -70,6 +70,34 @@ impl Sources {
         self.files.len() - 1
     }
 
+    /// Adds a file `serve`'s cache already knows: its text if held, else
+    /// only the fingerprint of the text (a released file).
+    pub fn add_known(
+        &mut self,
+        path: &Path,
+        shown: String,
+        text: Option<String>,
+        print: u64,
+    ) -> FileId {
+        let released = text.is_none().then_some(print);
+        self.files.push(Source {
+            shown,
+            path: path.to_path_buf(),
+            text: text.unwrap_or_default(),
+            released,
+            line_starts: std::sync::OnceLock::new(),
+        });
+        self.files.len() - 1
+    }
+
+    /// The fingerprint of the file's text, held or let go.
+    pub fn print(&self, id: FileId) -> u64 {
+        match self.files.get(id) {
+            Some(f) => f.released.unwrap_or_else(|| fingerprint(&f.text)),
+            None => 0,
+        }
+    }
+
     /// The file's text; empty once it was let go (see [`Sources::release`]).
     pub fn text(&self, id: FileId) -> &str {
         self.files.get(id).map_or("", |f| f.text.as_str())

@@ -32,7 +32,12 @@ fn fail(sources: Sources, diags: Vec<Diagnostic>) -> Failed {
 pub(crate) fn load_sources(opts: &Options) -> Result<(Sources, Loaded, Vec<Diagnostic>), Failed> {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
-    match load(opts, &mut sources, &mut diags) {
+    match load(
+        opts,
+        &mut crate::cache::Cache::none(),
+        &mut sources,
+        &mut diags,
+    ) {
         Some(l) => Ok((sources, l, diags)),
         None => Err(fail(sources, diags)),
     }

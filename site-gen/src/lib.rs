@@ -8,6 +8,7 @@
 //! `_headers` file hosts read). Every problem becomes a [`diag::Diagnostic`].
 //! [`served`] checks a site as a web server serves it.
 
+pub mod cache;
 pub mod checker;
 mod checks;
 pub mod config;
@@ -17,7 +18,6 @@ pub mod data;
 pub mod diag;
 pub mod headers;
 pub mod i18n;
-pub mod incremental;
 mod load;
 pub mod markdown;
 pub mod model;

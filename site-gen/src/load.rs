@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::cache::{self, Cache, PageEntry, Walked};
 use crate::checks::check_front_texts;
 use crate::config::{self, I18n, SiteConfig};
 use crate::content::{self, Kind, Page};
@@ -27,7 +28,7 @@ pub(crate) struct Loaded {
     pub(crate) i18n: BTreeMap<String, I18n>,
     pub(crate) facts: Arc<Facts>,
     pub(crate) pages: Vec<Page>,
-    pub(crate) templates: Option<Templates>,
+    pub(crate) templates: Option<Arc<Templates>>,
     pub(crate) assets: BTreeMap<String, (String, Vec<u8>)>,
     /// Every language's interface strings and every static file loaded:
     /// pages can be rendered.
@@ -43,13 +44,27 @@ pub(crate) struct Loaded {
     /// `content/data/glossary.toml` as written, and with every language's explanations.
     pub(crate) glossary_file: Option<(diag::FileId, GlossaryFile)>,
     pub(crate) glossary: Glossary,
-    /// Every page file read: its path relative to `content/`, key, language
-    /// and file (for `serve`, which re-reads pages one by one).
-    pub(crate) page_files: Vec<(PathBuf, String, String, diag::FileId)>,
-    /// Procedures by id, in file order (those that could be read), and
-    /// those that could not.
-    pub(crate) procedure_ids: Vec<String>,
-    pub(crate) unreadable_procedures: BTreeSet<String>,
+    /// A hash of the templates and of what their functions read (the
+    /// key of a page's HTML in `serve`'s cache, with its context).
+    pub(crate) templates_print: u64,
+    /// `serve`'s cache only: a hash of each page read from a file (the
+    /// first pages of `pages`; the catalogs' pages follow), all but its file.
+    pub(crate) page_metas: Vec<u64>,
+}
+
+/// A file found in a source folder: where it is, and its path as shown in
+/// messages (relative to the site root, with `/`).
+#[derive(Clone)]
+pub(crate) struct SourceFile {
+    pub(crate) path: PathBuf,
+    pub(crate) shown: String,
+}
+
+impl SourceFile {
+    /// The path below its source folder (`content/a/b.md` → `a/b.md`).
+    fn rel(&self) -> &str {
+        self.shown.split_once('/').map_or("", |(_, rel)| rel)
+    }
 }
 
 fn rel_display(root: &Path, path: &Path) -> String {
@@ -97,7 +112,7 @@ fn read_text(
 }
 
 /// The source folders of a site root; none may be reached through another.
-const SOURCE_DIRS: [&str; 3] = ["content", "static", "templates"];
+pub(crate) const SOURCE_DIRS: [&str; 3] = ["content", "static", "templates"];
 
 fn is_dot_name(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
@@ -109,16 +124,46 @@ fn is_dot_name(name: &std::ffi::OsStr) -> bool {
 /// source folder; any other link, a link loop or an unreadable file or
 /// folder is an error naming it, so nothing is silently left out and
 /// nothing outside the site is ever read (or quoted in an error).
-fn source_files(root: &Path, dir_name: &str, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    let before = diags.len();
-    let files = walk_source(root, dir_name, diags);
-    for d in &mut diags[before..] {
+fn source_files(
+    root: &Path,
+    dir_name: &'static str,
+    cache: &mut Cache,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<SourceFile> {
+    if let Some(w) = cache.walk(dir_name) {
+        diags.extend(w.diags.iter().cloned());
+        return w.files.clone();
+    }
+    let mut found = Vec::new();
+    let linked = std::cell::Cell::new(false);
+    let files: Vec<SourceFile> = walk_source(root, dir_name, &linked, &mut found)
+        .into_iter()
+        .map(|path| SourceFile {
+            shown: rel_display(root, &path),
+            path,
+        })
+        .collect();
+    for d in &mut found {
         d.parse = true;
     }
+    cache.store_walk(
+        dir_name,
+        Walked {
+            files: files.clone(),
+            diags: found.clone(),
+            linked: linked.get(),
+        },
+    );
+    diags.extend(found);
     files
 }
 
-fn walk_source(root: &Path, dir_name: &str, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+fn walk_source(
+    root: &Path,
+    dir_name: &str,
+    linked: &std::cell::Cell<bool>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
     let dir = root.join(dir_name);
     let link_target =
         |p: &Path| std::fs::read_link(p).map_or_else(|_| "?".into(), |t| t.display().to_string());
@@ -167,11 +212,15 @@ fn walk_source(root: &Path, dir_name: &str, diags: &mut Vec<Diagnostic>) -> Vec<
         );
         return Vec::new();
     }
+    if dir_real != root_real.join(dir_name) {
+        linked.set(true);
+    }
     let mut files = Vec::new();
     let walk = Walk {
         root,
         dir_name,
         dir_real: &dir_real,
+        linked,
     };
     walk.tree(&dir, &mut vec![dir_real.clone()], &mut files, diags);
     files
@@ -185,6 +234,8 @@ struct Walk<'a> {
     root: &'a Path,
     dir_name: &'a str,
     dir_real: &'a Path,
+    /// Set when the walk meets a symbolic link.
+    linked: &'a std::cell::Cell<bool>,
 }
 
 impl Walk<'_> {
@@ -239,6 +290,7 @@ impl Walk<'_> {
             };
             let path = entry.path();
             if entry.path_is_symlink() {
+                self.linked.set(true);
                 let Ok(real) = path.canonicalize() else {
                     diags.push(
                         Diagnostic::error(format!(
@@ -323,17 +375,51 @@ impl Walk<'_> {
     }
 }
 
+/// Whether a template's text may call the `fact` function (the default
+/// templates do not).
+fn calls_fact(text: &str) -> bool {
+    text.match_indices("fact")
+        .any(|(i, _)| text[i + 4..].trim_start().starts_with('('))
+}
+
+/// A hash of everything a page holds but its file's id.
+fn page_meta(p: &Page) -> u64 {
+    let mut p = p.clone();
+    p.file = 0;
+    cache::hash_debug(&p)
+}
+
+/// Reads a text file through `serve`'s cache (see [`read_text`]).
+fn read_cached(
+    root: &Path,
+    file: &SourceFile,
+    cache: &mut Cache,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<diag::FileId> {
+    if let Some(text) = cache.text(&file.shown) {
+        return Some(sources.add(&file.path, file.shown.clone(), text.to_string()));
+    }
+    let id = read_text(root, &file.path, sources, diags)?;
+    cache.store_text(&file.shown, sources.text(id));
+    Some(id)
+}
+
+/// Loads the site root: every source file read (through `cache`, which
+/// `build` gives empty), parsed and checked on its own.
 pub(crate) fn load(
     opts: &Options,
+    cache: &mut Cache,
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Loaded> {
+    cache.reading();
     let root = &opts.root;
     let content_dir = root.join("content");
     let site_path = content_dir.join("site.toml");
     let before = diags.len();
-    let content_files = source_files(root, "content", diags);
-    if !content_files.contains(&site_path) {
+    let content_files = source_files(root, "content", cache, diags);
+    let Some(site_source) = content_files.iter().find(|f| f.path == site_path) else {
         // A refused or unreadable `content/` or site.toml is already reported.
         let reported = diags[before..].iter().any(|d| {
             d.message.contains("`content/site.toml`")
@@ -350,8 +436,9 @@ pub(crate) fn load(
             );
         }
         return None;
-    }
-    let site_file = read_text(root, &site_path, sources, diags)?;
+    };
+    let site_source = site_source.clone();
+    let site_file = read_cached(root, &site_source, cache, sources, diags)?;
     let mut site = match config::load_site(sources, site_file) {
         Ok(s) => s,
         Err(e) => {
@@ -367,14 +454,16 @@ pub(crate) fn load(
         };
     }
 
+    // A page file's parse depends on the configuration (its languages).
+    let site_print = cache::hash_debug(&site);
     let mut i18n_files = BTreeMap::new();
     let mut catalog_files = BTreeMap::new();
     let mut glossary_id = None;
     let mut data_files = Vec::new();
     let mut pages = Vec::new();
-    let mut page_files = Vec::new();
     let mut procedure_files = Vec::new();
     let mut unparsed = BTreeSet::new();
+    let mut page_metas = Vec::new();
     let mut unreadable_data = BTreeSet::new();
     let mut unreadable_procedures = BTreeSet::new();
     let mut unreadable_catalogs = BTreeSet::new();
@@ -382,20 +471,19 @@ pub(crate) fn load(
     // whose translation status (every build) and `i18n update` read their
     // text: it is kept when the site has a catalog language (one without
     // `i18n/<lang>.toml`, or with a `.po` catalog).
-    let kinds: Vec<Kind> = content_files
+    let kinds: Vec<Result<Kind, Diagnostic>> = content_files
         .iter()
-        .filter_map(|p| content::classify(&rel_display(&content_dir, p), &site).ok())
+        .map(|f| content::classify(f.rel(), &site))
         .collect();
-    let keep_default_texts = kinds.iter().any(|k| matches!(k, Kind::Catalog { .. }))
+    let keep_default_texts = kinds.iter().any(|k| matches!(k, Ok(Kind::Catalog { .. })))
         || site.codes().any(|lang| {
             lang != site.default_language
                 && !kinds
                     .iter()
-                    .any(|k| matches!(k, Kind::I18n { lang: l } if l == lang))
+                    .any(|k| matches!(k, Ok(Kind::I18n { lang: l }) if l == lang))
         });
-    for path in content_files {
-        let rel = rel_display(&content_dir, &path);
-        let kind = match content::classify(&rel, &site) {
+    for (file, kind) in content_files.iter().zip(kinds) {
+        let kind = match kind {
             Ok(k) => k,
             Err(d) => {
                 diags.push(d.parse_error());
@@ -405,14 +493,14 @@ pub(crate) fn load(
         match kind {
             Kind::Ignored | Kind::SiteConfig => {}
             Kind::I18n { lang } => {
-                if let Some(id) = read_text(root, &path, sources, diags) {
+                if let Some(id) = read_cached(root, file, cache, sources, diags) {
                     i18n_files.insert(lang, id);
                 }
             }
-            Kind::Glossary => glossary_id = read_text(root, &path, sources, diags),
+            Kind::Glossary => glossary_id = read_cached(root, file, cache, sources, diags),
             Kind::Catalog { lang } => {
                 let before = diags.len();
-                match read_text(root, &path, sources, diags) {
+                match read_cached(root, file, cache, sources, diags) {
                     Some(id) => {
                         catalog_files.insert(lang, id);
                     }
@@ -427,13 +515,14 @@ pub(crate) fn load(
                     }
                 }
             }
-            Kind::Data { stem } => match read_text(root, &path, sources, diags) {
+            Kind::Data { stem } => match read_cached(root, file, cache, sources, diags) {
                 Some(id) => data_files.push((stem, id)),
                 None => {
                     unreadable_data.insert(stem);
                 }
             },
-            Kind::Procedure { id: proc_id } => match read_text(root, &path, sources, diags) {
+            Kind::Procedure { id: proc_id } => match read_cached(root, file, cache, sources, diags)
+            {
                 Some(id) => procedure_files.push((proc_id, id)),
                 None => {
                     unreadable_procedures.insert(proc_id);
@@ -442,33 +531,72 @@ pub(crate) fn load(
             // Each page is parsed as soon as it is read, and its text let
             // go (see `keep_default_texts`): no build holds every page's
             // Markdown at once.
-            Kind::Page { key, lang } => match read_text(root, &path, sources, diags) {
-                Some(id) => {
-                    page_files.push((PathBuf::from(&rel), key.clone(), lang.clone(), id));
-                    match content::parse_page(sources, id, &key, &lang) {
-                        Ok(p) => {
-                            check_front_texts(sources, &p, diags);
-                            let checker_span = p.front.checker.as_ref().map(|pid| {
-                                sources
-                                    .text(id)
-                                    .find(&format!("\"{pid}\""))
-                                    .map_or(0..3, |i| i..i + pid.len() + 2)
-                            });
-                            if !(keep_default_texts && lang == site.default_language) {
-                                sources.release(id);
-                            }
-                            pages.push((p, checker_span));
+            Kind::Page { key, lang } => {
+                let keep_text = keep_default_texts && lang == site.default_language;
+                if let Some(e) = cache.page(&file.shown, site_print, keep_text) {
+                    let id =
+                        sources.add_known(&file.path, file.shown.clone(), e.text.clone(), e.print);
+                    diags.extend(e.diags.iter().map(|d| cache::refile(d.clone(), id)));
+                    match &e.parsed {
+                        Ok((p, span)) => {
+                            let mut p = p.clone();
+                            p.file = id;
+                            pages.push((p, span.clone()));
+                            page_metas.push(e.meta);
                         }
                         Err(d) => {
                             unparsed.insert(key);
-                            diags.push(d.parse_error());
+                            diags.push(cache::refile(d.clone(), id));
                         }
                     }
+                    continue;
                 }
-                None => {
+                let Some(id) = read_text(root, &file.path, sources, diags) else {
                     unparsed.insert(key);
+                    continue;
+                };
+                let before = diags.len();
+                let parsed = match content::parse_page(sources, id, &key, &lang) {
+                    Ok(p) => {
+                        check_front_texts(sources, &p, diags);
+                        let checker_span = p.front.checker.as_ref().map(|pid| {
+                            sources
+                                .text(id)
+                                .find(&format!("\"{pid}\""))
+                                .map_or(0..3, |i| i..i + pid.len() + 2)
+                        });
+                        Ok((p, checker_span))
+                    }
+                    Err(d) => Err(d.parse_error()),
+                };
+                if cache.keeps() {
+                    let meta = parsed.as_ref().map_or(0, |(p, _)| page_meta(p));
+                    if parsed.is_ok() {
+                        page_metas.push(meta);
+                    }
+                    cache.store_page(
+                        &file.shown,
+                        PageEntry {
+                            meta,
+                            site: site_print,
+                            print: diag::fingerprint(sources.text(id)),
+                            text: keep_text.then(|| sources.text(id).to_string()),
+                            parsed: parsed.clone(),
+                            diags: diags[before..].to_vec(),
+                        },
+                    );
                 }
-            },
+                if !keep_text {
+                    sources.release(id);
+                }
+                match parsed {
+                    Ok(pair) => pages.push(pair),
+                    Err(d) => {
+                        unparsed.insert(key);
+                        diags.push(d);
+                    }
+                }
+            }
         }
     }
 
@@ -508,20 +636,19 @@ pub(crate) fn load(
     }
 
     let mut assets = BTreeMap::new();
-    let static_dir = root.join("static");
     let before = diags.len();
-    let static_files = source_files(root, "static", diags);
+    let static_files = source_files(root, "static", cache, diags);
     // Templates that ask for a refused static file would only repeat the error.
     let static_complete = diags.len() == before;
-    for path in static_files {
-        let rel = rel_display(&static_dir, &path);
+    for SourceFile { path, shown } in static_files {
+        let rel = shown.split_once('/').map_or("", |(_, r)| r).to_string();
         match std::fs::read(&path) {
             Ok(bytes) => {
                 let out = output::asset_name(&rel, &bytes);
                 assets.insert(rel, (out, bytes));
             }
             Err(e) => diags.push(
-                Diagnostic::error(format!("cannot read `{}`: {e}", rel_display(root, &path)))
+                Diagnostic::error(format!("cannot read `{shown}`: {e}"))
                     .help("make the file readable by the build, or remove it")
                     .parse_error(),
             ),
@@ -529,10 +656,9 @@ pub(crate) fn load(
     }
 
     let mut site_templates = Vec::new();
-    let tpl_dir = root.join("templates");
-    for path in source_files(root, "templates", diags) {
-        if let Some(id) = read_text(root, &path, sources, diags) {
-            site_templates.push((rel_display(&tpl_dir, &path), id));
+    for file in source_files(root, "templates", cache, diags) {
+        if let Some(id) = read_cached(root, &file, cache, sources, diags) {
+            site_templates.push((file.rel().to_string(), id));
         }
     }
     let glossary_file = glossary_id.and_then(|id| {
@@ -564,6 +690,7 @@ pub(crate) fn load(
     });
     let glossary =
         translate::glossary_for(glossary_file.as_ref().map(|(_, g)| g), &site, &catalogs);
+    let mut templates_print = 0;
     let templates = Some(&i18n).filter(|m| !m.is_empty()).and_then(|i18n| {
         let fn_data = Arc::new(FnData {
             i18n: i18n.clone(),
@@ -583,8 +710,34 @@ pub(crate) fn load(
                 .language(&site.default_language)
                 .map_or(site.default_language.clone(), |l| l.html_lang().to_string()),
         });
+        if cache.keeps() {
+            templates_print = cache::hash_of((
+                site_templates
+                    .iter()
+                    .map(|(name, id)| (name, *id, sources.text(*id)))
+                    .collect::<Vec<_>>(),
+                cache::hash_debug(&fn_data.i18n),
+                &fn_data.assets,
+                &fn_data.base_path,
+                // The facts, for templates that call `fact(…)`.
+                site_templates
+                    .iter()
+                    .any(|(_, id)| calls_fact(sources.text(*id)))
+                    .then(|| cache::hash_debug(&*fn_data.facts)),
+                cache::hash_debug(&*fn_data.glossary),
+                &fn_data.html_langs,
+                &fn_data.source_html_lang,
+            ));
+        }
+        if let Some(t) = cache.templates(templates_print) {
+            return Some(t);
+        }
         match Templates::load(sources, &site_templates, fn_data) {
-            Ok(t) => Some(t),
+            Ok(t) => {
+                let t = Arc::new(t);
+                cache.store_templates(templates_print, &t);
+                Some(t)
+            }
             Err(e) => {
                 diags.extend(e);
                 None
@@ -592,6 +745,7 @@ pub(crate) fn load(
         }
     });
 
+    cache.loaded();
     let source_i18n = i18n_files.get(&site.default_language).copied();
     // What loading found is printed with the texts it quotes (the `i18n`
     // commands print it as it is).
@@ -612,9 +766,8 @@ pub(crate) fn load(
         catalogs,
         glossary_file,
         glossary,
-        page_files,
-        procedure_ids: procedure_files.into_iter().map(|(id, _)| id).collect(),
-        unreadable_procedures,
+        templates_print,
+        page_metas,
     })
 }
 
@@ -827,83 +980,6 @@ pub(crate) fn entry(path: &Path) -> Entry {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Entry::Missing,
         Err(_) => Entry::Other,
     }
-}
-
-/// One page file read again for `serve`'s incremental rebuild.
-pub(crate) enum PageFile {
-    /// The file is gone.
-    Gone,
-    /// The page, or the error that stopped it from parsing, and every
-    /// problem found in the file.
-    Read {
-        key: String,
-        page: Option<Box<Page>>,
-        diags: Vec<Diagnostic>,
-    },
-    /// Not a plain, readable page file in a plain folder (a link, an
-    /// unreadable or misnamed file, a hidden folder): only loading the
-    /// whole site handles it as a build does.
-    Reload,
-}
-
-/// Reads the page at `rel` (relative to `content/`) as [`load`] does.
-pub(crate) fn load_page(
-    root: &Path,
-    rel: &Path,
-    site: &SiteConfig,
-    procedures: (&[String], &BTreeSet<String>),
-    sources: &mut Sources,
-) -> PageFile {
-    if rel
-        .components()
-        .any(|c| !matches!(c, std::path::Component::Normal(_)) || is_dot_name(c.as_os_str()))
-    {
-        return PageFile::Reload;
-    }
-    let content_dir = root.join("content");
-    let path = content_dir.join(rel);
-    // Every folder on the way must be a plain folder: links are judged by
-    // the walk of a full load.
-    let mut dir = content_dir.clone();
-    for c in rel.parent().into_iter().flat_map(Path::components) {
-        dir.push(c);
-        match entry(&dir) {
-            Entry::Folder => {}
-            Entry::Missing => return PageFile::Gone,
-            Entry::File | Entry::Other => return PageFile::Reload,
-        }
-    }
-    match entry(&path) {
-        Entry::File => {}
-        Entry::Missing => return PageFile::Gone,
-        Entry::Folder | Entry::Other => return PageFile::Reload,
-    }
-    let Ok(Kind::Page { key, lang }) = content::classify(&rel_display(&content_dir, &path), site)
-    else {
-        return PageFile::Reload;
-    };
-    let mut diags = Vec::new();
-    let Some(file) = read_text(root, &path, sources, &mut diags) else {
-        return PageFile::Reload;
-    };
-    let page = match content::parse_page(sources, file, &key, &lang) {
-        Ok(p) => {
-            check_front_texts(sources, &p, &mut diags);
-            let span = p.front.checker.as_ref().map(|pid| {
-                sources
-                    .text(file)
-                    .find(&format!("\"{pid}\""))
-                    .map_or(0..3, |i| i..i + pid.len() + 2)
-            });
-            diags.extend(checker_problem(&p, span, procedures.0, procedures.1));
-            Some(Box::new(p))
-        }
-        Err(d) => {
-            diags.push(d.parse_error());
-            None
-        }
-    };
-    PageFile::Read { key, page, diags }
 }
 
 fn load_i18n(

@@ -84,6 +84,8 @@ pub struct Rendered {
     /// A page made from a catalog: its messages' translation and review
     /// status (the page's review notice).
     pub review: Option<crate::translate::catalog::Counts>,
+    /// A shortcode ran: the page's HTML depends on the facts.
+    pub reads_facts: bool,
 }
 
 /// Renders one page's Markdown body.
@@ -727,6 +729,7 @@ fn expand_shortcodes<'e>(
         match piece {
             Piece::Text(t) => events.push(Event::Text(CowStr::Boxed(t.into()))),
             Piece::Call(call) => {
+                out.reads_facts = true;
                 let span = locate(&text[call.range.clone()]);
                 match call_shortcode(ctx, page, &call) {
                     Ok(s) => {

@@ -30,19 +30,15 @@ pub(crate) fn checker_out(
     checker_urls: &BTreeMap<String, String>,
     site: &SiteConfig,
 ) -> Result<CheckerOut, Diagnostic> {
-    let mut data = checker::page_data(procedure, core_facts, lang, &i18n[lang]);
-    if let Some(l) = site.language(lang)
-        && l.html_lang() != lang
-    {
-        data.strings.insert(
-            checker_app::data::HTML_LANG_KEY.to_string(),
-            l.html_lang().to_string(),
-        );
-    }
-    for (other, url) in checker_urls {
-        data.strings
-            .insert(checker_app::data::checker_url_key(other), url.clone());
-    }
+    let html_lang = site.language(lang).map_or(lang, |l| l.html_lang());
+    let data = checker::page_data(
+        procedure,
+        core_facts,
+        lang,
+        html_lang,
+        &i18n[lang],
+        checker_urls.clone(),
+    );
     let text = checker::data_text(&data)
         .map_err(|e| Diagnostic::error(format!("checker `{id}`: cannot encode its data: {e}")))?;
     let (html, blank_form) = checker::first_screen_and_blank_form(data).map_err(|e| {
@@ -58,6 +54,7 @@ pub(crate) fn checker_out(
 
 /// A checker's data and server render for one (procedure, language), made
 /// once per build and shared by every page that embeds it.
+#[derive(Debug)]
 pub(crate) struct CheckerOut {
     data: String,
     html: String,
@@ -174,45 +171,55 @@ impl<'a> Renderer<'a> {
         self.templates.render(self.sources, template, &ctx)
     }
 
-    /// Page `i`, around its Markdown `r`: each page it is published as
-    /// (more than one for a section whose listing is cut into pages of
-    /// [`PAGE_SIZE`] children), as (path in the output, HTML), the first at
-    /// [`crate::site::page_path`].
-    pub(crate) fn page(&self, i: usize, r: &Rendered) -> Result<Vec<(String, String)>, Diagnostic> {
-        let lib = self.lib;
-        let p = &lib.pages[i];
-        let total = lib.pager_count(i);
-        let first = self.page_ctx(i, r, 1, total)?;
-        let template = match &p.front.template {
-            Some(t) => t.clone(),
-            None if first.page.is_home => "home.html".into(),
-            None if p.is_section => "section.html".into(),
-            None => "page.html".into(),
-        };
-        if !self.templates.has(&template) {
-            return Err(Diagnostic::error(format!("no template `{template}`"))
-                .at(p.file, 0..3)
-                .label("front matter")
-                .help("create templates/<name>.html in the site root or use a default template"));
-        }
-        let mut out = Vec::with_capacity(total);
-        out.push((lib.paged_path(i, 1), self.render(&template, &first)?));
-        drop(first);
-        for n in 2..=total {
-            let ctx = self.page_ctx(i, r, n, total)?;
-            out.push((lib.paged_path(i, n), self.render(&template, &ctx)?));
-        }
-        Ok(out)
+    /// Renders a page's context (from [`Renderer::page_ctx`]) into its template.
+    pub(crate) fn render_page(
+        &self,
+        template: &str,
+        ctx: &PageCtx<'_>,
+    ) -> Result<String, Diagnostic> {
+        self.render(template, ctx)
     }
 
-    /// The context of page `n` of `total` of page `i`.
-    fn page_ctx<'b>(
+    /// The other pages whose data [`Renderer::page_ctx`] reads for page
+    /// `i`: its translations, its original, its breadcrumbs, its children
+    /// (all of them: they decide which are on which page of a long listing)
+    /// and its top-level section. (How many pages another language's
+    /// listing has depends only on the page set, which every page's key
+    /// reads.) `serve`'s cache keeps a page's HTML
+    /// while these pages, the page itself, its Markdown and what every
+    /// page reads are the same; a read missing here is caught by the
+    /// tests, whose builds compare every kept page's whole context
+    /// (`debug_assertions`).
+    pub(crate) fn page_reads(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let lib = self.lib;
+        lib.translations[i]
+            .iter()
+            .copied()
+            .chain(lib.originals[i])
+            .chain(lib.breadcrumbs[i].iter().copied())
+            .chain(lib.children[i].iter().copied())
+            .chain(lib.top_section(i))
+    }
+
+    /// What a checker page's context reads of its checker.
+    pub(crate) fn checker_print(&self, i: usize) -> u64 {
+        let p = &self.lib.pages[i];
+        p.front.checker.as_ref().map_or(0, |id| {
+            crate::cache::hash_debug(&self.checkers.get(&(id.clone(), p.lang.clone())))
+        })
+    }
+
+    /// The template and context of page `n` (from 1) of page `i`, around
+    /// its Markdown `r`: all that its template sees. A page is published as
+    /// [`Library::pager_count`] pages (more than one for a section whose
+    /// listing is cut into pages of [`PAGE_SIZE`] children), at
+    /// [`Library::paged_path`].
+    pub(crate) fn page_ctx<'b>(
         &self,
         i: usize,
         r: &'b Rendered,
         n: usize,
-        total: usize,
-    ) -> Result<PageCtx<'b>, Diagnostic>
+    ) -> Result<(String, PageCtx<'b>), Diagnostic>
     where
         'a: 'b,
     {
@@ -260,6 +267,7 @@ impl<'a> Renderer<'a> {
             }
             c
         });
+        let total = lib.pager_count(i);
         let paginator = (total > 1).then(|| Paginator {
             current: n,
             total,
@@ -270,7 +278,7 @@ impl<'a> Renderer<'a> {
             children_total: lib.children[i].len(),
             per_page: PAGE_SIZE,
         });
-        Ok(PageCtx {
+        let ctx = PageCtx {
             common: self.common(&p.lang),
             page: PageData {
                 title: &p.front.title,
@@ -318,7 +326,20 @@ impl<'a> Renderer<'a> {
                 },
             },
             checker,
-        })
+        };
+        let template = match &p.front.template {
+            Some(t) => t.clone(),
+            None if is_home => "home.html".into(),
+            None if p.is_section => "section.html".into(),
+            None => "page.html".into(),
+        };
+        if !self.templates.has(&template) {
+            return Err(Diagnostic::error(format!("no template `{template}`"))
+                .at(p.file, 0..3)
+                .label("front matter")
+                .help("create templates/<name>.html in the site root or use a default template"));
+        }
+        Ok((template, ctx))
     }
 
     /// The official pages behind the facts a page shows (its prose and its

@@ -1,7 +1,12 @@
 //! `site-gen serve`: builds into memory, serves on 127.0.0.1, watches
-//! `content/`, `templates/` and `static/` (folders made later included) and
-//! rebuilds incrementally (`incremental::Session`) when a file changes, then
-//! reloads the browser by long polling. A failed build is shown in the
+//! `content/`, `templates/` and `static/` (folders made later included,
+//! links not followed: the build reads only links that stay inside their
+//! folder, which is watched already) and builds again when a file changes —
+//! the same build as `site-gen build`, with a [`Cache`] that skips each step
+//! whose inputs did not change ([`Session`]) — then reloads the browser by
+//! long polling. Requests are answered by a fixed pool of threads. A build
+//! still running after a few seconds is reported in the terminal and the
+//! browser (a pathological input must never look like a frozen server). A failed build is shown in the
 //! browser and the terminal; the server keeps running and keeps the last
 //! good pages. Watcher errors (such as the inotify watch limit) are printed
 //! with what to do, and a watcher that cannot start falls back to polling.
@@ -27,12 +32,123 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 use tiny_http::{Header, Request, Response, Server};
 
+use crate::cache::{Bytes, Cache};
 use crate::checker;
+use crate::diag::{Diagnostic, Sources};
 use crate::headers::{self, Rules};
-use crate::incremental::{Bytes, Outcome, Session};
 use crate::site::{self, Options};
 
+/// `serve`'s builds: the last good output and the cache between builds.
+pub struct Session {
+    opts: Options,
+    cache: Cache,
+    files: BTreeMap<String, Bytes>,
+    /// The last build's problems, with the sources they point into.
+    problems: Option<(Sources, Vec<Diagnostic>)>,
+}
+
+/// The result of one build of a [`Session`].
+pub struct Outcome {
+    /// Pages whose Markdown or template ran (the others were kept).
+    pub rendered: usize,
+    /// Pages of the site.
+    pub pages: usize,
+    /// The build's errors and warnings, as `site-gen build` prints them
+    /// (plain text), when it failed; the output is then left as it was.
+    pub errors: Option<String>,
+    /// On success: every output file that differs from the last good
+    /// output, with its new bytes (`None`: gone).
+    pub changed: Vec<(String, Option<Bytes>)>,
+}
+
+impl Session {
+    /// Builds the whole site.
+    pub fn new(opts: Options) -> (Session, Outcome) {
+        let mut session = Session {
+            opts,
+            cache: Cache::new(),
+            files: BTreeMap::new(),
+            problems: None,
+        };
+        let outcome = session.build();
+        (session, outcome)
+    }
+
+    /// The output of the last successful build.
+    pub fn files(&self) -> &BTreeMap<String, Bytes> {
+        &self.files
+    }
+
+    /// Prints the last build's problems (in colour on a terminal).
+    pub fn print(&self) {
+        if let Some((sources, problems)) = &self.problems
+            && !problems.is_empty()
+        {
+            crate::diag::print(sources, problems);
+        }
+    }
+
+    /// Builds again after the watcher reported `changes` (paths under the
+    /// site root, or trunk's output folder); `None` when none of them is
+    /// anything a build reads.
+    pub fn apply(&mut self, changes: &[PathBuf]) -> Option<Outcome> {
+        let checker = self
+            .opts
+            .checker_dist
+            .as_ref()
+            .is_some_and(|dist| changes.iter().any(|p| p.starts_with(dist)));
+        let sources = self.cache.changed(&self.opts.root, changes);
+        (sources || checker).then(|| self.build())
+    }
+
+    fn build(&mut self) -> Outcome {
+        match site::generate_cached(&self.opts, &mut self.cache) {
+            Ok(built) => {
+                let mut changed: Vec<(String, Option<Bytes>)> = built
+                    .files
+                    .iter()
+                    .filter(|(path, bytes)| {
+                        self.files
+                            .get(*path)
+                            .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != *bytes)
+                    })
+                    .map(|(path, bytes)| (path.clone(), Some(Arc::clone(bytes))))
+                    .collect();
+                changed.extend(
+                    self.files
+                        .keys()
+                        .filter(|path| !built.files.contains_key(*path))
+                        .map(|path| (path.clone(), None)),
+                );
+                self.files = built.files;
+                self.problems = Some((built.sources, built.warnings));
+                Outcome {
+                    rendered: built.rendered,
+                    pages: built.pages,
+                    errors: None,
+                    changed,
+                }
+            }
+            Err(failed) => {
+                let errors = failed.render_plain();
+                self.problems = Some((failed.sources, failed.diags));
+                Outcome {
+                    rendered: 0,
+                    pages: 0,
+                    errors: Some(errors),
+                    changed: Vec::new(),
+                }
+            }
+        }
+    }
+}
+
 struct State {
+    /// Reload polls waiting for the site to change: the request, the
+    /// version it has, until when it waits.
+    polls: Vec<(Request, i64, Instant)>,
+    /// A build running since then, after a change to these paths.
+    building: Option<(Instant, String)>,
     files: BTreeMap<String, Bytes>,
     /// The headers of responses: the output's `_headers`.
     rules: Rules,
@@ -85,6 +201,8 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
     };
     let shared: Shared = Arc::new((
         Mutex::new(State {
+            polls: Vec::new(),
+            building: None,
             files: BTreeMap::new(),
             rules: fallback_rules(),
             error: None,
@@ -118,10 +236,13 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
         }
     };
     let watch_shared = Arc::clone(&shared);
+    watch_builds(Arc::clone(&shared));
+    answer_polls(Arc::clone(&shared));
     std::thread::spawn(move || {
         let mut watch = watch;
         while let Some(changes) = watch.next_changes(&events) {
             let started = Instant::now();
+            building(&watch_shared, Some((started, changed_list(&changes))));
             let result = match session.take() {
                 Some(mut s) => guarded(move || {
                     let outcome = s.apply(&changes);
@@ -141,16 +262,142 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
                 // The session is dropped: the next change builds afresh.
                 None => crashed(&watch_shared),
             }
+            building(&watch_shared, None);
         }
     });
 
     eprintln!("serving {} at {url}  (Ctrl-C to stop)", root.display());
     println!("{url}");
-    for request in server.incoming_requests() {
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || respond(request, &shared));
+    // A fixed pool answers requests (more wait in the server's queue).
+    let server = Arc::new(server);
+    let workers: Vec<_> = (0..POOL)
+        .map(|_| {
+            let (server, shared) = (Arc::clone(&server), Arc::clone(&shared));
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    respond(request, &shared);
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        let _ = w.join();
     }
     Ok(())
+}
+
+/// Threads answering requests. A browser tab's reload poll holds none:
+/// it waits in [`State::polls`] (at most [`MAX_POLLS`]; more are answered
+/// at once) until the site changes or [`POLL_FOR`] passes.
+const POOL: usize = 8;
+const MAX_POLLS: usize = 1024;
+const POLL_FOR: Duration = Duration::from_secs(25);
+
+/// Answers a reload poll with the site's version.
+fn answer_poll(request: Request, version: u64, mut extra: Vec<(String, String)>) {
+    // A long poll's answer is never kept.
+    extra.retain(|(n, _)| !n.eq_ignore_ascii_case("Cache-Control"));
+    extra.push(("Cache-Control".into(), "no-store".into()));
+    send(
+        request,
+        200,
+        "text/plain; charset=utf-8",
+        version.to_string().into_bytes(),
+        extra,
+    );
+}
+
+/// Answers the waiting reload polls when the site changes, or when they
+/// have waited [`POLL_FOR`].
+fn answer_polls(shared: Shared) {
+    std::thread::spawn(move || {
+        let (lock, cvar) = &*shared;
+        let Ok(mut state) = lock.lock() else { return };
+        loop {
+            state = match cvar.wait_timeout(state, Duration::from_secs(1)) {
+                Ok((s, _)) => s,
+                Err(_) => return,
+            };
+            let now = Instant::now();
+            let version = state.version;
+            let (due, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut state.polls)
+                .into_iter()
+                .partition(|(_, since, until)| *since != version as i64 || *until <= now);
+            state.polls = wait;
+            if due.is_empty() {
+                continue;
+            }
+            let rules = state.rules.lookup("/__livereload");
+            drop(state);
+            for (request, _, _) in due {
+                answer_poll(request, version, rules.clone());
+            }
+            state = match lock.lock() {
+                Ok(s) => s,
+                Err(_) => return,
+            };
+        }
+    });
+}
+
+/// After how long a running build is reported as slow, in the terminal
+/// and (later) in the browser.
+const SLOW: Duration = Duration::from_secs(5);
+const SLOW_IN_BROWSER: Duration = Duration::from_secs(10);
+
+/// The paths of a change list, as printed (the first few).
+fn changed_list(changes: &[PathBuf]) -> String {
+    let mut shown: Vec<String> = changes
+        .iter()
+        .take(3)
+        .map(|p| p.display().to_string())
+        .collect();
+    if changes.len() > 3 {
+        shown.push(format!("and {} more", changes.len() - 3));
+    }
+    shown.join(", ")
+}
+
+fn building(shared: &Shared, now: Option<(Instant, String)>) {
+    let (lock, _) = &**shared;
+    if let Ok(mut state) = lock.lock() {
+        state.building = now;
+    }
+}
+
+/// Reports a build that runs long (a pathological input, a huge site) in
+/// the terminal every few seconds and, from [`SLOW_IN_BROWSER`], in the
+/// browser: never a silent, frozen server.
+fn watch_builds(shared: Shared) {
+    std::thread::spawn(move || {
+        let mut reported: Option<(Instant, u64)> = None;
+        loop {
+            std::thread::sleep(Duration::from_secs(1));
+            let (lock, cvar) = &*shared;
+            let Ok(mut state) = lock.lock() else { return };
+            let Some((since, what)) = state.building.clone() else {
+                reported = None;
+                continue;
+            };
+            let secs = since.elapsed().as_secs();
+            let last = reported.filter(|(s, _)| *s == since).map_or(0, |(_, n)| n);
+            if since.elapsed() >= SLOW && secs >= last + 5 {
+                eprintln!(
+                    "still building after {secs} s (changed: {what}); the last good pages are                      served meanwhile. If it never ends, the change may hold something                      pathological: undo it and save, or stop with Ctrl-C"
+                );
+                reported = Some((since, secs));
+            }
+            if since.elapsed() >= SLOW_IN_BROWSER && state.error.is_none() {
+                state.error = Some(format!(
+                    "site-gen is still building after {secs} s, since a change to {what}.\n\
+                     The page reloads when the build ends. If it never ends, the change may \
+                     hold something pathological: undo it and save.\n"
+                ));
+                state.version += 1;
+                cvar.notify_all();
+            }
+        }
+    });
 }
 
 /// Runs `f`, turning a panic (a bug in site-gen) into `None`: it must not
@@ -188,14 +435,10 @@ fn publish(session: &Session, outcome: &Outcome, shared: &Shared, started: Insta
     let ms = started.elapsed().as_millis();
     match &outcome.errors {
         None => eprintln!(
-            "built in {ms} ms: {} of {} pages rendered{}",
+            "built in {ms} ms: {} of {} pages rendered, {} files changed",
             outcome.rendered,
             outcome.pages,
-            if outcome.reloaded {
-                ", site loaded again"
-            } else {
-                ""
-            }
+            outcome.changed.len()
         ),
         Some(_) => eprintln!("build failed: serving the last good pages and the errors"),
     }
@@ -204,9 +447,6 @@ fn publish(session: &Session, outcome: &Outcome, shared: &Shared, started: Insta
     let mut changed = !outcome.changed.is_empty() || state.error != outcome.errors;
     if state.version == 0 && outcome.errors.is_none() {
         changed = true;
-    }
-    if outcome.complete {
-        state.files.clear();
     }
     for (path, bytes) in &outcome.changed {
         match bytes {
@@ -284,7 +524,13 @@ type Events = Receiver<notify::Result<notify::Event>>;
 impl Watch {
     fn start(root: &Path) -> Result<(Watch, Events), String> {
         let (tx, rx) = std::sync::mpsc::channel();
-        let watcher: Box<dyn Watcher + Send> = match notify::recommended_watcher(tx.clone()) {
+        let watcher: Box<dyn Watcher + Send> = match notify::RecommendedWatcher::new(
+            tx.clone(),
+            // The build follows only links that stay inside their source
+            // folder, which is watched already; following a link out of it
+            // would watch what no build reads (a link into /usr: thousands).
+            notify::Config::default().with_follow_symlinks(false),
+        ) {
             Ok(w) => Box::new(w),
             Err(e) => {
                 eprintln!("{}", watch_problem(&e, root));
@@ -402,7 +648,9 @@ fn poller(
 ) -> Result<notify::PollWatcher, String> {
     notify::PollWatcher::new(
         tx,
-        notify::Config::default().with_poll_interval(Duration::from_secs(1)),
+        notify::Config::default()
+            .with_poll_interval(Duration::from_secs(1))
+            .with_follow_symlinks(false),
     )
     .map_err(|e| format!("cannot watch files, not even by polling: {e}"))
 }
@@ -493,24 +741,18 @@ fn respond(request: Request, shared: &Shared) {
             .find_map(|kv| kv.strip_prefix("since="))
             .and_then(|v| v.parse().ok())
             .unwrap_or(-1);
-        let Ok(guard) = lock.lock() else { return };
-        let guard = if since < 0 {
-            guard
-        } else {
-            match cvar.wait_timeout_while(guard, Duration::from_secs(25), |s| {
-                s.version as i64 == since
-            }) {
-                Ok((g, _)) => g,
-                Err(_) => return,
-            }
-        };
-        let v = guard.version.to_string().into_bytes();
-        let mut extra = guard.rules.lookup(path);
-        drop(guard);
-        // A long poll's answer is never kept.
-        extra.retain(|(n, _)| !n.eq_ignore_ascii_case("Cache-Control"));
-        extra.push(("Cache-Control".into(), "no-store".into()));
-        send(request, 200, "text/plain; charset=utf-8", v, extra);
+        let Ok(mut state) = lock.lock() else { return };
+        if since >= 0 && state.version as i64 == since && state.polls.len() < MAX_POLLS {
+            // Held without a thread: answered by `answer_polls`.
+            state
+                .polls
+                .push((request, since, Instant::now() + POLL_FOR));
+            cvar.notify_all();
+            return;
+        }
+        let (version, rules) = (state.version, state.rules.lookup(path));
+        drop(state);
+        answer_poll(request, version, rules);
         return;
     }
     let Ok(state) = lock.lock() else { return };
@@ -608,6 +850,35 @@ mod tests {
             let _ = percent_decode(s);
         }
         assert_eq!(percent_decode("%zz%41"), "%zzA");
+    }
+
+    #[test]
+    fn a_long_build_is_reported_in_the_browser() {
+        let shared: Shared = Arc::new((
+            Mutex::new(State {
+                polls: Vec::new(),
+                building: None,
+                files: BTreeMap::new(),
+                rules: fallback_rules(),
+                error: None,
+                version: 0,
+            }),
+            Condvar::new(),
+        ));
+        watch_builds(Arc::clone(&shared));
+        answer_polls(Arc::clone(&shared));
+        let since = Instant::now()
+            .checked_sub(SLOW_IN_BROWSER + Duration::from_secs(1))
+            .expect("the machine has been up for seconds");
+        building(&shared, Some((since, "content/x.ja.md".into())));
+        std::thread::sleep(Duration::from_millis(1500));
+        let state = shared.0.lock().expect("no panic while locked");
+        let error = state.error.clone().unwrap_or_default();
+        assert!(
+            error.contains("still building") && error.contains("content/x.ja.md"),
+            "{error}"
+        );
+        assert_eq!(state.version, 1, "the browsers are told");
     }
 
     #[test]

@@ -7,11 +7,13 @@
 //! staging folder in with `output::Staging` (`build`).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::cache::{Bytes, Cache, PageOut};
 use crate::checker;
 use crate::checks::{self, Summary};
 use crate::config;
@@ -21,7 +23,7 @@ use crate::diag::{self, Diagnostic, Sources};
 use crate::headers;
 use crate::load::{self, Loaded, check_out, load};
 use crate::markdown;
-use crate::model::Library;
+use crate::model::{Library, PAGE_SIZE};
 use crate::output;
 use crate::precompress;
 use crate::procedures;
@@ -90,7 +92,12 @@ impl Options {
 /// A successful build: the output files (see `output_files`) and anything
 /// worth a warning.
 pub struct Built {
-    pub files: BTreeMap<String, Vec<u8>>,
+    /// Every output file kept in memory: all of them for [`generate`];
+    /// for [`build`], only what is not a page.
+    pub files: BTreeMap<String, Bytes>,
+    /// Pages whose Markdown or template ran (the others came from `serve`'s
+    /// cache).
+    pub rendered: usize,
     pub sources: Sources,
     pub warnings: Vec<Diagnostic>,
     pub pages: usize,
@@ -127,7 +134,13 @@ impl std::fmt::Debug for Failed {
 /// Builds the site in memory (`check`, `facts`, `serve`): `files` holds
 /// every output file. Every error of the build is in `Failed`.
 pub fn generate(opts: &Options) -> Result<Built, Failed> {
-    generate_to(opts, None)
+    generate_to(opts, None, &mut Cache::none())
+}
+
+/// [`generate`] with `serve`'s cache: the same steps, each skipped where
+/// the cache holds its result for the same inputs (see [`crate::cache`]).
+pub fn generate_cached(opts: &Options, cache: &mut Cache) -> Result<Built, Failed> {
+    generate_to(opts, None, cache)
 }
 
 /// `site-gen check`: [`generate`], failing also on every translation the
@@ -171,11 +184,12 @@ pub(crate) fn follow_on(broken_data: &BTreeSet<String>, d: &Diagnostic) -> bool 
 pub(crate) fn check_pages(
     site: &config::SiteConfig,
     pages: &[Page],
+    index: &PageIndex,
     unparsed: &BTreeSet<String>,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
 ) {
-    checks::check_page_set(site, pages, unparsed, sources, diags);
+    checks::check_page_set(site, pages, index, unparsed, sources, diags);
 }
 
 /// What a page's Markdown is rendered with: the rest of the site.
@@ -427,6 +441,197 @@ pub(crate) fn checkers(
         .collect()
 }
 
+/// One page's worker's result.
+struct PageDone {
+    summary: Arc<Summary>,
+    /// With templates: the page's HTML by output path, more than one for a
+    /// long listing (kept in memory; none when written to the staging
+    /// folder, or left out for an error), or why its template failed.
+    page: Option<Result<Vec<(String, Bytes)>, Diagnostic>>,
+    /// Whether its Markdown or its template ran.
+    ran: bool,
+    /// What `serve`'s cache keeps of it, by its output path.
+    kept: Option<(String, PageOut)>,
+}
+
+/// A page's HTML as `serve`'s cache keeps it, with its two keys.
+pub(crate) struct KeptHtml {
+    /// What the page's template context reads, by hash: the page, its
+    /// Markdown, the pages [`Renderer::page_reads`] lists and what every
+    /// page of its language reads.
+    pub(crate) fast: u64,
+    /// The page's whole template context, serialized (all but the
+    /// Markdown's HTML, which its key stands for); of each of its pages
+    /// for a long listing.
+    pub(crate) exact: u64,
+    /// The HTML of each page it is published as ([`Library::paged_path`]).
+    pub(crate) bytes: Vec<Bytes>,
+}
+
+/// Page `i`'s HTML (of each page it is published as) from `serve`'s cache
+/// when its keys match, else
+/// rendered: `fast` is compared first; when it differs, the context is
+/// built and compared whole, and only a page whose context changed is
+/// rendered. Built for tests (`debug_assertions`), a page kept by `fast`
+/// is checked against its whole context too: a read missing from
+/// [`Renderer::page_reads`] fails there instead of serving a stale page.
+fn kept_html(
+    prev: Option<&PageOut>,
+    (fast, base): (u64, u64),
+    rendered: &markdown::Rendered,
+    i: usize,
+    r: &Renderer<'_>,
+    ran: &mut bool,
+) -> Result<(Vec<Bytes>, u64), Diagnostic> {
+    let prev = prev.and_then(|o| o.html.as_ref());
+    if let Some(k) = prev.filter(|k| k.fast == fast)
+        && !cfg!(debug_assertions)
+    {
+        return Ok((k.bytes.clone(), k.exact));
+    }
+    let mut ctxs = Vec::new();
+    let mut exact = base;
+    for n in 1..=r.lib.pager_count(i) {
+        let (template, mut ctx) = r.page_ctx(i, rendered, n)?;
+        ctx.page.content = "";
+        exact = crate::cache::hash_of((exact, &template, crate::cache::hash_json(&ctx)));
+        ctx.page.content = &rendered.html;
+        ctxs.push((template, ctx));
+    }
+    if let Some(k) = prev.filter(|k| k.fast == fast) {
+        assert_eq!(
+            k.exact, exact,
+            "serve's cache kept page {i} though its template context changed: \
+             Renderer::page_reads misses what the context reads"
+        );
+    }
+    if let Some(k) = prev.filter(|k| k.exact == exact) {
+        return Ok((k.bytes.clone(), exact));
+    }
+    *ran = true;
+    let html = ctxs
+        .iter()
+        .map(|(template, ctx)| Ok(Bytes::from(r.render_page(template, ctx)?.into_bytes())))
+        .collect::<Result<_, Diagnostic>>()?;
+    Ok((html, exact))
+}
+
+/// The keys of `serve`'s cache: what pages read besides their own file,
+/// hashed once per build.
+struct PageKeys {
+    /// The facts (read by a page whose Markdown runs a shortcode, by a
+    /// catalog's page and by a checker's page).
+    facts: u64,
+    /// The site configuration, glossary, procedures, the page set
+    /// (every page's address and file, and the pages that did not parse),
+    /// the default language's interface strings.
+    global: u64,
+    /// Each language's interface strings.
+    i18n: BTreeMap<String, u64>,
+    catalogs: BTreeMap<String, u64>,
+    /// Each page's own data (front matter, address, language).
+    pages: Vec<u64>,
+    /// What every page's template reads: the templates and their
+    /// functions' data, the checker's scripts, the dev server's script.
+    templates: u64,
+}
+
+impl PageKeys {
+    fn new(
+        site: &config::SiteConfig,
+        i18n: &BTreeMap<String, config::I18n>,
+        data: (
+            &Glossary,
+            &crate::data::Facts,
+            &BTreeMap<String, procedures::Loaded>,
+        ),
+        catalogs: &BTreeMap<String, Arc<Catalog>>,
+        page_set: (&[Page], &BTreeSet<String>, &[u64]),
+        templates: (u64, Option<&Scripts>, Option<&str>, bool),
+    ) -> PageKeys {
+        let (pages, unparsed, metas) = page_set;
+        use crate::cache::{hash_debug, hash_of};
+        let (glossary, facts, procedures) = data;
+        let page_set = hash_of(
+            pages
+                .iter()
+                .map(|p| (&p.key, &p.lang, &p.rel_url, p.from_catalog, p.file))
+                .collect::<Vec<_>>(),
+        );
+        let default = i18n.get(&site.default_language).map(hash_debug);
+        let (templates, scripts, livereload, building) = templates;
+        let catalog_hashes: BTreeMap<String, u64> = catalogs
+            .iter()
+            .map(|(l, c)| (l.clone(), hash_debug(&**c)))
+            .collect();
+        let by_file: BTreeMap<usize, u64> =
+            pages.iter().zip(metas).map(|(p, &m)| (p.file, m)).collect();
+        PageKeys {
+            facts: hash_debug(facts),
+            global: hash_of((
+                hash_debug(site),
+                hash_debug(glossary),
+                hash_debug(
+                    &procedures
+                        .iter()
+                        .map(|(id, l)| (id, &l.procedure))
+                        .collect::<Vec<_>>(),
+                ),
+                page_set,
+                unparsed,
+                default,
+            )),
+            i18n: i18n
+                .iter()
+                .map(|(l, s)| (l.clone(), hash_debug(s)))
+                .collect(),
+            catalogs: catalog_hashes.clone(),
+            pages: pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| match metas.get(i) {
+                    Some(&m) => m,
+                    // A catalog's page: its original's, translated.
+                    None => hash_of((by_file.get(&p.file), &p.lang, catalog_hashes.get(&p.lang))),
+                })
+                .collect(),
+            templates: hash_of((
+                templates,
+                scripts.map(|s| (&s.boot, &s.glue, &s.wasm)),
+                livereload,
+                building,
+            )),
+        }
+    }
+
+    /// The key of page `i`'s Markdown: the page, its file's text and what
+    /// `markdown::render` reads besides; `facts`: whether its rendering
+    /// from this text ran a shortcode.
+    fn markdown(&self, i: usize, p: &Page, sources: &Sources, facts: bool) -> u64 {
+        crate::cache::hash_of((
+            (facts || p.from_catalog).then_some(self.facts),
+            self.global,
+            self.i18n.get(&p.lang),
+            p.from_catalog.then(|| self.catalogs.get(&p.lang)),
+            sources.print(p.file),
+            self.pages[i],
+        ))
+    }
+
+    /// The fast key of page `i`'s HTML (see [`KeptHtml::fast`]).
+    fn html(&self, i: usize, markdown: u64, r: &Renderer<'_>) -> u64 {
+        let mut h = std::hash::DefaultHasher::new();
+        (markdown, self.templates, r.checker_print(i)).hash(&mut h);
+        if r.lib.pages[i].front.checker.is_some() {
+            self.facts.hash(&mut h);
+        }
+        for j in r.page_reads(i) {
+            (j, self.pages[j]).hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
 /// What the steps after the pages need: everything but the pages' HTML.
 pub(crate) struct Finish<'a> {
     pub(crate) opts: &'a Options,
@@ -435,6 +640,9 @@ pub(crate) struct Finish<'a> {
     pub(crate) facts: &'a crate::data::Facts,
     pub(crate) sources: &'a Sources,
     pub(crate) pages: &'a [Page],
+    /// Where each page is published ([`page_path`]), and the further pages
+    /// of long listings ([`Library::paged_paths`]).
+    pub(crate) page_paths: &'a [String],
     pub(crate) renderer: Option<&'a Renderer<'a>>,
     pub(crate) assets: &'a BTreeMap<String, (String, Vec<u8>)>,
     pub(crate) broken_data: &'a BTreeSet<String>,
@@ -460,7 +668,7 @@ impl Finish<'_> {
     /// page); `diags` are the problems found so far.
     pub(crate) fn run(
         &self,
-        summaries: &[Summary],
+        summaries: &[Arc<Summary>],
         page_errors: Vec<Diagnostic>,
         procedure_uses: Vec<(String, register::Use)>,
         mut diags: Vec<Diagnostic>,
@@ -501,6 +709,7 @@ impl Finish<'_> {
         warnings.extend(register_warnings);
 
         if let Some(r) = self.renderer {
+            diags.extend(r.listing_clashes());
             for (path, res) in [
                 ("index.html".to_string(), r.chooser()),
                 ("404.html".to_string(), r.not_found()),
@@ -548,20 +757,13 @@ impl Finish<'_> {
                 include_bytes!("../templates/livereload.js").to_vec(),
             );
         }
-        // Every page's files: a long listing's further pages too.
-        let page_paths: Vec<String> = match self.renderer {
-            Some(r) => (0..pages.len())
-                .flat_map(|i| r.lib.paged_paths(i))
-                .collect(),
-            None => pages.iter().map(page_path).collect(),
-        };
-        if let Some(r) = self.renderer {
-            diags.extend(r.listing_clashes());
-        }
         // A static file may not replace a generated one (nor another static file).
-        let generated: BTreeSet<String> = page_paths
-            .iter()
-            .cloned()
+        let pages_out: std::collections::HashSet<&str> = if self.assets.is_empty() {
+            Default::default()
+        } else {
+            self.page_paths.iter().map(String::as_str).collect()
+        };
+        let generated: BTreeSet<String> = std::iter::empty()
             .chain(
                 [
                     "index.html",
@@ -580,7 +782,7 @@ impl Finish<'_> {
             .collect();
         let mut from_static: BTreeMap<&str, &str> = BTreeMap::new();
         for (rel, (out, bytes)) in self.assets {
-            let clash = if generated.contains(out) {
+            let clash = if generated.contains(out) || pages_out.contains(out.as_str()) {
                 Some(format!("the generated `{out}`"))
             } else if out.starts_with(&format!("{}/", checker::DIR)) {
                 Some(format!("the checker's folder `{}/`", checker::DIR))
@@ -638,7 +840,10 @@ impl Finish<'_> {
         let checker_dir = format!("{}/", checker::DIR);
         let register_js = crate::offline::register_path();
         let rules = headers::Rules::for_output(
-            page_paths.iter().chain(files.keys()).map(String::as_str),
+            self.page_paths
+                .iter()
+                .chain(files.keys())
+                .map(String::as_str),
             |p| {
                 fingerprinted.contains(p)
                     || *p == register_js
@@ -666,10 +871,10 @@ impl Finish<'_> {
 /// The build. With `out`, pages are written by the rendering workers into
 /// a staging folder that replaces `out` only if every page rendered and
 /// every file was written; `files` then holds only what is not a page.
-fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
+fn generate_to(opts: &Options, out: Option<&Path>, cache: &mut Cache) -> Result<Built, Failed> {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
-    let loaded = load(opts, &mut sources, &mut diags);
+    let loaded = load(opts, cache, &mut sources, &mut diags);
     let Some(loaded) = loaded else {
         return Err(finish_failed(sources, diags));
     };
@@ -688,9 +893,8 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         source_i18n: _,
         glossary_file,
         glossary,
-        page_files: _,
-        procedure_ids: _,
-        unreadable_procedures: _,
+        templates_print,
+        page_metas,
     } = loaded;
     let translation_status = crate::i18n::status_of(
         &site,
@@ -701,12 +905,12 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         &catalogs,
         &sources,
     );
-    check_pages(&site, &pages, &unparsed, &sources, &mut diags);
+    let index = PageIndex::new(&pages);
+    check_pages(&site, &pages, &index, &unparsed, &sources, &mut diags);
     let Some(fallback_i18n) = fallback_i18n(&site, &i18n) else {
         diags.retain(|d| !follow_on(&broken_data, d));
         return Err(finish_failed(sources, diags));
     };
-    let index = PageIndex::new(&pages);
     let markdown = MarkdownInputs {
         site: &site,
         facts: &facts,
@@ -793,32 +997,141 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     // template, then (building to disk) its file in the staging folder;
     // otherwise pages stay in memory (serve, check). What the checks across
     // pages need is kept as a small summary; results stay in page order.
-    type PageResult = Result<Vec<(String, String)>, Diagnostic>;
-    let render_pages = || -> Vec<(Summary, Option<PageResult>)> {
+    // With `serve`'s cache, a page's Markdown and HTML are taken from the
+    // last build when what they read is the same (see `crate::cache`).
+    let keys = cache.keeps().then(|| {
+        PageKeys::new(
+            &site,
+            &i18n,
+            (&glossary, &facts, &procedures),
+            &catalogs,
+            (&pages, &unparsed, &page_metas),
+            (
+                templates_print,
+                scripts.as_ref(),
+                livereload.as_deref(),
+                checker_building,
+            ),
+        )
+    });
+    let outputs = &cache.outputs;
+    let page_paths: Vec<String> = pages.iter().map(page_path).collect();
+    let render_pages = || -> Vec<PageDone> {
         pages
             .par_iter()
             .enumerate()
             .map(|(i, p)| {
-                let (rendered, text) = match markdown.render(p) {
-                    Ok(r) => r,
-                    Err(d) => return (Summary::failed(d), None),
+                let path = &page_paths[i];
+                let prev = keys.as_ref().and_then(|_| outputs.get(path));
+                // Whether the page's Markdown runs a shortcode is known from
+                // its last rendering: the same text runs the same ones.
+                let reads_facts = prev.is_some_and(|o| o.rendered.reads_facts);
+                let markdown_key = keys
+                    .as_ref()
+                    .map_or(0, |k| k.markdown(i, p, &sources, reads_facts));
+                let kept_md = prev.filter(|o| o.markdown_key == markdown_key);
+                let mut ran = false;
+                let (rendered, text) = match kept_md {
+                    Some(o) => (Arc::clone(&o.rendered), None),
+                    None => match markdown.render(p) {
+                        Ok((r, text)) => {
+                            ran = true;
+                            (Arc::new(r), Some(text))
+                        }
+                        Err(d) => {
+                            return PageDone {
+                                summary: Arc::new(Summary::failed(d)),
+                                page: None,
+                                ran: true,
+                                kept: None,
+                            };
+                        }
+                    },
                 };
+                // Kept under the key its own rendering says it has.
+                let markdown_key = match keys.as_ref() {
+                    Some(k) if rendered.reads_facts != reads_facts => {
+                        k.markdown(i, p, &sources, rendered.reads_facts)
+                    }
+                    _ => markdown_key,
+                };
+                let mut html_kept = None;
                 let page = renderer.as_ref().map(|r| {
                     // The page, and the further pages of a long listing.
-                    let outputs = r.page(i, &rendered)?;
+                    let html: Vec<Bytes> = match keys.as_ref() {
+                        None => {
+                            ran = true;
+                            (1..=r.lib.pager_count(i))
+                                .map(|n| {
+                                    let (template, ctx) = r.page_ctx(i, &rendered, n)?;
+                                    Ok(Bytes::from(r.render_page(&template, &ctx)?.into_bytes()))
+                                })
+                                .collect::<Result<_, Diagnostic>>()?
+                        }
+                        Some(k) => {
+                            let fast = k.html(i, markdown_key, r);
+                            let base = crate::cache::hash_of((markdown_key, k.templates));
+                            let (html, exact) =
+                                kept_html(prev, (fast, base), &rendered, i, r, &mut ran)?;
+                            html_kept = Some(KeptHtml {
+                                fast,
+                                exact,
+                                bytes: html.clone(),
+                            });
+                            html
+                        }
+                    };
+                    let outputs = html
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, html)| (r.lib.paged_path(i, n + 1), html));
                     match (&staging, out) {
                         (Some(_), Some(_)) if rendered.diags.iter().any(Diagnostic::is_error) => {
                             Ok(Vec::new())
                         }
                         (Some(staging), Some(out)) => outputs
-                            .iter()
-                            .try_for_each(|(path, html)| staging.write(path, html.as_bytes()))
+                            .into_iter()
+                            .try_for_each(|(path, html)| staging.write(&path, &html))
                             .map(|()| Vec::new())
                             .map_err(|e| write_failed(out, &e)),
-                        _ => Ok(outputs),
+                        _ => Ok(outputs.collect()),
                     }
                 });
-                (Summary::of(rendered, &text), page)
+                let summary = match (kept_md, text) {
+                    (Some(o), _) => Arc::clone(&o.summary),
+                    (None, Some(text)) if keys.is_none() => {
+                        let r = Arc::try_unwrap(rendered);
+                        let summary = r.map_or_else(
+                            |shared| Summary::of_ref(&shared, &text),
+                            |r| Summary::of(r, &text),
+                        );
+                        return PageDone {
+                            summary: Arc::new(summary),
+                            page,
+                            ran,
+                            kept: None,
+                        };
+                    }
+                    (None, text) => Arc::new(Summary::of_ref(
+                        &rendered,
+                        text.as_deref().unwrap_or_default(),
+                    )),
+                };
+                let kept = keys.as_ref().map(|_| {
+                    let out = PageOut {
+                        markdown_key,
+                        rendered,
+                        summary: Arc::clone(&summary),
+                        html: html_kept,
+                    };
+                    (path.clone(), out)
+                });
+                PageDone {
+                    summary,
+                    page,
+                    ran,
+                    kept,
+                }
             })
             .collect()
     };
@@ -850,19 +1163,40 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
     };
     let mut summaries = Vec::with_capacity(results.len());
     let mut page_errors = Vec::new();
-    for (summary, page) in results {
-        match page {
-            Some(Ok(outputs)) => {
-                for (path, html) in outputs {
-                    files.insert(path, html.into_bytes());
-                }
-            }
+    let mut page_files: BTreeMap<String, Bytes> = BTreeMap::new();
+    let mut rendered_pages = 0;
+    let mut kept_outputs = std::collections::HashMap::new();
+    for done in results {
+        match done.page {
+            Some(Ok(outputs)) => page_files.extend(outputs),
             Some(Err(d)) => page_errors.push(d),
             None => {}
         }
-        summaries.push(summary);
+        rendered_pages += usize::from(done.ran);
+        if let Some((path, k)) = done.kept {
+            kept_outputs.insert(path, k);
+        }
+        summaries.push(done.summary);
+    }
+    if cache.keeps() {
+        cache.outputs = kept_outputs;
     }
 
+    // The sitemap reads every page's data and the configuration.
+    let sitemap_key = keys
+        .as_ref()
+        .map(|k| crate::cache::hash_of((k.global, &k.pages)));
+    let kept_sitemap = cache
+        .sitemap
+        .as_ref()
+        .filter(|(k, _)| Some(*k) == sitemap_key)
+        .map(|(_, bytes)| bytes.as_slice());
+    // Every page's files: a long listing's further pages too.
+    let output_paths: Vec<String> = if lib.children.iter().any(|c| c.len() > PAGE_SIZE) {
+        (0..pages.len()).flat_map(|i| lib.paged_paths(i)).collect()
+    } else {
+        page_paths
+    };
     let finish = Finish {
         opts,
         site: &site,
@@ -870,10 +1204,11 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         facts: &facts,
         sources: &sources,
         pages: &pages,
+        page_paths: &output_paths,
         renderer: renderer.as_ref(),
         assets: &assets,
         broken_data: &broken_data,
-        sitemap: None,
+        sitemap: kept_sitemap,
         translation_status: &translation_status,
     };
     let Finished {
@@ -882,6 +1217,9 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
         register,
     } = finish.run(&summaries, page_errors, procedure_uses, diags, &mut files);
     drop(summaries);
+    if let (Some(key), Some(bytes)) = (sitemap_key, files.get("sitemap.xml")) {
+        cache.sitemap = Some((key, bytes.clone()));
+    }
     if !errors.is_empty() || templates.is_none() || !i18n_complete {
         let mut all = errors;
         all.extend(warnings);
@@ -922,12 +1260,21 @@ fn generate_to(opts: &Options, out: Option<&Path>) -> Result<Built, Failed> {
                 }
             }
         }
-        _ => (files.len(), files.values().map(Vec::len).sum(), 0, 0),
+        _ => (
+            files.len() + page_files.len(),
+            files.values().map(Vec::len).sum::<usize>()
+                + page_files.values().map(|b| b.len()).sum::<usize>(),
+            0,
+            0,
+        ),
     };
     warnings.extend(load::restore_quoted(&mut sources, &warnings));
     diag::sort(&mut warnings);
+    let mut all_files = page_files;
+    all_files.extend(files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
     Ok(Built {
-        files,
+        files: all_files,
+        rendered: rendered_pages,
         sources,
         warnings,
         pages: pages.len(),
@@ -987,5 +1334,5 @@ pub fn build(opts: &Options, out: &Path) -> Result<Built, Failed> {
         sources: Sources::default(),
         diags: vec![d],
     })?;
-    generate_to(opts, Some(out))
+    generate_to(opts, Some(out), &mut Cache::none())
 }

@@ -175,7 +175,7 @@ fn the_headers_file_carries_the_csp_the_pages_carry_plus_frame_ancestors() {
     let mut opts = Options::new(site.root());
     opts.base_url = Some("http://127.0.0.1:8000/".into());
     let built = site_gen::generate(&opts).unwrap();
-    let text = String::from_utf8(built.files[headers::HEADERS_FILE].clone()).unwrap();
+    let text = String::from_utf8(built.files[headers::HEADERS_FILE].to_vec()).unwrap();
     assert!(!text.contains("Strict-Transport-Security"), "{text}");
     assert!(
         text.contains("\n/*\n") && text.contains("\n/en/*\n"),

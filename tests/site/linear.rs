@@ -219,8 +219,8 @@ fn a_page_where_a_listing_continues_is_refused_naming_its_file() {
 }
 
 #[test]
-fn serve_drops_the_pages_a_shorter_listing_no_longer_has() {
-    use site_gen::incremental::Session;
+fn serve_renders_the_further_pages_again_and_drops_those_a_listing_no_longer_has() {
+    use site_gen::cache::Cache;
 
     let site = with_big_section(PAGE_SIZE + 1);
     let opts = site_gen::Options {
@@ -228,24 +228,49 @@ fn serve_drops_the_pages_a_shorter_listing_no_longer_has() {
         livereload: true,
         ..site_gen::Options::new(site.root())
     };
-    let (mut session, first) = Session::new(opts.clone());
-    assert!(first.errors.is_none(), "{:?}", first.errors);
-    assert!(session.files().contains_key("ja/big/page/2/index.html"));
+    let mut cache = Cache::new();
+    let build = |cache: &mut Cache, step: &str| {
+        let ours = site_gen::site::generate_cached(&opts, cache)
+            .unwrap_or_else(|e| panic!("{step}: {}", e.render_plain()));
+        let clean = site_gen::generate(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+        let differ: Vec<&String> = clean
+            .files
+            .keys()
+            .chain(ours.files.keys())
+            .filter(|k| clean.files.get(*k) != ours.files.get(*k))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "{step}: serve differs from a clean build in {differ:?}"
+        );
+        ours
+    };
+    let first = build(&mut cache, "first");
+    assert!(first.files.contains_key("ja/big/page/2/index.html"));
+
+    // The title of the one page on page 2: page 2 changes, page 1 not.
+    let last = site.root().join("content/big/p100.ja.md");
+    let text = std::fs::read_to_string(&last).unwrap();
+    std::fs::write(
+        &last,
+        text.replace("title = \"手続100\"", "title = \"手続100（改）\""),
+    )
+    .unwrap();
+    assert!(cache.changed(site.root(), std::slice::from_ref(&last)));
+    let edited = build(&mut cache, "title on page 2");
+    assert!(
+        String::from_utf8_lossy(&edited.files["ja/big/page/2/index.html"])
+            .contains("手続100（改）")
+    );
+    assert_eq!(
+        edited.files["ja/big/index.html"],
+        first.files["ja/big/index.html"]
+    );
+
+    // One page fewer: the listing fits on one page, page 2 goes.
     let gone = site.root().join("content/big/p000.ja.md");
     std::fs::remove_file(&gone).unwrap();
-    let outcome = session.apply(&[gone]).expect("rebuilt");
-    assert!(outcome.errors.is_none(), "{:?}", outcome.errors);
-    let clean = site_gen::generate(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
-    let ours = session.files();
-    assert!(!ours.contains_key("ja/big/page/2/index.html"));
-    let differ: Vec<&String> = clean
-        .files
-        .keys()
-        .chain(ours.keys())
-        .filter(|k| clean.files.get(*k).map(Vec::as_slice) != ours.get(*k).map(|b| &**b))
-        .collect();
-    assert!(
-        differ.is_empty(),
-        "serve differs from a clean build in {differ:?}"
-    );
+    assert!(cache.changed(site.root(), &[gone]));
+    let shorter = build(&mut cache, "page deleted");
+    assert!(!shorter.files.contains_key("ja/big/page/2/index.html"));
 }

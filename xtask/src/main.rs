@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 mod background;
 mod bench;
 mod setup;
+mod vendor;
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]   (cargo xtask <command> --help: more)
@@ -34,6 +35,7 @@ commands:
   test [ARGS]        formatting, lints, every test and the browser suite; times each step
   bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]
                      time site-gen against Hugo on a synthetic site
+  verify-yew [--record DIR]  check checker-app/vendor/yew against the published crate
 ";
 
 const SERVE_HELP: &str = "\
@@ -142,6 +144,8 @@ fn main() -> ExitCode {
         Some("build") => build(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
+        // For now; to become a step of `tidy` (vendor::verify_yew).
+        Some("verify-yew") => vendor::command(&args[1..]),
         Some(other) => {
             eprint!("xtask: unknown command `{other}`\n\n{USAGE}");
             return ExitCode::from(2);

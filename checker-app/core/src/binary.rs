@@ -12,6 +12,7 @@
 //!
 //! The layout: integers little-endian (lengths and tags as `u32`, amounts
 //! `i64`), `bool` and `Option` as one byte, strings as length and UTF-8,
+//! dates as year (`i64`), month and day (a byte each),
 //! sequences and maps as length and items (maps in key order), enums as a
 //! tag and the variant's fields, a struct as its fields in declaration
 //! order. Spans are not written (`Spanned<T>` is written as `T`). Every type
@@ -20,6 +21,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::date::Date;
+use crate::facts::{Fact, FactValue, Facts, Rate};
 use crate::model::{
     Band, Bound, Choice, Condition, DetailDef, DetailKind, DetailOption, Document, Fee, FormDef,
     FormRow, FormSection, Info, OutcomeDef, OutcomeKind, PostageDef, PricedFact, Procedure, Route,
@@ -181,7 +184,7 @@ impl<T: Binary> Binary for Box<T> {
     }
 }
 
-impl Binary for BTreeMap<String, String> {
+impl<V: Binary> Binary for BTreeMap<String, V> {
     fn write(&self, out: &mut Vec<u8>) {
         write_u32(self.len(), out);
         for (k, v) in self {
@@ -191,12 +194,39 @@ impl Binary for BTreeMap<String, String> {
     }
     fn read(r: &mut Reader<'_>) -> Self {
         let len = r.len();
+        // Inserted one by one: collecting into a map would sort (more code).
         let mut out = BTreeMap::new();
         for _ in 0..len {
             let k = String::read(r);
-            out.insert(k, String::read(r));
+            out.insert(k, V::read(r));
         }
         out
+    }
+}
+
+/// A date as its year (`i64`), month and day (a byte each); one that is
+/// not a day of the calendar marks the input bad.
+impl Binary for Date {
+    fn write(&self, out: &mut Vec<u8>) {
+        i64::from(self.year()).write(out);
+        // Months and days fit a byte.
+        out.push(u8::try_from(self.month()).unwrap_or(0));
+        out.push(u8::try_from(self.day()).unwrap_or(0));
+    }
+    fn read(r: &mut Reader<'_>) -> Self {
+        let y = i64::read(r);
+        let m = r.u8();
+        let d = r.u8();
+        match i32::try_from(y)
+            .ok()
+            .and_then(|y| Date::new(y, m.into(), d.into()))
+        {
+            Some(date) => date,
+            None => {
+                r.bad();
+                Date::default()
+            }
+        }
     }
 }
 
@@ -290,6 +320,49 @@ binary_struct! {
     FormDef { name, subtitle, addressee, sections }
     FormSection { intro, heading, rows }
     FormRow { label, value, when, stamp, help }
+    Facts { facts, date_formats, unverified_marks }
+    Fact { value, unverified }
+    Rate { from, yen, unverified }
+}
+
+impl Binary for FactValue {
+    fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            FactValue::Yen(y) => {
+                out.push(0);
+                y.write(out);
+            }
+            FactValue::Number(n) => {
+                out.push(1);
+                n.write(out);
+            }
+            FactValue::Date(d) => {
+                out.push(2);
+                d.write(out);
+            }
+            FactValue::Text(t) => {
+                out.push(3);
+                t.write(out);
+            }
+            FactValue::Rates(r) => {
+                out.push(4);
+                r.write(out);
+            }
+        }
+    }
+    fn read(r: &mut Reader<'_>) -> Self {
+        match r.u8() {
+            0 => FactValue::Yen(Binary::read(r)),
+            1 => FactValue::Number(Binary::read(r)),
+            2 => FactValue::Date(Binary::read(r)),
+            3 => FactValue::Text(Binary::read(r)),
+            4 => FactValue::Rates(Binary::read(r)),
+            _ => {
+                r.bad();
+                FactValue::Yen(0)
+            }
+        }
+    }
 }
 
 impl Binary for Bound {
@@ -336,6 +409,50 @@ mod tests {
     }
 
     #[test]
+    fn facts_read_back_as_written() {
+        let day = |s: &str| Date::parse(s).unwrap_or_default();
+        let mut text = BTreeMap::new();
+        text.insert("ja".to_string(), "東京都".to_string());
+        let mut facts = Facts::new();
+        facts
+            .insert("a.fee", FactValue::Yen(300))
+            .insert("a.days", FactValue::Number(30))
+            .insert_unverified("a.from", FactValue::Date(day("2012-07-09")))
+            .insert("a.where", FactValue::Text(text))
+            .insert(
+                "a.rates",
+                FactValue::Rates(vec![
+                    Rate::new(day("1999-12-31"), 84),
+                    Rate {
+                        from: day("2024-10-01"),
+                        yen: 110,
+                        unverified: true,
+                    },
+                ]),
+            )
+            .set_date_format("en", "{day} {month_name} {year}", vec!["January".into()])
+            .set_unverified_mark("en", " (unconfirmed)");
+        assert_eq!(decode(&encode(&facts)), Some(facts));
+    }
+
+    #[test]
+    fn a_date_that_is_not_a_day_is_refused() {
+        let Some(day) = Date::new(2024, 2, 29) else {
+            panic!("a leap day");
+        };
+        let mut bytes = encode(&day);
+        assert_eq!(decode(&bytes), Some(day));
+        // 2023-02-29, 2024-13-29, 2024-02-00 and the year 2^32 + 2024.
+        for (at, value) in [(0, 0xe7), (8, 13), (9, 0), (4, 1)] {
+            let mut bad = bytes.clone();
+            bad[at] = value;
+            assert_eq!(decode::<Date>(&bad), None, "byte {at} = {value}");
+        }
+        bytes.pop();
+        assert_eq!(decode::<Date>(&bytes), None);
+    }
+
+    #[test]
     fn bad_input_is_refused_whole() {
         let bytes = encode(&vec!["abc".to_string(), "def".to_string()]);
         // Cut short, at every length.
@@ -353,5 +470,6 @@ mod tests {
         // An unknown tag.
         assert_eq!(decode::<StepKind>(&[9, 0, 0, 0]), None);
         assert_eq!(decode::<Bound>(&[2]), None);
+        assert_eq!(decode::<FactValue>(&[5]), None);
     }
 }

@@ -472,6 +472,51 @@ pub fn parse_data_file(
 }
 
 impl Facts {
+    /// What a checker page in `lang` carries of these facts for `proc`:
+    /// only the facts `proc` refers to ([`crate::fact_references`]), each
+    /// text only in `lang`, in Japanese (the printed form's language) and
+    /// in the procedure's default language (the fallback), or, lacking all
+    /// three, in the one language evaluation would fall back to; and the
+    /// date formats and unverified marks of those languages only (a text
+    /// shown in the fallback language shows its dates and marks). Evaluating `proc` for a
+    /// reader of `lang` (and its Japanese form) with the result gives what
+    /// it gives with `self`.
+    pub fn for_page(&self, proc: &crate::model::Procedure, lang: &str) -> Facts {
+        let default = proc.default_language();
+        let kept = |l: &str| l == lang || l == "ja" || l == default;
+        let mut out = Facts::new();
+        for (key, _) in crate::validate::fact_references(proc) {
+            let Some(fact) = self.facts.get(&key) else {
+                continue;
+            };
+            let mut fact = fact.clone();
+            if let FactValue::Text(t) = &mut fact.value {
+                if t.keys().any(|l| kept(l)) {
+                    t.retain(|l, _| kept(l));
+                } else {
+                    // What `pick` falls back to: the first language.
+                    let first = t.pop_first();
+                    t.clear();
+                    t.extend(first);
+                }
+            }
+            out.facts.insert(key, fact);
+        }
+        out.date_formats = self
+            .date_formats
+            .iter()
+            .filter(|(l, _, _)| kept(l))
+            .cloned()
+            .collect();
+        out.unverified_marks = self
+            .unverified_marks
+            .iter()
+            .filter(|(l, _)| kept(l))
+            .map(|(l, m)| (l.clone(), m.clone()))
+            .collect();
+        out
+    }
+
     /// The table of `facts` (e.g. every [`parse_data_file`] result of a site).
     pub fn of<'a>(facts: impl IntoIterator<Item = (&'a String, &'a DataFact)>) -> Facts {
         let mut out = Facts::new();

@@ -581,6 +581,32 @@ pub fn texts_mut(p: &mut Procedure, mut f: impl FnMut(String, &mut Spanned<Text>
 }
 
 impl Procedure {
+    /// What a checker page in `lang` carries of this procedure: each text
+    /// in `lang` alone where it has one, else in the language it falls
+    /// back to (the default, else the first); option labels whole, since
+    /// the printed form and the suggestions show their Japanese and a
+    /// reader may type a label in any language. Evaluating for a reader of
+    /// `lang`, and the Japanese form, gives what it gives with `self`.
+    pub fn for_page(&self, lang: &str) -> Procedure {
+        let default = self.default_language().to_string();
+        let mut out = self.clone();
+        texts_mut(&mut out, |path, t| {
+            if path.contains(".options.") && path.ends_with(".label") {
+                return;
+            }
+            let t = t.get_mut();
+            if t.contains_key(lang) {
+                t.retain(|l, _| l == lang);
+            } else if t.contains_key(&default) {
+                t.retain(|l, _| *l == default);
+            } else if let Some(first) = t.pop_first() {
+                t.clear();
+                t.insert(first.0, first.1);
+            }
+        });
+        out
+    }
+
     pub fn document(&self, id: &str) -> Option<&Document> {
         self.documents
             .iter()

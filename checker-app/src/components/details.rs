@@ -34,10 +34,11 @@ fn detail_input(
     let set = {
         let s = state.clone();
         let field = field.clone();
-        move |v: String| {
-            let mut next = s.details_draft();
-            next.insert(field.clone(), v);
-            s.dispatch(Action::DraftDetails(next));
+        move |value: String| {
+            s.dispatch(Action::DraftDetail {
+                field: field.clone(),
+                value,
+            });
         }
     };
     let hint = detail.hint.as_ref().map(|h| d.text(h.get_ref()));

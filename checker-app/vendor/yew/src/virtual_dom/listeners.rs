@@ -202,3 +202,24 @@ impl PartialEq for Listeners {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ListenerKind;
+
+    #[test]
+    fn type_name_is_the_kind_without_on() {
+        for (kind, type_name) in [
+            (ListenerKind::onclick, "click"),
+            (ListenerKind::ondblclick, "dblclick"),
+            (ListenerKind::onpointerdown, "pointerdown"),
+            (ListenerKind::ontransitionend, "transitionend"),
+        ] {
+            assert_eq!(kind.type_name(), type_name);
+            assert_eq!(kind.as_ref(), format!("on{type_name}"));
+        }
+        let custom = ListenerKind::other("custom-event".into());
+        assert_eq!(custom.type_name(), "custom-event");
+        assert_eq!(custom.as_ref(), "custom-event");
+    }
+}

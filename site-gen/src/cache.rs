@@ -1,0 +1,307 @@
+//! What `serve` keeps between builds, inside the one build path
+//! (`site::generate_cached`): the build runs the same steps every time and
+//! asks the cache before each costly one, with a key made of what that step
+//! reads (Zola's per-page re-render, salsa's "same inputs, same output").
+//!
+//! - **Walks** of the source folders, until the watcher reports a path the
+//!   last walk did not list as a file (a new, removed or renamed file, a
+//!   folder) — or any change at all where a walk went through a link.
+//! - **Texts** of the files the build reads, until the watcher reports the
+//!   file changed; a page file keeps its parsed front matter and problems
+//!   instead of its text.
+//! - **Each page's Markdown** ([`Rendered`] and its [`Summary`]), keyed by a
+//!   hash of the page, its file's fingerprint and everything
+//!   `markdown::render` reads besides: the site configuration, the
+//!   interface strings of its language and the default one, the glossary,
+//!   the facts, the page set (addresses), and its catalog.
+//! - **Each page's HTML**, keyed by its Markdown's key, the templates (with
+//!   what their functions read) and a hash of the page's template context
+//!   itself, serialized as the template would see it (all but the rendered
+//!   Markdown, which its key stands for).
+//!
+//! `build`, `check` and `facts` run with [`Cache::none`], which keeps
+//! nothing: every lookup misses.
+
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use crate::checks::Summary;
+use crate::content::Page;
+use crate::diag::{Diagnostic, FileId};
+use crate::markdown::Rendered;
+
+/// An output file's bytes, shared between the cache, the output and the
+/// dev server.
+pub type Bytes = Arc<[u8]>;
+
+/// Hashes what is written into it: a `Debug` or serde serialization is
+/// hashed as it is produced, never held.
+pub(crate) struct HashWriter(pub(crate) DefaultHasher);
+
+impl HashWriter {
+    pub(crate) fn new() -> Self {
+        HashWriter(DefaultHasher::new())
+    }
+}
+
+impl std::fmt::Write for HashWriter {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A hash of `v`'s `Debug` form: every field, with no list of fields to
+/// keep up to date.
+pub(crate) fn hash_debug(v: &impl std::fmt::Debug) -> u64 {
+    let mut w = HashWriter::new();
+    let _ = std::fmt::write(&mut w, format_args!("{v:?}"));
+    w.0.finish()
+}
+
+/// A hash of `v` serialized as a template sees it.
+pub(crate) fn hash_json(v: &impl serde::Serialize) -> u64 {
+    let mut w = HashWriter::new();
+    // Serializing into a hasher cannot fail but for a map with non-string
+    // keys, which no template context has; such a context hashes as empty
+    // and renders every time it is asked.
+    if serde_json::to_writer(&mut w, v).is_err() {
+        return rand_key();
+    }
+    w.0.finish()
+}
+
+/// A key that matches nothing kept.
+fn rand_key() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0x9e37_79b9_7f4a_7c15);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A hash of several hashes and values.
+pub(crate) fn hash_of(parts: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+/// One walk of a source folder.
+#[derive(Clone)]
+pub(crate) struct Walked {
+    pub(crate) files: Vec<crate::load::SourceFile>,
+    pub(crate) diags: Vec<Diagnostic>,
+    /// The walk went through a symbolic link: a change under the link's
+    /// target is reported under another path than the one walked.
+    pub(crate) linked: bool,
+}
+
+/// A page file as loading read it.
+#[derive(Clone)]
+pub(crate) struct PageEntry {
+    /// A hash of the parsed page (all but its file's id).
+    pub(crate) meta: u64,
+    /// The hash of the site configuration it was parsed with.
+    pub(crate) site: u64,
+    pub(crate) print: u64,
+    /// The text, when the build keeps it (default-language pages of a
+    /// site with catalog languages).
+    pub(crate) text: Option<String>,
+    /// The page and the span of its `checker` value, or why it did not parse.
+    pub(crate) parsed: Result<(Page, Option<std::ops::Range<usize>>), Diagnostic>,
+    /// Problems found in its front matter.
+    pub(crate) diags: Vec<Diagnostic>,
+}
+
+/// A page's Markdown and HTML, with the keys they were made with.
+pub(crate) struct PageOut {
+    pub(crate) markdown_key: u64,
+    pub(crate) rendered: Arc<Rendered>,
+    pub(crate) summary: Arc<Summary>,
+    /// `None`: rendered without templates (a failed build).
+    pub(crate) html: Option<crate::site::KeptHtml>,
+}
+
+/// See the module documentation.
+#[derive(Default)]
+pub struct Cache {
+    keep: bool,
+    /// Files the watcher reported changed since the last build, as shown
+    /// (relative to the site root).
+    changed: BTreeSet<String>,
+    /// The watcher reported something the last walks did not list.
+    rewalk: bool,
+    walks: HashMap<&'static str, Walked>,
+    /// The build that last read each file (see [`Cache::loaded`]).
+    build: u64,
+    /// By the path as shown (relative to the site root).
+    texts: HashMap<String, (u64, String)>,
+    pages: HashMap<String, (u64, PageEntry)>,
+    pub(crate) outputs: HashMap<String, PageOut>,
+    /// The compiled templates, by a hash of their texts and of what their
+    /// functions read.
+    templates: Option<(u64, Arc<crate::templates::Templates>)>,
+    /// The sitemap, by a hash of every page's data and the configuration.
+    pub(crate) sitemap: Option<(u64, Vec<u8>)>,
+}
+
+impl Cache {
+    /// A cache that keeps nothing (`build`, `check`, `facts`).
+    pub fn none() -> Cache {
+        Cache::default()
+    }
+
+    /// A cache that keeps what each build made, for the next (`serve`).
+    pub fn new() -> Cache {
+        Cache {
+            keep: true,
+            ..Cache::default()
+        }
+    }
+
+    pub(crate) fn keeps(&self) -> bool {
+        self.keep
+    }
+
+    /// Takes the paths the watcher reported (absolute, or relative to the
+    /// working folder as `root` is). Returns whether any of them is one a
+    /// build may read: a path under `content/`, `templates/` or `static/`
+    /// with no dot-named part (editor backups and swap files, `.git`).
+    pub fn changed(&mut self, root: &Path, paths: &[PathBuf]) -> bool {
+        let mut relevant = false;
+        for path in paths {
+            let Ok(rel) = path.strip_prefix(root) else {
+                continue;
+            };
+            let mut parts = rel.components();
+            let Some(Component::Normal(top)) = parts.next() else {
+                continue;
+            };
+            let Some(dir) = crate::load::SOURCE_DIRS.iter().find(|d| top == **d) else {
+                continue;
+            };
+            if rel
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+                || path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().ends_with('~'))
+            {
+                continue;
+            }
+            relevant = true;
+            let shown = rel.to_string_lossy().replace('\\', "/");
+            let known = self.texts.contains_key(&shown) || self.pages.contains_key(&shown);
+            let is_file = crate::load::entry(path) == crate::load::Entry::File;
+            if !(known && is_file) || self.walks.get(dir).is_none_or(|w| w.linked) {
+                self.rewalk = true;
+            }
+            if self.walks.get(dir).is_some_and(|w| w.linked) {
+                // What else changed is unknown: read the folder again.
+                let prefix = format!("{dir}/");
+                self.texts.retain(|p, _| !p.starts_with(&prefix));
+                self.pages.retain(|p, _| !p.starts_with(&prefix));
+            }
+            self.changed.insert(shown);
+        }
+        relevant
+    }
+
+    /// The last walk of `dir`, while it still holds.
+    pub(crate) fn walk(&self, dir: &str) -> Option<&Walked> {
+        if !self.keep || self.rewalk {
+            return None;
+        }
+        self.walks.get(dir)
+    }
+
+    pub(crate) fn store_walk(&mut self, dir: &'static str, walked: Walked) {
+        if self.keep {
+            self.walks.insert(dir, walked);
+        }
+    }
+
+    /// The templates compiled for `key` by an earlier build.
+    pub(crate) fn templates(&self, key: u64) -> Option<Arc<crate::templates::Templates>> {
+        let (k, t) = self.templates.as_ref().filter(|_| self.keep)?;
+        (*k == key).then(|| Arc::clone(t))
+    }
+
+    pub(crate) fn store_templates(&mut self, key: u64, t: &Arc<crate::templates::Templates>) {
+        if self.keep {
+            self.templates = Some((key, Arc::clone(t)));
+        }
+    }
+
+    /// Called when a build starts reading the sources.
+    pub(crate) fn reading(&mut self) {
+        self.build += 1;
+    }
+
+    /// The text of `path` as last read, unless it changed since.
+    pub(crate) fn text(&mut self, path: &str) -> Option<&str> {
+        if self.changed.contains(path) {
+            return None;
+        }
+        let (read, text) = self.texts.get_mut(path)?;
+        *read = self.build;
+        Some(text.as_str())
+    }
+
+    pub(crate) fn store_text(&mut self, path: &str, text: &str) {
+        if self.keep {
+            self.texts
+                .insert(path.to_string(), (self.build, text.to_string()));
+        }
+    }
+
+    /// The page file at `path` as last read with the same site
+    /// configuration, unless it changed since (or its text is needed and
+    /// was not kept).
+    pub(crate) fn page(&mut self, path: &str, site: u64, need_text: bool) -> Option<&PageEntry> {
+        if self.changed.contains(path) {
+            return None;
+        }
+        let (read, e) = self.pages.get_mut(path)?;
+        if e.site != site || (e.text.is_none() && need_text) {
+            return None;
+        }
+        *read = self.build;
+        Some(e)
+    }
+
+    pub(crate) fn store_page(&mut self, path: &str, entry: PageEntry) {
+        if self.keep {
+            self.pages.insert(path.to_string(), (self.build, entry));
+        }
+    }
+
+    /// Called when a build has read the sources: the reported changes are
+    /// taken into account; files this build did not read are forgotten.
+    pub(crate) fn loaded(&mut self) {
+        self.changed.clear();
+        self.rewalk = false;
+        let build = self.build;
+        self.texts.retain(|_, (read, _)| *read == build);
+        self.pages.retain(|_, (read, _)| *read == build);
+    }
+}
+
+/// Points a kept diagnostic at the file's id in this build.
+pub(crate) fn refile(mut d: Diagnostic, id: FileId) -> Diagnostic {
+    if d.file.is_some() {
+        d.file = Some(id);
+    }
+    d
+}
