@@ -192,6 +192,24 @@ pub struct Diagnostic {
     /// A translation that is not published (its Japanese is shown instead):
     /// a warning for `build` and `serve`, an error for `check` (and CI).
     pub translation: bool,
+    /// What the build decides by: never the message's text.
+    pub kind: Kind,
+}
+
+/// The kinds of problem the build acts upon (all others are `Other`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Kind {
+    #[default]
+    Other,
+    /// A fact key no data file defines (an error that follows from a
+    /// broken data file is left out).
+    UnknownFact(String),
+    /// A source file or folder that could not be read or was refused, by
+    /// its path as shown (relative to the site root).
+    Unreadable(String),
+    /// The output could not be written; `unchanged`: the old output is
+    /// still there as it was.
+    WriteFailed { unchanged: bool },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -211,6 +229,7 @@ impl Diagnostic {
             help: None,
             parse: false,
             translation: false,
+            kind: Kind::Other,
         }
     }
 
@@ -234,6 +253,11 @@ impl Diagnostic {
 
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = label.into();
+        self
+    }
+
+    pub fn kind(mut self, kind: Kind) -> Self {
+        self.kind = kind;
         self
     }
 
@@ -418,6 +442,7 @@ mod tests {
                 help: None,
                 parse: false,
                 translation: false,
+                kind: Kind::Other,
             })
             .collect();
         let out = render_plain(&sources, &diags);
