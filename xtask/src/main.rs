@@ -639,6 +639,16 @@ mod tests {
     }
 
     #[test]
+    fn the_checker_over_its_budget_fails_the_build_step() {
+        assert_eq!(within_budget(CHECKER_BUDGET), Ok(()));
+        let over = within_budget(CHECKER_BUDGET + 1).unwrap_err();
+        assert!(
+            over.starts_with("the checker is 100.0 KB brotli, over its budget of 100.0 KB"),
+            "{over}"
+        );
+    }
+
+    #[test]
     fn the_timings_table_lists_each_step_and_the_total() {
         let mut t = Timings::default();
         assert_eq!(t.step("setup", || Ok::<_, String>(7)), Ok(7));
