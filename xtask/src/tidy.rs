@@ -754,7 +754,7 @@ fn check_codemap(root: &Path) -> Result<String, Vec<String>> {
 // 4. The vendored Yew.
 
 fn check_vendored_yew(_: &Path) -> Result<String, Vec<String>> {
-    crate::vendor::verify_yew().map_err(|e| e.lines().map(str::to_owned).collect())
+    crate::vendor::verify_yew().map_err(|e| vec![e])
 }
 
 // ---------------------------------------------------------------------------
@@ -908,7 +908,13 @@ fn check_formatting(root: &Path) -> Result<String, Vec<String>> {
     let mut problems: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| format!("{l}: not formatted: run `cargo fmt --all` and commit"))
+        .map(|l| {
+            let shown = Path::new(l).strip_prefix(root).unwrap_or(Path::new(l));
+            format!(
+                "{}: not formatted: run `cargo fmt --all` and commit",
+                shown.display()
+            )
+        })
         .collect();
     if problems.is_empty() {
         problems.push(format!(
@@ -975,7 +981,7 @@ fn report_line(name: &str, took: Duration, result: &Result<String, Vec<String>>)
             );
             for p in problems {
                 out.push_str("\n  ");
-                out.push_str(p);
+                out.push_str(&p.replace('\n', "\n  "));
             }
             out
         }
@@ -1533,11 +1539,11 @@ mod tests {
         let failed = report_line(
             "file system",
             Duration::from_millis(1250),
-            &Err(vec!["a.rs:1: x".into(), "b.rs:2: y".into()]),
+            &Err(vec!["a.rs:1: x".into(), "b.rs:2: y\n  z".into()]),
         );
         assert_eq!(
             failed,
-            "tidy: file system     FAIL   1.25 s  2 problem(s):\n  a.rs:1: x\n  b.rs:2: y"
+            "tidy: file system     FAIL   1.25 s  2 problem(s):\n  a.rs:1: x\n  b.rs:2: y\n    z"
         );
     }
 
