@@ -641,7 +641,7 @@ mod tests {
     #[test]
     fn the_checker_over_its_budget_fails_the_build_step() {
         assert_eq!(within_budget(CHECKER_BUDGET), Ok(()));
-        let over = within_budget(CHECKER_BUDGET + 1).unwrap_err();
+        let over = within_budget(CHECKER_BUDGET + 1).expect_err("over");
         assert!(
             over.starts_with("the checker is 100.0 KB brotli, over its budget of 100.0 KB"),
             "{over}"

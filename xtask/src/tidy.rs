@@ -804,18 +804,18 @@ const TEXT_TESTS: &[&str] = &[
 fn message_matches(tokens: &[Token]) -> Vec<(usize, String)> {
     let text = |i: usize| tokens.get(i).map_or("", |t| t.text.as_str());
     let mut found = Vec::new();
-    for i in 0..tokens.len() {
-        let (subject, after) = if MESSAGE_NAMES.contains(&text(i)) {
-            (text(i).to_owned(), i + 1)
-        } else if text(i) == "to_string" && text(i + 1) == "(" && text(i + 2) == ")" {
+    for (i, t) in tokens.iter().enumerate() {
+        let (subject, after) = if MESSAGE_NAMES.contains(&t.text.as_str()) {
+            (t.text.clone(), i + 1)
+        } else if t.text == "to_string" && text(i + 1) == "(" && text(i + 2) == ")" {
             ("….to_string()".to_owned(), i + 3)
         } else {
             continue;
         };
         if matches!(text(after), "==" | "!=") {
-            found.push((tokens[i].line, format!("{subject} {}", text(after))));
+            found.push((t.line, format!("{subject} {}", text(after))));
         } else if text(after) == "." && TEXT_TESTS.contains(&text(after + 1)) {
-            found.push((tokens[i].line, format!("{subject}.{}(", text(after + 1))));
+            found.push((t.line, format!("{subject}.{}(", text(after + 1))));
         }
     }
     found
@@ -1227,14 +1227,14 @@ mod tests {
     /// A small tree: each (path, text) written under a temporary root,
     /// which has the folders the rules scan.
     fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("temporary folder");
         for scanned in ACCESS_ROOTS.iter().chain(MESSAGE_ROOTS) {
-            std::fs::create_dir_all(dir.path().join(scanned)).unwrap();
+            std::fs::create_dir_all(dir.path().join(scanned)).expect("folder");
         }
         for (path, text) in files {
             let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("folder");
+            std::fs::write(path, text).expect("write");
         }
         dir
     }
@@ -1327,7 +1327,7 @@ mod tests {
         let found = problems(file_system(planted.path(), ALLOW));
         let places: Vec<&str> = found
             .iter()
-            .map(|p| p.split(": ").next().unwrap())
+            .map(|p| p.split(": ").next().expect("a place"))
             .collect();
         assert_eq!(
             places,
@@ -1394,7 +1394,7 @@ mod tests {
     #[test]
     fn a_new_import_cycle_fails_naming_each_use() {
         let t = modules(&[]);
-        let (_, edges) = module_graph(t.path()).unwrap();
+        let (_, edges) = module_graph(t.path()).expect("the graph");
         let edge = |f: &str, to: &str| edges[f].get(to).cloned();
         assert_eq!(edge("a", "b"), Some(("site-gen/src/a.rs".to_owned(), 1)));
         assert_eq!(edge("a", "c"), Some(("site-gen/src/a.rs".to_owned(), 1)));
@@ -1421,9 +1421,9 @@ mod tests {
         // A module joining a listed cycle fails.
         let joined = modules(&[("site-gen/src/d.rs", "use crate::a::x;\n")]);
         let joined_b = std::fs::read_to_string(joined.path().join("site-gen/src/b/mod.rs"))
-            .unwrap()
+            .expect("read")
             + "fn g() { crate::d::y(); }\n";
-        std::fs::write(joined.path().join("site-gen/src/b/mod.rs"), joined_b).unwrap();
+        std::fs::write(joined.path().join("site-gen/src/b/mod.rs"), joined_b).expect("write");
         let found = problems(import_cycles(joined.path(), &[&["a", "b", "c"]]));
         assert!(
             found[0].contains("among [\"a\", \"b\", \"c\", \"d\"]"),
@@ -1465,7 +1465,7 @@ mod tests {
             "{:?}",
             check_codemap(t.path())
         );
-        let entries = codemap_entries(ARCH).unwrap();
+        let entries = codemap_entries(ARCH).expect("the codemap");
         assert!(entries.contains(&(8, "site-gen/templates/offline.js".to_owned())));
         // A source file named nowhere, a named file gone.
         let mut more = files.to_vec();
@@ -1500,7 +1500,7 @@ mod tests {
         let found = problems(message_matching(t.path(), &[]));
         let places: Vec<&str> = found
             .iter()
-            .map(|p| p.split(": ").next().unwrap())
+            .map(|p| p.split(": ").next().expect("a place"))
             .collect();
         assert_eq!(
             places,
