@@ -83,8 +83,8 @@ usage: cargo xtask test [ARGS]
 
 Runs, in order: `cargo xtask tidy` (formatting among its checks), setup
 (installs what is missing), clippy (native and wasm), the checker's
-release build and its size budget, one compile of the tests and the dev site-gen (`cargo test
---workspace --no-run`), a build of the real site with it (every check of
+release build and its size budget, one compile of the tests and the dev
+site-gen (`cargo test --workspace --no-run`), a build of the real site with it (every check of
 `site-gen check`, and the browser suite's site), `cargo test --workspace
 [ARGS]` and the browser suite (tests/e2e) on that site, its test files
 and long walks run several at once (E2E_CONCURRENCY, default: half the
