@@ -215,7 +215,7 @@ fn file_system(root: &Path, may_touch: &[(&str, &[Access])]) -> Result<String, V
                         .map(|(f, _)| format!("`{f}`"))
                         .collect();
                     problems.push(format!(
-                        "{path}:{line}: `{name}` touches {what}, which only {who} may: \
+                        "{path}:{line}: `{name}` touches {what}, which {who} may: \
                          do it there and pass the result in; if this file's job is I/O, \
                          add it to MAY_TOUCH in xtask/src/tidy.rs and to ARCHITECTURE.md \
                          (Invariants)",
@@ -223,7 +223,7 @@ fn file_system(root: &Path, may_touch: &[(&str, &[Access])]) -> Result<String, V
                         who = if who.is_empty() {
                             "no file".to_owned()
                         } else {
-                            who.join(", ")
+                            format!("only {}", who.join(", "))
                         },
                     ));
                 }
@@ -1358,7 +1358,7 @@ mod tests {
             ],
             "{found:#?}"
         );
-        assert!(found[0].contains("`now` touches the clock, which only no file may"));
+        assert!(found[0].contains("`now` touches the clock, which no file may"));
         assert!(found[1].contains("touches the network"), "{}", found[1]);
         assert!(found[3].contains("processes or the environment"));
         assert!(
