@@ -186,14 +186,15 @@ pub struct Diagnostic {
     /// Short text under the snippet.
     pub label: String,
     /// What to do about it.
-    pub help: Option<String>,
+    pub help: Option<Box<str>>,
     /// A file that could not be read or parsed: listed before other errors.
     pub parse: bool,
     /// A translation that is not published (its Japanese is shown instead):
     /// a warning for `build` and `serve`, an error for `check` (and CI).
     pub translation: bool,
-    /// What the build decides by: never the message's text.
-    pub kind: Kind,
+    /// What the build decides by: never the message's text (`None`:
+    /// [`Kind::Other`]; boxed, since most problems have none).
+    pub kind: Option<Box<Kind>>,
 }
 
 /// The kinds of problem the build acts upon (all others are `Other`).
@@ -229,7 +230,7 @@ impl Diagnostic {
             help: None,
             parse: false,
             translation: false,
-            kind: Kind::Other,
+            kind: None,
         }
     }
 
@@ -257,12 +258,17 @@ impl Diagnostic {
     }
 
     pub fn kind(mut self, kind: Kind) -> Self {
-        self.kind = kind;
+        self.kind = (kind != Kind::Other).then(|| Box::new(kind));
         self
     }
 
+    /// What kind of problem it is.
+    pub fn kind_of(&self) -> &Kind {
+        self.kind.as_deref().unwrap_or(&Kind::Other)
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
         self
     }
 
@@ -442,7 +448,7 @@ mod tests {
                 help: None,
                 parse: false,
                 translation: false,
-                kind: Kind::Other,
+                kind: None,
             })
             .collect();
         let out = render_plain(&sources, &diags);

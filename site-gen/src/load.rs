@@ -436,7 +436,7 @@ pub(crate) fn load(
     let Some(site_source) = content_files.iter().find(|f| f.path == site_path) else {
         // A refused or unreadable `content/` or site.toml is already reported.
         let reported = diags[before..].iter().any(|d| {
-            matches!(&d.kind, diag::Kind::Unreadable(p) if p == "content" || p == "content/site.toml")
+            matches!(d.kind_of(), diag::Kind::Unreadable(p) if p == "content" || p == "content/site.toml")
         });
         if !reported {
             diags.push(
@@ -654,7 +654,7 @@ pub(crate) fn load(
     let static_complete = diags.len() == before;
     for SourceFile { path, shown } in static_files.iter() {
         let rel = shown.split_once('/').map_or("", |(_, r)| r).to_string();
-        match std::fs::read(&path) {
+        match std::fs::read(path) {
             Ok(bytes) => {
                 let out = output::asset_name(&rel, &bytes);
                 assets.insert(rel, (out, bytes));

@@ -314,7 +314,7 @@ fn main() -> ExitCode {
             let wrote = failed
                 .diags
                 .iter()
-                .any(|d| matches!(d.kind, diag::Kind::WriteFailed { unchanged: false }));
+                .any(|d| matches!(d.kind_of(), diag::Kind::WriteFailed { unchanged: false }));
             eprintln!(
                 "failed: {n} error{}{}",
                 if n == 1 { "" } else { "s" },

@@ -169,7 +169,7 @@ pub fn check(opts: &Options) -> Result<Built, Failed> {
 /// Errors caused by a file that is already reported broken are left out:
 /// "unknown fact" of a data file that did not load.
 pub(crate) fn follow_on(broken_data: &BTreeSet<String>, d: &Diagnostic) -> bool {
-    match &d.kind {
+    match d.kind_of() {
         diag::Kind::UnknownFact(key) => key
             .match_indices('.')
             .any(|(i, _)| broken_data.contains(&key[..i])),
