@@ -23,9 +23,9 @@
 //! Both tools get equivalent minimal templates: language links,
 //! breadcrumbs, the first 20 of the home page's children as site
 //! navigation (site-gen's `nav`, Hugo's `site.Home.Pages`: the sections, or
-//! in `flat` pages; all of them on every page would make the output, and so
-//! every shape but `fixed`, grow with the square of the pages), the page,
-//! and a section's list of pages. Runs alternate between the tools (and between
+//! in `flat` pages; all of them on every page would make the output itself
+//! grow with the square of the pages in `flat`), the page, and a section's
+//! list of pages. Runs alternate between the tools (and between
 //! the catalog and hand-written sites), each into a fresh folder; a shape's
 //! outputs are deleted only after all its runs, because a large delete
 //! slows the writes of the next run on these disks. Time is the wall clock

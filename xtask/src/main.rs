@@ -127,9 +127,11 @@ options:
   --runs R          runs per tool and size (default 1)
   --serve           the same as --shape serve
 
-The default (every shape at 4000 and 16000 pages, one run) takes about an
-hour on a 2-core machine and needs about 20 GB of disk under target/bench/;
-for a quick look: --pages 500,2000.
+The default (every shape at 4000 and 16000 pages, one run) takes about two
+hours on a 2-core machine with today's site-gen (flat grows with the square
+of the pages; the 16000-page catalog site peaks at several GiB) and writes
+up to about 20 GB under target/bench/; every shape in about 10 minutes:
+--pages 500,2000.
 ";
 
 /// The help of a command line: `Some` when it asks for help (`--help`,
