@@ -961,10 +961,24 @@ fn ensure_tools() -> Result<(), String> {
 
 struct Sample {
     secs: f64,
+    /// User + system CPU time (less sensitive than the wall clock to other
+    /// processes on a shared machine, though not immune).
+    cpu: f64,
     rss_kib: u64,
 }
 
-/// Runs `cmd` under GNU time; returns wall time and peak RSS. It must
+/// GNU time's `%U %S %M` line (the last of its output: a failed command's
+/// "Command exited with non-zero status N" comes first): CPU seconds and
+/// peak RSS in KiB.
+fn parse_time(text: &str) -> Option<(f64, u64)> {
+    let mut f = text.lines().last()?.split_whitespace();
+    let user: f64 = f.next()?.parse().ok()?;
+    let system: f64 = f.next()?.parse().ok()?;
+    let rss = f.next()?.parse().ok()?;
+    f.next().is_none().then_some((user + system, rss))
+}
+
+/// Runs `cmd` under GNU time; returns wall time, CPU time and peak RSS. It must
 /// succeed unless `may_fail`; `stderr` receives what it printed.
 fn measure_output(
     cmd: &[&std::ffi::OsStr],
@@ -979,7 +993,7 @@ fn measure_output(
     let start = Instant::now();
     let out = Command::new("/usr/bin/time")
         .arg("-f")
-        .arg("%M")
+        .arg("%U %S %M")
         .arg("-o")
         .arg(&rss_file)
         .args(cmd)
@@ -995,14 +1009,10 @@ fn measure_output(
             stderr.lines().take(60).collect::<Vec<_>>().join("\n")
         ));
     }
-    let rss = std::fs::read_to_string(&rss_file).map_err(|e| format!("{e}"))?;
-    // GNU time writes "Command exited with non-zero status N" before it.
-    let rss_kib = rss
-        .lines()
-        .last()
-        .and_then(|l| l.trim().parse().ok())
-        .ok_or_else(|| format!("no peak RSS from /usr/bin/time: {rss:?}"))?;
-    Ok(Sample { secs, rss_kib })
+    let text = std::fs::read_to_string(&rss_file).map_err(|e| format!("{e}"))?;
+    let (cpu, rss_kib) = parse_time(&text)
+        .ok_or_else(|| format!("no CPU time and peak RSS from /usr/bin/time: {text:?}"))?;
+    Ok(Sample { secs, cpu, rss_kib })
 }
 
 fn measure(cmd: &[&std::ffi::OsStr], log: &Path) -> Result<Sample, String> {
@@ -1028,16 +1038,30 @@ fn html_files(dir: &Path) -> usize {
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Stats {
     median: f64,
+    /// Median CPU time (user + system), seconds.
+    cpu: f64,
     min: f64,
     max: f64,
     rss_mib: f64,
 }
 
+/// The median of sorted values (the mean of the middle two of an even count).
+fn median(sorted: &[f64]) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
 fn stats(samples: &[Sample]) -> Stats {
     let mut t: Vec<f64> = samples.iter().map(|s| s.secs).collect();
     t.sort_by(f64::total_cmp);
+    let mut cpu: Vec<f64> = samples.iter().map(|s| s.cpu).collect();
+    cpu.sort_by(f64::total_cmp);
     Stats {
-        median: t[t.len() / 2],
+        median: median(&t),
+        cpu: median(&cpu),
         min: t[0],
         max: t[t.len() - 1],
         rss_mib: samples.iter().map(|s| s.rss_kib).max().unwrap_or(0) as f64 / 1024.0,
@@ -1480,9 +1504,10 @@ fn alternate(
             let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
             let sample = measure(&args, &dest.with_extension("log"))?;
             eprintln!(
-                "bench: {label} run {} {name:<12} {:.2} s, {:.0} MiB",
+                "bench: {label} run {} {name:<12} {:.2} s, CPU {:.2} s, {:.0} MiB",
                 r + 1,
                 sample.secs,
+                sample.cpu,
                 sample.rss_kib as f64 / 1024.0
             );
             if r == 0 {
@@ -1708,9 +1733,10 @@ fn errors_shape(
             )?;
             reported = stderr.matches(needle).count();
             eprintln!(
-                "bench: errors run {} {what}: {:.2} s, {reported} reported, {:.0} MiB",
+                "bench: errors run {} {what}: {:.2} s, CPU {:.2} s, {reported} reported, {:.0} MiB",
                 r + 1,
                 sample.secs,
+                sample.cpu,
                 sample.rss_kib as f64 / 1024.0
             );
             samples.push(sample);
@@ -1821,15 +1847,15 @@ pub fn bench(args: &[String]) -> Result<(), String> {
 
 fn show(s: &Stats) -> String {
     format!(
-        "{:.2} s ({:.2}–{:.2}), {:.0} MiB",
-        s.median, s.min, s.max, s.rss_mib
+        "{:.2} s ({:.2}–{:.2}), CPU {:.2} s, {:.0} MiB",
+        s.median, s.min, s.max, s.cpu, s.rss_mib
     )
 }
 
 fn print_report(args: &Args, r: &Report, hugo_version: &str) {
     println!(
         "\nsite-gen (release) vs {hugo_version}\n{} run(s) each, alternating; time = wall clock, \
-         median (min–max); memory = peak RSS",
+         median (min–max); CPU = user + system time, median; memory = peak RSS",
         args.runs
     );
     for shape in [Shape::Fixed, Shape::Sections, Shape::Flat] {
@@ -2100,6 +2126,39 @@ mod tests {
     }
 
     #[test]
+    fn stats_take_the_median_and_the_highest_peak() {
+        let s = |secs: f64, rss_kib: u64| Sample {
+            secs,
+            cpu: secs * 2.0,
+            rss_kib,
+        };
+        let one = super::stats(&[s(3.0, 2048)]);
+        assert_eq!(
+            (one.median, one.cpu, one.min, one.max, one.rss_mib),
+            (3.0, 6.0, 3.0, 3.0, 2.0)
+        );
+        let two = super::stats(&[s(4.0, 1024), s(2.0, 3072)]);
+        assert_eq!(
+            (two.median, two.cpu, two.min, two.max, two.rss_mib),
+            (3.0, 6.0, 2.0, 4.0, 3.0)
+        );
+        let three = super::stats(&[s(5.0, 1024), s(1.0, 1024), s(2.0, 1024)]);
+        assert_eq!((three.median, three.min, three.max), (2.0, 1.0, 5.0));
+    }
+
+    #[test]
+    fn gnu_times_line_gives_cpu_time_and_peak_rss() {
+        assert_eq!(parse_time("1.50 0.25 40960\n"), Some((1.75, 40960)));
+        assert_eq!(
+            parse_time("Command exited with non-zero status 1\n0.30 0.10 123\n"),
+            Some((0.4, 123))
+        );
+        for bad in ["", "40960\n", "1.5 x 40960\n", "1 2 3 4\n"] {
+            assert_eq!(parse_time(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn layouts_place_pages_as_the_shapes_say() {
         assert_eq!(Layout::Fixed.sections(16000), 20);
         assert_eq!(Layout::Growing.sections(4000), 40);
@@ -2199,6 +2258,7 @@ mod tests {
     fn stats(median: f64, rss_mib: f64) -> Stats {
         Stats {
             median,
+            cpu: median,
             min: median,
             max: median,
             rss_mib,

@@ -99,8 +99,8 @@ links; cached per shape and size) and times site-gen (release build, no
 precompressed copies) on them, against Debian's Hugo (installed when
 missing) on equivalent templates where both can build the site. Runs
 alternate between the tools, each into a fresh folder. Prints per shape
-a table (median (min-max) wall time, pages per second, peak RSS, ratio
-to Hugo), the growth from the smallest to the largest size, the machine
+a table (median (min-max) wall time, median CPU time, pages per second,
+peak RSS, ratio to Hugo), the growth from the smallest to the largest size, the machine
 (CPUs, load average at the start and the end), and every goal of issue
 #19 as met / NOT met / not measured with its figures.
 
