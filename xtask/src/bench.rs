@@ -29,8 +29,11 @@
 //! the catalog and hand-written sites), each into a fresh folder; a shape's
 //! outputs are deleted only after all its runs, because a large delete
 //! slows the writes of the next run on these disks. Time is the wall clock
-//! of the process; peak memory is the OS's maximum resident set size (GNU
-//! time's `%M`, from wait4). Corpora are kept under `target/bench/`, one
+//! of the process, and its CPU time (user + system) beside it; peak memory
+//! is the OS's maximum resident set size (GNU time's `%M`, from wait4).
+//! Catalog sites also carry a fact (`{{ fact(...) }}`) on every page and
+//! Japanese text (so catalog pages mark Japanese runs as the real site's
+//! do). Corpora are kept under `target/bench/`, one
 //! folder per shape and size, reused while their stamp says they are
 //! complete and written by this generator.
 
