@@ -100,9 +100,9 @@ precompressed copies) on them, against Debian's Hugo (installed when
 missing) on equivalent templates where both can build the site. Runs
 alternate between the tools, each into a fresh folder. Prints per shape
 a table (median (min-max) wall time, median CPU time, pages per second,
-peak RSS, ratio to Hugo), the growth from the smallest to the largest size, the machine
-(CPUs, load average at the start and the end), and every goal of issue
-#19 as met / NOT met / not measured with its figures.
+peak RSS, ratio to Hugo), the growth from the smallest to the largest
+size, the machine (CPUs, load average at the start and the end), and
+every goal of issue #19 as met / NOT met / not measured with its figures.
 
 shapes (--shape, a comma list; default: all):
   fixed     20 sections whatever the size (issue #11's corpus), L languages, vs Hugo
