@@ -4,9 +4,10 @@
 //! - `cargo xtask serve [--port N]`: build and serve the site, rebuild on change.
 //! - `cargo xtask build [--out DIR] [--no-precompress]`: build the site into
 //!   `public/` (or DIR), with `.br`/`.gz` copies and `_headers`.
-//! - `cargo xtask bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]`:
-//!   site-gen against Hugo on a synthetic site (see `bench.rs`); `--serve`
-//!   measures only `serve`'s edit-to-reload.
+//! - `cargo xtask bench [--shape S[,S...]] [--pages N[,N...]] [--langs L] [--runs R] [--serve]`:
+//!   site-gen on synthetic sites of the shapes real sites have (fixed and
+//!   growing sections, flat, catalog languages, many errors), against Hugo
+//!   where both build it, and `serve`'s edit-to-reload (see `bench.rs`).
 //! - `cargo xtask tidy`: the rules no compiler checks (`tidy.rs`), in seconds.
 //! - `cargo xtask test`: tidy, lints, every test, a check of the real
 //!   site, and the browser suite (tests/e2e) on a fresh build of it; then
@@ -37,8 +38,8 @@ commands:
   tidy               the rules no compiler checks (file access, import cycles, codemap,
                      vendored Yew, message matching, formatting); seconds, no build
   test [ARGS]        tidy, lints, every test and the browser suite; times each step
-  bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]
-                     time site-gen against Hugo on a synthetic site
+  bench [--shape S[,S...]] [--pages N[,N...]] [--langs L] [--runs R] [--serve]
+                     time site-gen on synthetic sites of several shapes (and Hugo)
   verify-yew [--record DIR]  check checker-app/vendor/yew against the published crate
 ";
 
@@ -119,19 +120,47 @@ or a match that is gone fails too, saying what to write instead.
 ";
 
 const BENCH_HELP: &str = "\
-usage: cargo xtask bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]
+usage: cargo xtask bench [--shape S[,S...]] [--pages N[,N...]] [--langs L] [--runs R] [--serve]
 
-Builds a deterministic synthetic site under target/bench/ and times
-site-gen (release, no precompressed copies) against Debian's Hugo
-(installed when missing) on equivalent templates, alternating the tools;
-then serve's edit-to-reload. Prints the median (min-max) wall time,
-pages per second, peak RSS and the ratio to Hugo.
+Writes deterministic synthetic sites under target/bench/ (one generator,
+about 5 KB of Markdown per page with headings, lists, a table and @/
+links; cached per shape and size) and times site-gen (release build, no
+precompressed copies) on them, against Debian's Hugo (installed when
+missing) on equivalent templates where both can build the site. Runs
+alternate between the tools, each into a fresh folder. Prints per shape
+a table (median (min-max) wall time, median CPU time, pages per second,
+peak RSS, ratio to Hugo), the growth from the smallest to the largest
+size, the machine (CPUs, load average at the start and the end), and
+every goal of issue #19 as met / NOT met / not measured with its figures.
+
+shapes (--shape, a comma list; default: all):
+  fixed     20 sections whatever the size (issue #11's corpus), L languages, vs Hugo
+  sections  a section per 100 pages (40 at 4000, 160 at 16000), L languages, vs Hugo
+  flat      every page directly under the home page, L languages, vs Hugo
+  catalog   N Japanese pages + 14 catalog languages (catalogs made by
+            `site-gen i18n update`, every entry filled with a translation that
+            `site-gen check` accepts), against the same pages hand-written in
+            15 languages: time per output page (goal: within 1.25x) and peak
+            RSS (goal: 400 MiB at 4000)
+  errors    10,000 invalid procedure steps in one file, then a catalog with
+            10,000 entries that each break a rule: the time until
+            `site-gen check` reports them, and how many it reported (goal: 2 s)
+  serve     serve's edit-to-reload on the sections site at 4000 pages (or the
+            largest --pages), L languages: 5 text and 5 title edits (goal: 100 ms)
 
 options:
-  --pages N[,N...]  pages per language, one site per size (default 1000,4000)
-  --langs L         languages, 1 to 15 (default 4)
-  --runs R          runs per tool and size (default 3)
-  --serve           only serve's edit-to-reload, on the largest --pages
+  --shape S[,S...]  shapes to run (default: all)
+  --pages N[,N...]  pages per language, one site per size (default 4000,16000;
+                    the goals are at 4000 and 16000: other sizes are labelled)
+  --langs L         languages of fixed, sections, flat and serve, 1 to 15 (default 4)
+  --runs R          runs per tool and size (default 1)
+  --serve           the same as --shape serve
+
+The default (every shape at 4000 and 16000 pages, one run) takes about two
+hours on a 2-core machine with today's site-gen (flat grows with the square
+of the pages; the 16000-page catalog site peaks at several GiB) and writes
+up to about 20 GB under target/bench/; every shape in about 10 minutes:
+--pages 500,2000.
 ";
 
 /// The help of a command line: `Some` when it asks for help (`--help`,
@@ -590,6 +619,7 @@ mod tests {
             ("tidy --help", TIDY_HELP),
             ("bench --help", BENCH_HELP),
             ("bench --pages 10 -h", BENCH_HELP),
+            ("bench --shape catalog,errors --help", BENCH_HELP),
             ("nonsense --help", USAGE),
         ] {
             assert_eq!(help_for(&args(line)), Some(help), "`cargo xtask {line}`");
