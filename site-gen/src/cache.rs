@@ -100,7 +100,7 @@ pub(crate) fn hash_of(parts: impl Hash) -> u64 {
 /// One walk of a source folder.
 #[derive(Clone)]
 pub(crate) struct Walked {
-    pub(crate) files: Vec<crate::load::SourceFile>,
+    pub(crate) files: Arc<Vec<crate::load::SourceFile>>,
     pub(crate) diags: Vec<Diagnostic>,
     /// The walk went through a symbolic link: a change under the link's
     /// target is reported under another path than the one walked.

@@ -186,12 +186,31 @@ pub struct Diagnostic {
     /// Short text under the snippet.
     pub label: String,
     /// What to do about it.
-    pub help: Option<String>,
+    pub help: Option<Box<str>>,
     /// A file that could not be read or parsed: listed before other errors.
     pub parse: bool,
     /// A translation that is not published (its Japanese is shown instead):
     /// a warning for `build` and `serve`, an error for `check` (and CI).
     pub translation: bool,
+    /// What the build decides by: never the message's text (`None`:
+    /// [`Kind::Other`]; boxed, since most problems have none).
+    pub kind: Option<Box<Kind>>,
+}
+
+/// The kinds of problem the build acts upon (all others are `Other`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Kind {
+    #[default]
+    Other,
+    /// A fact key no data file defines (an error that follows from a
+    /// broken data file is left out).
+    UnknownFact(String),
+    /// A source file or folder that could not be read or was refused, by
+    /// its path as shown (relative to the site root).
+    Unreadable(String),
+    /// The output could not be written; `unchanged`: the old output is
+    /// still there as it was.
+    WriteFailed { unchanged: bool },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -211,6 +230,7 @@ impl Diagnostic {
             help: None,
             parse: false,
             translation: false,
+            kind: None,
         }
     }
 
@@ -237,8 +257,18 @@ impl Diagnostic {
         self
     }
 
+    pub fn kind(mut self, kind: Kind) -> Self {
+        self.kind = (kind != Kind::Other).then(|| Box::new(kind));
+        self
+    }
+
+    /// What kind of problem it is.
+    pub fn kind_of(&self) -> &Kind {
+        self.kind.as_deref().unwrap_or(&Kind::Other)
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
         self
     }
 
@@ -418,6 +448,7 @@ mod tests {
                 help: None,
                 parse: false,
                 translation: false,
+                kind: None,
             })
             .collect();
         let out = render_plain(&sources, &diags);

@@ -87,6 +87,7 @@ fn read_text(
         Err(e) => {
             diags.push(
                 Diagnostic::error(format!("cannot read `{shown}`: {e}"))
+                    .kind(diag::Kind::Unreadable(shown.clone()))
                     .help("check that the file exists and is readable")
                     .parse_error(),
             );
@@ -98,9 +99,10 @@ fn read_text(
         Err(e) => {
             let good = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let id = sources.add(path, shown, text);
+            let id = sources.add(path, shown.clone(), text);
             diags.push(
                 Diagnostic::error("file is not valid UTF-8")
+                    .kind(diag::Kind::Unreadable(shown))
                     .at(id, good..good + 1)
                     .label("first invalid byte")
                     .help("save the file as UTF-8 (not Shift_JIS or another encoding)")
@@ -129,27 +131,29 @@ fn source_files(
     dir_name: &'static str,
     cache: &mut Cache,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<SourceFile> {
+) -> Arc<Vec<SourceFile>> {
     if let Some(w) = cache.walk(dir_name) {
         diags.extend(w.diags.iter().cloned());
-        return w.files.clone();
+        return Arc::clone(&w.files);
     }
     let mut found = Vec::new();
     let linked = std::cell::Cell::new(false);
-    let files: Vec<SourceFile> = walk_source(root, dir_name, &linked, &mut found)
-        .into_iter()
-        .map(|path| SourceFile {
-            shown: rel_display(root, &path),
-            path,
-        })
-        .collect();
+    let files: Arc<Vec<SourceFile>> = Arc::new(
+        walk_source(root, dir_name, &linked, &mut found)
+            .into_iter()
+            .map(|path| SourceFile {
+                shown: rel_display(root, &path),
+                path,
+            })
+            .collect(),
+    );
     for d in &mut found {
         d.parse = true;
     }
     cache.store_walk(
         dir_name,
         Walked {
-            files: files.clone(),
+            files: Arc::clone(&files),
             diags: found.clone(),
             linked: linked.get(),
         },
@@ -172,6 +176,7 @@ fn walk_source(
         Err(e) => {
             diags.push(
                 Diagnostic::error(format!("cannot read `{dir_name}/`: {e}"))
+                    .kind(diag::Kind::Unreadable(dir_name.to_string()))
                     .help("make the folder readable by the build"),
             );
             return Vec::new();
@@ -184,6 +189,7 @@ fn walk_source(
                 "`{dir_name}` is a symbolic link to `{}`, which does not exist",
                 link_target(&dir)
             ))
+            .kind(diag::Kind::Unreadable(dir_name.to_string()))
             .help(format!(
                 "make `{dir_name}` a real folder inside the site root"
             )),
@@ -204,7 +210,7 @@ fn walk_source(
             Diagnostic::error(format!(
                 "`{dir_name}` is a symbolic link to `{}`, outside the site's own `{dir_name}` folder",
                 link_target(&dir)
-            ))
+            )).kind(diag::Kind::Unreadable(dir_name.to_string()))
             .help(format!(
                 "make `{dir_name}` a real folder (or a link to a folder inside the site root \
                  that holds nothing else): a link out of it could publish the site's secrets"
@@ -280,6 +286,7 @@ impl Walk<'_> {
                             e.io_error()
                                 .map_or_else(|| e.to_string(), ToString::to_string)
                         ))
+                        .kind(diag::Kind::Unreadable(shown(&path)))
                         .help(
                             "make every file and folder under the site's source folders \
                              readable, or move it out of them",
@@ -298,6 +305,7 @@ impl Walk<'_> {
                             shown(path),
                             Self::link_target(path)
                         ))
+                        .kind(diag::Kind::Unreadable(shown(path)))
                         .help(
                             "make every file and folder under the site's source folders \
                              readable, or move it out of them",
@@ -313,6 +321,7 @@ impl Walk<'_> {
                             Self::link_target(path),
                             self.dir_name
                         ))
+                        .kind(diag::Kind::Unreadable(shown(path)))
                         .help(format!(
                             "copy the file into `{}/` instead: links may only point \
                              inside the folder they are in",
@@ -336,6 +345,7 @@ impl Walk<'_> {
                                     shown(path),
                                     Self::link_target(path)
                                 ))
+                                .kind(diag::Kind::Unreadable(shown(path)))
                                 .help(
                                     "make every file and folder under the site's source \
                                      folders readable, or move it out of them",
@@ -352,13 +362,16 @@ impl Walk<'_> {
                             "`{}` is neither a file nor a folder",
                             shown(path)
                         ))
+                        .kind(diag::Kind::Unreadable(shown(path)))
                         .help("remove it: only files and folders belong in the site's sources"),
                     ),
                     Err(e) => diags.push(
-                        Diagnostic::error(format!("cannot read `{}`: {e}", shown(path))).help(
-                            "make every file and folder under the site's source folders \
+                        Diagnostic::error(format!("cannot read `{}`: {e}", shown(path)))
+                            .kind(diag::Kind::Unreadable(shown(path)))
+                            .help(
+                                "make every file and folder under the site's source folders \
                              readable, or move it out of them",
-                        ),
+                            ),
                     ),
                 }
                 continue;
@@ -368,6 +381,7 @@ impl Walk<'_> {
             } else if !entry.file_type().is_dir() {
                 diags.push(
                     Diagnostic::error(format!("`{}` is neither a file nor a folder", shown(path)))
+                        .kind(diag::Kind::Unreadable(shown(path)))
                         .help("remove it: only files and folders belong in the site's sources"),
                 );
             }
@@ -422,9 +436,7 @@ pub(crate) fn load(
     let Some(site_source) = content_files.iter().find(|f| f.path == site_path) else {
         // A refused or unreadable `content/` or site.toml is already reported.
         let reported = diags[before..].iter().any(|d| {
-            d.message.contains("`content/site.toml`")
-                || d.message.starts_with("cannot read `content`")
-                || d.message.starts_with("`content` is a symbolic link")
+            matches!(d.kind_of(), diag::Kind::Unreadable(p) if p == "content" || p == "content/site.toml")
         });
         if !reported {
             diags.push(
@@ -640,9 +652,9 @@ pub(crate) fn load(
     let static_files = source_files(root, "static", cache, diags);
     // Templates that ask for a refused static file would only repeat the error.
     let static_complete = diags.len() == before;
-    for SourceFile { path, shown } in static_files {
+    for SourceFile { path, shown } in static_files.iter() {
         let rel = shown.split_once('/').map_or("", |(_, r)| r).to_string();
-        match std::fs::read(&path) {
+        match std::fs::read(path) {
             Ok(bytes) => {
                 let out = output::asset_name(&rel, &bytes);
                 assets.insert(rel, (out, bytes));
@@ -656,8 +668,8 @@ pub(crate) fn load(
     }
 
     let mut site_templates = Vec::new();
-    for file in source_files(root, "templates", cache, diags) {
-        if let Some(id) = read_cached(root, &file, cache, sources, diags) {
+    for file in source_files(root, "templates", cache, diags).iter() {
+        if let Some(id) = read_cached(root, file, cache, sources, diags) {
             site_templates.push((file.rel().to_string(), id));
         }
     }
@@ -847,6 +859,9 @@ fn add_catalog_pages(
     catalogs: &BTreeMap<String, Arc<Catalog>>,
     pages: &mut Vec<Page>,
 ) {
+    if catalogs.is_empty() {
+        return;
+    }
     let written: BTreeSet<(String, String)> = pages
         .iter()
         .map(|p| (p.key.clone(), p.lang.clone()))

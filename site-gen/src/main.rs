@@ -311,9 +311,10 @@ fn main() -> ExitCode {
             diag::print(&failed.sources, &failed.diags);
             let n = failed.diags.iter().filter(|d| d.is_error()).count();
             // Only a failure to write says otherwise (and says what it left).
-            let wrote = failed.diags.iter().any(|d| {
-                d.message.starts_with("cannot write") && !d.message.ends_with("was left as it was")
-            });
+            let wrote = failed
+                .diags
+                .iter()
+                .any(|d| matches!(d.kind_of(), diag::Kind::WriteFailed { unchanged: false }));
             eprintln!(
                 "failed: {n} error{}{}",
                 if n == 1 { "" } else { "s" },

@@ -738,12 +738,23 @@ fn expand_shortcodes<'e>(
                         }
                         events.push(Event::Text(CowStr::Boxed(s.into())));
                     }
-                    Err((message, help)) => out.diags.push(
-                        Diagnostic::error(message)
-                            .at(page.file, span)
-                            .label("this shortcode")
-                            .help(help),
-                    ),
+                    Err((message, help)) => {
+                        // A key no data file defines (left out when its
+                        // data file is itself broken).
+                        let kind = match call.args.get("key") {
+                            Some(key) if !ctx.facts.facts.contains_key(key) => {
+                                crate::diag::Kind::UnknownFact(key.clone())
+                            }
+                            _ => crate::diag::Kind::Other,
+                        };
+                        out.diags.push(
+                            Diagnostic::error(message)
+                                .at(page.file, span)
+                                .label("this shortcode")
+                                .help(help)
+                                .kind(kind),
+                        );
+                    }
                 }
             }
         }

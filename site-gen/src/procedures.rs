@@ -17,7 +17,10 @@ pub struct Loaded {
 }
 
 fn to_diag(file: FileId, p: rules::Problem) -> Diagnostic {
-    let d = Diagnostic::error(p.message).help(p.help);
+    let mut d = Diagnostic::error(p.message).help(p.help);
+    if let Some(key) = p.unknown_fact {
+        d = d.kind(crate::diag::Kind::UnknownFact(key));
+    }
     match p.span {
         Some(span) => d.at(file, span).label(p.label),
         None => d.in_file(file),

@@ -169,14 +169,12 @@ pub fn check(opts: &Options) -> Result<Built, Failed> {
 /// Errors caused by a file that is already reported broken are left out:
 /// "unknown fact" of a data file that did not load.
 pub(crate) fn follow_on(broken_data: &BTreeSet<String>, d: &Diagnostic) -> bool {
-    d.message
-        .split("unknown fact `")
-        .skip(1)
-        .filter_map(|rest| rest.split('`').next())
-        .any(|key| {
-            key.match_indices('.')
-                .any(|(i, _)| broken_data.contains(&key[..i]))
-        })
+    match d.kind_of() {
+        diag::Kind::UnknownFact(key) => key
+            .match_indices('.')
+            .any(|(i, _)| broken_data.contains(&key[..i])),
+        _ => false,
+    }
 }
 
 /// The checks of the page set made once every page is loaded: duplicate
@@ -1295,6 +1293,9 @@ pub(crate) fn page_path(p: &Page) -> String {
 fn write_failed(out: &Path, e: &output::WriteError) -> Diagnostic {
     Diagnostic::error(format!("cannot write `{}`: {}", out.display(), e.message))
         .help("check the output folder's permissions and free disk space")
+        .kind(diag::Kind::WriteFailed {
+            unchanged: e.unchanged,
+        })
 }
 
 pub(crate) fn finish_failed(mut sources: Sources, mut diags: Vec<Diagnostic>) -> Failed {

@@ -4,10 +4,12 @@
 //! - `cargo xtask serve [--port N]`: build and serve the site, rebuild on change.
 //! - `cargo xtask build [--out DIR] [--no-precompress]`: build the site into
 //!   `public/` (or DIR), with `.br`/`.gz` copies and `_headers`.
-//! - `cargo xtask bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]`:
-//!   site-gen against Hugo on a synthetic site (see `bench.rs`); `--serve`
-//!   measures only `serve`'s edit-to-reload.
-//! - `cargo xtask test`: formatting, lints, every test, a check of the real
+//! - `cargo xtask bench [--shape S[,S...]] [--pages N[,N...]] [--langs L] [--runs R] [--serve]`:
+//!   site-gen on synthetic sites of the shapes real sites have (fixed and
+//!   growing sections, flat, catalog languages, many errors), against Hugo
+//!   where both build it, and `serve`'s edit-to-reload (see `bench.rs`).
+//! - `cargo xtask tidy`: the rules no compiler checks (`tidy.rs`), in seconds.
+//! - `cargo xtask test`: tidy, lints, every test, a check of the real
 //!   site, and the browser suite (tests/e2e) on a fresh build of it; then
 //!   the time each step took.
 //!
@@ -20,6 +22,7 @@ use std::time::{Duration, Instant};
 mod background;
 mod bench;
 mod setup;
+mod tidy;
 mod vendor;
 
 const USAGE: &str = "\
@@ -32,9 +35,11 @@ WebKitGTK's WebDriver, Xvfb and the browser suite's tools), then does its job.
 commands:
   serve [--port N]   build the site, serve it on 127.0.0.1 and rebuild on change
   build [--out DIR]  build the site into public/ (or DIR), ready to publish
-  test [ARGS]        formatting, lints, every test and the browser suite; times each step
-  bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]
-                     time site-gen against Hugo on a synthetic site
+  tidy               the rules no compiler checks (file access, import cycles, codemap,
+                     vendored Yew, message matching, formatting); seconds, no build
+  test [ARGS]        tidy, lints, every test and the browser suite; times each step
+  bench [--shape S[,S...]] [--pages N[,N...]] [--langs L] [--runs R] [--serve]
+                     time site-gen on synthetic sites of several shapes (and Hugo)
   verify-yew [--record DIR]  check checker-app/vendor/yew against the published crate
 ";
 
@@ -77,10 +82,10 @@ options (site-gen build's):
 const TEST_HELP: &str = "\
 usage: cargo xtask test [ARGS]
 
-Runs, in order: setup (installs what is missing), rustfmt --check,
-clippy (native and wasm), the checker's release build (and its size
-budget), one compile of the tests and the dev site-gen (`cargo test
---workspace --no-run`), a build of the real site with it (every check of
+Runs, in order: `cargo xtask tidy` (formatting among its checks), setup
+(installs what is missing), clippy (native and wasm), the checker's
+release build and its size budget, one compile of the tests and the dev
+site-gen (`cargo test --workspace --no-run`), a build of the real site with it (every check of
 `site-gen check`, and the browser suite's site), `cargo test --workspace
 [ARGS]` and the browser suite (tests/e2e) on that site, its test files
 and long walks run several at once (E2E_CONCURRENCY, default: half the
@@ -91,20 +96,71 @@ each step took at the end, also after a failure.
 ARGS go to `cargo test` (e.g. `cargo xtask test -- --nocapture`).
 ";
 
-const BENCH_HELP: &str = "\
-usage: cargo xtask bench [--pages N[,N...]] [--langs L] [--runs R] [--serve]
+const TIDY_HELP: &str = "\
+usage: cargo xtask tidy
 
-Builds a deterministic synthetic site under target/bench/ and times
-site-gen (release, no precompressed copies) against Debian's Hugo
-(installed when missing) on equivalent templates, alternating the tools;
-then serve's edit-to-reload. Prints the median (min-max) wall time,
-pages per second, peak RSS and the ratio to Hugo.
+Checks, without building anything, each printed with ok/FAIL and its
+time, each problem with its file:line and what to do (xtask/src/tidy.rs):
+  file system     only the files MAY_TOUCH names (load, output, checker,
+                  serve, served, main, register) touch the disk, network,
+                  clock or processes; every .rs under site-gen/src,
+                  checker-app/src and checker-app/core/src, recursively
+  import cycles   no cycle among site-gen's modules (`use crate::...`)
+                  beyond the ones ALLOWED_CYCLES lists as debt
+  codemap         every path ARCHITECTURE.md's codemap names exists, and
+                  every source file is named in it
+  vendored yew    checker-app/vendor/yew is the published crate plus
+                  yew-size.patch (as `cargo xtask verify-yew`)
+  message text    no code decides by an error message's text beyond the
+                  places MESSAGE_MATCHING lists as debt
+  formatting      cargo fmt --all -- --check
+`#[cfg(test)]` code is not scanned. The debt lists must be exact: a cycle
+or a match that is gone fails too, saying what to write instead.
+`cargo xtask test` runs it first.
+";
+
+const BENCH_HELP: &str = "\
+usage: cargo xtask bench [--shape S[,S...]] [--pages N[,N...]] [--langs L] [--runs R] [--serve]
+
+Writes deterministic synthetic sites under target/bench/ (one generator,
+about 5 KB of Markdown per page with headings, lists, a table and @/
+links; cached per shape and size) and times site-gen (release build, no
+precompressed copies) on them, against Debian's Hugo (installed when
+missing) on equivalent templates where both can build the site. Runs
+alternate between the tools, each into a fresh folder. Prints per shape
+a table (median (min-max) wall time, median CPU time, pages per second,
+peak RSS, ratio to Hugo), the growth from the smallest to the largest
+size, the machine (CPUs, load average at the start and the end), and
+every goal of issue #19 as met / NOT met / not measured with its figures.
+
+shapes (--shape, a comma list; default: all):
+  fixed     20 sections whatever the size (issue #11's corpus), L languages, vs Hugo
+  sections  a section per 100 pages (40 at 4000, 160 at 16000), L languages, vs Hugo
+  flat      every page directly under the home page, L languages, vs Hugo
+  catalog   N Japanese pages + 14 catalog languages (catalogs made by
+            `site-gen i18n update`, every entry filled with a translation that
+            `site-gen check` accepts), against the same pages hand-written in
+            15 languages: time per output page (goal: within 1.25x) and peak
+            RSS (goal: 400 MiB at 4000)
+  errors    10,000 invalid procedure steps in one file, then a catalog with
+            10,000 entries that each break a rule: the time until
+            `site-gen check` reports them, and how many it reported (goal: 2 s)
+  serve     serve's edit-to-reload on the sections site at 4000 pages (or the
+            largest --pages), L languages: 5 text and 5 title edits (goal: 100 ms)
 
 options:
-  --pages N[,N...]  pages per language, one site per size (default 1000,4000)
-  --langs L         languages, 1 to 15 (default 4)
-  --runs R          runs per tool and size (default 3)
-  --serve           only serve's edit-to-reload, on the largest --pages
+  --shape S[,S...]  shapes to run (default: all)
+  --pages N[,N...]  pages per language, one site per size (default 4000,16000;
+                    the goals are at 4000 and 16000: other sizes are labelled)
+  --langs L         languages of fixed, sections, flat and serve, 1 to 15 (default 4)
+  --runs R          runs per tool and size (default 1)
+  --serve           the same as --shape serve
+
+The default (every shape at 4000 and 16000 pages, one run) takes about two
+hours on a 2-core machine with today's site-gen (flat grows with the square
+of the pages; the 16000-page catalog site peaks at several GiB) and writes
+up to about 20 GB under target/bench/; every shape in about 10 minutes:
+--pages 500,2000.
 ";
 
 /// The help of a command line: `Some` when it asks for help (`--help`,
@@ -121,6 +177,7 @@ fn help_for(args: &[String]) -> Option<&'static str> {
             "serve" => SERVE_HELP,
             "build" => BUILD_HELP,
             "test" => TEST_HELP,
+            "tidy" => TIDY_HELP,
             "bench" => BENCH_HELP,
             _ => USAGE,
         }),
@@ -144,7 +201,8 @@ fn main() -> ExitCode {
         Some("build") => build(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
-        // For now; to become a step of `tidy` (vendor::verify_yew).
+        Some("tidy") => tidy::tidy(&args[1..]),
+        // Also a check of `tidy` (vendor::verify_yew); `--record` is its own.
         Some("verify-yew") => vendor::command(&args[1..]),
         Some(other) => {
             eprint!("xtask: unknown command `{other}`\n\n{USAGE}");
@@ -427,11 +485,9 @@ fn test(args: &[String]) -> Result<(), String> {
 }
 
 fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
+    // First: seconds, and what it finds needs no browser to see.
+    t.step("tidy", || tidy::tidy(&[]))?;
     t.step("setup", setup::for_tests)?;
-    t.step("fmt", || {
-        run(cargo().args(["fmt", "--all", "--", "--check"]))
-            .map_err(|e| format!("{e}: run `cargo fmt --all` and commit"))
-    })?;
     t.step("clippy", || {
         run(cargo().args([
             "clippy",
@@ -471,7 +527,8 @@ fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
             "warnings",
         ]))
     })?;
-    let size = t.step("checker build", build_checker)?;
+    // The budget right after the build, before anything slow.
+    t.step("checker build", || within_budget(build_checker()?))?;
     // One compile of the native code for everything after: the test
     // binaries and the dev site-gen they use, which also checks and builds
     // the site for the browser suite (its output does not depend on the
@@ -522,7 +579,12 @@ fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
         // Alone, after the others: it reports the time to checker-ready,
         // which tests running beside it would slow.
         run(&mut node(&["budgets.test.mjs"], 1))
-    })?;
+    })
+}
+
+/// Fails when the checker (wasm + JS glue, brotli, in bytes) is over
+/// [`CHECKER_BUDGET`]; `checker_size` has printed the figure.
+fn within_budget(size: usize) -> Result<(), String> {
     if size > CHECKER_BUDGET {
         return Err(format!(
             "the checker is {:.1} KB brotli, over its budget of {:.1} KB: see where the bytes \
@@ -554,8 +616,10 @@ mod tests {
             ("build -h", BUILD_HELP),
             ("test --help", TEST_HELP),
             ("test some_filter --help", TEST_HELP),
+            ("tidy --help", TIDY_HELP),
             ("bench --help", BENCH_HELP),
             ("bench --pages 10 -h", BENCH_HELP),
+            ("bench --shape catalog,errors --help", BENCH_HELP),
             ("nonsense --help", USAGE),
         ] {
             assert_eq!(help_for(&args(line)), Some(help), "`cargo xtask {line}`");
@@ -571,7 +635,7 @@ mod tests {
         ] {
             assert_eq!(help_for(&args(line)), None, "`cargo xtask {line}`");
         }
-        for help in [SERVE_HELP, BUILD_HELP, TEST_HELP, BENCH_HELP] {
+        for help in [SERVE_HELP, BUILD_HELP, TEST_HELP, TIDY_HELP, BENCH_HELP] {
             assert!(help.starts_with("usage: cargo xtask "), "{help}");
         }
     }
@@ -601,6 +665,16 @@ mod tests {
         assert_eq!(
             site_gen_executable(&escaped),
             Some(PathBuf::from("C:\\t\\a\"b\\site-gen.exe"))
+        );
+    }
+
+    #[test]
+    fn the_checker_over_its_budget_fails_the_build_step() {
+        assert_eq!(within_budget(CHECKER_BUDGET), Ok(()));
+        let over = within_budget(CHECKER_BUDGET + 1).expect_err("over");
+        assert!(
+            over.starts_with("the checker is 100.0 KB brotli, over its budget of 100.0 KB"),
+            "{over}"
         );
     }
 

@@ -17,6 +17,10 @@ pub struct Problem {
     pub span: Option<Range<usize>>,
     /// What the span shows, written under it: `here` unless set.
     pub label: &'static str,
+    /// The fact key it names when the problem is that no data file
+    /// defines it (site-gen leaves such a problem out when that data file
+    /// is itself broken).
+    pub unknown_fact: Option<String>,
 }
 
 impl Problem {
@@ -30,6 +34,7 @@ impl Problem {
             help: help.into(),
             span,
             label: "here",
+            unknown_fact: None,
         }
     }
 

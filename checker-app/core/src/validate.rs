@@ -351,6 +351,9 @@ impl<'a> Validator<'a> {
                 "facts live in content/data/<file>.toml and are named `<file>.<table>`",
                 at,
             );
+            if let Some(p) = self.problems.last_mut() {
+                p.unknown_fact = Some(key.to_string());
+            }
             return;
         };
         let ok = match (need, &fact.value) {
