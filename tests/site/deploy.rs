@@ -12,7 +12,7 @@ use std::process::Command;
 use site_gen::Options;
 use site_gen::headers::{self, Rules, csp_directives};
 
-use super::{SiteTest, tree};
+use crate::support::{SiteTest, tree};
 
 /// The wasm and glue of a checker as trunk names them (its content hash
 /// in the name), with enough bytes to be worth compressing.
@@ -420,7 +420,7 @@ fn serve_sends_the_headers_of_the_headers_file() {
     let site = SiteTest::fixture("i18n");
     let dist = checker_dist(&site);
     let (mut child, addr) =
-        super::start_serve(site.root(), Some(&dist), std::process::Stdio::null());
+        crate::support::start_serve(site.root(), Some(&dist), std::process::Stdio::null());
     let report = site_gen::served::check(&format!("http://{addr}/"));
     child.kill().unwrap();
     let _ = child.wait();

@@ -8,7 +8,7 @@ use std::process::Command;
 use site_gen::Options;
 use site_gen::translate::review;
 
-use super::{SiteTest, count, translate_catalog};
+use crate::support::{SiteTest, count, translate_catalog};
 
 const FEES: &str = "ko/guide/fees/index.html";
 

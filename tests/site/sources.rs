@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use super::SiteTest;
+use crate::support::SiteTest;
 
 const SECRET: &str = "cio_PLANTED_SECRET_TOKEN_4f1d";
 
