@@ -342,8 +342,10 @@ pub fn assert_snapshot(path: &Path, actual: &str) {
 }
 
 /// A line diff of `old` and `new` (longest common subsequence): each line
-/// prefixed with `-` (only in `old`), `+` (only in `new`) or a space.
+/// prefixed with `-` (only in `old`), `+` (only in `new`) or a space, the
+/// unchanged ones only within three lines of a change (`…` between).
 pub fn line_diff(old: &str, new: &str) -> String {
+    const CONTEXT: usize = 3;
     let (a, b): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
     // lcs[i][j]: the common subsequence's length of a[i..] and b[j..].
     let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
@@ -356,19 +358,37 @@ pub fn line_diff(old: &str, new: &str) -> String {
             };
         }
     }
-    let (mut i, mut j, mut out) = (0, 0, String::new());
+    let (mut i, mut j, mut lines) = (0, 0, Vec::new());
     while i < a.len() || j < b.len() {
         if i < a.len() && j < b.len() && a[i] == b[j] {
-            out += &format!("  {}\n", a[i]);
+            lines.push((' ', a[i]));
             i += 1;
             j += 1;
         } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            out += &format!("- {}\n", a[i]);
+            lines.push(('-', a[i]));
             i += 1;
         } else {
-            out += &format!("+ {}\n", b[j]);
+            lines.push(('+', b[j]));
             j += 1;
         }
+    }
+    let changed: Vec<usize> = (0..lines.len()).filter(|&k| lines[k].0 != ' ').collect();
+    let near = |k: usize| changed.iter().any(|&c| c.abs_diff(k) <= CONTEXT);
+    let mut out = String::new();
+    let mut skipped = false;
+    for (k, (mark, line)) in lines.iter().enumerate() {
+        if near(k) {
+            if skipped {
+                out += "…\n";
+                skipped = false;
+            }
+            out += &format!("{mark} {line}\n");
+        } else {
+            skipped = true;
+        }
+    }
+    if skipped && !changed.is_empty() {
+        out += "…\n";
     }
     if old.ends_with('\n') != new.ends_with('\n') {
         out += "(the two differ in the final line break)\n";
@@ -384,6 +404,13 @@ fn line_diff_marks_removed_added_and_kept_lines() {
     );
     assert_eq!(
         line_diff("a\n", "a"),
-        "  a\n(the two differ in the final line break)\n"
+        "(the two differ in the final line break)\n"
+    );
+    // Far from a change, unchanged lines are left out.
+    let old: String = (1..=20).map(|n| format!("{n}\n")).collect();
+    let new = old.replace("10\n", "ten\n");
+    assert_eq!(
+        line_diff(&old, &new),
+        "…\n  7\n  8\n  9\n- 10\n+ ten\n  11\n  12\n  13\n…\n"
     );
 }
