@@ -15,6 +15,7 @@ mod checker;
 mod checker_data;
 mod cli;
 mod content;
+mod csp;
 mod deploy;
 mod facts;
 mod glossary;
