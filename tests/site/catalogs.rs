@@ -14,16 +14,7 @@ use std::process::{Command, Output};
 
 use site_gen::Options;
 
-use crate::support::{SiteTest, count, fixtures, translate_catalog, tree};
-
-fn site_gen(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_site-gen"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::support::{SiteTest, count, fixtures, real_site, translate_catalog, tree};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -59,7 +50,7 @@ fn run_case(dir: &Path, case: &str) {
     let po_before = std::fs::read(&po).unwrap();
 
     // `check`: fails, says where and what, writes nothing.
-    let check = site_gen(site.root(), &["check"]);
+    let check = site.cmd(&["check"]).output().unwrap();
     let said = stderr(&check);
     assert!(!check.status.success(), "{case}: check exited 0:\n{said}");
     for line in expect.lines().filter(|l| !l.trim().is_empty()) {
@@ -80,7 +71,7 @@ fn run_case(dir: &Path, case: &str) {
 
     // `build`: succeeds with the same warning; the text is nowhere.
     let first = expect.lines().next().unwrap();
-    let build = site_gen(site.root(), &["build"]);
+    let build = site.cmd(&["build"]).output().unwrap();
     let warned = stderr(&build);
     assert!(build.status.success(), "{case}: build failed:\n{warned}");
     assert!(
@@ -104,7 +95,7 @@ fn run_case(dir: &Path, case: &str) {
     }
 
     // `i18n update`: refuses an unreadable catalog, keeps a bad entry.
-    let update = site_gen(site.root(), &["i18n", "update"]);
+    let update = site.cmd(&["i18n", "update"]).output().unwrap();
     if expect.lines().any(|l| l == "# update refuses") {
         assert!(
             !update.status.success(),
@@ -159,7 +150,7 @@ fn a_blank_translation_counts_as_missing() {
     let page = out.file("ko/guide/fees/index.html");
     assert!(page.contains("手数料の説明です。"), "{page}");
     assert_eq!(count(&page, "i18n-mark"), 1, "{page}");
-    let check = site_gen(site.root(), &["check"]);
+    let check = site.cmd(&["check"]).output().unwrap();
     assert!(check.status.success(), "{}", stderr(&check));
 }
 
@@ -463,7 +454,7 @@ fn a_translation_that_drops_a_fact_fails_naming_the_catalog_line() {
 /// `msgfmt --check` accepts it. (`cargo xtask test` installs gettext.)
 #[test]
 fn the_real_catalogs_come_out_of_msgcat_unchanged() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/i18n");
+    let dir = real_site().join("content/i18n");
     let mut seen = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();

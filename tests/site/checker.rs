@@ -3,8 +3,6 @@
 //! depend on the profile site-gen was built with. (The real site's
 //! checker data: `checker_data.rs`.)
 
-use site_gen::Options;
-
 use crate::support::{SiteTest, tree};
 
 #[test]
@@ -33,22 +31,8 @@ fn checker_scripts_are_external_with_subresource_integrity() {
     use base64::Engine as _;
     use sha2::Digest as _;
     let site = SiteTest::fixture("i18n");
-    let dist = site.root().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(
-        dist.join("app-1234.js"),
-        "export default function init() {}",
-    )
-    .unwrap();
-    std::fs::write(dist.join("app-1234_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    std::fs::write(
-        dist.join("index.html"),
-        "<!-- trunk's own page, not used -->",
-    )
-    .unwrap();
-    let mut opts = Options::new(site.root());
-    opts.checker_dist = Some(dist);
-    let out = site.build_with(opts);
+    // Its glue is `export default function init() {}`, its wasm `\0asm\x01\0\0\0`.
+    let out = site.build_with(site.with_stand_in_checker());
     let sri = |bytes: &[u8]| {
         format!(
             "sha384-{}",

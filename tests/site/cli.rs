@@ -6,24 +6,12 @@
 use std::path::Path;
 use std::process::Command;
 
-use site_gen::Options;
-
 use crate::support::{SiteTest, sources_of, start_serve, tree};
 
 #[test]
 fn check_writes_nothing() {
     let site = SiteTest::fixture("i18n");
-    let cli = Command::new(env!("CARGO_BIN_EXE_site-gen"))
-        .arg("--root")
-        .arg(site.root())
-        .arg("check")
-        .output()
-        .unwrap();
-    assert!(
-        cli.status.success(),
-        "{}",
-        String::from_utf8_lossy(&cli.stderr)
-    );
+    site.run(&["check"]).success();
     assert!(!site.out().exists());
 }
 
@@ -34,8 +22,7 @@ fn check_writes_nothing() {
 fn out_that_would_overwrite_the_sources_is_refused() {
     let site = SiteTest::fixture("i18n");
     site.build();
-    std::fs::create_dir_all(site.root().join(".git")).unwrap();
-    std::fs::write(site.root().join(".git/config"), "[core]\n").unwrap();
+    site.write(".git/config", "[core]\n");
     let name = site
         .root()
         .file_name()
@@ -97,7 +84,7 @@ fn out_that_would_overwrite_the_sources_is_refused() {
             "--out {out} changed the output"
         );
         // The library refuses the same way.
-        let err = site_gen::build(&Options::new(site.root()), &site.root().join(&out))
+        let err = site_gen::build(&site.options(), &site.root().join(&out))
             .err()
             .unwrap_or_else(|| panic!("--out {out} built"))
             .render_plain();
@@ -106,7 +93,7 @@ fn out_that_would_overwrite_the_sources_is_refused() {
     // A linked `static` folder counts where it points.
     std::fs::rename(site.root().join("static"), site.root().join("assets")).unwrap();
     std::os::unix::fs::symlink("assets", site.root().join("static")).unwrap();
-    let err = site_gen::build(&Options::new(site.root()), &site.root().join("assets"))
+    let err = site_gen::build(&site.options(), &site.root().join("assets"))
         .err()
         .unwrap()
         .render_plain();
@@ -115,6 +102,22 @@ fn out_that_would_overwrite_the_sources_is_refused() {
         "{err}"
     );
     assert!(site.root().join("assets/css/site.css").exists());
+}
+
+/// Makes every folder of the site `rwxr-xr-x` (the root `rwxrwxrwx`) and
+/// every file `rw-r--r--`, so that a build as `nobody` can read them all.
+fn open_to_everyone(site: &SiteTest) {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in walkdir::WalkDir::new(site.root()) {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    std::fs::set_permissions(site.root(), std::fs::Permissions::from_mode(0o777)).unwrap();
 }
 
 /// Unreadable folders and files are errors naming them, never skipped.
@@ -126,19 +129,9 @@ fn unreadable_files_and_folders_are_errors() {
     let site = SiteTest::fixture("i18n");
     site.build();
     let before = tree(&site.out());
-    for dir in walkdir::WalkDir::new(site.root()) {
-        let dir = dir.unwrap();
-        let mode = if dir.file_type().is_dir() {
-            0o755
-        } else {
-            0o644
-        };
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(mode)).unwrap();
-    }
-    std::fs::set_permissions(site.root(), std::fs::Permissions::from_mode(0o777)).unwrap();
-    let locked = site.root().join("content/guide/locked");
-    std::fs::create_dir_all(&locked).unwrap();
-    std::fs::write(locked.join("x.ja.md"), "+++\n").unwrap();
+    open_to_everyone(&site);
+    site.write("content/guide/locked/x.ja.md", "+++\n");
+    let locked = site.path("content/guide/locked");
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     for file in [
         "content/guide/fees.ja.md",
@@ -149,8 +142,7 @@ fn unreadable_files_and_folders_are_errors() {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
     }
 
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_site-gen"));
-    cmd.arg("--root").arg(site.root()).arg("build");
+    let mut cmd = site.cmd(&["build"]);
     if std::fs::read_dir(&locked).is_ok() {
         // Privileged: build as `nobody`, for whom the permissions hold.
         use std::os::unix::process::CommandExt;
@@ -207,19 +199,9 @@ fn output_failures_say_what_was_written() {
     use std::os::unix::process::CommandExt;
     let site = SiteTest::fixture("i18n");
     site.build();
-    for entry in walkdir::WalkDir::new(site.root()) {
-        let entry = entry.unwrap();
-        let mode = if entry.file_type().is_dir() {
-            0o755
-        } else {
-            0o644
-        };
-        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
-    }
-    std::fs::set_permissions(site.root(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    open_to_everyone(&site);
+    site.write("public/locked/old.txt", "old");
     let locked = site.out().join("locked");
-    std::fs::create_dir_all(&locked).unwrap();
-    std::fs::write(locked.join("old.txt"), "old").unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
     let as_builder = |cmd: &mut Command| {
         if std::fs::File::create(locked.join("probe")).is_ok() {
@@ -228,8 +210,7 @@ fn output_failures_say_what_was_written() {
             cmd.uid(65534).gid(65534);
         }
     };
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_site-gen"));
-    cmd.arg("--root").arg(site.root()).arg("build");
+    let mut cmd = site.cmd(&["build"]);
     as_builder(&mut cmd);
     let cli = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&cli.stderr);
@@ -253,16 +234,11 @@ fn output_failures_say_what_was_written() {
     }
 
     // An output folder that cannot be created: nothing was written, and it says so.
-    std::fs::write(site.root().join("blocker"), "a file").unwrap();
-    let cli = Command::new(env!("CARGO_BIN_EXE_site-gen"))
-        .arg("--root")
-        .arg(site.root())
-        .args(["build", "--out"])
-        .arg(site.root().join("blocker/public"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&cli.stderr);
-    assert!(!cli.status.success());
+    site.write("blocker", "a file");
+    let blocked = site.path("blocker/public");
+    let stderr = site
+        .run(&["build", "--out", blocked.to_str().unwrap()])
+        .failure();
     assert!(
         stderr.contains("was left as it was") && stderr.contains("nothing was written"),
         "{stderr}"
@@ -312,9 +288,11 @@ fn serve_rebuilds_on_change_and_shows_build_errors() {
     );
     assert!(body.contains("<script type=\"module\" src=\"/__livereload.js\">"));
 
-    let page = site.root().join("content/guide/fees.en.md");
-    let good = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(&page, format!("{good}\n{{{{ nope() }}}}\n")).unwrap();
+    let good = site.read("content/guide/fees.en.md");
+    site.write(
+        "content/guide/fees.en.md",
+        format!("{good}\n{{{{ nope() }}}}\n"),
+    );
     wait_for("the build error page", || {
         let (status, body) = get(&addr, "/en/guide/fees/");
         status == 500 && body.contains("unknown shortcode `nope`")
@@ -323,11 +301,10 @@ fn serve_rebuilds_on_change_and_shows_build_errors() {
     let (status, _) = get(&addr, "/favicon.svg");
     assert_eq!(status, 200);
 
-    std::fs::write(
-        &page,
+    site.write(
+        "content/guide/fees.en.md",
         good.replace("About the fees.", "About the fees, fixed."),
-    )
-    .unwrap();
+    );
     wait_for("the fixed page", || {
         let (status, body) = get(&addr, "/en/guide/fees/");
         status == 200 && body.contains("About the fees, fixed.")
@@ -337,22 +314,18 @@ fn serve_rebuilds_on_change_and_shows_build_errors() {
 
     // A folder made after start is watched: a page written into it later
     // is served too.
-    let later = site.root().join("content/later");
-    std::fs::create_dir_all(&later).unwrap();
-    std::fs::write(
-        later.join("_index.ja.md"),
+    site.write(
+        "content/later/_index.ja.md",
         "+++\ntitle = \"後で\"\ndescription = \"新しい節\"\nupdated = 2026-11-26\n+++\n本文。\n",
-    )
-    .unwrap();
+    );
     wait_for("the new folder's page", || {
         get(&addr, "/ja/later/").0 == 200
     });
     std::thread::sleep(Duration::from_millis(300));
-    std::fs::write(
-        later.join("second.ja.md"),
+    site.write(
+        "content/later/second.ja.md",
         "+++\ntitle = \"二番目\"\ndescription = \"後から\"\nupdated = 2026-11-26\n+++\n二番目の本文。\n",
-    )
-    .unwrap();
+    );
     wait_for("a page written into the new folder", || {
         let (status, body) = get(&addr, "/ja/later/second/");
         status == 200 && body.contains("二番目の本文。")
@@ -360,18 +333,15 @@ fn serve_rebuilds_on_change_and_shows_build_errors() {
 
     // A template that includes itself (once a stack overflow that killed
     // the server) is an error page; the server lives on and recovers.
-    let template = site.root().join("templates/page.html");
-    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
-    std::fs::write(
-        &template,
+    site.write(
+        "templates/page.html",
         "{% extends \"base.html\" %}{% block main %}{% include \"page.html\" %}{% endblock main %}",
-    )
-    .unwrap();
+    );
     wait_for("the recursion error page", || {
         let (status, body) = get(&addr, "/en/guide/fees/");
         status == 500 && body.contains("template `page.html` includes itself")
     });
-    std::fs::remove_file(&template).unwrap();
+    std::fs::remove_file(site.path("templates/page.html")).unwrap();
     wait_for("the page again", || {
         let (status, body) = get(&addr, "/en/guide/fees/");
         status == 200 && body.contains("About the fees, fixed.")

@@ -53,13 +53,9 @@ fn headings_get_ascii_ids_and_long_pages_a_toc() {
 #[test]
 fn multi_line_comments_are_dropped() {
     let site = SiteTest::fixture("i18n");
-    let page = site.root().join("content/guide/_index.en.md");
-    let text = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(
-        &page,
-        format!("{text}\n<!-- For staff:\n check the dates\n-->\n\nVisible.\n"),
-    )
-    .unwrap();
+    site.edit("content/guide/_index.en.md", |text| {
+        format!("{text}\n<!-- For staff:\n check the dates\n-->\n\nVisible.\n")
+    });
     site.build()
         .check_file("en/guide/index.html", &["Visible."])
         .check_absent("en/guide/index.html", &["For staff", "check the dates"]);
@@ -68,12 +64,10 @@ fn multi_line_comments_are_dropped() {
 #[test]
 fn a_site_template_overrides_the_default() {
     let site = SiteTest::fixture("i18n");
-    std::fs::create_dir_all(site.root().join("templates")).unwrap();
-    std::fs::write(
-        site.root().join("templates/page.html"),
+    site.write(
+        "templates/page.html",
         "{% extends \"base.html\" %}{% block main %}<p class=\"custom\">{{ page.title }} — {{ trans(key=\"contents\", lang=lang) }}</p>{% endblock main %}",
-    )
-    .unwrap();
+    );
     let out = site.build();
     out.check_file(
         "en/guide/fees/index.html",

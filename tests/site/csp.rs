@@ -151,12 +151,7 @@ fn inline_code_finds_each_kind_and_passes_external_scripts() {
 /// The pages of a build with the checker (a stand-in for trunk's output),
 /// so the checker's scripts are among those checked.
 fn pages_with_the_checker(site: &SiteTest) -> Vec<(String, String)> {
-    let dist = site.root().join("dist");
-    site.write("dist/app-1234.js", "export default function init() {}")
-        .write("dist/app-1234_bg.wasm", b"\0asm\x01\0\0\0");
-    let mut opts = site.options();
-    opts.checker_dist = Some(dist);
-    site.build_with(opts);
+    site.build_with(site.with_stand_in_checker());
     tree(&site.out())
         .into_iter()
         .filter(|(rel, _)| rel.ends_with(".html"))

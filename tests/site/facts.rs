@@ -3,12 +3,7 @@
 //! (`site-gen facts`, the staff page, warnings for stale and unused facts)
 //! and the sources list that ends each page showing a fact.
 
-use std::path::Path;
-use std::process::Command;
-
-use site_gen::Options;
-
-use crate::support::{SiteTest, copy_tree, fixtures, tree};
+use crate::support::{SiteTest, assert_snapshot, fixtures, tree};
 
 #[test]
 fn internal_links_resolve_per_language_with_fallback() {
@@ -37,20 +32,12 @@ fn internal_links_resolve_per_language_with_fallback() {
 /// checker's data and the checker's computation all say the new amount.
 #[test]
 fn changing_the_fee_in_the_data_file_changes_prose_and_checker() {
-    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dir = tempfile::tempdir().unwrap();
-    for sub in ["content", "static"] {
-        copy_tree(&real.join(sub), &dir.path().join(sub));
-    }
-    let data = dir.path().join("content/data/disclosure.toml");
-    let text = std::fs::read_to_string(&data).unwrap();
-    assert!(text.contains("[handling_fee]\nyen = 300\n"));
-    std::fs::write(
-        &data,
-        text.replace("[handling_fee]\nyen = 300\n", "[handling_fee]\nyen = 400\n"),
-    )
-    .unwrap();
-    let built = site_gen::generate(&Options::new(dir.path())).unwrap();
+    let site = SiteTest::real_site();
+    site.edit("content/data/disclosure.toml", |text| {
+        assert!(text.contains("[handling_fee]\nyen = 300\n"));
+        text.replace("[handling_fee]\nyen = 300\n", "[handling_fee]\nyen = 400\n")
+    });
+    let built = site_gen::generate(&site.options()).unwrap();
     let page = |p: &str| String::from_utf8(built.files[p].to_vec()).unwrap();
     let (ja, en) = (
         page("ja/alien-registration/disclosure/index.html"),
@@ -135,16 +122,10 @@ fn register_site() -> SiteTest {
     SiteTest::fixture("i18n").overlay("warnings/stale-and-unused")
 }
 
-fn on_day(root: &Path, day: &str) -> Options {
-    let mut opts = Options::new(root);
-    opts.today = site_gen::config::Date::parse(day).unwrap();
-    opts
-}
-
 #[test]
 fn stale_and_unused_facts_are_warnings_with_their_place() {
     let site = register_site();
-    let built = match site_gen::generate(&on_day(site.root(), "2026-11-26")) {
+    let built = match site_gen::generate(&site.on_day("2026-11-26")) {
         Ok(b) => b,
         Err(e) => panic!("warnings must not fail the build:\n{}", e.render_plain()),
     };
@@ -157,7 +138,7 @@ fn stale_and_unused_facts_are_warnings_with_their_place() {
     // Checked 6 days ago and used: no warning for `next_rate`.
     assert!(!text.contains("register.next_rate"), "{text}");
     // A day earlier the old check is a day younger: the age follows `today`.
-    let built = site_gen::generate(&on_day(site.root(), "2026-11-25")).unwrap();
+    let built = site_gen::generate(&site.on_day("2026-11-25")).unwrap();
     let text = site_gen::diag::render_plain(&built.sources, &built.warnings);
     assert!(text.contains("684 days ago"), "{text}");
 }
@@ -165,30 +146,17 @@ fn stale_and_unused_facts_are_warnings_with_their_place() {
 #[test]
 fn facts_register_lists_values_sources_checks_and_uses() {
     let site = register_site();
-    let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_site-gen"))
-            .arg("--root")
-            .arg(site.root())
-            .args(["--today", "2026-11-26", "facts"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let text = run(&[]);
-    let expected =
-        std::fs::read_to_string(fixtures().join("warnings/stale-and-unused/facts.txt")).unwrap();
-    assert_eq!(
-        text, expected,
-        "`site-gen facts` changed; if that is intended, update \
-         tests/fixtures/warnings/stale-and-unused/facts.txt"
+    let text = site.run(&["--today", "2026-11-26", "facts"]).success();
+    assert_snapshot(
+        &fixtures().join("warnings/stale-and-unused/facts.txt"),
+        &text,
     );
-    let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    let json: serde_json::Value = serde_json::from_str(
+        &site
+            .run(&["--today", "2026-11-26", "facts", "--format", "json"])
+            .success(),
+    )
+    .unwrap();
     assert_eq!(json["today"], "2026-11-26");
     assert_eq!(json["recheck_after_days"], 180);
     let facts = json["facts"].as_array().unwrap();
@@ -223,7 +191,7 @@ fn facts_register_lists_values_sources_checks_and_uses() {
 #[test]
 fn staff_facts_page_is_noindex_unlinked_and_not_in_the_sitemap() {
     let site = register_site();
-    let out = site.build_with(on_day(site.root(), "2026-11-26"));
+    let out = site.build_with(site.on_day("2026-11-26"));
     out.check_file(
         site_gen::site::FACTS_PAGE,
         &[
@@ -248,7 +216,7 @@ fn staff_facts_page_is_noindex_unlinked_and_not_in_the_sitemap() {
 #[test]
 fn pages_end_with_the_sources_of_their_facts() {
     let site = register_site();
-    let out = site.build_with(on_day(site.root(), "2026-11-26"));
+    let out = site.build_with(site.on_day("2026-11-26"));
     out.check_file(
         "ja/guide/only-ja/index.html",
         &[

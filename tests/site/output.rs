@@ -3,11 +3,9 @@
 //! that two builds are byte-identical, that a failed build keeps the
 //! previous output, that dot-files are never published, and the real site.
 
-use std::path::Path;
-
 use site_gen::Options;
 
-use crate::support::{SiteTest, count, tree};
+use crate::support::{SiteTest, count, real_site, tree};
 
 #[test]
 fn sitemap_lists_every_page_with_alternates() {
@@ -56,7 +54,7 @@ fn two_builds_are_byte_identical() {
         assert!(tb[k] == *v, "{k} differs between two builds");
     }
     // And the real site too.
-    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let real = real_site();
     let dir = tempfile::tempdir().unwrap();
     let (o1, o2) = (dir.path().join("one"), dir.path().join("two"));
     site_gen::build(&Options::new(&real), &o1).unwrap();
@@ -70,35 +68,27 @@ fn two_builds_are_byte_identical() {
 #[test]
 fn a_failed_streamed_build_keeps_the_previous_output() {
     let site = SiteTest::fixture("i18n");
-    let guide = site.root().join("content/guide");
     for n in 0..300 {
-        std::fs::write(
-            guide.join(format!("p{n:03}.ja.md")),
+        site.write(
+            &format!("content/guide/p{n:03}.ja.md"),
             format!(
                 "+++\ntitle = \"ページ {n}\"\ndescription = \"説明\"\nupdated = 2026-11-20\n+++\n本文 {n}。\n"
             ),
-        )
-        .unwrap();
+        );
     }
     site.build();
     let before = tree(&site.out());
     assert!(before.len() > 300, "{}", before.len());
     // The last page in file order renders with a template that fails.
-    std::fs::create_dir_all(site.root().join("templates")).unwrap();
-    std::fs::write(
-        site.root().join("templates/broken.html"),
+    site.write(
+        "templates/broken.html",
         "{% extends \"base.html\" %}{% block main %}{{ page.extra.nothing.here }}{% endblock main %}",
     )
-    .unwrap();
-    std::fs::write(
-        guide.join("zz-last.ja.md"),
+    .write(
+        "content/guide/zz-last.ja.md",
         "+++\ntitle = \"最後\"\ndescription = \"説明\"\nupdated = 2026-11-20\ntemplate = \"broken.html\"\n+++\n本文。\n",
-    )
-    .unwrap();
-    let err = match site.try_build() {
-        Ok(_) => panic!("a page with a failing template built"),
-        Err(e) => e.render_plain(),
-    };
+    );
+    let err = site.build_err();
     assert!(err.contains("broken.html"), "{err}");
     assert!(tree(&site.out()) == before, "the previous output changed");
     let leftovers: Vec<String> = std::fs::read_dir(site.root())
@@ -120,9 +110,7 @@ fn dot_files_are_never_published() {
         ("content/.drafts/x.ja.md", "not even front matter"),
         ("templates/.page.html.swp", "{{ broken"),
     ] {
-        let p = site.root().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
+        site.write(path, text);
     }
     site.build();
     let published = tree(&site.out());
@@ -140,7 +128,7 @@ fn dot_files_are_never_published() {
 
 #[test]
 fn the_real_site_builds_in_every_language() {
-    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let real = real_site();
     let dir = tempfile::tempdir().unwrap();
     let built = site_gen::build(&Options::new(&real), dir.path()).unwrap();
     // Untranslated messages are reported (drafts may be incomplete); nothing else.
@@ -260,10 +248,7 @@ fn a_build_publishes_the_offline_worker_and_serve_does_not_register_it() {
     let version = site_gen::offline::version_of(&worker).unwrap().to_string();
     assert!(!worker.contains("@ASSETS@") && !worker.contains("@VERSION@"));
     // Another stylesheet, another fingerprint: another version.
-    let css = site.root().join("static/css/site.css");
-    let mut text = std::fs::read_to_string(&css).unwrap();
-    text.push_str("\n/* changed */\n");
-    std::fs::write(&css, text).unwrap();
+    site.edit("static/css/site.css", |text| text + "\n/* changed */\n");
     let again = site.build().file("sw.js");
     assert_ne!(
         site_gen::offline::version_of(&again),
@@ -272,7 +257,7 @@ fn a_build_publishes_the_offline_worker_and_serve_does_not_register_it() {
 
     let dev = site_gen::generate(&Options {
         livereload: true,
-        ..Options::new(site.root())
+        ..site.options()
     })
     .unwrap_or_else(|e| panic!("{}", e.render_plain()));
     let page = String::from_utf8(dev.files["en/guide/fees/index.html"].to_vec()).unwrap();

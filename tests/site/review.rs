@@ -37,7 +37,7 @@ fn mark_reviewed(path: &Path, day: &str, which: impl Fn(&str) -> bool) {
 /// The catalog fixture with Korean (and Urdu) translated by a "helper".
 fn translated_site() -> (SiteTest, Options) {
     let site = SiteTest::fixture("i18n").overlay("catalogs");
-    let opts = Options::new(site.root());
+    let opts = site.options();
     site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
     let root = site.root();
     translate_catalog(&root.join("content/i18n/ko.po"), |id| format!("KO {id}"));
@@ -262,18 +262,9 @@ fn the_review_sheet_lists_japanese_and_translation_and_flags_a_fact() {
     let (site, _) = translated_site();
     let ko = site.root().join("content/i18n/ko.po");
     mark_reviewed(&ko, "2026-12-01", |id| id == "予備です。");
-    let out = Command::new(env!("CARGO_BIN_EXE_site-gen"))
-        .arg("--root")
-        .arg(site.root())
-        .args(["i18n", "review", "ko", "guide/fees.md"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let path = String::from_utf8(out.stdout).unwrap();
+    let path = site
+        .run(&["i18n", "review", "ko", "guide/fees.md"])
+        .success();
     let path = Path::new(path.trim());
     assert_eq!(path, site.root().join("review/ko-guide-fees.html"));
     let sheet = std::fs::read_to_string(path).unwrap();

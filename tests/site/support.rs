@@ -151,6 +151,15 @@ impl SiteTest {
         SiteTest { dir: Rc::new(dir) }
     }
 
+    /// A copy of the real site's `content/` and `static/`, to change.
+    pub fn real_site() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["content", "static"] {
+            copy_tree(&real_site().join(sub), &dir.path().join(sub));
+        }
+        SiteTest { dir: Rc::new(dir) }
+    }
+
     /// Lays `tests/fixtures/<case>/` over the site.
     pub fn overlay(self, case: &str) -> Self {
         copy_tree(&fixtures().join(case), self.dir.path());
@@ -201,6 +210,19 @@ impl SiteTest {
     pub fn on_day(&self, day: &str) -> Options {
         let mut opts = self.options();
         opts.today = site_gen::config::Date::parse(day).unwrap();
+        opts
+    }
+
+    /// Writes a stand-in for trunk's output into `dist/` (the glue
+    /// `app-1234.js`: `export default function init() {}`, the wasm
+    /// `app-1234_bg.wasm`: `\0asm\x01\0\0\0`, and trunk's own
+    /// `index.html`) and returns the options that build the checker from it.
+    pub fn with_stand_in_checker(&self) -> Options {
+        self.write("dist/app-1234.js", "export default function init() {}")
+            .write("dist/app-1234_bg.wasm", b"\0asm\x01\0\0\0")
+            .write("dist/index.html", "<!-- trunk's own page, not used -->");
+        let mut opts = self.options();
+        opts.checker_dist = Some(self.path("dist"));
         opts
     }
 
