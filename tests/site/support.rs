@@ -343,9 +343,13 @@ pub fn assert_snapshot(path: &Path, actual: &str) {
         .unwrap_or(path)
         .display()
         .to_string();
-    if std::env::var(SNAPSHOTS).is_ok_and(|v| v == "overwrite") {
-        std::fs::write(path, actual).unwrap_or_else(|e| panic!("cannot write {shown}: {e}"));
-        return;
+    match std::env::var(SNAPSHOTS).as_deref() {
+        Ok("overwrite") => {
+            std::fs::write(path, actual).unwrap_or_else(|e| panic!("cannot write {shown}: {e}"));
+            return;
+        }
+        Ok(other) => panic!("{SNAPSHOTS}={other}: the only value is `overwrite`"),
+        Err(_) => {}
     }
     let expected = match std::fs::read_to_string(path) {
         Ok(text) => text,
