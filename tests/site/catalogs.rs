@@ -12,8 +12,6 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use site_gen::Options;
-
 use crate::support::{SiteTest, count, fixtures, real_site, translate_catalog, tree};
 
 fn stderr(o: &Output) -> String {
@@ -128,8 +126,8 @@ fn run_case(dir: &Path, case: &str) {
 #[test]
 fn a_blank_translation_counts_as_missing() {
     let site = SiteTest::fixture("i18n").overlay("catalogs");
-    let opts = Options::new(site.root());
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    let opts = site.options();
+    site.i18n_update();
     let ko = site.root().join("content/i18n/ko.po");
     translate_catalog(&ko, |id| {
         if id == "手数料の説明です。" {
@@ -181,8 +179,7 @@ fn msgcat_unchanged(po: &Path) {
 #[test]
 fn translator_comments_and_order_survive_update_and_msgcat() {
     let site = SiteTest::fixture("i18n").overlay("catalogs");
-    let opts = Options::new(site.root());
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let ko = site.root().join("content/i18n/ko.po");
     translate_catalog(&ko, |id| format!("KO {id}"));
     // Put the entries in reverse order, a comment on each.
@@ -198,7 +195,7 @@ fn translator_comments_and_order_survive_update_and_msgcat() {
     let odd = format!("{header}\n\n{}\n", odd.join("\n\n"));
     std::fs::write(&ko, &odd).unwrap();
     // (rspolib folded long lines above; update writes one line per message.)
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let odd = std::fs::read_to_string(&ko).unwrap();
     let ids = |t: &str| -> Vec<String> {
         t.lines()
@@ -238,8 +235,7 @@ fn translator_comments_and_order_survive_update_and_msgcat() {
     );
     msgcat_unchanged(&ko);
     for _ in 0..2 {
-        let (_, updated, _) =
-            site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+        let updated = site.i18n_update();
         assert!(updated.iter().all(|u| u.lang != "ko" || !u.changed));
         assert_eq!(std::fs::read_to_string(&ko).unwrap(), odd);
     }
@@ -249,7 +245,7 @@ fn translator_comments_and_order_survive_update_and_msgcat() {
         .unwrap()
         .replace("予備です。", "予備です。\n\n新しい段落です。");
     std::fs::write(&src, md).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let after = std::fs::read_to_string(&ko).unwrap();
     let new = after.find("msgid \"新しい段落です。\"").unwrap();
     let prev = after.find("msgid \"予備です。\"").unwrap();
@@ -268,15 +264,14 @@ fn translator_comments_and_order_survive_update_and_msgcat() {
 #[test]
 fn an_obsolete_round_trip_keeps_fuzzy() {
     let site = SiteTest::fixture("i18n").overlay("catalogs");
-    let opts = Options::new(site.root());
     let src = site.root().join("content/guide/fees.ja.md");
     let original = std::fs::read_to_string(&src).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let ko = site.root().join("content/i18n/ko.po");
     translate_catalog(&ko, |id| format!("KO {id}"));
     // Edited: the translation goes fuzzy.
     std::fs::write(&src, original.replace("予備です。", "予備の段落です。")).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let fuzzy = std::fs::read_to_string(&ko).unwrap();
     assert!(
         fuzzy.contains("#, fuzzy\n#| msgid \"予備です。\"\nmsgid \"予備の段落です。\"\nmsgstr \"KO 予備です。\""),
@@ -284,7 +279,7 @@ fn an_obsolete_round_trip_keeps_fuzzy() {
     );
     // Deleted: obsolete, still fuzzy, with its previous msgid.
     std::fs::write(&src, original.replace("予備です。", "")).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let gone = std::fs::read_to_string(&ko).unwrap();
     assert!(
         gone.contains("#, fuzzy\n#~| msgid \"予備です。\"\n#~ msgid \"予備の段落です。\"\n#~ msgstr \"KO 予備です。\""),
@@ -293,7 +288,7 @@ fn an_obsolete_round_trip_keeps_fuzzy() {
     msgcat_unchanged(&ko);
     // Back: fuzzy again, shown as possibly out of date.
     std::fs::write(&src, original.replace("予備です。", "予備の段落です。")).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let back = std::fs::read_to_string(&ko).unwrap();
     assert_eq!(back, fuzzy);
     let page = site.build().file("ko/guide/fees/index.html");
@@ -303,9 +298,7 @@ fn an_obsolete_round_trip_keeps_fuzzy() {
 #[test]
 fn one_edited_japanese_sentence_marks_exactly_that_block_in_every_catalog_language() {
     let site = SiteTest::fixture("i18n").overlay("catalogs");
-    let opts = Options::new(site.root());
-    let (_, updated, _) =
-        site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    let updated = site.i18n_update();
     assert_eq!(
         updated
             .iter()
@@ -359,8 +352,7 @@ fn one_edited_japanese_sentence_marks_exactly_that_block_in_every_catalog_langua
     let src = site.root().join("content/guide/fees.ja.md");
     let text = std::fs::read_to_string(&src).unwrap();
     std::fs::write(&src, text.replace("予備です。", "予備の段落です。")).unwrap();
-    let (_, updated, _) =
-        site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    let updated = site.i18n_update();
     for u in &updated {
         assert_eq!(u.merged.newly_outdated, 1, "{}", u.lang);
         assert_eq!(u.merged.missing, 0, "{}", u.lang);
@@ -404,8 +396,8 @@ fn one_edited_japanese_sentence_marks_exactly_that_block_in_every_catalog_langua
 #[test]
 fn a_translation_that_drops_a_fact_fails_naming_the_catalog_line() {
     let site = SiteTest::fixture("i18n").overlay("catalogs");
-    let opts = Options::new(site.root());
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    let opts = site.options();
+    site.i18n_update();
     let ko = site.root().join("content/i18n/ko.po");
     translate_catalog(&ko, |id| {
         if id.starts_with("現在は") {

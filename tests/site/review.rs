@@ -38,7 +38,7 @@ fn mark_reviewed(path: &Path, day: &str, which: impl Fn(&str) -> bool) {
 fn translated_site() -> (SiteTest, Options) {
     let site = SiteTest::fixture("i18n").overlay("catalogs");
     let opts = site.options();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let root = site.root();
     translate_catalog(&root.join("content/i18n/ko.po"), |id| format!("KO {id}"));
     translate_catalog(&root.join("content/i18n/ur.po"), |id| format!("UR {id}"));
@@ -177,7 +177,7 @@ fn a_changed_japanese_text_voids_its_review_even_if_a_tool_clears_fuzzy() {
     let src = site.root().join("content/guide/fees.ja.md");
     let text = std::fs::read_to_string(&src).unwrap();
     std::fs::write(&src, text.replace("予備です。", "予備の段落です。")).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let po = std::fs::read_to_string(&ko).unwrap();
     // Fuzzy first, the old mark kept as history.
     assert!(
@@ -220,9 +220,9 @@ fn review_marks_survive_update_twice_msgcat_and_msgmerge() {
     mark_reviewed(&ko, "2026-12-01", |_| true);
     let (reviewed, total, _) = fees_counts(&opts);
     assert_eq!(reviewed, total);
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let once = std::fs::read(&ko).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let twice = std::fs::read(&ko).unwrap();
     assert!(once == twice, "a second update changes nothing");
     let text = String::from_utf8(once.clone()).unwrap();

@@ -213,6 +213,15 @@ impl SiteTest {
         opts
     }
 
+    /// `site-gen i18n update`: the catalogs it created or changed; panics
+    /// with the rendered error if it fails.
+    pub fn i18n_update(&self) -> Vec<site_gen::i18n::Updated> {
+        match site_gen::i18n::update(&self.options()) {
+            Ok((_, updated, _)) => updated,
+            Err(e) => panic!("i18n update failed:\n{}", e.render_plain()),
+        }
+    }
+
     /// Writes a stand-in for trunk's output into `dist/` (the glue
     /// `app-1234.js`: `export default function init() {}`, the wasm
     /// `app-1234_bg.wasm`: `\0asm\x01\0\0\0`, and trunk's own
