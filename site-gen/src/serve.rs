@@ -47,6 +47,48 @@ pub struct Session {
     problems: Option<(Sources, Vec<Diagnostic>)>,
 }
 
+/// The files of `new` that differ from `old` (`None`: gone), by one walk
+/// of the two sorted maps; a kept page is the same allocation in both.
+fn diff(
+    old: &BTreeMap<String, Bytes>,
+    new: &BTreeMap<String, Bytes>,
+) -> Vec<(String, Option<Bytes>)> {
+    use std::cmp::Ordering;
+    let mut changed = Vec::new();
+    let (mut a, mut b) = (old.iter().peekable(), new.iter().peekable());
+    loop {
+        match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some((path, _)), None) => {
+                changed.push(((*path).clone(), None));
+                a.next();
+            }
+            (None, Some((path, bytes))) => {
+                changed.push(((*path).clone(), Some(Arc::clone(bytes))));
+                b.next();
+            }
+            (Some((p, x)), Some((q, y))) => match p.cmp(q) {
+                Ordering::Less => {
+                    changed.push(((*p).clone(), None));
+                    a.next();
+                }
+                Ordering::Greater => {
+                    changed.push(((*q).clone(), Some(Arc::clone(y))));
+                    b.next();
+                }
+                Ordering::Equal => {
+                    if !Arc::ptr_eq(x, y) && x != y {
+                        changed.push(((*q).clone(), Some(Arc::clone(y))));
+                    }
+                    a.next();
+                    b.next();
+                }
+            },
+        }
+    }
+    changed
+}
+
 /// The result of one build of a [`Session`].
 pub struct Outcome {
     /// Pages whose Markdown or template ran (the others were kept).
@@ -104,22 +146,7 @@ impl Session {
     fn build(&mut self) -> Outcome {
         match site::generate_cached(&self.opts, &mut self.cache) {
             Ok(built) => {
-                let mut changed: Vec<(String, Option<Bytes>)> = built
-                    .files
-                    .iter()
-                    .filter(|(path, bytes)| {
-                        self.files
-                            .get(*path)
-                            .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != *bytes)
-                    })
-                    .map(|(path, bytes)| (path.clone(), Some(Arc::clone(bytes))))
-                    .collect();
-                changed.extend(
-                    self.files
-                        .keys()
-                        .filter(|path| !built.files.contains_key(*path))
-                        .map(|path| (path.clone(), None)),
-                );
+                let changed = diff(&self.files, &built.files);
                 self.files = built.files;
                 self.problems = Some((built.sources, built.warnings));
                 Outcome {

@@ -1115,7 +1115,22 @@ fn generate_to(opts: &Options, out: Option<&Path>, cache: &mut Cache) -> Result<
                         text.as_deref().unwrap_or_default(),
                     )),
                 };
-                let kept = keys.as_ref().map(|_| {
+                // What the cache holds already is left there.
+                let same = kept_md.is_some()
+                    && match (prev.and_then(|o| o.html.as_ref()), &html_kept) {
+                        (Some(old), Some(new)) => {
+                            old.fast == new.fast
+                                && old.bytes.len() == new.bytes.len()
+                                && old
+                                    .bytes
+                                    .iter()
+                                    .zip(&new.bytes)
+                                    .all(|(a, b)| Arc::ptr_eq(a, b))
+                        }
+                        (None, None) => true,
+                        _ => false,
+                    };
+                let kept = keys.as_ref().filter(|_| !same).map(|_| {
                     let out = PageOut {
                         markdown_key,
                         rendered,
@@ -1163,7 +1178,7 @@ fn generate_to(opts: &Options, out: Option<&Path>, cache: &mut Cache) -> Result<
     let mut page_errors = Vec::new();
     let mut page_files: BTreeMap<String, Bytes> = BTreeMap::new();
     let mut rendered_pages = 0;
-    let mut kept_outputs = std::collections::HashMap::new();
+    let mut kept_outputs = Vec::new();
     for done in results {
         match done.page {
             Some(Ok(outputs)) => page_files.extend(outputs),
@@ -1171,13 +1186,19 @@ fn generate_to(opts: &Options, out: Option<&Path>, cache: &mut Cache) -> Result<
             None => {}
         }
         rendered_pages += usize::from(done.ran);
-        if let Some((path, k)) = done.kept {
-            kept_outputs.insert(path, k);
+        if let Some(kept) = done.kept {
+            kept_outputs.push(kept);
         }
         summaries.push(done.summary);
     }
     if cache.keeps() {
-        cache.outputs = kept_outputs;
+        cache.outputs.extend(kept_outputs);
+        // Pages gone since: forgotten.
+        if cache.outputs.len() != pages.len() {
+            let now: std::collections::HashSet<&str> =
+                page_paths.iter().map(String::as_str).collect();
+            cache.outputs.retain(|path, _| now.contains(path.as_str()));
+        }
     }
 
     // The sitemap reads every page's data and the configuration.

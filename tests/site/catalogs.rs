@@ -12,18 +12,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use site_gen::Options;
-
-use super::{SiteTest, fixtures, tree};
-
-fn site_gen(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_site-gen"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::support::{SiteTest, count, fixtures, real_site, translate_catalog, tree};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -59,7 +48,7 @@ fn run_case(dir: &Path, case: &str) {
     let po_before = std::fs::read(&po).unwrap();
 
     // `check`: fails, says where and what, writes nothing.
-    let check = site_gen(site.root(), &["check"]);
+    let check = site.cmd(&["check"]).output().unwrap();
     let said = stderr(&check);
     assert!(!check.status.success(), "{case}: check exited 0:\n{said}");
     for line in expect.lines().filter(|l| !l.trim().is_empty()) {
@@ -80,7 +69,7 @@ fn run_case(dir: &Path, case: &str) {
 
     // `build`: succeeds with the same warning; the text is nowhere.
     let first = expect.lines().next().unwrap();
-    let build = site_gen(site.root(), &["build"]);
+    let build = site.cmd(&["build"]).output().unwrap();
     let warned = stderr(&build);
     assert!(build.status.success(), "{case}: build failed:\n{warned}");
     assert!(
@@ -104,7 +93,7 @@ fn run_case(dir: &Path, case: &str) {
     }
 
     // `i18n update`: refuses an unreadable catalog, keeps a bad entry.
-    let update = site_gen(site.root(), &["i18n", "update"]);
+    let update = site.cmd(&["i18n", "update"]).output().unwrap();
     if expect.lines().any(|l| l == "# update refuses") {
         assert!(
             !update.status.success(),
@@ -137,10 +126,10 @@ fn run_case(dir: &Path, case: &str) {
 #[test]
 fn a_blank_translation_counts_as_missing() {
     let site = SiteTest::fixture("i18n").overlay("catalogs");
-    let opts = Options::new(site.root());
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    let opts = site.options();
+    site.i18n_update();
     let ko = site.root().join("content/i18n/ko.po");
-    super::translate_catalog(&ko, |id| {
+    translate_catalog(&ko, |id| {
         if id == "手数料の説明です。" {
             "   ".to_string()
         } else {
@@ -158,8 +147,8 @@ fn a_blank_translation_counts_as_missing() {
     let out = site.build();
     let page = out.file("ko/guide/fees/index.html");
     assert!(page.contains("手数料の説明です。"), "{page}");
-    assert_eq!(super::count(&page, "i18n-mark"), 1, "{page}");
-    let check = site_gen(site.root(), &["check"]);
+    assert_eq!(count(&page, "i18n-mark"), 1, "{page}");
+    let check = site.cmd(&["check"]).output().unwrap();
     assert!(check.status.success(), "{}", stderr(&check));
 }
 
@@ -190,10 +179,9 @@ fn msgcat_unchanged(po: &Path) {
 #[test]
 fn translator_comments_and_order_survive_update_and_msgcat() {
     let site = SiteTest::fixture("i18n").overlay("catalogs");
-    let opts = Options::new(site.root());
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let ko = site.root().join("content/i18n/ko.po");
-    super::translate_catalog(&ko, |id| format!("KO {id}"));
+    translate_catalog(&ko, |id| format!("KO {id}"));
     // Put the entries in reverse order, a comment on each.
     let text = std::fs::read_to_string(&ko).unwrap();
     let mut blocks: Vec<&str> = text.split("\n\n").collect();
@@ -207,7 +195,7 @@ fn translator_comments_and_order_survive_update_and_msgcat() {
     let odd = format!("{header}\n\n{}\n", odd.join("\n\n"));
     std::fs::write(&ko, &odd).unwrap();
     // (rspolib folded long lines above; update writes one line per message.)
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let odd = std::fs::read_to_string(&ko).unwrap();
     let ids = |t: &str| -> Vec<String> {
         t.lines()
@@ -247,8 +235,7 @@ fn translator_comments_and_order_survive_update_and_msgcat() {
     );
     msgcat_unchanged(&ko);
     for _ in 0..2 {
-        let (_, updated, _) =
-            site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+        let updated = site.i18n_update();
         assert!(updated.iter().all(|u| u.lang != "ko" || !u.changed));
         assert_eq!(std::fs::read_to_string(&ko).unwrap(), odd);
     }
@@ -258,7 +245,7 @@ fn translator_comments_and_order_survive_update_and_msgcat() {
         .unwrap()
         .replace("予備です。", "予備です。\n\n新しい段落です。");
     std::fs::write(&src, md).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let after = std::fs::read_to_string(&ko).unwrap();
     let new = after.find("msgid \"新しい段落です。\"").unwrap();
     let prev = after.find("msgid \"予備です。\"").unwrap();
@@ -277,15 +264,14 @@ fn translator_comments_and_order_survive_update_and_msgcat() {
 #[test]
 fn an_obsolete_round_trip_keeps_fuzzy() {
     let site = SiteTest::fixture("i18n").overlay("catalogs");
-    let opts = Options::new(site.root());
     let src = site.root().join("content/guide/fees.ja.md");
     let original = std::fs::read_to_string(&src).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let ko = site.root().join("content/i18n/ko.po");
-    super::translate_catalog(&ko, |id| format!("KO {id}"));
+    translate_catalog(&ko, |id| format!("KO {id}"));
     // Edited: the translation goes fuzzy.
     std::fs::write(&src, original.replace("予備です。", "予備の段落です。")).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let fuzzy = std::fs::read_to_string(&ko).unwrap();
     assert!(
         fuzzy.contains("#, fuzzy\n#| msgid \"予備です。\"\nmsgid \"予備の段落です。\"\nmsgstr \"KO 予備です。\""),
@@ -293,7 +279,7 @@ fn an_obsolete_round_trip_keeps_fuzzy() {
     );
     // Deleted: obsolete, still fuzzy, with its previous msgid.
     std::fs::write(&src, original.replace("予備です。", "")).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let gone = std::fs::read_to_string(&ko).unwrap();
     assert!(
         gone.contains("#, fuzzy\n#~| msgid \"予備です。\"\n#~ msgid \"予備の段落です。\"\n#~ msgstr \"KO 予備です。\""),
@@ -302,9 +288,197 @@ fn an_obsolete_round_trip_keeps_fuzzy() {
     msgcat_unchanged(&ko);
     // Back: fuzzy again, shown as possibly out of date.
     std::fs::write(&src, original.replace("予備です。", "予備の段落です。")).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let back = std::fs::read_to_string(&ko).unwrap();
     assert_eq!(back, fuzzy);
     let page = site.build().file("ko/guide/fees/index.html");
-    assert_eq!(super::count(&page, "i18n-outdated"), 1, "{page}");
+    assert_eq!(count(&page, "i18n-outdated"), 1, "{page}");
+}
+
+#[test]
+fn one_edited_japanese_sentence_marks_exactly_that_block_in_every_catalog_language() {
+    let site = SiteTest::fixture("i18n").overlay("catalogs");
+    let updated = site.i18n_update();
+    assert_eq!(
+        updated
+            .iter()
+            .map(|u| (u.lang.as_str(), u.created))
+            .collect::<Vec<_>>(),
+        [("ko", true), ("ur", true)]
+    );
+    let ko = site.root().join("content/i18n/ko.po");
+    let ur = site.root().join("content/i18n/ur.po");
+    let po = std::fs::read_to_string(&ko).unwrap();
+    assert!(
+        po.contains("msgid \"手数料の説明です。\"\nmsgstr \"\""),
+        "{po}"
+    );
+    assert!(po.contains("msgctxt \"ui:skip_link\""), "{po}");
+    // Untranslated: the Japanese block, marked, in lang="ja".
+    let out = site.build();
+    out.check_file(
+        "ko/guide/fees/index.html",
+        &[
+            "<html lang=\"ko\" dir=\"ltr\">",
+            "<p><span lang=\"ja\">手数料の説明です。</span> <span class=\"i18n-mark\">",
+            // An untranslated title is Japanese too, in the heading and
+            // the breadcrumbs.
+            "<h1><span lang=\"ja\">手数料と郵送料</span></h1>",
+            "aria-current=\"page\"><span lang=\"ja\">手数料と郵送料</span></a>",
+        ],
+    )
+    .check_file(
+        "ur/guide/fees/index.html",
+        &["<html lang=\"ur\" dir=\"rtl\">"],
+    );
+
+    translate_catalog(&ko, |id| format!("KO {id}"));
+    translate_catalog(&ur, |id| format!("UR {id}"));
+    let out = site.build();
+    let page = out.file("ko/guide/fees/index.html");
+    // Japanese inside another language is marked as such.
+    assert!(
+        page.contains("<p>KO <span lang=\"ja\">手数料の説明です。</span></p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<h1>KO <span lang=\"ja\">手数料と郵送料</span></h1>"),
+        "{page}"
+    );
+    assert_eq!(count(&page, "i18n-mark"), 0, "{page}");
+    assert_eq!(count(&page, "i18n-outdated"), 0);
+
+    // Staff edit one sentence of the Japanese page and update the catalogs.
+    let src = site.root().join("content/guide/fees.ja.md");
+    let text = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(&src, text.replace("予備です。", "予備の段落です。")).unwrap();
+    let updated = site.i18n_update();
+    for u in &updated {
+        assert_eq!(u.merged.newly_outdated, 1, "{}", u.lang);
+        assert_eq!(u.merged.missing, 0, "{}", u.lang);
+    }
+    let po = std::fs::read_to_string(&ko).unwrap();
+    assert_eq!(count(&po, "#, fuzzy"), 1, "{po}");
+    assert!(
+        po.contains(
+            "#| msgid \"予備です。\"\nmsgid \"予備の段落です。\"\nmsgstr \"KO 予備です。\""
+        ),
+        "{po}"
+    );
+    let out = site.build();
+    for lang in ["ko", "ur"] {
+        let page = out.file(&format!("{lang}/guide/fees/index.html"));
+        assert_eq!(
+            count(&page, "<details class=\"i18n-outdated\">"),
+            1,
+            "{page}"
+        );
+        // The old translation stays, the current Japanese is one click away.
+        let up = lang.to_uppercase();
+        assert!(
+            page.contains(&format!(
+                "<p>{up} <span lang=\"ja\">予備です。</span></p>\n<details class=\"i18n-outdated\"><summary>"
+            )),
+            "{page}"
+        );
+        assert!(
+            page.contains("<div lang=\"ja\"><p>予備の段落です。</p>\n</div></details>"),
+            "{page}"
+        );
+        // Other pages have nothing outdated.
+        assert_eq!(
+            count(&out.file(&format!("{lang}/index.html")), "i18n-outdated"),
+            0
+        );
+    }
+}
+
+#[test]
+fn a_translation_that_drops_a_fact_fails_naming_the_catalog_line() {
+    let site = SiteTest::fixture("i18n").overlay("catalogs");
+    let opts = site.options();
+    site.i18n_update();
+    let ko = site.root().join("content/i18n/ko.po");
+    translate_catalog(&ko, |id| {
+        if id.starts_with("現在は") {
+            "현재 요금은 110엔입니다.".to_string()
+        } else {
+            format!("KO {id}")
+        }
+    });
+    let po = std::fs::read_to_string(&ko).unwrap();
+    let line = po
+        .lines()
+        .position(|l| l.starts_with("msgstr \"현재"))
+        .unwrap()
+        + 1;
+    // `check` (and CI) fail on it, at its line.
+    let Err(e) = site_gen::check(&opts) else {
+        panic!("a dropped fact must fail `check`")
+    };
+    let text = e.render_plain();
+    assert!(
+        text.contains(&format!("content/i18n/ko.po:{line}")),
+        "{text}"
+    );
+    assert!(
+        text.contains("the translation changes what must stay as written: it drops"),
+        "{text}"
+    );
+    assert!(text.contains("{{fact(key=\"fees.postage\")}}"), "{text}");
+    // `build` publishes the Japanese of that block, marked, with a warning.
+    let built =
+        site_gen::build(&opts, &site.out()).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    let warning = built
+        .warnings
+        .iter()
+        .find(|w| w.translation)
+        .expect("a warning naming the translation");
+    assert!(warning.message.contains("it drops"), "{warning:?}");
+    let page = std::fs::read_to_string(site.out().join("ko/guide/fees/index.html")).unwrap();
+    assert!(!page.contains("110엔"), "{page}");
+    assert!(page.contains("現在は"), "{page}");
+    assert_eq!(count(&page, "i18n-mark"), 1, "{page}");
+}
+
+/// The catalogs round-trip through gettext's own tools: `msgcat` (without
+/// folding, as site-gen writes them) gives each file back byte for byte, and
+/// `msgfmt --check` accepts it. (`cargo xtask test` installs gettext.)
+#[test]
+fn the_real_catalogs_come_out_of_msgcat_unchanged() {
+    let dir = real_site().join("content/i18n");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "po") {
+            continue;
+        }
+        seen += 1;
+        let out = Command::new("msgcat")
+            .arg("--no-wrap")
+            .arg(&path)
+            .output()
+            .unwrap_or_else(|e| panic!("msgcat not found ({e}): install gettext"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stdout == std::fs::read(&path).unwrap(),
+            "{} changes under msgcat --no-wrap",
+            path.display()
+        );
+        let check = Command::new("msgfmt")
+            .args(["--check", "-o", "/dev/null"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+    assert_eq!(seen, 14, "one catalog per language but Japanese");
 }

@@ -12,7 +12,7 @@ use std::process::Command;
 use site_gen::Options;
 use site_gen::headers::{self, Rules, csp_directives};
 
-use super::{SiteTest, tree};
+use crate::support::{SiteTest, real_site, tree};
 
 /// The wasm and glue of a checker as trunk names them (its content hash
 /// in the name), with enough bytes to be worth compressing.
@@ -420,7 +420,7 @@ fn serve_sends_the_headers_of_the_headers_file() {
     let site = SiteTest::fixture("i18n");
     let dist = checker_dist(&site);
     let (mut child, addr) =
-        super::start_serve(site.root(), Some(&dist), std::process::Stdio::null());
+        crate::support::start_serve(site.root(), Some(&dist), std::process::Stdio::null());
     let report = site_gen::served::check(&format!("http://{addr}/"));
     child.kill().unwrap();
     let _ = child.wait();
@@ -450,7 +450,7 @@ const HASHED: &str = r#""~(\.[0-9a-f]{8,}|-[0-9a-f]{8,}(_bg)?)\.(css|js|mjs|wasm
 /// says, with the same CSP.
 #[test]
 fn the_deploy_guides_snippets_send_the_headers_file_headers() {
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/deploy");
+    let docs = real_site().join("docs/deploy");
     let nginx = std::fs::read_to_string(docs.join("nginx.conf")).unwrap();
     for line in [
         format!(

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::SiteTest;
+use crate::support::SiteTest;
 
 const PAGE_SIZE: usize = 100;
 

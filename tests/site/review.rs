@@ -8,7 +8,7 @@ use std::process::Command;
 use site_gen::Options;
 use site_gen::translate::review;
 
-use super::{SiteTest, count, translate_catalog};
+use crate::support::{SiteTest, count, translate_catalog};
 
 const FEES: &str = "ko/guide/fees/index.html";
 
@@ -37,8 +37,8 @@ fn mark_reviewed(path: &Path, day: &str, which: impl Fn(&str) -> bool) {
 /// The catalog fixture with Korean (and Urdu) translated by a "helper".
 fn translated_site() -> (SiteTest, Options) {
     let site = SiteTest::fixture("i18n").overlay("catalogs");
-    let opts = Options::new(site.root());
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    let opts = site.options();
+    site.i18n_update();
     let root = site.root();
     translate_catalog(&root.join("content/i18n/ko.po"), |id| format!("KO {id}"));
     translate_catalog(&root.join("content/i18n/ur.po"), |id| format!("UR {id}"));
@@ -177,7 +177,7 @@ fn a_changed_japanese_text_voids_its_review_even_if_a_tool_clears_fuzzy() {
     let src = site.root().join("content/guide/fees.ja.md");
     let text = std::fs::read_to_string(&src).unwrap();
     std::fs::write(&src, text.replace("予備です。", "予備の段落です。")).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let po = std::fs::read_to_string(&ko).unwrap();
     // Fuzzy first, the old mark kept as history.
     assert!(
@@ -220,9 +220,9 @@ fn review_marks_survive_update_twice_msgcat_and_msgmerge() {
     mark_reviewed(&ko, "2026-12-01", |_| true);
     let (reviewed, total, _) = fees_counts(&opts);
     assert_eq!(reviewed, total);
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let once = std::fs::read(&ko).unwrap();
-    site_gen::i18n::update(&opts).unwrap_or_else(|e| panic!("{}", e.render_plain()));
+    site.i18n_update();
     let twice = std::fs::read(&ko).unwrap();
     assert!(once == twice, "a second update changes nothing");
     let text = String::from_utf8(once.clone()).unwrap();
@@ -262,18 +262,9 @@ fn the_review_sheet_lists_japanese_and_translation_and_flags_a_fact() {
     let (site, _) = translated_site();
     let ko = site.root().join("content/i18n/ko.po");
     mark_reviewed(&ko, "2026-12-01", |id| id == "予備です。");
-    let out = Command::new(env!("CARGO_BIN_EXE_site-gen"))
-        .arg("--root")
-        .arg(site.root())
-        .args(["i18n", "review", "ko", "guide/fees.md"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let path = String::from_utf8(out.stdout).unwrap();
+    let path = site
+        .run(&["i18n", "review", "ko", "guide/fees.md"])
+        .success();
     let path = Path::new(path.trim());
     assert_eq!(path, site.root().join("review/ko-guide-fees.html"));
     let sheet = std::fs::read_to_string(path).unwrap();

@@ -2,9 +2,7 @@
 //! or `templates/`, at any depth, is refused before anything behind it is
 //! opened, and no diagnostic quotes a file (or a name) behind it.
 
-use std::process::Command;
-
-use super::SiteTest;
+use crate::support::SiteTest;
 
 const SECRET: &str = "cio_PLANTED_SECRET_TOKEN_4f1d";
 
@@ -41,22 +39,13 @@ fn links_out_of_the_sources_are_refused_and_nothing_behind_them_is_quoted() {
         "templates/c",
     ] {
         let site = SiteTest::fixture("i18n");
-        let at = site.root().join(link);
+        let at = site.path(link);
         std::fs::create_dir_all(at.parent().unwrap()).unwrap();
         std::os::unix::fs::symlink(outside.path(), &at).unwrap();
         for cmd in ["check", "build"] {
-            let out = Command::new(env!("CARGO_BIN_EXE_site-gen"))
-                .arg("--root")
-                .arg(site.root())
-                .arg(cmd)
-                .output()
-                .unwrap();
-            let said = format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            assert!(!out.status.success(), "{link} {cmd}: exited 0:\n{said}");
+            let run = site.run(&[cmd]);
+            let said = format!("{}{}", run.stdout(), run.stderr());
+            assert!(!run.0.status.success(), "{link} {cmd}: exited 0:\n{said}");
             assert!(
                 said.contains(&format!("`{link}` is a symbolic link to")),
                 "{link} {cmd}:\n{said}"
