@@ -736,12 +736,14 @@ pub(crate) fn read_po(text: &str) -> Result<PoRead, ReadError> {
             refused: Vec::new(),
         });
     }
-    // rspolib takes a path or the content; content always has a line break.
-    let mut content = text.to_string();
-    if !content.contains('\n') {
-        content.push('\n');
-    }
-    let mut po = pofile(content.as_str()).map_err(|e| {
+    // rspolib takes a path or the content; content always has a line break
+    // (a catalog is not copied for it: it can be tens of MB).
+    let content: std::borrow::Cow<'_, str> = if text.contains('\n') {
+        text.into()
+    } else {
+        format!("{text}\n").into()
+    };
+    let mut po = pofile(&*content).map_err(|e| {
         let message = e.to_string();
         let mut line = error_line(&message).unwrap_or(1);
         // rspolib notices a missing msgstr at the next entry: name the
@@ -1788,6 +1790,83 @@ mod tests {
         assert!(f("unverified", "（未確認）", "(unconfirmed)").is_empty());
         // Invisible text anywhere (a title) is refused.
         assert!(!entry_problems(None, "題名", "\u{200b}\u{200b}").is_empty());
+    }
+
+    #[test]
+    fn the_line_index_finds_lines_as_str_lines_and_line_span_do() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\n\nb\n",
+            "x\r",
+            "# c\nmsgid \"a\"\r\nmsgstr \"b\"\n\n",
+        ] {
+            let lines = Lines::of(text);
+            let want: Vec<&str> = text.lines().collect();
+            assert_eq!(lines.count(), want.len(), "{text:?}");
+            for (i, l) in want.iter().enumerate() {
+                assert_eq!(lines.line(i), *l, "{text:?} line {i}");
+                assert_eq!(lines.span(i + 1), line_span(text, i + 1), "{text:?} {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn catalogs_read_together_share_messages_and_keep_their_own_translations() {
+        let mut sources = Sources::default();
+        let po = |t: &str| {
+            format!(
+                "msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n\
+                 msgid \"段落\"\nmsgstr \"{t}\"\n\n\
+                 msgctxt \"ui:k\"\nmsgid \"段落\"\nmsgstr \"{t} ui\"\n\n\
+                 #, fuzzy\nmsgid \"古い\"\nmsgstr \"{t} old\"\n"
+            )
+        };
+        let en = sources.add(
+            std::path::Path::new("en.po"),
+            "content/i18n/en.po".into(),
+            po("Paragraph"),
+        );
+        let ko = sources.add(
+            std::path::Path::new("ko.po"),
+            "content/i18n/ko.po".into(),
+            "msgid \"段落\"\nmsgstr \"단락\"\n\nmsgid \"新しい\"\nmsgstr \"새\"\n".into(),
+        );
+        let mut diags = Vec::new();
+        let cats = Catalog::parse_all(&sources, &[("en", en), ("ko", ko)], &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let (en, ko) = (&cats[0], &cats[1]);
+        assert!(Arc::ptr_eq(&en.messages, &ko.messages));
+        assert_eq!(en.lookup(None, "段落"), Lookup::Translated("Paragraph"));
+        assert_eq!(
+            en.lookup(Some("ui:k"), "段落"),
+            Lookup::Translated("Paragraph ui")
+        );
+        assert_eq!(en.lookup(Some(""), "段落"), Lookup::Translated("Paragraph"));
+        assert_eq!(en.lookup(None, "古い"), Lookup::Outdated("Paragraph old"));
+        assert_eq!(en.lookup(None, "新しい"), Lookup::Missing);
+        assert_eq!(ko.lookup(None, "段落"), Lookup::Translated("단락"));
+        assert_eq!(ko.lookup(None, "新しい"), Lookup::Translated("새"));
+        assert_eq!(ko.lookup(Some("ui:k"), "段落"), Lookup::Missing);
+        assert_eq!(ko.lookup(None, "古い"), Lookup::Missing);
+        assert_eq!(ko.entry(None, "新しい").map(|e| e.line), Some(5));
+    }
+
+    #[test]
+    fn one_reading_finds_what_the_rules_look_at() {
+        let r = Reading::of(
+            "見て[a](@/x.md#b)と`{{ fact(key=\"k\") }}`、*強調、<b>太</b>[c](javascript:x)\n\n## 見出し",
+        );
+        assert_eq!(r.kinds, ["a paragraph", "a heading (h2)"]);
+        assert_eq!(r.targets, ["(@/x.md#b)"]);
+        assert_eq!(r.codes.len(), 1);
+        assert_eq!(r.codes[0].1, ["{{fact(key=\"k\")}}"]);
+        assert_eq!(r.marks, ["*"]);
+        // Up to the first HTML: the scheme after it is not looked at.
+        assert_eq!(r.refused, [None]);
     }
 
     #[test]
