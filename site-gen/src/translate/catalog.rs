@@ -118,6 +118,11 @@ pub enum Lookup<'a> {
     Missing,
 }
 
+/// An entry of a catalog being read, checked: its message's number, its
+/// msgstr, and what passed every rule (with the warnings about its review
+/// marks) or why it is refused.
+type Checked<'a> = (u32, &'a str, Result<Kept, Vec<Diagnostic>>, Vec<Diagnostic>);
+
 /// An entry of a catalog being read that passed every rule.
 struct Kept {
     msgstr_line: usize,
@@ -353,7 +358,7 @@ impl Catalog {
         }
         let readings: &[Option<Reading>] = readings;
         let lines = Lines::of(text);
-        let checked: Vec<(u32, &str, Result<Kept, Vec<Diagnostic>>, Vec<Diagnostic>)> = candidates
+        let checked: Vec<Checked<'_>> = candidates
             .into_par_iter()
             .map(|(n, e, lines_of, msgstr)| {
                 let source = readings[n as usize].as_ref();
