@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::{I18n, SiteConfig};
 use crate::content::Page;
 
@@ -53,7 +55,7 @@ fn catalog_name(lang: &str) -> String {
 /// a catalog cannot be read at all (nothing is written then); translations
 /// that break a rule are kept as they are, for the translator to fix.
 pub fn update(opts: &Options) -> Result<(Sources, Vec<Updated>, Vec<Diagnostic>), Failed> {
-    let (sources, loaded, diags) = load_sources(opts)?;
+    let (mut sources, loaded, diags) = load_sources(opts)?;
     let catalog_names: Vec<String> = loaded.site.codes().map(catalog_name).collect();
     // A translation that breaks a rule is kept for its translator to fix;
     // any other error (or an unreadable catalog) stops the update.
@@ -104,6 +106,15 @@ pub fn update(opts: &Options) -> Result<(Sources, Vec<Updated>, Vec<Diagnostic>)
             continue;
         }
         let name = catalog_name(&lang.code);
+        // Loading let the catalog's text go: read again (and unchanged).
+        if let Some(id) = sources.find(&name)
+            && sources.released(id).is_some()
+        {
+            match crate::load::read_again(&sources, id) {
+                Ok(text) => sources.restore(id, text),
+                Err(d) => return Err(fail(sources, vec![d])),
+            }
+        }
         let old = sources.find(&name).map(|id| sources.text(id));
         let (text, merged) = match catalog::update(old, &messages, &lang.code, &lang.name) {
             Ok(r) => r,
@@ -164,17 +175,33 @@ pub fn status_of(
     sources: &Sources,
 ) -> Vec<LanguageStatus> {
     let (facts, glossary) = extra;
+    // Each page is cut into its runs once for every catalog, pages in parallel.
+    let with_catalog: Vec<&Catalog> = site
+        .languages
+        .iter()
+        .filter_map(|l| catalogs.get(&l.code).map(|c| &**c))
+        .collect();
+    let originals: Vec<&Page> = pages
+        .iter()
+        .filter(|p| p.lang == site.default_language && !p.from_catalog)
+        .collect();
+    let page_counts: Vec<Vec<Counts>> = if with_catalog.is_empty() {
+        Vec::new()
+    } else {
+        originals
+            .par_iter()
+            .map(|p| translate::page_counts_in(sources, p, &with_catalog))
+            .collect()
+    };
     let mut out = Vec::new();
     for lang in &site.languages {
         let Some(catalog) = catalogs.get(&lang.code) else {
             continue;
         };
+        let k = out.len();
         let mut units = BTreeMap::new();
-        for p in pages
-            .iter()
-            .filter(|p| p.lang == site.default_language && !p.from_catalog)
-        {
-            units.insert(p.key.clone(), translate::page_counts(sources, p, catalog));
+        for (p, counts) in originals.iter().zip(&page_counts) {
+            units.insert(p.key.clone(), counts[k]);
         }
         for (id, l) in procedures {
             units.insert(

@@ -514,6 +514,10 @@ pub(crate) fn load(
                 let before = diags.len();
                 match read_cached(root, file, cache, sources, diags) {
                     Some(id) => {
+                        // Let go at once (catalogs are large), read again
+                        // when parsed, one or two at a time; so are what a
+                        // diagnostic quotes and what `i18n update` merges.
+                        sources.release(id);
                         catalog_files.insert(lang, id);
                     }
                     None => {
@@ -820,6 +824,7 @@ fn load_catalogs(
             out.insert(lang.to_string(), Arc::new(Catalog::empty(lang)));
         }
     }
+    let mut parse = Vec::new();
     for (lang, &file) in files {
         if lang == &site.default_language {
             diags.push(
@@ -843,11 +848,11 @@ fn load_catalogs(
             );
             continue;
         }
-        let (catalog, problems) = Catalog::parse(sources, file, lang);
-        diags.extend(problems);
-        if let Some(c) = catalog {
-            out.insert(lang.clone(), Arc::new(c));
-        }
+        parse.push((lang.as_str(), file));
+    }
+    // Read together: the catalogs share their messages' Japanese.
+    for c in Catalog::parse_all(sources, &parse, diags) {
+        out.insert(c.lang.clone(), Arc::new(c));
     }
     out
 }

@@ -97,28 +97,42 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
 /// each run translated (see `translate::blocks`); a missing run stays in
 /// the default language, `lang`-marked and labelled, an outdated one is
 /// followed by `outdated_note` (the current original, one click away).
-/// Problems of the text are the original page's, reported there. With
-/// `mark_unreviewed` (a page partly reviewed), each current translation no
-/// native reviewer marked is followed by a mark saying so.
+/// Problems of the text are the original page's, reported there. The
+/// page's messages are its `original`'s title and description and its
+/// runs; their translation and review status is the result's `review`. On
+/// a page partly reviewed, each current translation no native reviewer
+/// marked is followed by a mark saying so. The body is cut into runs once
+/// and each run looked up once, for the status and the translation.
 pub fn render_translated(
     ctx: &Ctx<'_>,
     page: &Page,
     text: &str,
+    original: &crate::content::FrontMatter,
     catalog: &Catalog,
     source_lang: &str,
     outdated_note: &dyn Fn(&Mark) -> String,
-    mark_unreviewed: bool,
 ) -> Rendered {
     let body = &text[page.body_offset..];
-    let (translated, marks) = blocks::translate(body, |b| match catalog.lookup(None, &b.text) {
-        Lookup::Translated(t)
-            if mark_unreviewed && catalog.state(None, &b.text) == State::Translated =>
-        {
+    let cut = blocks::blocks(body);
+    let found: Vec<(Lookup<'_>, State)> = cut
+        .iter()
+        .map(|b| catalog.lookup_with_state(None, &b.text))
+        .collect();
+    let mut counts = crate::translate::catalog::Counts::default();
+    counts.add_from(catalog, None, &original.title);
+    counts.add_from(catalog, None, &original.description);
+    for (_, state) in &found {
+        counts.add(*state);
+    }
+    // Partly reviewed: the runs still to review are marked.
+    let mark_unreviewed = counts.reviewed > 0 && !counts.all_reviewed();
+    let (translated, marks) = blocks::translate_cut(body, cut, |i, _| match found[i] {
+        (Lookup::Translated(t), State::Translated) if mark_unreviewed => {
             Status::Unreviewed(t.to_string())
         }
-        Lookup::Translated(t) => Status::Translated(t.to_string()),
-        Lookup::Outdated(t) => Status::Outdated(t.to_string()),
-        Lookup::Missing => Status::Missing,
+        (Lookup::Translated(t), _) => Status::Translated(t.to_string()),
+        (Lookup::Outdated(t), _) => Status::Outdated(t.to_string()),
+        (Lookup::Missing, _) => Status::Missing,
     });
     let mut stub = page.clone();
     stub.body_offset = 0;
@@ -134,6 +148,7 @@ pub fn render_translated(
     for f in &mut r.facts_used {
         f.1 = 0..0;
     }
+    r.review = Some(counts);
     r
 }
 

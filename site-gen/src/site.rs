@@ -265,12 +265,8 @@ impl MarkdownInputs<'_> {
             .index
             .get(&p.key, &site.default_language)
             .map_or(&p.front, |o| &self.pages[o].front);
-        let counts = translate::body_counts(original, &text[p.body_offset..], catalog);
-        // Partly reviewed: the runs still to review are marked.
-        let partly = counts.reviewed > 0 && !counts.all_reviewed();
-        let mut rendered =
-            markdown::render_translated(&ctx, p, &text, catalog, source_lang, &note, partly);
-        rendered.review = Some(counts);
+        let rendered =
+            markdown::render_translated(&ctx, p, &text, original, catalog, source_lang, &note);
         Ok((rendered, text))
     }
 }

@@ -182,14 +182,24 @@ pub struct Mark {
 
 /// The body with every run replaced as `status` says, and the marks.
 pub fn translate(body: &str, mut status: impl FnMut(&Block) -> Status) -> (String, Vec<Mark>) {
+    translate_cut(body, blocks(body), |_, b| status(b))
+}
+
+/// [`translate`] with the body already cut into its runs (`blocks(body)`);
+/// `status` gets each run with its place in `cut`.
+pub fn translate_cut(
+    body: &str,
+    cut: Vec<Block>,
+    mut status: impl FnMut(usize, &Block) -> Status,
+) -> (String, Vec<Mark>) {
     let mut out = String::with_capacity(body.len() + body.len() / 2);
     let mut marks = Vec::new();
     let mut at = 0;
-    for block in blocks(body) {
+    for (i, block) in cut.into_iter().enumerate() {
         out.push_str(&body[at..block.range.start]);
         at = block.range.end;
         let start = out.len();
-        let (text, outdated) = match status(&block) {
+        let (text, outdated) = match status(i, &block) {
             Status::Translated(t) => (t, None),
             Status::Outdated(t) => (t, Some(true)),
             Status::Unreviewed(t) => (t, Some(false)),

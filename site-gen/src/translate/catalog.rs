@@ -7,8 +7,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Parser, Tag};
+use rayon::prelude::*;
 use rspolib::{FileOptions, POEntry, POFile, pofile};
 use serde::Serialize;
 
@@ -24,13 +26,15 @@ pub const REVIEW_HEADER: &str = "X-Madoguchi-Review";
 
 #[derive(Debug, Clone)]
 struct Entry {
-    msgstr: String,
+    /// Where its msgstr is in the catalog's `text`.
+    start: u32,
+    len: u32,
+    /// The line of the msgstr in the catalog.
+    line: u32,
     fuzzy: bool,
     /// The latest day a native reviewer marked this very text reviewed,
     /// and who.
-    reviewed: Option<(Date, String)>,
-    /// The line of the msgstr in the catalog.
-    line: usize,
+    reviewed: Option<Box<(Date, String)>>,
 }
 
 /// What a catalog holds for one message, for the review sheet.
@@ -43,11 +47,55 @@ pub struct EntryView<'a> {
     pub line: usize,
 }
 
-/// One language's translations, ready for look-ups.
+/// The messages of the catalogs read together ([`Catalog::parse_all`]),
+/// each once: the catalogs share them and hold only their translations,
+/// by message number. An empty context is no context, as gettext has it.
+#[derive(Debug, Default)]
+struct Messages {
+    /// Markdown runs, page titles and descriptions.
+    plain: HashMap<Box<str>, u32>,
+    /// The others, by context, then Japanese text.
+    with_ctxt: HashMap<Box<str>, HashMap<Box<str>, u32>>,
+    count: u32,
+}
+
+impl Messages {
+    fn get(&self, ctxt: Option<&str>, msgid: &str) -> Option<u32> {
+        match ctxt.filter(|c| !c.is_empty()) {
+            None => self.plain.get(msgid).copied(),
+            Some(c) => self.with_ctxt.get(c)?.get(msgid).copied(),
+        }
+    }
+
+    fn intern(&mut self, ctxt: Option<&str>, msgid: &str) -> u32 {
+        if let Some(n) = self.get(ctxt, msgid) {
+            return n;
+        }
+        let n = self.count;
+        self.count += 1;
+        match ctxt.filter(|c| !c.is_empty()) {
+            None => self.plain.insert(msgid.into(), n),
+            Some(c) => self
+                .with_ctxt
+                .entry(c.into())
+                .or_default()
+                .insert(msgid.into(), n),
+        };
+        n
+    }
+}
+
+/// One language's translations, ready for look-ups: a message's number
+/// (from the Japanese text, shared with the other catalogs), then its
+/// entry, whose msgstr is a slice of one string holding them all.
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub lang: String,
-    entries: HashMap<(String, String), Entry>,
+    messages: Arc<Messages>,
+    /// By message number.
+    entries: Vec<Option<Entry>>,
+    /// Every msgstr, one after the other.
+    text: String,
 }
 
 /// A message's state in a catalog, review included.
@@ -70,53 +118,82 @@ pub enum Lookup<'a> {
     Missing,
 }
 
+/// An entry of a catalog being read, checked: its message's number, its
+/// msgstr, and what passed every rule (with the warnings about its review
+/// marks) or why it is refused.
+type Checked<'a> = (u32, &'a str, Result<Kept, Vec<Diagnostic>>, Vec<Diagnostic>);
+
+/// An entry of a catalog being read that passed every rule.
+struct Kept {
+    msgstr_line: usize,
+    fuzzy: bool,
+    reviewed: Option<(Date, String)>,
+}
+
 impl Catalog {
     /// A catalog without any translation (a language whose file is missing).
     pub fn empty(lang: &str) -> Catalog {
         Catalog {
             lang: lang.to_string(),
-            entries: HashMap::new(),
+            messages: Arc::default(),
+            entries: Vec::new(),
+            text: String::new(),
+        }
+    }
+
+    /// A message's entry: a look-up of its number, no copy of its text.
+    fn find(&self, ctxt: Option<&str>, msgid: &str) -> Option<&Entry> {
+        let n = self.messages.get(ctxt, msgid)?;
+        self.entries.get(n as usize)?.as_ref()
+    }
+
+    fn msgstr(&self, e: &Entry) -> &str {
+        let start = e.start as usize;
+        self.text
+            .get(start..start + e.len as usize)
+            .unwrap_or_default()
+    }
+
+    fn state_of(e: Option<&Entry>) -> State {
+        match e {
+            Some(e) if e.fuzzy => State::Outdated,
+            Some(e) => e
+                .reviewed
+                .as_ref()
+                .map_or(State::Translated, |r| State::Reviewed(r.0)),
+            None => State::Missing,
         }
     }
 
     /// The message's state, review included.
     pub fn state(&self, ctxt: Option<&str>, msgid: &str) -> State {
-        match self
-            .entries
-            .get(&(ctxt.unwrap_or("").to_string(), msgid.to_string()))
-        {
-            Some(e) if e.fuzzy => State::Outdated,
-            Some(e) => e
-                .reviewed
-                .as_ref()
-                .map_or(State::Translated, |(d, _)| State::Reviewed(*d)),
-            None => State::Missing,
-        }
+        Self::state_of(self.find(ctxt, msgid))
     }
 
     /// The entry of a message, if the catalog has a usable translation.
     pub fn entry(&self, ctxt: Option<&str>, msgid: &str) -> Option<EntryView<'_>> {
-        let e = self
-            .entries
-            .get(&(ctxt.unwrap_or("").to_string(), msgid.to_string()))?;
+        let e = self.find(ctxt, msgid)?;
         Some(EntryView {
-            msgstr: &e.msgstr,
-            state: self.state(ctxt, msgid),
-            reviewer: e.reviewed.as_ref().map(|(_, r)| r.as_str()),
-            line: e.line,
+            msgstr: self.msgstr(e),
+            state: Self::state_of(Some(e)),
+            reviewer: e.reviewed.as_ref().map(|r| r.1.as_str()),
+            line: e.line as usize,
         })
     }
 
     pub fn lookup(&self, ctxt: Option<&str>, msgid: &str) -> Lookup<'_> {
-        // `(String, String)` keys: look-ups allocate, which is cheap next to rendering.
-        match self
-            .entries
-            .get(&(ctxt.unwrap_or("").to_string(), msgid.to_string()))
-        {
-            Some(e) if e.fuzzy => Lookup::Outdated(&e.msgstr),
-            Some(e) => Lookup::Translated(&e.msgstr),
+        self.lookup_with_state(ctxt, msgid).0
+    }
+
+    /// The message's translation and state, from one look-up.
+    pub fn lookup_with_state(&self, ctxt: Option<&str>, msgid: &str) -> (Lookup<'_>, State) {
+        let e = self.find(ctxt, msgid);
+        let lookup = match e {
+            Some(e) if e.fuzzy => Lookup::Outdated(self.msgstr(e)),
+            Some(e) => Lookup::Translated(self.msgstr(e)),
             None => Lookup::Missing,
-        }
+        };
+        (lookup, Self::state_of(e))
     }
 
     /// The translation if there is a current one, else `None`.
@@ -134,15 +211,80 @@ impl Catalog {
         file: FileId,
         lang: &str,
     ) -> (Option<Catalog>, Vec<Diagnostic>) {
-        let text = sources.text(file);
         let mut diags = Vec::new();
-        let read = match read_po(text) {
+        let catalog = Self::parse_all(sources, &[(lang, file)], &mut diags).pop();
+        (catalog, diags)
+    }
+
+    /// Reads and checks the catalogs `files` (language, file), one after
+    /// the other, each message's Japanese read once for them all and each
+    /// catalog's entries checked in parallel; the catalogs share their
+    /// messages. Entries that break a rule are reported (at the catalog's
+    /// file and line, catalog by catalog and in file order) and left out.
+    pub fn parse_all(
+        sources: &Sources,
+        files: &[(&str, FileId)],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Catalog> {
+        let mut messages = Messages::default();
+        // The reading of each Markdown message's Japanese (by number), the
+        // same for every catalog: read once.
+        let mut readings: Vec<Option<Reading>> = Vec::new();
+        let mut out = Vec::new();
+        // Each catalog's file is read (again: loading let its text go) and
+        // parsed (rspolib) while the one before is checked: two texts at a
+        // time at most.
+        let read = |i: usize| {
+            files.get(i).map(|&(_, file)| {
+                crate::load::read_again(sources, file).map(|text| {
+                    let po = read_po(&text);
+                    (text, po)
+                })
+            })
+        };
+        let mut next = read(0);
+        for (i, &(lang, file)) in files.iter().enumerate() {
+            let Some(current) = next.take() else {
+                break;
+            };
+            let (catalog, following) = rayon::join(
+                || match current {
+                    Ok((text, po)) => Self::parse_one(
+                        sources,
+                        (file, lang, &text, po),
+                        (&mut messages, &mut readings),
+                        diags,
+                    ),
+                    Err(d) => {
+                        diags.push(d);
+                        Catalog::empty(lang)
+                    }
+                },
+                || read(i + 1),
+            );
+            out.push(catalog);
+            next = following;
+        }
+        let messages = Arc::new(messages);
+        for c in &mut out {
+            c.messages = Arc::clone(&messages);
+        }
+        out
+    }
+
+    fn parse_one(
+        sources: &Sources,
+        (file, lang, text, read): (FileId, &str, &str, Result<PoRead, ReadError>),
+        (messages, readings): (&mut Messages, &mut Vec<Option<Reading>>),
+        diags: &mut Vec<Diagnostic>,
+    ) -> Catalog {
+        let read = match read {
             Ok(r) => r,
             Err(e) => {
                 // Never published, never blocking the Japanese: the language
                 // shows the Japanese pages, marked, until the file is fixed.
                 diags.push(e.diagnostic(file, text));
-                return (Some(Catalog::empty(lang)), diags);
+                return Catalog::empty(lang);
             }
         };
         let mut refusals: Vec<&ReadError> = read.refused.iter().map(|(_, e)| e).collect();
@@ -187,47 +329,107 @@ impl Catalog {
                 )),
             );
         }
-        let mut entries = HashMap::new();
         let refused: HashSet<usize> = read.refused.iter().map(|(i, _)| *i).collect();
-        for (i, (e, lines)) in po.entries.iter().zip(&read.lines).enumerate() {
-            if e.obsolete || refused.contains(&i) {
-                continue;
-            }
-            let Some(msgstr) = e.msgstr.as_deref().filter(|s| !untranslated(e, s)) else {
-                continue;
-            };
-            let problems = entry_problems(e.msgctxt.as_deref(), &e.msgid, msgstr);
-            if !problems.is_empty() {
-                let span = line_span(text, lines.msgstr);
-                for (message, help) in problems {
-                    diags.push(
-                        Diagnostic::error(message)
-                            .at(file, span.clone())
-                            .label("this translation (the Japanese is shown instead)")
-                            .help(help)
-                            .translation(),
-                    );
+        // The entries with a translation to check, each with its message's number.
+        let candidates: Vec<(u32, &POEntry, &EntryLines, &str)> = po
+            .entries
+            .iter()
+            .zip(&read.lines)
+            .enumerate()
+            .filter(|(i, (e, _))| !e.obsolete && !refused.contains(i))
+            .filter_map(|(_, (e, lines))| {
+                let msgstr = e.msgstr.as_deref().filter(|s| !untranslated(e, s))?;
+                let n = messages.intern(e.msgctxt.as_deref(), &e.msgid);
+                Some((n, e, lines, msgstr))
+            })
+            .collect();
+        readings.resize_with(messages.count as usize, || None);
+        let unread: Vec<(u32, &str)> = candidates
+            .iter()
+            .filter(|(n, e, _, _)| e.msgctxt.is_none() && readings[*n as usize].is_none())
+            .map(|(n, e, _, _)| (*n, e.msgid.as_str()))
+            .collect();
+        let read_now: Vec<(u32, Reading)> = unread
+            .into_par_iter()
+            .map(|(n, msgid)| (n, Reading::of(msgid)))
+            .collect();
+        for (n, r) in read_now {
+            readings[n as usize] = Some(r);
+        }
+        let readings: &[Option<Reading>] = readings;
+        let lines = Lines::of(text);
+        let checked: Vec<Checked<'_>> = candidates
+            .into_par_iter()
+            .map(|(n, e, lines_of, msgstr)| {
+                let source = readings[n as usize].as_ref();
+                let problems = problems_with(e.msgctxt.as_deref(), &e.msgid, source, msgstr);
+                if !problems.is_empty() {
+                    let span = lines.span(lines_of.msgstr);
+                    let refused = problems
+                        .into_iter()
+                        .map(|(message, help)| {
+                            Diagnostic::error(message)
+                                .at(file, span.clone())
+                                .label("this translation (the Japanese is shown instead)")
+                                .help(help)
+                                .translation()
+                        })
+                        .collect();
+                    return (n, msgstr, Err(refused), Vec::new());
                 }
-                continue;
-            }
-            let reviewed = review_of(sources, file, e, msgstr, &mut diags);
-            entries.insert(
-                (e.msgctxt.clone().unwrap_or_default(), e.msgid.clone()),
-                Entry {
-                    msgstr: msgstr.to_string(),
+                let mut review_diags = Vec::new();
+                let reviewed = review_of(sources, (file, &lines), e, msgstr, &mut review_diags);
+                let kept = Kept {
+                    msgstr_line: lines_of.msgstr,
                     fuzzy: e.fuzzy(),
                     reviewed,
-                    line: lines.msgstr,
-                },
-            );
+                };
+                (n, msgstr, Ok(kept), review_diags)
+            })
+            .collect();
+        let mut catalog = Catalog {
+            lang: lang.to_string(),
+            messages: Arc::default(),
+            entries: Vec::new(),
+            text: String::new(),
+        };
+        catalog
+            .entries
+            .resize_with(messages.count as usize, || None);
+        let kept_len: usize = checked
+            .iter()
+            .filter(|(_, _, k, _)| k.is_ok())
+            .map(|(_, s, _, _)| s.len())
+            .sum();
+        catalog.text.reserve_exact(kept_len);
+        for (n, msgstr, kept, review_diags) in checked {
+            match kept {
+                Err(refused) => diags.extend(refused),
+                Ok(kept) => {
+                    diags.extend(review_diags);
+                    let (Ok(start), Ok(len)) = (
+                        u32::try_from(catalog.text.len()),
+                        u32::try_from(msgstr.len()),
+                    ) else {
+                        diags.push(
+                            Diagnostic::error("this catalog holds more than 4 GiB of translations")
+                                .in_file(file)
+                                .help("split the site, or shorten the translations"),
+                        );
+                        break;
+                    };
+                    catalog.text.push_str(msgstr);
+                    catalog.entries[n as usize] = Some(Entry {
+                        start,
+                        len,
+                        line: u32::try_from(kept.msgstr_line).unwrap_or(u32::MAX),
+                        fuzzy: kept.fuzzy,
+                        reviewed: kept.reviewed.map(Box::new),
+                    });
+                }
+            }
         }
-        (
-            Some(Catalog {
-                lang: lang.to_string(),
-                entries,
-            }),
-            diags,
-        )
+        catalog
     }
 }
 
@@ -391,17 +593,16 @@ fn error_line(message: &str) -> Option<usize> {
 /// current entry marks for another text, are warned about at their line.
 fn review_of(
     sources: &Sources,
-    file: FileId,
+    (file, lines): (FileId, &Lines<'_>),
     e: &POEntry,
     msgstr: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(Date, String)> {
-    let text = sources.text(file);
     let tcomment = e.tcomment.as_deref()?;
     let want = review::text_hash(e.msgctxt.as_deref(), &e.msgid, msgstr);
     let mut latest: Option<(Date, String)> = None;
     for line in review::mark_lines(tcomment) {
-        let span = line_span(text, comment_line(text, e.linenum, line));
+        let span = lines.span(comment_line(lines, e.linenum, line));
         match review::parse_mark(line) {
             Err(problem) => diags.push(
                 Diagnostic::warning(format!("{problem}; it does not count"))
@@ -452,20 +653,78 @@ fn review_of(
 
 /// The line of an entry's translator comment `line`: the nearest such
 /// comment line at or before the entry's msgid, from rspolib's line.
-fn comment_line(text: &str, entry_line: usize, line: &str) -> usize {
+fn comment_line(lines: &Lines<'_>, entry_line: usize, line: &str) -> usize {
     let want = line.trim();
-    let lines: Vec<&str> = text.lines().collect();
-    let msgid = lines
-        .iter()
-        .enumerate()
-        .skip(entry_line.saturating_sub(1))
-        .find(|(_, l)| l.starts_with("msgid"))
-        .map_or(entry_line.saturating_sub(1), |(i, _)| i);
-    (0..=msgid.min(lines.len().saturating_sub(1)))
+    let count = lines.count();
+    let msgid = (entry_line.saturating_sub(1)..count)
+        .find(|&i| lines.line(i).starts_with("msgid"))
+        .unwrap_or(entry_line.saturating_sub(1));
+    (0..=msgid.min(count.saturating_sub(1)))
         .rev()
-        .take_while(|&i| i == msgid || lines[i].starts_with('#'))
-        .find(|&i| lines[i].strip_prefix('#').is_some_and(|c| c.trim() == want))
+        .take_while(|&i| i == msgid || lines.line(i).starts_with('#'))
+        .find(|&i| {
+            lines
+                .line(i)
+                .strip_prefix('#')
+                .is_some_and(|c| c.trim() == want)
+        })
         .map_or(entry_line.max(1), |i| i + 1)
+}
+
+/// A catalog's text by lines, each found without a scan from the start
+/// (a catalog has a line per message: scanning for each would be
+/// quadratic). Lines as `str::lines` has them.
+struct Lines<'a> {
+    text: &'a str,
+    /// Where each line starts.
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn of(text: &'a str) -> Lines<'a> {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1)
+                .filter(|&i| i < text.len()),
+        );
+        if text.is_empty() {
+            starts.clear();
+        }
+        Lines { text, starts }
+    }
+
+    fn count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Line `i` (0-based), without its line break.
+    fn line(&self, i: usize) -> &'a str {
+        let Some(&start) = self.starts.get(i) else {
+            return "";
+        };
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |&e| e - 1);
+        let line = self.text.get(start..end).unwrap_or_default();
+        let broken = i + 1 < self.count() || line.ends_with('\n');
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        match line.strip_suffix('\r') {
+            Some(l) if broken => l,
+            _ => line,
+        }
+    }
+
+    /// Line `n` (1-based) as a byte range, as [`line_span`] has it.
+    fn span(&self, n: usize) -> Range<usize> {
+        let Some(&start) = self.starts.get(n.saturating_sub(1)) else {
+            return line_span(self.text, n);
+        };
+        let end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        start..end
+    }
 }
 
 /// Reads a catalog, refusing what cannot be read or written back without
@@ -482,12 +741,14 @@ pub(crate) fn read_po(text: &str) -> Result<PoRead, ReadError> {
             refused: Vec::new(),
         });
     }
-    // rspolib takes a path or the content; content always has a line break.
-    let mut content = text.to_string();
-    if !content.contains('\n') {
-        content.push('\n');
-    }
-    let mut po = pofile(content.as_str()).map_err(|e| {
+    // rspolib takes a path or the content; content always has a line break
+    // (a catalog is not copied for it: it can be tens of MB).
+    let content: std::borrow::Cow<'_, str> = if text.contains('\n') {
+        text.into()
+    } else {
+        format!("{text}\n").into()
+    };
+    let mut po = pofile(&*content).map_err(|e| {
         let message = e.to_string();
         let mut line = error_line(&message).unwrap_or(1);
         // rspolib notices a missing msgstr at the next entry: name the
@@ -620,6 +881,22 @@ fn is_placeholder(body: &str) -> bool {
 /// What must survive translation unchanged: `{{ shortcodes }}`,
 /// `{placeholders}`, and `@/` and `#anchor` link targets.
 pub fn protected(text: &str, markdown: bool) -> Vec<String> {
+    let reading = markdown.then(|| Reading::of(text));
+    protected_with(text, reading.as_ref())
+}
+
+/// [`protected`], the link targets taken from `reading` (Markdown) if any.
+fn protected_with(text: &str, reading: Option<&Reading>) -> Vec<String> {
+    let mut out = placeholders(text);
+    if let Some(r) = reading {
+        out.extend(r.targets.iter().cloned());
+    }
+    out.sort();
+    out
+}
+
+/// The `{{ shortcodes }}` (white space removed) and `{placeholders}` of a text.
+fn placeholders(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(i) = rest.find('{') {
@@ -642,17 +919,83 @@ pub fn protected(text: &str, markdown: bool) -> Vec<String> {
             }
         }
     }
-    if markdown {
+    out
+}
+
+/// Emphasis and code marks: left as text, one is unclosed.
+const MARKS: [&str; 5] = ["`", "**", "*", "__", "~~"];
+
+/// What the rules look at in a Markdown text, read in one parse (a
+/// catalog's every message is checked: one parse each, not one per rule).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Reading {
+    /// Each block's kind, in order.
+    kinds: Vec<String>,
+    /// `(target)` of each `@/` or `#` link or image, in order.
+    targets: Vec<String>,
+    /// Each code span: its text and what it protects.
+    codes: Vec<(String, Vec<String>)>,
+    /// The emphasis and code marks left as text, in order of first use.
+    marks: Vec<&'static str>,
+    /// Up to the first raw HTML: each link scheme that is not allowed,
+    /// then `None` for the HTML.
+    refused: Vec<Option<String>>,
+}
+
+impl Reading {
+    pub(crate) fn of(text: &str) -> Reading {
+        let mut r = Reading::default();
+        let mut html = false;
         for event in Parser::new_ext(text, markdown::options()) {
-            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
-                && (dest_url.starts_with("@/") || dest_url.starts_with('#'))
-            {
-                out.push(format!("({dest_url})"));
+            let kind = match &event {
+                Event::Start(Tag::Paragraph) => Some("a paragraph".to_string()),
+                Event::Start(Tag::Heading { level, .. }) => Some(format!("a heading ({level})")),
+                Event::Start(Tag::CodeBlock(_)) => Some("a code block".to_string()),
+                Event::Start(Tag::List(_)) => Some("a list".to_string()),
+                Event::Start(Tag::Table(_)) => Some("a table".to_string()),
+                Event::Start(Tag::BlockQuote(_)) => Some("a quote".to_string()),
+                Event::Start(Tag::HtmlBlock) => Some("an HTML block".to_string()),
+                Event::Start(Tag::FootnoteDefinition(_)) => Some("a footnote".to_string()),
+                Event::Start(Tag::DefinitionList) => Some("a definition list".to_string()),
+                Event::Rule => Some("a thematic break".to_string()),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                r.kinds.push(kind);
+            }
+            match event {
+                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                    if dest_url.starts_with("@/") || dest_url.starts_with('#') {
+                        r.targets.push(format!("({dest_url})"));
+                    }
+                    if !html
+                        && let Some(scheme) = markdown::link_scheme(&dest_url)
+                        && !markdown::ALLOWED_SCHEMES.contains(&scheme.as_str())
+                    {
+                        r.refused.push(Some(scheme));
+                    }
+                }
+                Event::Html(_) | Event::InlineHtml(_) if !html => {
+                    html = true;
+                    r.refused.push(None);
+                }
+                Event::Code(c) => {
+                    let mut p = placeholders(&c);
+                    p.sort();
+                    r.codes.push((c.into_string(), p));
+                }
+                Event::Text(t) => {
+                    for mark in MARKS {
+                        if t.contains(mark) && !r.marks.contains(&mark) {
+                            r.marks.push(mark);
+                        }
+                    }
+                }
+                _ => {}
             }
         }
+        r
     }
-    out.sort();
-    out
 }
 
 /// A date format may order and name its parts as the language does.
@@ -686,17 +1029,38 @@ fn date_format_problems(msgstr: &str) -> Vec<(String, String)> {
 /// Why the msgstr of an entry (context `ctxt`, Japanese `msgid`) cannot
 /// be published, with what to do. Messages without a context are Markdown.
 pub fn entry_problems(ctxt: Option<&str>, msgid: &str, msgstr: &str) -> Vec<(String, String)> {
-    let mut out = match ctxt {
-        Some("format:date") => date_format_problems(msgstr),
-        Some(c) if c.starts_with("format:") => {
+    let source = ctxt.is_none().then(|| Reading::of(msgid));
+    problems_with(ctxt, msgid, source.as_ref(), msgstr)
+}
+
+/// [`entry_problems`], with the Markdown `msgid` already read (`source`,
+/// for a message without a context: the same for every catalog).
+fn problems_with(
+    ctxt: Option<&str>,
+    msgid: &str,
+    source: Option<&Reading>,
+    msgstr: &str,
+) -> Vec<(String, String)> {
+    let mut out = match (ctxt, source) {
+        (Some("format:date"), _) => date_format_problems(msgstr),
+        (Some(c), _) if c.starts_with("format:") => {
             let mut p = format_problems(&c["format:".len()..], msgid, msgstr);
             p.extend(translation_problems(false, msgid, msgstr));
             p
         }
-        Some(_) => translation_problems(false, msgid, msgstr),
-        None => {
-            let mut p = shape_problems(msgid, msgstr);
-            p.extend(translation_problems(true, msgid, msgstr));
+        (Some(_), _) => translation_problems(false, msgid, msgstr),
+        (None, source) => {
+            let own;
+            let source = match source {
+                Some(s) => s,
+                None => {
+                    own = Reading::of(msgid);
+                    &own
+                }
+            };
+            let target = Reading::of(msgstr);
+            let mut p = shape_problems(msgid, source, msgstr, &target);
+            p.extend(problems_read(msgid, Some(source), msgstr, Some(&target)));
             p
         }
     };
@@ -771,31 +1135,12 @@ fn format_problems(key: &str, msgid: &str, msgstr: &str) -> Vec<(String, String)
     out
 }
 
-/// The block structure of a Markdown text: each block's kind, in order.
-fn block_kinds(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for event in Parser::new_ext(text, markdown::options()) {
-        let kind = match event {
-            Event::Start(Tag::Paragraph) => "a paragraph".to_string(),
-            Event::Start(Tag::Heading { level, .. }) => format!("a heading ({level})"),
-            Event::Start(Tag::CodeBlock(_)) => "a code block".to_string(),
-            Event::Start(Tag::List(_)) => "a list".to_string(),
-            Event::Start(Tag::Table(_)) => "a table".to_string(),
-            Event::Start(Tag::BlockQuote(_)) => "a quote".to_string(),
-            Event::Start(Tag::HtmlBlock) => "an HTML block".to_string(),
-            Event::Start(Tag::FootnoteDefinition(_)) => "a footnote".to_string(),
-            Event::Start(Tag::DefinitionList) => "a definition list".to_string(),
-            Event::Rule => "a thematic break".to_string(),
-            _ => continue,
-        };
-        out.push(kind);
-    }
-    out
-}
-
 /// Unescaped `|` outside readings (`{漢字|かんじ}`): in a table cell each
 /// would end the cell (the build escapes them; a new one is still refused).
 fn bare_pipes(text: &str) -> usize {
+    if !text.contains('|') {
+        return 0;
+    }
     let plain: String = madoguchi_rules::strip_ruby(text);
     let mut prev = ' ';
     let mut n = 0;
@@ -810,9 +1155,15 @@ fn bare_pipes(text: &str) -> usize {
 
 /// A Markdown translation keeps its Japanese's shape: the same blocks, no
 /// new table cell, balanced code and emphasis, nothing protected in code.
-fn shape_problems(msgid: &str, msgstr: &str) -> Vec<(String, String)> {
+/// `source` and `target` are the readings of `msgid` and `msgstr`.
+fn shape_problems(
+    msgid: &str,
+    source: &Reading,
+    msgstr: &str,
+    target: &Reading,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let (want, have) = (block_kinds(msgid), block_kinds(msgstr));
+    let (want, have) = (&source.kinds, &target.kinds);
     if want != have {
         let say = |k: &[String]| {
             if k.is_empty() {
@@ -825,8 +1176,8 @@ fn shape_problems(msgid: &str, msgstr: &str) -> Vec<(String, String)> {
             format!(
                 "the translation changes the block structure: the Japanese is {}, the \
                  translation is {}",
-                say(&want),
-                say(&have)
+                say(want),
+                say(have)
             ),
             "translate the text only: no blank line, and no `#`, `-`, `1.`, `>`, `|`, ``` or \
              `---` at the start of a line that the Japanese does not have (write `\\#` for a \
@@ -844,61 +1195,29 @@ fn shape_problems(msgid: &str, msgstr: &str) -> Vec<(String, String)> {
     }
     // What the Japanese itself shows as code (`{{ fact(...) }}` in a note
     // about the syntax) may stay in code.
-    let in_code = |text: &str| -> Vec<String> {
-        Parser::new_ext(text, markdown::options())
-            .filter_map(|e| match e {
-                Event::Code(c) => Some(protected(&c, false)),
-                _ => None,
-            })
-            .flatten()
-            .collect()
-    };
-    let mut code_ok = in_code(msgid);
-    let mut code = 0;
-    let mut stray = Vec::new();
-    for event in Parser::new_ext(msgstr, markdown::options()) {
-        match event {
-            Event::Code(c) => {
-                code += 1;
-                for p in protected(&c, false) {
-                    if let Some(i) = code_ok.iter().position(|k| *k == p) {
-                        code_ok.swap_remove(i);
-                    } else {
-                        out.push((
-                            format!(
-                                "the translation puts `{c}` in backticks, so readers would see \
-                                 it as written instead of its value"
-                            ),
-                            "remove the backticks: a fact or placeholder is written without them"
-                                .to_string(),
-                        ));
-                    }
-                }
+    let mut code_ok: Vec<&String> = source.codes.iter().flat_map(|(_, p)| p).collect();
+    for (c, protected) in &target.codes {
+        for p in protected {
+            if let Some(i) = code_ok.iter().position(|k| *k == p) {
+                code_ok.swap_remove(i);
+            } else {
+                out.push((
+                    format!(
+                        "the translation puts `{c}` in backticks, so readers would see \
+                         it as written instead of its value"
+                    ),
+                    "remove the backticks: a fact or placeholder is written without them"
+                        .to_string(),
+                ));
             }
-            Event::Text(t) => {
-                for mark in ["`", "**", "*", "__", "~~"] {
-                    if t.contains(mark) && !stray.contains(&mark) {
-                        stray.push(mark);
-                    }
-                }
-            }
-            _ => {}
         }
     }
-    let mut was = Vec::new();
-    let mut code_id = 0;
-    for event in Parser::new_ext(msgid, markdown::options()) {
-        match event {
-            Event::Code(_) => code_id += 1,
-            Event::Text(t) => was.extend(
-                ["`", "**", "*", "__", "~~"]
-                    .into_iter()
-                    .filter(|m| t.contains(m)),
-            ),
-            _ => {}
-        }
-    }
-    stray.retain(|m| !was.contains(m));
+    let stray: Vec<&str> = target
+        .marks
+        .iter()
+        .copied()
+        .filter(|m| !source.marks.contains(m))
+        .collect();
     if !stray.is_empty() {
         out.push((
             format!(
@@ -909,6 +1228,7 @@ fn shape_problems(msgid: &str, msgstr: &str) -> Vec<(String, String)> {
                 .to_string(),
         ));
     }
+    let (code, code_id) = (target.codes.len(), source.codes.len());
     if code != code_id && out.is_empty() {
         out.push((
             format!("the translation has {code} code spans (`…`), the Japanese {code_id}"),
@@ -920,9 +1240,25 @@ fn shape_problems(msgid: &str, msgstr: &str) -> Vec<(String, String)> {
 
 /// Why a translation cannot be used, with what to do.
 pub fn translation_problems(markdown: bool, msgid: &str, msgstr: &str) -> Vec<(String, String)> {
+    if markdown {
+        let (source, target) = (Reading::of(msgid), Reading::of(msgstr));
+        problems_read(msgid, Some(&source), msgstr, Some(&target))
+    } else {
+        problems_read(msgid, None, msgstr, None)
+    }
+}
+
+/// [`translation_problems`], with the readings of a Markdown `msgid` and
+/// `msgstr` (`None`: plain text).
+fn problems_read(
+    msgid: &str,
+    source: Option<&Reading>,
+    msgstr: &str,
+    target: Option<&Reading>,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let want = protected(msgid, markdown);
-    let have = protected(msgstr, markdown);
+    let want = protected_with(msgid, source);
+    let have = protected_with(msgstr, target);
     if want != have {
         let missing: Vec<_> = want.iter().filter(|t| !have.contains(t)).cloned().collect();
         let extra: Vec<_> = have.iter().filter(|t| !want.contains(t)).cloned().collect();
@@ -960,30 +1296,16 @@ pub fn translation_problems(markdown: bool, msgid: &str, msgstr: &str) -> Vec<(S
             "delete the character (retype the text if it was pasted)".to_string(),
         ));
     }
-    if markdown {
-        for event in Parser::new_ext(msgstr, markdown::options()) {
-            match event {
-                Event::Html(_) | Event::InlineHtml(_) => {
-                    out.push((
-                        "the translation contains raw HTML".to_string(),
-                        "write it in Markdown like the Japanese text; HTML is not allowed"
-                            .to_string(),
-                    ));
-                    break;
-                }
-                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                    if let Some(scheme) = markdown::link_scheme(&dest_url)
-                        && !markdown::ALLOWED_SCHEMES.contains(&scheme.as_str())
-                    {
-                        out.push((
-                            format!("the translation links with the scheme `{scheme}:`"),
-                            "use an https link or an `@/` link, as the Japanese text does"
-                                .to_string(),
-                        ));
-                    }
-                }
-                _ => {}
-            }
+    for refused in target.map_or(&[][..], |t| &t.refused) {
+        match refused {
+            None => out.push((
+                "the translation contains raw HTML".to_string(),
+                "write it in Markdown like the Japanese text; HTML is not allowed".to_string(),
+            )),
+            Some(scheme) => out.push((
+                format!("the translation links with the scheme `{scheme}:`"),
+                "use an https link or an `@/` link, as the Japanese text does".to_string(),
+            )),
         }
     }
     out
@@ -1473,6 +1795,83 @@ mod tests {
         assert!(f("unverified", "（未確認）", "(unconfirmed)").is_empty());
         // Invisible text anywhere (a title) is refused.
         assert!(!entry_problems(None, "題名", "\u{200b}\u{200b}").is_empty());
+    }
+
+    #[test]
+    fn the_line_index_finds_lines_as_str_lines_and_line_span_do() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\n\nb\n",
+            "x\r",
+            "# c\nmsgid \"a\"\r\nmsgstr \"b\"\n\n",
+        ] {
+            let lines = Lines::of(text);
+            let want: Vec<&str> = text.lines().collect();
+            assert_eq!(lines.count(), want.len(), "{text:?}");
+            for (i, l) in want.iter().enumerate() {
+                assert_eq!(lines.line(i), *l, "{text:?} line {i}");
+                assert_eq!(lines.span(i + 1), line_span(text, i + 1), "{text:?} {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn catalogs_read_together_share_messages_and_keep_their_own_translations() {
+        let mut sources = Sources::default();
+        let po = |t: &str| {
+            format!(
+                "msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n\
+                 msgid \"段落\"\nmsgstr \"{t}\"\n\n\
+                 msgctxt \"ui:k\"\nmsgid \"段落\"\nmsgstr \"{t} ui\"\n\n\
+                 #, fuzzy\nmsgid \"古い\"\nmsgstr \"{t} old\"\n"
+            )
+        };
+        let en = sources.add(
+            std::path::Path::new("en.po"),
+            "content/i18n/en.po".into(),
+            po("Paragraph"),
+        );
+        let ko = sources.add(
+            std::path::Path::new("ko.po"),
+            "content/i18n/ko.po".into(),
+            "msgid \"段落\"\nmsgstr \"단락\"\n\nmsgid \"新しい\"\nmsgstr \"새\"\n".into(),
+        );
+        let mut diags = Vec::new();
+        let cats = Catalog::parse_all(&sources, &[("en", en), ("ko", ko)], &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let (en, ko) = (&cats[0], &cats[1]);
+        assert!(Arc::ptr_eq(&en.messages, &ko.messages));
+        assert_eq!(en.lookup(None, "段落"), Lookup::Translated("Paragraph"));
+        assert_eq!(
+            en.lookup(Some("ui:k"), "段落"),
+            Lookup::Translated("Paragraph ui")
+        );
+        assert_eq!(en.lookup(Some(""), "段落"), Lookup::Translated("Paragraph"));
+        assert_eq!(en.lookup(None, "古い"), Lookup::Outdated("Paragraph old"));
+        assert_eq!(en.lookup(None, "新しい"), Lookup::Missing);
+        assert_eq!(ko.lookup(None, "段落"), Lookup::Translated("단락"));
+        assert_eq!(ko.lookup(None, "新しい"), Lookup::Translated("새"));
+        assert_eq!(ko.lookup(Some("ui:k"), "段落"), Lookup::Missing);
+        assert_eq!(ko.lookup(None, "古い"), Lookup::Missing);
+        assert_eq!(ko.entry(None, "新しい").map(|e| e.line), Some(5));
+    }
+
+    #[test]
+    fn one_reading_finds_what_the_rules_look_at() {
+        let r = Reading::of(
+            "見て[a](@/x.md#b)と`{{ fact(key=\"k\") }}`、*強調、<b>太</b>[c](javascript:x)\n\n## 見出し",
+        );
+        assert_eq!(r.kinds, ["a paragraph", "a heading (h2)"]);
+        assert_eq!(r.targets, ["(@/x.md#b)"]);
+        assert_eq!(r.codes.len(), 1);
+        assert_eq!(r.codes[0].1, ["{{fact(key=\"k\")}}"]);
+        assert_eq!(r.marks, ["*"]);
+        // Up to the first HTML: the scheme after it is not looked at.
+        assert_eq!(r.refused, [None]);
     }
 
     #[test]

@@ -337,13 +337,31 @@ pub fn page_counts(sources: &Sources, page: &Page, catalog: &Catalog) -> Counts 
     body_counts(&page.front, &text[page.body_offset..], catalog)
 }
 
+/// Translation status of one page in each of `catalogs`: its body is cut
+/// into runs once for them all.
+pub fn page_counts_in(sources: &Sources, page: &Page, catalogs: &[&Catalog]) -> Vec<Counts> {
+    if catalogs.is_empty() {
+        return Vec::new();
+    }
+    let text = sources.text(page.file);
+    let cut = blocks::blocks(text.get(page.body_offset..).unwrap_or_default());
+    catalogs
+        .iter()
+        .map(|c| cut_counts(&page.front, &cut, c))
+        .collect()
+}
+
 /// Translation and review status of a default-language page's messages:
 /// its title, its description and each run of its Markdown `body`.
 pub fn body_counts(front: &FrontMatter, body: &str, catalog: &Catalog) -> Counts {
+    cut_counts(front, &blocks::blocks(body), catalog)
+}
+
+fn cut_counts(front: &FrontMatter, cut: &[blocks::Block], catalog: &Catalog) -> Counts {
     let mut c = Counts::default();
     c.add_from(catalog, None, &front.title);
     c.add_from(catalog, None, &front.description);
-    for b in blocks::blocks(body) {
+    for b in cut {
         c.add_from(catalog, None, &b.text);
     }
     c
