@@ -273,18 +273,27 @@ const MODULES_ROOT: &str = "site-gen/src";
 /// one of these, fails; so does an entry that no longer matches (the cycle
 /// shrank or is gone: write what tidy says).
 const ALLOWED_CYCLES: &[&[&str]] = &[
-    // The build and its steps: `site` runs the build and is a library of
-    // steps for the others (`site` ↔ `load`/`render`/`i18n`, `cache`).
+    // Debt (#22): the build's steps and what Markdown reads use each other
+    // (`site` is both the build and a library of steps; `markdown` ↔
+    // `config`/`data`/`translate`; `cache` and `context` reach up).
     &[
-        "cache", "checker", "headers", "i18n", "load", "render", "site",
-    ],
-    // Markdown and what it reads: `markdown` ↔ `config`/`data`/`translate`.
-    &[
+        "cache",
+        "checker",
+        "checks",
         "config",
         "content",
+        "context",
         "data",
+        "headers",
+        "i18n",
+        "load",
         "markdown",
+        "model",
         "procedures",
+        "register",
+        "render",
+        "site",
+        "templates",
         "translate",
     ],
 ];
