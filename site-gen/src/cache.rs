@@ -97,10 +97,28 @@ pub(crate) fn hash_of(parts: impl Hash) -> u64 {
     h.finish()
 }
 
+/// The source folders of a site root; none may be reached through another.
+pub(crate) const SOURCE_DIRS: [&str; 3] = ["content", "static", "templates"];
+
+/// A file found in a source folder: where it is, and its path as shown in
+/// messages (relative to the site root, with `/`).
+#[derive(Clone)]
+pub(crate) struct SourceFile {
+    pub(crate) path: PathBuf,
+    pub(crate) shown: String,
+}
+
+impl SourceFile {
+    /// The path below its source folder (`content/a/b.md` → `a/b.md`).
+    pub(crate) fn rel(&self) -> &str {
+        self.shown.split_once('/').map_or("", |(_, rel)| rel)
+    }
+}
+
 /// One walk of a source folder.
 #[derive(Clone)]
 pub(crate) struct Walked {
-    pub(crate) files: Arc<Vec<crate::load::SourceFile>>,
+    pub(crate) files: Arc<Vec<SourceFile>>,
     pub(crate) diags: Vec<Diagnostic>,
     /// The walk went through a symbolic link: a change under the link's
     /// target is reported under another path than the one walked.
@@ -124,13 +142,27 @@ pub(crate) struct PageEntry {
     pub(crate) diags: Vec<Diagnostic>,
 }
 
+/// A page's HTML as `serve`'s cache keeps it, with its two keys.
+pub(crate) struct KeptHtml {
+    /// What the page's template context reads, by hash: the page, its
+    /// Markdown, the pages `Renderer::page_reads` lists and what every
+    /// page of its language reads.
+    pub(crate) fast: u64,
+    /// The page's whole template context, serialized (all but the
+    /// Markdown's HTML, which its key stands for); of each of its pages
+    /// for a long listing.
+    pub(crate) exact: u64,
+    /// The HTML of each page it is published as (`Library::paged_path`).
+    pub(crate) bytes: Vec<Bytes>,
+}
+
 /// A page's Markdown and HTML, with the keys they were made with.
 pub(crate) struct PageOut {
     pub(crate) markdown_key: u64,
     pub(crate) rendered: Arc<Rendered>,
     pub(crate) summary: Arc<Summary>,
     /// `None`: rendered without templates (a failed build).
-    pub(crate) html: Option<crate::site::KeptHtml>,
+    pub(crate) html: Option<KeptHtml>,
 }
 
 /// See the module documentation.
@@ -178,7 +210,14 @@ impl Cache {
     /// working folder as `root` is). Returns whether any of them is one a
     /// build may read: a path under `content/`, `templates/` or `static/`
     /// with no dot-named part (editor backups and swap files, `.git`).
-    pub fn changed(&mut self, root: &Path, paths: &[PathBuf]) -> bool {
+    /// `plain_file` says whether a path is now a plain file (not a link, a
+    /// folder or missing): the caller looks, since only `load` reads the disk.
+    pub fn changed(
+        &mut self,
+        root: &Path,
+        paths: &[PathBuf],
+        plain_file: impl Fn(&Path) -> bool,
+    ) -> bool {
         let mut relevant = false;
         for path in paths {
             let Ok(rel) = path.strip_prefix(root) else {
@@ -188,7 +227,7 @@ impl Cache {
             let Some(Component::Normal(top)) = parts.next() else {
                 continue;
             };
-            let Some(dir) = crate::load::SOURCE_DIRS.iter().find(|d| top == **d) else {
+            let Some(dir) = SOURCE_DIRS.iter().find(|d| top == **d) else {
                 continue;
             };
             if rel
@@ -203,7 +242,7 @@ impl Cache {
             relevant = true;
             let shown = rel.to_string_lossy().replace('\\', "/");
             let known = self.texts.contains_key(&shown) || self.pages.contains_key(&shown);
-            let is_file = crate::load::entry(path) == crate::load::Entry::File;
+            let is_file = plain_file(path);
             if !(known && is_file) || self.walks.get(dir).is_none_or(|w| w.linked) {
                 self.rewalk = true;
             }

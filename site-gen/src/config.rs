@@ -148,9 +148,9 @@ pub fn load_site(sources: &Sources, file: FileId) -> Result<SiteConfig, Vec<Diag
         texts.push(("name", lang.name.as_str()));
     }
     for (field, value) in texts {
-        let problem = crate::markdown::text_problem(value)
+        let problem = crate::policy::text_problem(value)
             .map(|(_, p)| p)
-            .or_else(|| crate::markdown::is_invisible(value).then(|| "no visible text".into()));
+            .or_else(|| crate::policy::is_invisible(value).then(|| "no visible text".into()));
         if let Some(problem) = problem {
             errors.push(
                 Diagnostic::error(format!("a {field} in site.toml has {problem}"))

@@ -56,9 +56,9 @@ fn url_problem(url: &str) -> Option<String> {
 
 /// Why a fact's text cannot be shown (as for titles), if it cannot.
 fn text_problem(text: &str) -> Option<String> {
-    crate::markdown::text_problem(text)
+    crate::policy::text_problem(text)
         .map(|(_, p)| p)
-        .or_else(|| crate::markdown::is_invisible(text).then(|| "no visible text".to_string()))
+        .or_else(|| crate::policy::is_invisible(text).then(|| "no visible text".to_string()))
 }
 
 fn to_diag(file: FileId, p: rules::Problem) -> Diagnostic {

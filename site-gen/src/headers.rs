@@ -4,7 +4,7 @@
 //! and `check-served` expects them; docs/deploy.md gives the same for nginx,
 //! Apache and buckets (its snippets are tested against these constants).
 //!
-//! - `Content-Security-Policy`: the pages' own policy ([`site::CSP`], the
+//! - `Content-Security-Policy`: the pages' own policy ([`crate::policy::CSP`], the
 //!   one `<meta>` every page carries, kept for hosts that cannot set
 //!   headers) plus `frame-ancestors 'none'`, which a `<meta>` cannot carry.
 //! - `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`
@@ -19,7 +19,7 @@
 //!
 //! Pure: text in, text out.
 
-use crate::site::CSP;
+use crate::policy::CSP;
 
 /// The file `build` writes at the output's root.
 pub const HEADERS_FILE: &str = "_headers";

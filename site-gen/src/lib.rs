@@ -1,12 +1,21 @@
 //! Madoguchi's site generator: turns a site root (`content/`, `templates/`,
 //! `static/`) into a folder of static, multilingual HTML.
 //!
-//! Layers, in build order: `load` (the only reader of the site root) →
-//! [`config`] → [`content`] + [`data`] → [`markdown`] (with [`shortcode`]) →
-//! [`model`] → `render` ([`templates`]) → `checks` → [`site`] (the
-//! orchestration) → [`output`] (with [`precompress`]; [`headers`] is the
-//! `_headers` file hosts read). Every problem becomes a [`diag::Diagnostic`].
-//! [`served`] checks a site as a web server serves it.
+//! Layers, bottom up: a module uses only modules before it (`cargo xtask
+//! tidy` fails on any import cycle among them).
+//!
+//! 1. Leaves and pure helpers: [`diag`] (every problem becomes a
+//!    [`diag::Diagnostic`]), [`policy`] (the content rules and the CSP),
+//!    [`shortcode`], [`precompress`] → [`output`] → [`offline`];
+//!    [`headers`] (the `_headers` file hosts read).
+//! 2. The site's sources: [`config`] → [`content`] + [`data`] →
+//!    [`procedures`] + [`register`] → [`translate`] → [`markdown`].
+//! 3. What pages are made of: `checks`, [`model`], [`context`],
+//!    [`templates`] → [`cache`] (`serve`'s) → [`checker`].
+//! 4. The build: [`options`] → `load` (the only reader of the site root) →
+//!    `render` → [`site`] (the orchestration).
+//! 5. The commands on top: [`i18n`], [`review_sheet`], [`serve`],
+//!    [`served`] (checks a site as a web server serves it).
 
 pub mod cache;
 pub mod checker;
@@ -22,7 +31,9 @@ mod load;
 pub mod markdown;
 pub mod model;
 pub mod offline;
+pub mod options;
 pub mod output;
+pub mod policy;
 pub mod precompress;
 pub mod procedures;
 pub mod register;
@@ -35,4 +46,5 @@ pub mod site;
 pub mod templates;
 pub mod translate;
 
-pub use site::{Built, Failed, Options, build, check, generate};
+pub use options::Options;
+pub use site::{Built, Failed, build, check, generate};

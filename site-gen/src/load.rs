@@ -8,16 +8,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cache::{self, Cache, PageEntry, Walked};
+use crate::cache::{self, Cache, PageEntry, SOURCE_DIRS, SourceFile, Walked};
 use crate::checks::check_front_texts;
 use crate::config::{self, I18n, SiteConfig};
 use crate::content::{self, Kind, Page};
 use crate::data::{self, Facts};
 use crate::diag::{self, Diagnostic, Sources};
 use crate::markdown;
+use crate::options::Options;
 use crate::output;
 use crate::procedures;
-use crate::site::Options;
 use crate::templates::{FnData, Templates};
 use crate::translate::glossary::{Glossary, GlossaryFile};
 use crate::translate::{self, catalog::Catalog};
@@ -50,21 +50,6 @@ pub(crate) struct Loaded {
     /// `serve`'s cache only: a hash of each page read from a file (the
     /// first pages of `pages`; the catalogs' pages follow), all but its file.
     pub(crate) page_metas: Vec<u64>,
-}
-
-/// A file found in a source folder: where it is, and its path as shown in
-/// messages (relative to the site root, with `/`).
-#[derive(Clone)]
-pub(crate) struct SourceFile {
-    pub(crate) path: PathBuf,
-    pub(crate) shown: String,
-}
-
-impl SourceFile {
-    /// The path below its source folder (`content/a/b.md` → `a/b.md`).
-    fn rel(&self) -> &str {
-        self.shown.split_once('/').map_or("", |(_, rel)| rel)
-    }
 }
 
 fn rel_display(root: &Path, path: &Path) -> String {
@@ -112,9 +97,6 @@ fn read_text(
         }
     }
 }
-
-/// The source folders of a site root; none may be reached through another.
-pub(crate) const SOURCE_DIRS: [&str; 3] = ["content", "static", "templates"];
 
 fn is_dot_name(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
@@ -851,7 +833,7 @@ fn load_catalogs(
         parse.push((lang.as_str(), file));
     }
     // Read together: the catalogs share their messages' Japanese.
-    for c in Catalog::parse_all(sources, &parse, diags) {
+    for c in Catalog::parse_all(sources, &parse, &read_again, diags) {
         out.insert(c.lang.clone(), Arc::new(c));
     }
     out

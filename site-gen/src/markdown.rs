@@ -1,4 +1,4 @@
-//! Markdown to HTML. The one place that sets pulldown-cmark's options, and
+//! Markdown to HTML, in the dialect `policy::options` sets, and
 //! the page-level rewrites: shortcodes, `@/` internal links, heading ids,
 //! the table of contents, and the refusal of raw HTML.
 //!
@@ -10,27 +10,18 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use madoguchi_rules::RubyPiece;
-use pulldown_cmark::{
-    CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeWithOffset,
-};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, TextMergeWithOffset};
 use serde::Serialize;
 
 use crate::config::{Date, I18n, SiteConfig};
 use crate::content::{Page, PageIndex};
 use crate::data::Facts;
 use crate::diag::{Diagnostic, FileId};
+pub use crate::policy::{ALLOWED_SCHEMES, is_invisible, link_scheme, options, text_problem};
 use crate::shortcode::{self, Piece};
 use crate::translate::blocks::{self, Mark, Status};
 use crate::translate::catalog::{Catalog, Lookup, State};
 use crate::translate::glossary::{self, Glossary};
-
-/// The Markdown dialect of every page.
-pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
 
 /// Everything a page render needs to know about the rest of the site.
 pub struct Ctx<'a> {
@@ -45,9 +36,6 @@ pub struct Ctx<'a> {
     /// Japanese terms explained at their first use in other languages.
     pub glossary: &'a Glossary,
 }
-
-/// Schemes a link or image may use (besides relative and `@/` targets).
-pub const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 
 /// Classes a heading may carry (`## Title {.no-print}`); no other attribute
 /// than an id and these classes is allowed.
@@ -607,37 +595,6 @@ const HEADING_HELP: &str = "a heading takes only an id and the classes `no-print
 const TEXT_HELP: &str = "delete the character (retype the text if it was pasted): control \
     characters and bidirectional overrides are not allowed in content";
 
-/// A character that has no place in published text: a control character
-/// (other than tab and line breaks) or a bidirectional override, embedding
-/// or isolate, which can make text read differently from how it is stored.
-/// Returns its byte offset and what it is.
-pub fn text_problem(text: &str) -> Option<(usize, String)> {
-    text.char_indices().find_map(|(i, c)| {
-        if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
-            Some((i, format!("the control character U+{:04X}", u32::from(c))))
-        } else if matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
-            Some((
-                i,
-                format!("the bidirectional control character U+{:04X}", u32::from(c)),
-            ))
-        } else {
-            None
-        }
-    })
-}
-
-/// True when `text` shows nothing: only spaces and invisible characters
-/// (zero-width spaces and joiners, word joiners, soft hyphens, BOMs).
-pub fn is_invisible(text: &str) -> bool {
-    text.chars().all(|c| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}' | '\u{034f}' | '\u{180e}'
-            )
-    })
-}
-
 /// Raw HTML other than comments is refused; comments are dropped. An
 /// unclosed comment would swallow the rest of the page, so it is refused too.
 fn refuse_html(html: &str, span: Range<usize>, file: FileId, diags: &mut Vec<Diagnostic>) {
@@ -666,24 +623,6 @@ fn refuse_html(html: &str, span: Range<usize>, file: FileId, diags: &mut Vec<Dia
                  anything Markdown cannot express belongs in a template",
             ),
     );
-}
-
-/// The scheme of a link target as a browser reads it (lowercase), or None
-/// for a relative target. Browsers drop tabs and line breaks anywhere and
-/// control characters and spaces at the ends, so this does too.
-pub fn link_scheme(dest: &str) -> Option<String> {
-    let cleaned: String = dest
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    let t = cleaned.trim_matches(|c: char| c <= ' ');
-    if !t.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return None;
-    }
-    let end = t.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))?;
-    t[end..]
-        .starts_with(':')
-        .then(|| t[..end].to_ascii_lowercase())
 }
 
 /// A link or image target with an allowed scheme, or `#` after reporting it.

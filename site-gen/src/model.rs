@@ -181,7 +181,7 @@ impl<'a> Library<'a> {
         paged(&format!("{}/{}", p.lang, p.rel_url), n) + "index.html"
     }
 
-    /// Every page `i` is published as (the first is [`crate::site::page_path`]).
+    /// Every page `i` is published as (the first is `page_path`).
     pub fn paged_paths(&self, i: usize) -> impl Iterator<Item = String> + '_ {
         (1..=self.pager_count(i)).map(move |n| self.paged_path(i, n))
     }
@@ -221,6 +221,11 @@ impl<'a> Library<'a> {
             .filter_map(|k| self.in_lang(k, &p.lang))
             .collect()
     }
+}
+
+/// Where a page is published, relative to the output folder.
+pub(crate) fn page_path(p: &Page) -> String {
+    format!("{}/{}index.html", p.lang, p.rel_url)
 }
 
 #[cfg(test)]

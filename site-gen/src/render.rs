@@ -17,8 +17,8 @@ use crate::data::{self, Facts};
 use crate::diag::{Diagnostic, Sources};
 use crate::markdown::Rendered;
 use crate::model::{Library, PAGE_SIZE};
+use crate::policy::CSP;
 use crate::register::Register;
-use crate::site::CSP;
 use crate::templates::Templates;
 
 pub(crate) fn checker_out(
@@ -520,7 +520,7 @@ impl<'a> Renderer<'a> {
             .pages
             .iter()
             .enumerate()
-            .map(|(i, p)| (crate::site::page_path(p), i))
+            .map(|(i, p)| (crate::model::page_path(p), i))
             .collect();
         let mut out = Vec::new();
         for i in long {

@@ -139,7 +139,7 @@ impl Session {
             .checker_dist
             .as_ref()
             .is_some_and(|dist| changes.iter().any(|p| p.starts_with(dist)));
-        let sources = self.cache.changed(&self.opts.root, changes);
+        let sources = self.cache.changed(&self.opts.root, changes, plain_file);
         (sources || checker).then(|| self.build())
     }
 
@@ -862,6 +862,12 @@ fn error_page(err: &str) -> String {
          <pre>{escaped}</pre></main><script type=\"module\" src=\"/{}\"></script></body></html>\n",
         site::LIVERELOAD_JS
     )
+}
+
+/// Whether `path` is now a plain file (not a link, a folder or missing):
+/// what [`Cache::changed`] asks of each path the watcher reports.
+pub fn plain_file(path: &Path) -> bool {
+    crate::load::entry(path) == crate::load::Entry::File
 }
 
 #[cfg(test)]

@@ -8,12 +8,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::cache::{Bytes, Cache, PageOut};
+use crate::cache::{Bytes, Cache, KeptHtml, PageOut};
 use crate::checker;
 use crate::checks::{self, Summary};
 use crate::config;
@@ -31,9 +31,7 @@ use crate::register::{self, Register};
 use crate::render::{CheckerOut, Renderer, checker_out};
 use crate::translate::{self, LanguageStatus, catalog::Catalog, glossary::Glossary};
 
-/// The Content-Security-Policy every page carries.
-pub const CSP: &str =
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'";
+pub use crate::policy::CSP;
 
 /// The staff page listing every fact (not linked, not in the sitemap, noindex).
 pub const FACTS_PAGE: &str = "staff/facts/index.html";
@@ -45,49 +43,7 @@ pub const TRANSLATIONS_PAGE: &str = "staff/translations/index.html";
 /// Path of the live-reload script the dev server injects.
 pub const LIVERELOAD_JS: &str = "__livereload.js";
 
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// The site root: holds `content/`, and optionally `templates/` and `static/`.
-    pub root: PathBuf,
-    /// Replaces `base_url` from site.toml (the dev server uses its own address).
-    pub base_url: Option<String>,
-    /// Adds the dev server's live-reload script to every page.
-    pub livereload: bool,
-    /// trunk's output folder with the checker's wasm and JS glue; without it
-    /// checker pages carry only the server-rendered first screen.
-    pub checker_dist: Option<PathBuf>,
-    /// `serve` only: a `checker_dist` that is not there yet (missing, or
-    /// without trunk's wasm and JS glue: the checker is being built) is no
-    /// error; checker pages say that the interactive checker is being built
-    /// and open the blank form, until `serve` sees the folder appear.
-    /// `build` and `check` leave it `false`: without the checker they fail.
-    pub checker_may_wait: bool,
-    /// The day the facts register shows values for and measures the age of
-    /// each fact's `checked` date against (default: today, UTC). Only the
-    /// staff page and the warnings depend on it, never a reader's page.
-    pub today: config::Date,
-    /// Whether `build` writes `.br` and `.gz` copies next to every
-    /// compressible file. `site-gen build` does unless `--no-precompress`
-    /// (hosts that compress by themselves); `Options::new` does not, since
-    /// brotli at quality 11 costs about a second of CPU per megabyte and the
-    /// tests build the real site several times. The output kept in memory
-    /// never has them.
-    pub precompress: bool,
-}
-
-impl Options {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        Options {
-            root: root.into(),
-            base_url: None,
-            livereload: false,
-            checker_dist: None,
-            checker_may_wait: false,
-            today: register::today_utc(),
-            precompress: false,
-        }
-    }
-}
+pub use crate::options::Options;
 
 /// A successful build: the output files (see `output_files`) and anything
 /// worth a warning.
@@ -448,20 +404,6 @@ struct PageDone {
     kept: Option<(String, PageOut)>,
 }
 
-/// A page's HTML as `serve`'s cache keeps it, with its two keys.
-pub(crate) struct KeptHtml {
-    /// What the page's template context reads, by hash: the page, its
-    /// Markdown, the pages [`Renderer::page_reads`] lists and what every
-    /// page of its language reads.
-    pub(crate) fast: u64,
-    /// The page's whole template context, serialized (all but the
-    /// Markdown's HTML, which its key stands for); of each of its pages
-    /// for a long listing.
-    pub(crate) exact: u64,
-    /// The HTML of each page it is published as ([`Library::paged_path`]).
-    pub(crate) bytes: Vec<Bytes>,
-}
-
 /// Page `i`'s HTML (of each page it is published as) from `serve`'s cache
 /// when its keys match, else
 /// rendered: `fast` is compared first; when it differs, the context is
@@ -743,7 +685,9 @@ impl Finish<'_> {
                 .into_bytes(),
             );
             warnings.extend(r.outdated_translations());
-            warnings.extend(crate::i18n::status_warnings(self.translation_status));
+            warnings.extend(crate::translate::status::status_warnings(
+                self.translation_status,
+            ));
         }
         if self.opts.livereload {
             files.insert(
@@ -890,7 +834,7 @@ fn generate_to(opts: &Options, out: Option<&Path>, cache: &mut Cache) -> Result<
         templates_print,
         page_metas,
     } = loaded;
-    let translation_status = crate::i18n::status_of(
+    let translation_status = crate::translate::status::status_of(
         &site,
         &pages,
         &procedures,
@@ -1302,10 +1246,7 @@ fn generate_to(opts: &Options, out: Option<&Path>, cache: &mut Cache) -> Result<
     })
 }
 
-/// Where a page is published, relative to the output folder.
-pub(crate) fn page_path(p: &Page) -> String {
-    format!("{}/{}index.html", p.lang, p.rel_url)
-}
+pub(crate) use crate::model::page_path;
 
 fn write_failed(out: &Path, e: &output::WriteError) -> Diagnostic {
     Diagnostic::error(format!("cannot write `{}`: {}", out.display(), e.message))

@@ -256,7 +256,11 @@ fn serve_renders_the_further_pages_again_and_drops_those_a_listing_no_longer_has
         text.replace("title = \"手続100\"", "title = \"手続100（改）\""),
     )
     .unwrap();
-    assert!(cache.changed(site.root(), std::slice::from_ref(&last)));
+    assert!(cache.changed(
+        site.root(),
+        std::slice::from_ref(&last),
+        site_gen::serve::plain_file,
+    ));
     let edited = build(&mut cache, "title on page 2");
     assert!(
         String::from_utf8_lossy(&edited.files["ja/big/page/2/index.html"])
@@ -270,7 +274,7 @@ fn serve_renders_the_further_pages_again_and_drops_those_a_listing_no_longer_has
     // One page fewer: the listing fits on one page, page 2 goes.
     let gone = site.root().join("content/big/p000.ja.md");
     std::fs::remove_file(&gone).unwrap();
-    assert!(cache.changed(site.root(), &[gone]));
+    assert!(cache.changed(site.root(), &[gone], site_gen::serve::plain_file));
     let shorter = build(&mut cache, "page deleted");
     assert!(!shorter.files.contains_key("ja/big/page/2/index.html"));
 }

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::markdown;
+use crate::policy;
 
 /// What holds a run: decides where a mark can go in the HTML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +113,7 @@ pub fn blocks(body: &str) -> Vec<Block> {
             }
         }
     };
-    for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, policy::options()).into_offset_iter() {
         if in_code {
             if matches!(event, Event::End(TagEnd::CodeBlock)) {
                 in_code = false;

@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::review;
 use crate::config::Date;
 use crate::diag::{Diagnostic, FileId, Sources};
-use crate::markdown;
+use crate::policy;
 
 /// The header that once said whether people had reviewed a whole catalog.
 /// Review is per message now ([`super::review`]): `draft` is accepted and
@@ -46,6 +46,9 @@ pub struct EntryView<'a> {
     /// The line of its msgstr in `content/i18n/<lang>.po`.
     pub line: usize,
 }
+
+/// Gives the text of a source file again (see [`Catalog::parse_all`]).
+pub type ReadAgain = dyn Fn(&Sources, FileId) -> Result<String, Diagnostic> + Sync;
 
 /// The messages of the catalogs read together ([`Catalog::parse_all`]),
 /// each once: the catalogs share them and hold only their translations,
@@ -210,9 +213,10 @@ impl Catalog {
         sources: &Sources,
         file: FileId,
         lang: &str,
+        read_again: &ReadAgain,
     ) -> (Option<Catalog>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let catalog = Self::parse_all(sources, &[(lang, file)], &mut diags).pop();
+        let catalog = Self::parse_all(sources, &[(lang, file)], read_again, &mut diags).pop();
         (catalog, diags)
     }
 
@@ -221,9 +225,12 @@ impl Catalog {
     /// catalog's entries checked in parallel; the catalogs share their
     /// messages. Entries that break a rule are reported (at the catalog's
     /// file and line, catalog by catalog and in file order) and left out.
+    /// `read_again` gives a file's text when loading let it go (`load`
+    /// reads it from the disk again).
     pub fn parse_all(
         sources: &Sources,
         files: &[(&str, FileId)],
+        read_again: &ReadAgain,
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<Catalog> {
         let mut messages = Messages::default();
@@ -236,7 +243,7 @@ impl Catalog {
         // time at most.
         let read = |i: usize| {
             files.get(i).map(|&(_, file)| {
-                crate::load::read_again(sources, file).map(|text| {
+                read_again(sources, file).map(|text| {
                     let po = read_po(&text);
                     (text, po)
                 })
@@ -946,7 +953,7 @@ impl Reading {
     pub(crate) fn of(text: &str) -> Reading {
         let mut r = Reading::default();
         let mut html = false;
-        for event in Parser::new_ext(text, markdown::options()) {
+        for event in Parser::new_ext(text, policy::options()) {
             let kind = match &event {
                 Event::Start(Tag::Paragraph) => Some("a paragraph".to_string()),
                 Event::Start(Tag::Heading { level, .. }) => Some(format!("a heading ({level})")),
@@ -969,8 +976,8 @@ impl Reading {
                         r.targets.push(format!("({dest_url})"));
                     }
                     if !html
-                        && let Some(scheme) = markdown::link_scheme(&dest_url)
-                        && !markdown::ALLOWED_SCHEMES.contains(&scheme.as_str())
+                        && let Some(scheme) = policy::link_scheme(&dest_url)
+                        && !policy::ALLOWED_SCHEMES.contains(&scheme.as_str())
                     {
                         r.refused.push(Some(scheme));
                     }
@@ -1065,7 +1072,7 @@ fn problems_with(
         }
     };
     if !msgstr.trim().is_empty()
-        && markdown::is_invisible(msgstr)
+        && policy::is_invisible(msgstr)
         && ctxt != Some("format:thousands_separator")
     {
         out.push((
@@ -1124,7 +1131,7 @@ fn format_problems(key: &str, msgid: &str, msgstr: &str) -> Vec<(String, String)
             }
         }
     }
-    if key == "unverified" && markdown::is_invisible(msgstr) {
+    if key == "unverified" && policy::is_invisible(msgstr) {
         out.push((
             "the \"unconfirmed\" mark has no visible text: readers would not see which facts \
              are unconfirmed"
@@ -1290,7 +1297,7 @@ fn problems_read(
                 .to_string(),
         ));
     }
-    if let Some((_, problem)) = markdown::text_problem(msgstr) {
+    if let Some((_, problem)) = policy::text_problem(msgstr) {
         out.push((
             format!("the translation contains {problem}"),
             "delete the character (retype the text if it was pasted)".to_string(),
@@ -1841,7 +1848,12 @@ mod tests {
             "msgid \"段落\"\nmsgstr \"단락\"\n\nmsgid \"新しい\"\nmsgstr \"새\"\n".into(),
         );
         let mut diags = Vec::new();
-        let cats = Catalog::parse_all(&sources, &[("en", en), ("ko", ko)], &mut diags);
+        let cats = Catalog::parse_all(
+            &sources,
+            &[("en", en), ("ko", ko)],
+            &|s: &Sources, id| Ok(s.text(id).to_string()),
+            &mut diags,
+        );
         assert!(diags.is_empty(), "{diags:?}");
         let (en, ko) = (&cats[0], &cats[1]);
         assert!(Arc::ptr_eq(&en.messages, &ko.messages));

@@ -55,9 +55,9 @@ fn nth_key_line(text: &str, key: &str, n: usize) -> std::ops::Range<usize> {
 
 /// Why a glossary text cannot be shown, if it cannot (the title rules).
 fn text_problem(text: &str) -> Option<String> {
-    crate::markdown::text_problem(text)
+    crate::policy::text_problem(text)
         .map(|(_, p)| p)
-        .or_else(|| crate::markdown::is_invisible(text).then(|| "no visible text".to_string()))
+        .or_else(|| crate::policy::is_invisible(text).then(|| "no visible text".to_string()))
 }
 
 fn is_kana(c: char) -> bool {

@@ -16,6 +16,7 @@ pub mod blocks;
 pub mod catalog;
 pub mod glossary;
 pub mod review;
+pub mod status;
 
 use std::collections::BTreeMap;
 
