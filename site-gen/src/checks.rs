@@ -8,6 +8,7 @@ use crate::config::SiteConfig;
 use crate::content::{Page, PageIndex};
 use crate::diag::{Diagnostic, Sources};
 use crate::markdown::{self, Rendered};
+use crate::policy;
 use crate::register;
 
 /// Title and description must show something and hold no control or
@@ -22,7 +23,7 @@ pub(crate) fn check_front_texts(sources: &Sources, p: &Page, diags: &mut Vec<Dia
         let key_span = front
             .find(&format!("\n{field}"))
             .map_or(0..3, |i| i + 1..i + 1 + field.len());
-        if let Some((at, problem)) = markdown::text_problem(value) {
+        if let Some((at, problem)) = policy::text_problem(value) {
             let bad = value[at..].chars().next().unwrap_or(' ');
             let span = front[key_span.start..]
                 .find(bad)
@@ -38,7 +39,7 @@ pub(crate) fn check_front_texts(sources: &Sources, p: &Page, diags: &mut Vec<Dia
                          characters and bidirectional overrides are not allowed",
                     ),
             );
-        } else if markdown::is_invisible(value) {
+        } else if policy::is_invisible(value) {
             diags.push(
                 Diagnostic::error(format!("the {field} is empty or invisible"))
                     .at(p.file, key_span)

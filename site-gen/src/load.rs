@@ -14,9 +14,9 @@ use crate::config::{self, I18n, SiteConfig};
 use crate::content::{self, Kind, Page};
 use crate::data::{self, Facts};
 use crate::diag::{self, Diagnostic, Sources};
-use crate::markdown;
 use crate::options::Options;
 use crate::output;
+use crate::policy;
 use crate::procedures;
 use crate::templates::{FnData, Templates};
 use crate::translate::glossary::{Glossary, GlossaryFile};
@@ -1020,7 +1020,7 @@ fn load_i18n(
             Ok(t) => {
                 let text = sources.text(file);
                 for (key, value) in &t.strings {
-                    if let Some((at, problem)) = markdown::text_problem(value) {
+                    if let Some((at, problem)) = policy::text_problem(value) {
                         let bad = value[at..].chars().next().unwrap_or(' ');
                         let key_at = text.find(&format!("\n{key} ")).map_or(0, |i| i + 1);
                         let span = text[key_at..]

@@ -17,7 +17,9 @@ use crate::config::{Date, I18n, SiteConfig};
 use crate::content::{Page, PageIndex};
 use crate::data::Facts;
 use crate::diag::{Diagnostic, FileId};
-pub use crate::policy::{ALLOWED_SCHEMES, is_invisible, link_scheme, options, text_problem};
+pub use crate::policy::{
+    ALLOWED_SCHEMES, HEADING_CLASSES, is_invisible, link_scheme, options, text_problem,
+};
 use crate::shortcode::{self, Piece};
 use crate::translate::blocks::{self, Mark, Status};
 use crate::translate::catalog::{Catalog, Lookup, State};
@@ -36,10 +38,6 @@ pub struct Ctx<'a> {
     /// Japanese terms explained at their first use in other languages.
     pub glossary: &'a Glossary,
 }
-
-/// Classes a heading may carry (`## Title {.no-print}`); no other attribute
-/// than an id and these classes is allowed.
-pub const HEADING_CLASSES: &[&str] = &["no-print", "visually-hidden"];
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TocEntry {

@@ -1,9 +1,10 @@
 //! The content rules every layer applies, below all of them: the Markdown
-//! dialect (the one place that sets pulldown-cmark's options), the link schemes a page may use, the characters published text
-//! may not hold, and the Content-Security-Policy of every page. A leaf: it
-//! uses no other module, so configuration, facts, catalogs and glossaries
-//! check their texts with the same rules as pages without reaching up to
-//! `markdown`.
+//! dialect (the one place that sets pulldown-cmark's options), the link
+//! schemes a page may use, the classes a heading may carry, the characters
+//! published text may not hold, and the Content-Security-Policy of every
+//! page. A leaf: it uses no other module, so configuration, facts,
+//! catalogs and glossaries check their texts with the same rules as pages
+//! without reaching up to `markdown`.
 
 use pulldown_cmark::Options;
 
@@ -21,6 +22,10 @@ pub fn options() -> Options {
 
 /// Schemes a link or image may use (besides relative and `@/` targets).
 pub const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// Classes a heading may carry (`## Title {.no-print}`); no other attribute
+/// than an id and these classes is allowed.
+pub const HEADING_CLASSES: &[&str] = &["no-print", "visually-hidden"];
 
 /// A character that has no place in published text: a control character
 /// (other than tab and line breaks) or a bidirectional override, embedding
