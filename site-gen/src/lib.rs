@@ -14,19 +14,20 @@
 //!    [`templates`] → [`cache`] (`serve`'s) → [`checker`].
 //! 4. The build: [`options`] → `load` (the only reader of the site root) →
 //!    `render` → [`site`] (the orchestration).
-//! 5. The commands on top: [`i18n`], [`review_sheet`], [`serve`],
-//!    [`served`] (checks a site as a web server serves it).
+//! 5. The commands on top: [`cmd`] (`build`, `check`, `facts`, `i18n`,
+//!    `serve`), [`review_sheet`], [`served`] (checks a site as a web
+//!    server serves it).
 
 pub mod cache;
 pub mod checker;
 mod checks;
+pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod context;
 pub mod data;
 pub mod diag;
 pub mod headers;
-pub mod i18n;
 mod load;
 pub mod markdown;
 pub mod model;
@@ -39,12 +40,14 @@ pub mod procedures;
 pub mod register;
 mod render;
 pub mod review_sheet;
-pub mod serve;
 pub mod served;
 pub mod shortcode;
 pub mod site;
 pub mod templates;
 pub mod translate;
 
+pub use cmd::build::build;
+pub use cmd::check::check;
+pub use cmd::{i18n, serve};
 pub use options::Options;
-pub use site::{Built, Failed, build, check, generate};
+pub use site::{Built, Failed, generate};

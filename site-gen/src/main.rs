@@ -132,21 +132,7 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| cli.root.join("public"));
             opts.precompress = !no_precompress;
             site_gen::build(&opts, &out).map(|b| {
-                let copies = if b.precompressed_files > 0 {
-                    format!(
-                        ", of which {} precompressed copies, {} KiB",
-                        b.precompressed_files,
-                        b.precompressed_bytes / 1024
-                    )
-                } else {
-                    String::new()
-                };
-                let msg = format!(
-                    "to {} ({} files, {} KiB{copies})",
-                    out.display(),
-                    b.output_files,
-                    b.output_bytes / 1024
-                );
+                let msg = site_gen::cmd::build::summary(&b, &out);
                 (b, msg)
             })
         }
@@ -169,18 +155,8 @@ fn main() -> ExitCode {
         }
         Command::Check => site_gen::check(&opts).map(|b| (b, "(nothing written)".to_string())),
         Command::Facts { format } => site_gen::generate(&opts).and_then(|b| {
-            let text = match format {
-                Format::Text => b.register.to_text(),
-                Format::Json => {
-                    serde_json::to_string_pretty(&b.register).map_err(|e| site_gen::Failed {
-                        sources: Default::default(),
-                        diags: vec![diag::Diagnostic::error(format!(
-                            "cannot write the register as JSON: {e}"
-                        ))],
-                    })? + "\n"
-                }
-            };
-            print!("{text}");
+            let json = matches!(format, Format::Json);
+            print!("{}", site_gen::cmd::facts::register_text(&b, json)?);
             Ok((b, "(nothing written)".to_string()))
         }),
         Command::CheckerData {

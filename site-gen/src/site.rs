@@ -21,7 +21,7 @@ use crate::content::{Page, PageIndex};
 use crate::context::Scripts;
 use crate::diag::{self, Diagnostic, Sources};
 use crate::headers;
-use crate::load::{self, Loaded, check_out, load};
+use crate::load::{self, Loaded, load};
 use crate::markdown;
 use crate::model::{Library, PAGE_SIZE};
 use crate::output;
@@ -49,7 +49,7 @@ pub use crate::options::Options;
 /// worth a warning.
 pub struct Built {
     /// Every output file kept in memory: all of them for [`generate`];
-    /// for [`build`], only what is not a page.
+    /// for [`crate::build`], only what is not a page.
     pub files: BTreeMap<String, Bytes>,
     /// Pages whose Markdown or template ran (the others came from `serve`'s
     /// cache).
@@ -61,7 +61,7 @@ pub struct Built {
     /// Every fact, its sources and where it is used (`site-gen facts`).
     pub register: Register,
     /// The files and bytes of the whole output (written to disk by
-    /// [`build`], where `files` holds only what is not a page), and of
+    /// [`crate::build`], where `files` holds only what is not a page), and of
     /// these the precompressed copies (`.br`, `.gz`).
     pub output_files: usize,
     pub output_bytes: usize,
@@ -97,29 +97,6 @@ pub fn generate(opts: &Options) -> Result<Built, Failed> {
 /// the cache holds its result for the same inputs (see [`crate::cache`]).
 pub fn generate_cached(opts: &Options, cache: &mut Cache) -> Result<Built, Failed> {
     generate_to(opts, None, cache)
-}
-
-/// `site-gen check`: [`generate`], failing also on every translation the
-/// build leaves out (which `build` publishes in Japanese, with a warning).
-pub fn check(opts: &Options) -> Result<Built, Failed> {
-    let built = generate(opts)?;
-    if !built.warnings.iter().any(|d| d.translation) {
-        return Ok(built);
-    }
-    let diags = built
-        .warnings
-        .into_iter()
-        .map(|mut d| {
-            if d.translation {
-                d.severity = diag::Severity::Error;
-            }
-            d
-        })
-        .collect();
-    Err(Failed {
-        sources: built.sources,
-        diags: failure_order(diags),
-    })
 }
 
 /// Errors caused by a file that is already reported broken are left out:
@@ -809,7 +786,11 @@ impl Finish<'_> {
 /// The build. With `out`, pages are written by the rendering workers into
 /// a staging folder that replaces `out` only if every page rendered and
 /// every file was written; `files` then holds only what is not a page.
-fn generate_to(opts: &Options, out: Option<&Path>, cache: &mut Cache) -> Result<Built, Failed> {
+pub(crate) fn generate_to(
+    opts: &Options,
+    out: Option<&Path>,
+    cache: &mut Cache,
+) -> Result<Built, Failed> {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
     let loaded = load(opts, cache, &mut sources, &mut diags);
@@ -1284,14 +1265,4 @@ pub(crate) fn failure_order(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     warnings.dedup();
     errors.extend(warnings);
     errors
-}
-
-/// Builds into `out`, replacing it only if the whole build succeeds.
-/// An `out` that would overwrite the site's sources is refused first.
-pub fn build(opts: &Options, out: &Path) -> Result<Built, Failed> {
-    check_out(&opts.root, out).map_err(|d| Failed {
-        sources: Sources::default(),
-        diags: vec![d],
-    })?;
-    generate_to(opts, Some(out), &mut Cache::none())
 }

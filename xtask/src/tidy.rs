@@ -76,7 +76,7 @@ const MAY_TOUCH: &[(&str, &[Access])] = &[
     // Reading trunk's output folder.
     ("site-gen/src/checker.rs", &[Disk]),
     // Watching, serving, timing builds.
-    ("site-gen/src/serve.rs", &[Disk, Network, Clock]),
+    ("site-gen/src/cmd/serve.rs", &[Disk, Network, Clock]),
     // `check-served`: HTTP to the published site.
     ("site-gen/src/served.rs", &[Network]),
     // The CLI: `checker-data --out`, the build's time, arguments, exit code.
