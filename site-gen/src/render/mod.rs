@@ -1,7 +1,7 @@
 //! Rendering: the typed contexts of every kind of page into their templates
 //! (`Renderer`), the checker's data and first screen per (procedure,
-//! language), the chooser, 404 and staff pages, the sitemap and the
-//! outdated-translation warnings.
+//! language) and the outdated-translation warnings; the chooser, 404 and
+//! staff pages in `special`, the sitemap in `sitemap`.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -10,16 +10,18 @@ use crate::checker;
 use crate::config::{self, I18n, SiteConfig};
 use crate::content::{self, Page};
 use crate::context::{
-    Alternate, CheckerCtx, ChooserCtx, Common, Crumb, FactsCtx, Home, Link, NotFoundCtx,
-    NotFoundHome, PageCtx, PageData, Paginator, Scripts, SiteCtx, SourceCtx, Translation,
+    Alternate, CheckerCtx, Common, Crumb, Link, PageCtx, PageData, Paginator, Scripts, SiteCtx,
+    SourceCtx, Translation,
 };
 use crate::data::{self, Facts};
 use crate::diag::{Diagnostic, Sources};
 use crate::markdown::Rendered;
 use crate::model::{Library, PAGE_SIZE};
 use crate::policy::CSP;
-use crate::register::Register;
 use crate::templates::Templates;
+
+mod sitemap;
+mod special;
 
 pub(crate) fn checker_out(
     procedure: &madoguchi_rules::Procedure,
@@ -387,125 +389,6 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// The staff page of the facts register, in the default language.
-    pub(crate) fn facts_page(&self, register: &'a Register) -> Result<String, Diagnostic> {
-        let ctx = FactsCtx {
-            common: self.common(&self.site().default_language),
-            register,
-        };
-        self.render("facts.html", &ctx)
-    }
-
-    /// The staff page of the translations' status, in the default language.
-    pub(crate) fn translations_page(
-        &self,
-        status: &'a [crate::translate::LanguageStatus],
-    ) -> Result<String, Diagnostic> {
-        let ctx = crate::context::TranslationsCtx {
-            common: self.common(&self.site().default_language),
-            languages: status,
-        };
-        self.render("translations.html", &ctx)
-    }
-
-    fn homes(&self) -> impl Iterator<Item = (&'a config::Language, usize)> + use<'a, '_> {
-        let lib = self.lib;
-        self.site()
-            .languages
-            .iter()
-            .filter_map(move |l| Some((l, lib.index.get("_index.md", &l.code)?)))
-    }
-
-    pub(crate) fn chooser(&self) -> Result<String, Diagnostic> {
-        let site = self.site();
-        let ctx = ChooserCtx {
-            common: self.common(&site.default_language),
-            homes: self
-                .homes()
-                .map(|(l, i)| Home {
-                    code: &l.code,
-                    html_lang: l.html_lang(),
-                    hreflang: site.hreflang(&l.code),
-                    name: &l.name,
-                    dir: l.dir,
-                    title: &l.title,
-                    url: &self.lib.urls[i],
-                    permalink: &self.lib.permalinks[i],
-                })
-                .collect(),
-            site_title: &site.title,
-            permalink: &site.base_url,
-        };
-        self.render("chooser.html", &ctx)
-    }
-
-    pub(crate) fn not_found(&self) -> Result<String, Diagnostic> {
-        let ctx = NotFoundCtx {
-            common: self.common(&self.site().default_language),
-            homes: self
-                .homes()
-                .map(|(l, i)| NotFoundHome {
-                    code: &l.code,
-                    html_lang: l.html_lang(),
-                    name: &l.name,
-                    dir: l.dir,
-                    url: &self.lib.urls[i],
-                })
-                .collect(),
-        };
-        self.render("404.html", &ctx)
-    }
-
-    pub(crate) fn sitemap(&self) -> String {
-        use std::fmt::Write as _;
-        let lib = self.lib;
-        // Entries are written with `write!` and escaped only where needed:
-        // `serve` writes the sitemap again after every edit.
-        let mut urls: Vec<(Cow<'_, str>, String)> = Vec::with_capacity(lib.pages.len());
-        for (i, p) in lib.pages.iter().enumerate() {
-            // A listing cut into pages: each of its pages.
-            for n in 1..=lib.pager_count(i) {
-                let mut entry = String::with_capacity(512);
-                let permalink = paged_url(&lib.permalinks[i], || lib.paged_permalink(i, n), n);
-                let _ = write!(
-                    entry,
-                    "  <url>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n",
-                    xml_escape(&permalink),
-                    p.front.updated.iso()
-                );
-                for alt in self.alternates(i, n) {
-                    if let Some(tag) = alt.hreflang {
-                        let _ = writeln!(
-                            entry,
-                            "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                            xml_escape(tag),
-                            xml_escape(&alt.permalink)
-                        );
-                    }
-                }
-                if let Some(d) = self.x_default(i, n) {
-                    let _ = writeln!(
-                        entry,
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
-                        xml_escape(&d)
-                    );
-                }
-                entry.push_str("  </url>\n");
-                urls.push((permalink, entry));
-            }
-        }
-        urls.sort_unstable();
-        let mut xml = String::with_capacity(urls.iter().map(|(_, e)| e.len()).sum::<usize>() + 256);
-        xml.push_str(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-        );
-        for (_, e) in urls {
-            xml.push_str(&e);
-        }
-        xml.push_str("</urlset>\n");
-        xml
-    }
-
     /// Pages published where a long listing continues (`page/2/`…): an
     /// error at the page's file.
     pub(crate) fn listing_clashes(&self) -> Vec<Diagnostic> {
@@ -599,16 +482,4 @@ fn paged_url<'a>(first: &'a str, paged: impl FnOnce() -> String, n: usize) -> Co
     } else {
         Cow::Owned(paged())
     }
-}
-
-fn xml_escape(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"']) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    std::borrow::Cow::Owned(
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;"),
-    )
 }
