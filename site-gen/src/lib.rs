@@ -1,8 +1,9 @@
 //! Madoguchi's site generator: turns a site root (`content/`, `templates/`,
 //! `static/`) into a folder of static, multilingual HTML.
 //!
-//! Layers, bottom up: a module uses only modules before it (`cargo xtask
-//! tidy` fails on any import cycle among them).
+//! Layers, bottom up: a module uses only modules named before it here
+//! (`cargo xtask tidy` checks this list: every module named in backticks at
+//! its first mention, no use going up it, no import cycle).
 //!
 //! 1. Leaves and pure helpers: [`diag`] (every problem becomes a
 //!    [`diag::Diagnostic`]), [`policy`] (the content rules and the CSP),

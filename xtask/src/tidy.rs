@@ -6,7 +6,9 @@
 //!    the clock or processes and the environment ([`MAY_TOUCH`]; every other
 //!    file of site-gen, the checker and the rules core works on memory).
 //! 2. **import cycles**: no cycle among site-gen's modules
-//!    (`use crate::…`), except the ones [`ALLOWED_CYCLES`] lists as debt.
+//!    (`use crate::…`), except the ones [`ALLOWED_CYCLES`] lists as debt;
+//!    and every module is named in lib.rs's layer list (its `//!`
+//!    documentation, bottom up) and uses only modules named before it.
 //! 3. **codemap**: every path ARCHITECTURE.md's codemap names exists, and
 //!    every source file is named in it (a folder's entry covers its files).
 //! 4. **vendored Yew**: [`crate::vendor::verify_yew`].
@@ -599,16 +601,84 @@ fn import_cycles(root: &Path, allowed_cycles: &[&[&str]]) -> Result<String, Vec<
             ));
         }
     }
+    let layers = layer_order(root, &modules)?;
+    if !layers.is_empty() {
+        problems.extend(layer_problems(&modules, &edges, &layers));
+    }
     if problems.is_empty() {
         let uses: usize = edges.values().map(BTreeMap::len).sum();
+        let layered = if layers.is_empty() {
+            String::new()
+        } else {
+            "; every use goes down lib.rs's layer list".to_owned()
+        };
         Ok(format!(
-            "{} modules, {uses} module uses; {} cycle(s), all listed as debt",
+            "{} modules, {uses} module uses; {} cycle(s), all listed as debt{layered}",
             modules.len(),
             found.len()
         ))
     } else {
         Err(problems)
     }
+}
+
+/// The order of lib.rs's layer list: the modules its `//!` documentation
+/// names in backticks (`load`, [`config`], [`diag::Diagnostic`] → `diag`),
+/// each at its first mention, bottom up. Empty when it names none.
+fn layer_order(
+    root: &Path,
+    modules: &BTreeSet<String>,
+) -> Result<BTreeMap<String, usize>, Vec<String>> {
+    let lib = Path::new(MODULES_ROOT).join("lib.rs");
+    let text = match std::fs::read_to_string(root.join(&lib)) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(vec![format!("{}: cannot read: {e}", lib.display())]),
+    };
+    let mut order = BTreeMap::new();
+    for line in text.lines() {
+        let Some(doc) = line.trim_start().strip_prefix("//!") else {
+            continue;
+        };
+        for (i, span) in doc.split('`').enumerate() {
+            let name = span.split("::").next().unwrap_or_default();
+            if i % 2 == 1 && modules.contains(name) && !order.contains_key(name) {
+                order.insert(name.to_owned(), order.len());
+            }
+        }
+    }
+    Ok(order)
+}
+
+/// The uses that go up lib.rs's layer list, and the modules it leaves out.
+fn layer_problems(
+    modules: &BTreeSet<String>,
+    edges: &Edges,
+    layers: &BTreeMap<String, usize>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for m in modules {
+        if !layers.contains_key(m) {
+            problems.push(format!(
+                "{MODULES_ROOT}/lib.rs: its layer list does not name `{m}`: name it \
+                 (in backticks) at its layer, above every module it uses"
+            ));
+        }
+    }
+    for (from, uses) in edges {
+        for (to, (file, line)) in uses {
+            if let (Some(f), Some(t)) = (layers.get(from), layers.get(to))
+                && t > f
+            {
+                problems.push(format!(
+                    "{file}:{line}: `{from}` uses `{to}`, which lib.rs's layer list puts \
+                     above it: move what it needs down (or pass it in), or correct the list \
+                     if the layers changed"
+                ));
+            }
+        }
+    }
+    problems
 }
 
 // ---------------------------------------------------------------------------
@@ -1431,6 +1501,34 @@ mod tests {
         );
         let found = problems(import_cycles(t.path(), &[&["a", "b", "c"], &["x", "y"]]));
         assert!(found[0].contains("[\"x\", \"y\"], which is no longer a cycle"));
+    }
+
+    #[test]
+    fn a_use_up_lib_rs_s_layer_list_fails() {
+        // b → c only: no cycle, so only the layer list can be wrong.
+        let layered = |doc: &str| {
+            tree(&[
+                ("site-gen/src/lib.rs", &format!("{doc}\nmod b;\nmod c;\n")),
+                ("site-gen/src/b.rs", "use crate::c::x;\n"),
+                ("site-gen/src/c.rs", "pub fn x() {}\n"),
+            ])
+        };
+        let t = layered("//! Layers: [`c::x`] → `b`.");
+        let ok = import_cycles(t.path(), &[]).expect("c below b: passes");
+        assert!(ok.contains("every use goes down"), "{ok}");
+        let t = layered("//! Layers: `b` → [`c`].");
+        let found = problems(import_cycles(t.path(), &[]));
+        assert_eq!(
+            found,
+            [
+                "site-gen/src/b.rs:1: `b` uses `c`, which lib.rs's layer list puts above it: \
+              move what it needs down (or pass it in), or correct the list if the layers changed"
+            ]
+        );
+        let t = layered("//! Layers: `c`.");
+        let found = problems(import_cycles(t.path(), &[]));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("does not name `b`"), "{found:?}");
     }
 
     const ARCH: &str = "# A\n\n## Codemap\n\n| where | what |\n|---|---|\n\
