@@ -618,7 +618,14 @@ fn corpus(
     finish: &dyn Fn(&Path) -> Result<(), String>,
 ) -> Result<(), String> {
     let stamp = dir.join("bench-complete");
-    let want = format!("{GENERATOR}\n{spec:?}\n");
+    // The templates written into the corpus count as the generator too.
+    let templates = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (SG_BASE, SG_LIST, HUGO_BASE, HUGO_LIST, HUGO_LINK).hash(&mut h);
+        h.finish()
+    };
+    let want = format!("{GENERATOR} templates {templates:016x}\n{spec:?}\n");
     if std::fs::read_to_string(&stamp).is_ok_and(|s| s == want) {
         return Ok(());
     }
