@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::cache::{self, Cache, PageEntry, SOURCE_DIRS, SourceFile, Walked};
 use crate::checks::check_front_texts;
 use crate::config::{self, I18n, SiteConfig};
@@ -466,7 +468,7 @@ pub(crate) fn load(
     // text: it is kept when the site has a catalog language (one without
     // `i18n/<lang>.toml`, or with a `.po` catalog).
     let kinds: Vec<Result<Kind, Diagnostic>> = content_files
-        .iter()
+        .par_iter()
         .map(|f| content::classify(f.rel(), &site))
         .collect();
     let keep_default_texts = kinds.iter().any(|k| matches!(k, Ok(Kind::Catalog { .. })))

@@ -12,6 +12,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::config::SiteConfig;
 use crate::content::{Page, PageIndex};
 
@@ -77,21 +79,23 @@ fn listing_order(pages: &[Page], a: usize, b: usize) -> std::cmp::Ordering {
 
 impl<'a> Library<'a> {
     pub fn new(site: &'a SiteConfig, pages: &'a [Page], index: &'a PageIndex) -> Self {
+        // Each page's own lists are independent of the others': built in
+        // parallel (serve builds them after every edit).
         let base_path = site.base_path();
         let urls = pages
-            .iter()
+            .par_iter()
             .map(|p| format!("{base_path}{}/{}", p.lang, p.rel_url))
             .collect();
         let permalinks = pages
-            .iter()
+            .par_iter()
             .map(|p| site.permalink(&format!("{}/{}", p.lang, p.rel_url)))
             .collect();
         let originals = pages
-            .iter()
+            .par_iter()
             .map(|p| index.get(&p.key, &site.default_language))
             .collect();
         let translations = pages
-            .iter()
+            .par_iter()
             .map(|p| {
                 site.languages
                     .iter()
@@ -121,7 +125,7 @@ impl<'a> Library<'a> {
             breadcrumbs: Vec::new(),
         };
         lib.children = pages
-            .iter()
+            .par_iter()
             .map(|s| {
                 if !s.is_section {
                     return Vec::new();
@@ -137,7 +141,7 @@ impl<'a> Library<'a> {
                 kids
             })
             .collect();
-        lib.breadcrumbs = pages.iter().map(|p| lib.crumbs(p)).collect();
+        lib.breadcrumbs = pages.par_iter().map(|p| lib.crumbs(p)).collect();
         lib
     }
 

@@ -1000,10 +1000,13 @@ pub(crate) fn generate_to(
                             html
                         }
                     };
-                    let outputs = html
-                        .into_iter()
-                        .enumerate()
-                        .map(|(n, html)| (r.lib.paged_path(i, n + 1), html));
+                    let outputs = html.into_iter().enumerate().map(|(n, html)| {
+                        let at = match n {
+                            0 => path.clone(),
+                            n => r.lib.paged_path(i, n + 1),
+                        };
+                        (at, html)
+                    });
                     match (&staging, out) {
                         (Some(_), Some(_)) if rendered.diags.iter().any(Diagnostic::is_error) => {
                             Ok(Vec::new())
