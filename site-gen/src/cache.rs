@@ -186,6 +186,9 @@ pub struct Cache {
     templates: Option<(u64, Arc<crate::templates::Templates>)>,
     /// The sitemap, by a hash of every page's data and the configuration.
     pub(crate) sitemap: Option<(u64, Vec<u8>)>,
+    /// The checks of the page set (`checks::check_page_set`), by a hash of
+    /// every page's data and file.
+    pub(crate) page_set_checks: Option<(u64, Vec<crate::diag::Diagnostic>)>,
 }
 
 impl Cache {

@@ -825,7 +825,31 @@ pub(crate) fn generate_to(
         &sources,
     );
     let index = PageIndex::new(&pages);
-    check_pages(&site, &pages, &index, &unparsed, &sources, &mut diags);
+    // The checks of the page set read only the pages' data and files: kept
+    // by serve's cache while those are the same (pages from catalogs, whose
+    // data also comes from the catalogs, are checked every time).
+    let page_set_key = (cache.keeps() && !pages.iter().any(|p| p.from_catalog)).then(|| {
+        crate::cache::hash_of((
+            crate::cache::hash_debug(&site),
+            &page_metas,
+            pages.iter().map(|p| p.file).collect::<Vec<_>>(),
+            &unparsed,
+        ))
+    });
+    match cache
+        .page_set_checks
+        .as_ref()
+        .filter(|(k, _)| page_set_key == Some(*k))
+    {
+        Some((_, found)) => diags.extend(found.iter().cloned()),
+        None => {
+            let before = diags.len();
+            check_pages(&site, &pages, &index, &unparsed, &sources, &mut diags);
+            if let Some(key) = page_set_key {
+                cache.page_set_checks = Some((key, diags[before..].to_vec()));
+            }
+        }
+    }
     let Some(fallback_i18n) = fallback_i18n(&site, &i18n) else {
         diags.retain(|d| !follow_on(&broken_data, d));
         return Err(finish_failed(sources, diags));
@@ -1125,10 +1149,16 @@ pub(crate) fn generate_to(
         }
     }
 
-    // The sitemap reads every page's data and the configuration.
-    let sitemap_key = keys
-        .as_ref()
-        .map(|k| crate::cache::hash_of((k.global, &k.pages)));
+    // The sitemap reads every page's address, translations and `updated`
+    // date, the listings' lengths (their pages) and the configuration: not
+    // titles, descriptions or weights.
+    let sitemap_key = keys.as_ref().map(|k| {
+        crate::cache::hash_of((
+            k.global,
+            pages.iter().map(|p| p.front.updated).collect::<Vec<_>>(),
+            lib.children.iter().map(Vec::len).collect::<Vec<_>>(),
+        ))
+    });
     let kept_sitemap = cache
         .sitemap
         .as_ref()
