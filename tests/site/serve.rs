@@ -421,6 +421,37 @@ fn matches_clean(
     }
 }
 
+/// `path` saved as `broken`, then as it was: each step is a clean build's
+/// outcome, and at the end every served file is back as it was (`good`).
+fn broken_then_restored(
+    session: &mut site_gen::serve::Session,
+    opts: &Options,
+    good: &std::collections::BTreeMap<String, site_gen::cache::Bytes>,
+    path: &std::path::Path,
+    broken: &str,
+) {
+    let name = path.display();
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, broken).unwrap();
+    matches_clean(
+        session,
+        opts,
+        &format!("{name} broken"),
+        &[path.to_path_buf()],
+    );
+    std::fs::write(path, &text).unwrap();
+    matches_clean(
+        session,
+        opts,
+        &format!("{name} restored"),
+        &[path.to_path_buf()],
+    );
+    assert!(
+        session.files().iter().all(|(k, v)| good.get(k) == Some(v)),
+        "{name} restored: every page is back as it was"
+    );
+}
+
 /// The cases where serve's second build path once drifted from `build`:
 /// a data file saved empty and restored, a page under `content/data/`, a
 /// stray file among the procedures, a catalog broken and fixed. Serve now
@@ -445,28 +476,12 @@ fn serve_follows_the_build_where_it_once_drifted() {
     let good_files = session.files().clone();
 
     // A data file saved empty, then restored.
-    let data = content.join("data/fees.toml");
-    let text = std::fs::read_to_string(&data).unwrap();
-    std::fs::write(&data, "").unwrap();
-    matches_clean(
+    broken_then_restored(
         &mut session,
         &opts,
-        "data file emptied",
-        std::slice::from_ref(&data),
-    );
-    std::fs::write(&data, &text).unwrap();
-    matches_clean(
-        &mut session,
-        &opts,
-        "data file restored",
-        std::slice::from_ref(&data),
-    );
-    assert!(
-        session
-            .files()
-            .iter()
-            .all(|(k, v)| good_files.get(k) == Some(v)),
-        "restoring the data file restores every page"
+        &good_files,
+        &content.join("data/fees.toml"),
+        "",
     );
 
     // A page among the data files.
@@ -508,27 +523,12 @@ fn serve_follows_the_build_where_it_once_drifted() {
     );
 
     // A catalog broken, then fixed.
-    let po = std::fs::read_to_string(&ko).unwrap();
-    std::fs::write(&ko, "msgid \"unterminated\nmsgstr \"\n").unwrap();
-    matches_clean(
+    broken_then_restored(
         &mut session,
         &opts,
-        "catalog broken",
-        std::slice::from_ref(&ko),
-    );
-    std::fs::write(&ko, &po).unwrap();
-    matches_clean(
-        &mut session,
-        &opts,
-        "catalog fixed",
-        std::slice::from_ref(&ko),
-    );
-    assert!(
-        session
-            .files()
-            .iter()
-            .all(|(k, v)| good_files.get(k) == Some(v)),
-        "every page is back as it was"
+        &good_files,
+        &ko,
+        "msgid \"unterminated\nmsgstr \"\n",
     );
 }
 

@@ -194,6 +194,21 @@ fn fallback_rules() -> Rules {
 
 type Shared = Arc<(Mutex<State>, Condvar)>;
 
+/// The server's state before the first build.
+fn new_shared() -> Shared {
+    Arc::new((
+        Mutex::new(State {
+            polls: Vec::new(),
+            building: None,
+            files: BTreeMap::new(),
+            rules: fallback_rules(),
+            error: None,
+            version: 0,
+        }),
+        Condvar::new(),
+    ))
+}
+
 /// The source folders watched (recursively) below the site root.
 const WATCHED: [&str; 3] = ["content", "templates", "static"];
 
@@ -229,17 +244,7 @@ pub fn serve(root: &Path, port: u16, checker_dist: Option<&Path>) -> Result<(), 
         checker_may_wait: true,
         ..Options::new(root)
     };
-    let shared: Shared = Arc::new((
-        Mutex::new(State {
-            polls: Vec::new(),
-            building: None,
-            files: BTreeMap::new(),
-            rules: fallback_rules(),
-            error: None,
-            version: 0,
-        }),
-        Condvar::new(),
-    ));
+    let shared = new_shared();
     // Watching starts before the first build: a change made any time after
     // this is rebuilt, never missed.
     let (watch, events) = Watch::start(root)?;
@@ -890,17 +895,7 @@ mod tests {
 
     #[test]
     fn a_long_build_is_reported_in_the_browser() {
-        let shared: Shared = Arc::new((
-            Mutex::new(State {
-                polls: Vec::new(),
-                building: None,
-                files: BTreeMap::new(),
-                rules: fallback_rules(),
-                error: None,
-                version: 0,
-            }),
-            Condvar::new(),
-        ));
+        let shared = new_shared();
         watch_builds(Arc::clone(&shared));
         answer_polls(Arc::clone(&shared));
         let since = Instant::now()
