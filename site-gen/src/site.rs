@@ -923,7 +923,6 @@ pub(crate) fn generate_to(
             lib: &lib,
             i18n: &i18n,
             templates,
-            sources: &sources,
             livereload: livereload.as_deref(),
             offline: offline.as_deref(),
             base_path: &base_path,

@@ -81,9 +81,9 @@ impl Templates {
             for (name, text) in &all {
                 let mut probe = Tera::default();
                 if let Err(e) = probe.add_raw_template(name, text)
-                    && !chain(&e).contains("inheriting from")
+                    && !matches!(kind_of(&e), tera::ErrorKind::MissingParent { .. })
                 {
-                    errors.push(template_error(sources, &overrides, name, &e));
+                    errors.push(template_error(&overrides, name, &e, Phase::Compile));
                 }
             }
             if errors.is_empty() {
@@ -105,28 +105,14 @@ impl Templates {
         }
     }
 
-    /// Whether a site template's text contains `needle` (the defaults are
-    /// known): `serve` re-renders every page after a data edit when a
-    /// template calls `fact(`.
-    pub fn overrides_contain(&self, sources: &Sources, needle: &str) -> bool {
-        self.overrides
-            .values()
-            .any(|&file| sources.text(file).contains(needle))
-    }
-
     pub fn has(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }
 
-    pub fn render(
-        &self,
-        sources: &Sources,
-        name: &str,
-        ctx: &Context,
-    ) -> Result<String, Diagnostic> {
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, ctx)
-            .map_err(|e| template_error(sources, &self.overrides, name, &e))
+            .map_err(|e| template_error(&self.overrides, name, &e, Phase::Render))
     }
 }
 
@@ -159,78 +145,79 @@ fn chain(e: &tera::Error) -> String {
     msg
 }
 
-/// Points a Tera error at the template file and, when the message names a
-/// variable or a line, at that spot.
+/// When Tera met the error: compiling the templates (syntax, a missing
+/// parent) or rendering a page (a variable, a function's arguments).
+#[derive(Clone, Copy)]
+enum Phase {
+    Compile,
+    Render,
+}
+
+/// The most specific kind in a Tera error's chain: Tera wraps the cause
+/// (`CallFunction`, `TemplateNotFound`, …) in generic messages.
+fn kind_of(e: &tera::Error) -> &tera::ErrorKind {
+    let mut found = &e.kind;
+    let mut src: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = src {
+        if let Some(t) = s.downcast_ref::<tera::Error>()
+            && !matches!(t.kind, tera::ErrorKind::Msg(_))
+        {
+            found = &t.kind;
+        }
+        src = s.source();
+    }
+    found
+}
+
+/// A Tera error as a diagnostic on the site's template file, if the
+/// template is the site's own. Tera's message is shown whole: it names the
+/// variable or function, and for a syntax error the line and column with
+/// the line drawn. Tera keeps no positions in its syntax tree, so the
+/// diagnostic names the file, not a span, rather than guess one by
+/// searching the text; the help follows the error's kind.
 fn template_error(
-    sources: &Sources,
     overrides: &BTreeMap<String, FileId>,
     name: &str,
     e: &tera::Error,
+    phase: Phase,
 ) -> Diagnostic {
-    let msg = chain(e);
-    let help = if msg.contains("not found in context") {
-        "the variable does not exist for this page: check its spelling, or guard it with \
-         `{% if page.extra.x %}` / the `default` filter"
-    } else {
-        "see the Tera documentation for template syntax"
+    use tera::ErrorKind as K;
+    let help = match (kind_of(e), phase) {
+        (K::CallFunction(f), _) => format!(
+            "the call to `{f}(…)` was refused for the reason above: change its arguments \
+             (README \"Template API\" lists site-gen's functions)"
+        ),
+        (K::CallFilter(f), _) => format!(
+            "the filter `{f}` was refused for the reason above: change the value or its \
+             arguments"
+        ),
+        (K::CallTest(t), _) => format!("the test `{t}` was refused for the reason above"),
+        (K::FunctionNotFound(f) | K::FilterNotFound(f) | K::TestNotFound(f), _) => format!(
+            "`{f}` is neither one of Tera's built-ins nor one of site-gen's (README \
+             \"Template API\"): check its spelling"
+        ),
+        (K::TemplateNotFound(t), _) | (K::MissingParent { parent: t, .. }, _) => format!(
+            "there is no template `{t}` in `templates/` nor among the defaults: check the \
+             name in `{{% extends %}}`, `{{% include %}}` or `{{% import %}}`"
+        ),
+        (K::CircularExtend { .. }, _) => {
+            "templates extend each other in a loop: one of them must not extend".to_string()
+        }
+        (_, Phase::Compile) => "the template's syntax: the message shows the line and column; \
+             see the Tera documentation"
+            .to_string(),
+        (_, Phase::Render) => "a variable this page does not have, or a value of another type: \
+             check the spelling against README \"Template API\", or guard it with \
+             `{% if page.extra.x is defined %}` or the `default` filter"
+            .to_string(),
     };
-    let mut d = Diagnostic::error(format!("template `{name}`: {msg}")).help(help);
-    // Which file: the site's override if there is one (the error may come from a
-    // parent template, so look for the named variable in every override).
-    let needle = msg
-        .split('`')
-        .nth(1)
-        .filter(|_| msg.contains("Variable") || msg.contains("not found"))
-        .map(str::to_string)
-        .or_else(|| {
-            // "Function call 'get_env' failed": point at the call.
-            let rest = &msg[msg.find("Function call '")? + "Function call '".len()..];
-            Some(format!("{}(", &rest[..rest.find('\'')?]))
-        });
-    let candidates = std::iter::once(name.to_string()).chain(overrides.keys().cloned());
-    for candidate in candidates {
-        let Some(&file) = overrides.get(&candidate) else {
-            continue;
-        };
-        let text = sources.text(file);
-        if let Some(needle) = &needle
-            && let Some(pos) = text.find(needle.as_str())
-        {
-            return d.at(file, pos..pos + needle.len()).label("used here");
-        }
-        if let Some((line, col)) = parse_line_col(&msg) {
-            let offset = offset_of(text, line, col);
-            return d.at(file, offset..offset + 1).label("here");
-        }
-        if candidate == name {
-            d = d.in_file(file);
-        }
+    let d = Diagnostic::error(format!("template `{name}`: {}", chain(e))).help(help);
+    match overrides.get(name) {
+        Some(&file) => d
+            .in_file(file)
+            .label("in this template: Tera's message above says where"),
+        None => d,
     }
-    d
-}
-
-/// Finds ` --> line:col` in a parser message.
-fn parse_line_col(msg: &str) -> Option<(usize, usize)> {
-    let rest = &msg[msg.find("--> ")? + 4..];
-    let end = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
-        .unwrap_or(rest.len());
-    let (l, c) = rest[..end].split_once(':')?;
-    Some((l.parse().ok()?, c.parse().ok()?))
-}
-
-fn offset_of(text: &str, line: usize, col: usize) -> usize {
-    let mut offset = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            return offset
-                + l.char_indices()
-                    .nth(col.saturating_sub(1))
-                    .map_or(0, |(b, _)| b);
-        }
-        offset += l.len();
-    }
-    0
 }
 
 fn str_arg<'a>(args: &'a HashMap<String, Value>, name: &str, func: &str) -> tera::Result<&'a str> {
@@ -658,15 +645,5 @@ mod tests {
             Some("`range` would give 1000000000 items; at most 10000 are allowed")
         );
         assert!(call(&[("end", 5), ("step_by", 0)]).is_err());
-    }
-
-    #[test]
-    fn finds_line_and_column_in_parser_messages() {
-        assert_eq!(
-            parse_line_col("Failed to parse\n --> 3:14\n  |"),
-            Some((3, 14))
-        );
-        assert_eq!(parse_line_col("no location"), None);
-        assert_eq!(offset_of("ab\ncd\n", 2, 2), 4);
     }
 }

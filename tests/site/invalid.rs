@@ -71,6 +71,7 @@ invalid_cases!(
     static_symlink_to_root,
     template_get_env,
     template_huge_loop,
+    template_syntax_error,
     template_includes_itself,
     templates_include_each_other,
     title_invisible_and_controls,

@@ -14,7 +14,7 @@ use crate::context::{
     SourceCtx, Translation,
 };
 use crate::data::{self, Facts};
-use crate::diag::{Diagnostic, Sources};
+use crate::diag::Diagnostic;
 use crate::markdown::Rendered;
 use crate::model::{Library, PAGE_SIZE};
 use crate::policy::CSP;
@@ -67,7 +67,6 @@ pub(crate) struct Renderer<'a> {
     pub(crate) lib: &'a Library<'a>,
     pub(crate) i18n: &'a BTreeMap<String, I18n>,
     pub(crate) templates: &'a Templates,
-    pub(crate) sources: &'a Sources,
     /// `base_path` of the site, and of the live-reload script under serve.
     pub(crate) base_path: &'a str,
     pub(crate) livereload: Option<&'a str>,
@@ -170,7 +169,7 @@ impl<'a> Renderer<'a> {
                 "template `{template}`: cannot build its context: {e}"
             ))
         })?;
-        self.templates.render(self.sources, template, &ctx)
+        self.templates.render(template, &ctx)
     }
 
     /// Renders a page's context (from [`Renderer::page_ctx`]) into its template.

@@ -586,13 +586,32 @@ fn scan_lines(text: &str) -> Vec<EntryLines> {
         .collect()
 }
 
-/// The line a rspolib syntax error names (`… at line 12 …`), if any.
-fn error_line(message: &str) -> Option<usize> {
-    let rest = &message[message.find("at line ")? + "at line ".len()..];
-    rest.split(|c: char| !c.is_ascii_digit())
-        .next()?
-        .parse()
-        .ok()
+/// When line `at` (1-based) starts an entry and the entry before it has
+/// no `msgstr`, the line of that entry's `msgid`.
+fn entry_without_msgstr(text: &str, at: usize) -> Option<usize> {
+    let starts_entry = |l: &str| {
+        let l = l.trim_start();
+        l.starts_with("msgid") || l.starts_with("msgctxt") || l.starts_with('#')
+    };
+    if !text
+        .lines()
+        .nth(at.checked_sub(1)?)
+        .is_some_and(starts_entry)
+    {
+        return None;
+    }
+    let lines: Vec<&str> = text.lines().take(at - 1).collect();
+    for (i, l) in lines.iter().enumerate().rev() {
+        let l = l.trim_start();
+        let l = l.strip_prefix("#~").map_or(l, str::trim_start);
+        if l.starts_with("msgstr") {
+            return None;
+        }
+        if l.starts_with("msgid") && !l.starts_with("msgid_plural") {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 /// The latest valid review mark of an entry: one whose hash is the hash of
@@ -756,22 +775,19 @@ pub(crate) fn read_po(text: &str) -> Result<PoRead, ReadError> {
         format!("{text}\n").into()
     };
     let mut po = pofile(&*content).map_err(|e| {
-        let message = e.to_string();
-        let mut line = error_line(&message).unwrap_or(1);
-        // rspolib notices a missing msgstr at the next entry: name the
-        // msgid that lacks it.
-        if message.contains("missing 'msgstr'") {
-            let lines: Vec<&str> = text.lines().collect();
-            if let Some(i) = (0..line.saturating_sub(1).min(lines.len()))
-                .rev()
-                .find(|&i| lines[i].trim_start().starts_with("msgid"))
-            {
-                line = i + 1;
-            }
-        }
+        use rspolib::errors::SyntaxError as E;
+        let line = match &e {
+            E::UnescapedDoubleQuoteFound { line, .. }
+            | E::Custom { line, .. }
+            | E::Generic { line, .. } => *line,
+            E::BasicCustom { .. } | E::UnknownState { .. } => 1,
+        };
+        // rspolib notices an entry without a msgstr only at the next entry:
+        // name the msgid that lacks it, from the file's own lines.
+        let line = entry_without_msgstr(text, line).unwrap_or(line);
         ReadError::new(
             line,
-            format!("this catalog is not a valid PO file: {message}"),
+            format!("this catalog is not a valid PO file: {e}"),
             FIX,
         )
     })?;
@@ -1676,6 +1692,24 @@ mod tests {
             places: vec![place.to_string()],
             note: None,
         }
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line_to_fix() {
+        let line = |po: &str| read_po(po).err().map(|e| e.line);
+        let head = "msgid \"\"\nmsgstr \"\"\n\"Language: ko\\n\"\n\n";
+        // A missing msgstr is noticed at the next entry: the msgid lacking it.
+        assert_eq!(
+            line(&format!(
+                "{head}msgid \"a\"\n\n#: x\nmsgid \"b\"\nmsgstr \"B\"\n"
+            )),
+            Some(5)
+        );
+        // An unescaped quote in a continuation line: that line.
+        assert_eq!(
+            line(&format!("{head}msgid \"\"\n\"a \"b\" c\"\nmsgstr \"x\"\n")),
+            Some(6)
+        );
     }
 
     fn translate_all(po: &str, f: impl Fn(&str) -> String) -> String {
