@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::SiteConfig;
+use crate::config::Step;
 use crate::content::{Page, PageIndex};
 use crate::diag::{Diagnostic, Sources};
 use crate::markdown::{self, Rendered};
@@ -15,20 +16,23 @@ use crate::register;
 /// bidirectional-override character.
 pub(crate) fn check_front_texts(sources: &Sources, p: &Page, diags: &mut Vec<Diagnostic>) {
     let text = sources.text(p.file);
-    let front = &text[..p.body_offset.min(text.len())];
+    let spans = p.front_spans(text);
     for (field, value) in [
         ("title", &p.front.title),
         ("description", &p.front.description),
     ] {
-        let key_span = front
-            .find(&format!("\n{field}"))
-            .map_or(0..3, |i| i + 1..i + 1 + field.len());
+        let key_span = spans
+            .key(&[Step::Key(field)])
+            .unwrap_or(p.front_toml.clone());
         if let Some((at, problem)) = policy::text_problem(value) {
             let bad = value[at..].chars().next().unwrap_or(' ');
-            let span = front[key_span.start..]
+            // The character itself inside the value's span (a basic string
+            // may spell it as an escape: then the value).
+            let value_span = spans.value(&[Step::Key(field)]).unwrap_or(key_span.clone());
+            let span = text[value_span.clone()]
                 .find(bad)
-                .map_or(key_span.clone(), |i| {
-                    key_span.start + i..key_span.start + i + bad.len_utf8()
+                .map_or(value_span.clone(), |i| {
+                    value_span.start + i..value_span.start + i + bad.len_utf8()
                 });
             diags.push(
                 Diagnostic::error(format!("the {field} contains {problem}"))

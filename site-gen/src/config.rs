@@ -114,6 +114,72 @@ pub fn parse_toml<T: DeserializeOwned>(
     })
 }
 
+/// One step of a path into a TOML document.
+#[derive(Clone, Copy, Debug)]
+pub enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Where keys and values sit in a TOML text, from toml's own parser (so a
+/// span never comes from searching the text for a key's name). A text that
+/// does not parse has no spans; its error is reported by [`parse_toml`].
+pub struct TomlSpans<'i> {
+    root: Option<toml::de::DeTable<'i>>,
+    offset: usize,
+}
+
+impl<'i> TomlSpans<'i> {
+    /// `offset`: where `text` starts in its file (front matter after `+++`).
+    pub fn parse(text: &'i str, offset: usize) -> Self {
+        TomlSpans {
+            root: toml::de::DeTable::parse(text).ok().map(|t| t.into_inner()),
+            offset,
+        }
+    }
+
+    /// The span of the value at `path` in the file.
+    pub fn value(&self, path: &[Step<'_>]) -> Option<Range<usize>> {
+        self.find(path).map(|(_, v)| v)
+    }
+
+    /// The span of the key that ends `path` (a [`Step::Key`]) in the file,
+    /// else of its value.
+    pub fn key(&self, path: &[Step<'_>]) -> Option<Range<usize>> {
+        self.find(path).map(|(k, v)| k.unwrap_or(v))
+    }
+
+    fn find(&self, path: &[Step<'_>]) -> Option<(Option<Range<usize>>, Range<usize>)> {
+        use toml::de::DeValue;
+        let shift = |r: Range<usize>| r.start + self.offset..r.end + self.offset;
+        let mut table = self.root.as_ref()?;
+        let mut found = None;
+        for (i, step) in path.iter().enumerate() {
+            if i > 0 {
+                let (_, value): &(Option<Range<usize>>, &toml::Spanned<DeValue<'_>>) =
+                    found.as_ref()?;
+                let DeValue::Table(t) = value.get_ref() else {
+                    // Only an index may follow an array.
+                    let (DeValue::Array(items), Step::Index(n)) = (value.get_ref(), step) else {
+                        return None;
+                    };
+                    let item = items.get(*n)?;
+                    found = Some((None, item));
+                    continue;
+                };
+                table = t;
+            }
+            let Step::Key(name) = step else {
+                return None;
+            };
+            let (k, v) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *name)?;
+            found = Some((Some(k.span()), v));
+        }
+        let (k, v) = found?;
+        Some((k.map(shift), shift(v.span())))
+    }
+}
+
 /// Loads and checks `content/site.toml`.
 pub fn load_site(sources: &Sources, file: FileId) -> Result<SiteConfig, Vec<Diagnostic>> {
     let text = sources.text(file);
@@ -127,34 +193,36 @@ pub fn load_site(sources: &Sources, file: FileId) -> Result<SiteConfig, Vec<Diag
     )
     .map_err(|d| vec![d])?;
     let mut errors = Vec::new();
-    let span_of =
-        |needle: &str| -> Range<usize> { text.find(needle).map_or(0..0, |i| i..i + needle.len()) };
+    let spans = TomlSpans::parse(text, 0);
+    let span_of = |path: &[Step<'_>]| spans.value(path).unwrap_or(0..0);
     if let Some(problem) = base_url_problem(&cfg.base_url) {
         let shown: String = cfg.base_url.escape_debug().collect();
         errors.push(
             Diagnostic::error(format!(
                 "base_url `{shown}` is not an absolute http(s) URL: {problem}"
             ))
-            .at(file, span_of("base_url"))
+            .at(file, span_of(&[Step::Key("base_url")]))
             .label("base_url")
             .help(
                 "write the address the site is published at, e.g. \"https://example.org/guide/\"",
             ),
         );
     }
-    let mut texts = vec![("title", cfg.title.as_str())];
-    for lang in &cfg.languages {
-        texts.push(("title", lang.title.as_str()));
-        texts.push(("name", lang.name.as_str()));
+    let mut texts = vec![("title", cfg.title.as_str(), vec![Step::Key("title")])];
+    for (i, lang) in cfg.languages.iter().enumerate() {
+        for (field, value) in [("title", &lang.title), ("name", &lang.name)] {
+            let path = vec![Step::Key("languages"), Step::Index(i), Step::Key(field)];
+            texts.push((field, value.as_str(), path));
+        }
     }
-    for (field, value) in texts {
+    for (field, value, path) in texts {
         let problem = crate::policy::text_problem(value)
             .map(|(_, p)| p)
             .or_else(|| crate::policy::is_invisible(value).then(|| "no visible text".into()));
         if let Some(problem) = problem {
             errors.push(
                 Diagnostic::error(format!("a {field} in site.toml has {problem}"))
-                    .at(file, span_of(value))
+                    .at(file, span_of(&path))
                     .label(field)
                     .help(
                         "write visible text, without control characters or bidirectional \
@@ -167,11 +235,14 @@ pub fn load_site(sources: &Sources, file: FileId) -> Result<SiteConfig, Vec<Diag
         cfg.base_url.push('/');
     }
     let mut seen = BTreeMap::new();
-    for lang in &cfg.languages {
+    for (i, lang) in cfg.languages.iter().enumerate() {
         if !valid_lang_code(&lang.code) {
             errors.push(
                 Diagnostic::error(format!("`{}` is not a language tag", lang.code))
-                    .at(file, span_of(&format!("\"{}\"", lang.code)))
+                    .at(
+                        file,
+                        span_of(&[Step::Key("languages"), Step::Index(i), Step::Key("code")]),
+                    )
                     .label("expected a BCP 47 tag")
                     .help("use a tag like \"ja\", \"en\", \"zh-Hans\" or \"pt-BR\""),
             );
@@ -179,7 +250,11 @@ pub fn load_site(sources: &Sources, file: FileId) -> Result<SiteConfig, Vec<Diag
         if seen.insert(lang.code.clone(), ()).is_some() {
             errors.push(
                 Diagnostic::error(format!("language `{}` is listed twice", lang.code))
-                    .in_file(file)
+                    .at(
+                        file,
+                        span_of(&[Step::Key("languages"), Step::Index(i), Step::Key("code")]),
+                    )
+                    .label("the second time")
                     .help("remove one of the two [[languages]] tables"),
             );
         }
@@ -190,7 +265,7 @@ pub fn load_site(sources: &Sources, file: FileId) -> Result<SiteConfig, Vec<Diag
                 "default_language `{}` is not in [[languages]]",
                 cfg.default_language
             ))
-            .at(file, span_of(&format!("\"{}\"", cfg.default_language)))
+            .at(file, span_of(&[Step::Key("default_language")]))
             .label("not a listed language")
             .help("add a [[languages]] table for it or pick one of the listed codes"),
         );
@@ -283,6 +358,28 @@ pub use madoguchi_rules::Date;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_come_from_the_toml_parser() {
+        // `title` appears first inside a string and in another table: only
+        // the parser knows which one is the key asked for.
+        let text = "note = \"\\ntitle = x\"\n[[languages]]\ntitle = \"A\"\n\n[[languages]]\n\
+                    code = \"en\"\ntitle = \"B\"\n";
+        let spans = TomlSpans::parse(text, 100);
+        let at = |path: &[Step<'_>]| spans.value(path).map(|r| &text[r.start - 100..r.end - 100]);
+        let second = [Step::Key("languages"), Step::Index(1), Step::Key("title")];
+        assert_eq!(at(&second), Some("\"B\""));
+        let key = spans.key(&second).expect("the key");
+        assert_eq!(&text[key.start - 100..key.end - 100], "title");
+        assert!(key.start - 100 > text.find("code").expect("code"));
+        assert_eq!(at(&[Step::Key("title")]), None);
+        assert_eq!(at(&[Step::Key("languages"), Step::Index(2)]), None);
+        assert!(
+            TomlSpans::parse("a = ", 0)
+                .value(&[Step::Key("a")])
+                .is_none()
+        );
+    }
 
     fn formats(money: &str, date: &str, months: &[&str]) -> Formats {
         Formats {

@@ -46,11 +46,22 @@ pub struct Page {
     /// URL path relative to the language root: `alien-registration/disclosure/`, `""` for home.
     pub rel_url: String,
     pub front: FrontMatter,
+    /// Where the front matter's TOML (between the `+++` lines) is in the file.
+    pub front_toml: std::ops::Range<usize>,
     /// Byte offset of the Markdown body in the file.
     pub body_offset: usize,
     /// Made from the default-language page (`file`) and this language's
     /// catalog, not written by hand.
     pub from_catalog: bool,
+}
+
+impl Page {
+    /// Where the front matter's keys and values are in the page's file
+    /// (`text`), from toml's parser.
+    pub fn front_spans<'t>(&self, text: &'t str) -> crate::config::TomlSpans<'t> {
+        let r = self.front_toml.start.min(text.len())..self.front_toml.end.min(text.len());
+        crate::config::TomlSpans::parse(text.get(r.clone()).unwrap_or(""), r.start)
+    }
 }
 
 /// What a file under `content/` is.
@@ -241,6 +252,7 @@ pub fn parse_page(
         dir,
         rel_url,
         front,
+        front_toml: fm_start..fm_end,
         body_offset,
         from_catalog: false,
     })

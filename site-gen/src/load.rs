@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::cache::{self, Cache, PageEntry, SOURCE_DIRS, SourceFile, Walked};
 use crate::checks::check_front_texts;
-use crate::config::{self, I18n, SiteConfig};
+use crate::config::{self, I18n, SiteConfig, Step, TomlSpans};
 use crate::content::{self, Kind, Page};
 use crate::data::{self, Facts};
 use crate::diag::{self, Diagnostic, Sources};
@@ -559,11 +559,10 @@ pub(crate) fn load(
                 let parsed = match content::parse_page(sources, id, &key, &lang) {
                     Ok(p) => {
                         check_front_texts(sources, &p, diags);
-                        let checker_span = p.front.checker.as_ref().map(|pid| {
-                            sources
-                                .text(id)
-                                .find(&format!("\"{pid}\""))
-                                .map_or(0..3, |i| i..i + pid.len() + 2)
+                        let checker_span = p.front.checker.as_ref().map(|_| {
+                            p.front_spans(sources.text(id))
+                                .value(&[Step::Key("checker")])
+                                .unwrap_or(p.front_toml.clone())
                         });
                         Ok((p, checker_span))
                     }
@@ -1021,14 +1020,17 @@ fn load_i18n(
         ) {
             Ok(t) => {
                 let text = sources.text(file);
+                let spans = TomlSpans::parse(text, 0);
                 for (key, value) in &t.strings {
                     if let Some((at, problem)) = policy::text_problem(value) {
                         let bad = value[at..].chars().next().unwrap_or(' ');
-                        let key_at = text.find(&format!("\n{key} ")).map_or(0, |i| i + 1);
-                        let span = text[key_at..]
+                        let path = [Step::Key("strings"), Step::Key(key)];
+                        let value_span = spans.value(&path).unwrap_or(0..0);
+                        // The character inside the value the parser located.
+                        let span = text[value_span.clone()]
                             .find(bad)
-                            .map_or(key_at..key_at + key.len(), |i| {
-                                key_at + i..key_at + i + bad.len_utf8()
+                            .map_or(spans.key(&path).unwrap_or(0..0), |i| {
+                                value_span.start + i..value_span.start + i + bad.len_utf8()
                             });
                         diags.push(
                             Diagnostic::error(format!("string `{key}` contains {problem}"))

@@ -1016,6 +1016,7 @@ mod tests {
             dir: String::new(),
             rel_url: "page/".into(),
             front,
+            front_toml: 0..0,
             body_offset: 0,
             from_catalog: false,
         };

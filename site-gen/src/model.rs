@@ -272,6 +272,7 @@ mod tests {
                 toc: None,
                 extra: toml::Table::new(),
             },
+            front_toml: 0..0,
             body_offset: 0,
             from_catalog: false,
         }

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use madoguchi_rules as rules;
 use serde::Serialize;
 
-use crate::config::I18n;
+use crate::config::{I18n, Step, TomlSpans};
 use crate::content::{FrontMatter, Page};
 use crate::diag::{Sources, line_col};
 use catalog::{Catalog, Counts, Lookup, Message};
@@ -134,15 +134,9 @@ fn place(sources: &Sources, file: crate::diag::FileId, offset: usize) -> String 
     )
 }
 
-fn key_offset(text: &str, key: &str) -> usize {
-    if text.starts_with(&format!("{key} ")) || text.starts_with(&format!("{key}=")) {
-        return 0;
-    }
-    [format!("\n{key} "), format!("\n{key}=")]
-        .iter()
-        .filter_map(|k| text.find(k.as_str()))
-        .min()
-        .map_or(0, |i| i + 1)
+/// Where the key at `path` starts in a TOML file (0 when it is not there).
+fn key_offset(spans: &TomlSpans<'_>, path: &[Step<'_>]) -> usize {
+    spans.key(path).map_or(0, |r| r.start)
 }
 
 /// Every translatable message of the Japanese sources, in a stable order:
@@ -161,7 +155,7 @@ pub fn messages(
     pages.sort_by_key(|p| sources.name(p.file).to_string());
     for p in pages {
         let text = sources.text(p.file);
-        let front = &text[..p.body_offset];
+        let front = p.front_spans(text);
         for (field, value) in [
             ("title", &p.front.title),
             ("description", &p.front.description),
@@ -169,7 +163,11 @@ pub fn messages(
             out.push(Message {
                 ctxt: None,
                 id: value.clone(),
-                places: vec![place(sources, p.file, key_offset(front, field))],
+                places: vec![place(
+                    sources,
+                    p.file,
+                    key_offset(&front, &[Step::Key(field)]),
+                )],
                 note: Some(format!("page {field}")),
             });
         }
@@ -213,9 +211,12 @@ pub fn messages(
         });
     }
     if let Some((file, g)) = glossary {
-        let text = sources.text(*file);
-        for t in &g.terms {
-            let at = text.find(&format!("\"{}\"", t.term)).unwrap_or(0);
+        let spans = TomlSpans::parse(sources.text(*file), 0);
+        for (i, t) in g.terms.iter().enumerate() {
+            let at = key_offset(
+                &spans,
+                &[Step::Key("terms"), Step::Index(i), Step::Key("term")],
+            );
             out.push(Message {
                 ctxt: Some(glossary::ctxt(&t.term)),
                 id: t.explanation.clone(),
@@ -238,21 +239,23 @@ pub fn messages(
         }
     }
     if let Some((file, i18n)) = source_i18n {
-        let text = sources.text(file);
+        let spans = TomlSpans::parse(sources.text(file), 0);
         for (key, value) in formats(i18n) {
             let name = key.split('.').next().unwrap_or(&key);
+            let path = [Step::Key("format"), Step::Key(name)];
             out.push(Message {
                 ctxt: Some(format_ctxt(&key)),
                 id: value.to_string(),
-                places: vec![place(sources, file, key_offset(text, name))],
+                places: vec![place(sources, file, key_offset(&spans, &path))],
                 note: None,
             });
         }
         for (key, value) in &i18n.strings {
+            let path = [Step::Key("strings"), Step::Key(key)];
             out.push(Message {
                 ctxt: Some(string_ctxt(key)),
                 id: value.clone(),
-                places: vec![place(sources, file, key_offset(text, key))],
+                places: vec![place(sources, file, key_offset(&spans, &path))],
                 note: None,
             });
         }
