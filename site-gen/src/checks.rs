@@ -16,15 +16,21 @@ use crate::register;
 /// bidirectional-override character.
 pub(crate) fn check_front_texts(sources: &Sources, p: &Page, diags: &mut Vec<Diagnostic>) {
     let text = sources.text(p.file);
-    let spans = p.front_spans(text);
+    // Parsed for spans only when there is something to point at.
+    let mut spans = None;
     for (field, value) in [
         ("title", &p.front.title),
         ("description", &p.front.description),
     ] {
+        let problem = policy::text_problem(value);
+        if problem.is_none() && !policy::is_invisible(value) {
+            continue;
+        }
+        let spans = spans.get_or_insert_with(|| p.front_spans(text));
         let key_span = spans
             .key(&[Step::Key(field)])
             .unwrap_or(p.front_toml.clone());
-        if let Some((at, problem)) = policy::text_problem(value) {
+        if let Some((at, problem)) = problem {
             let bad = value[at..].chars().next().unwrap_or(' ');
             // The character itself inside the value's span (a basic string
             // may spell it as an escape: then the value).
@@ -43,7 +49,7 @@ pub(crate) fn check_front_texts(sources: &Sources, p: &Page, diags: &mut Vec<Dia
                          characters and bidirectional overrides are not allowed",
                     ),
             );
-        } else if policy::is_invisible(value) {
+        } else {
             diags.push(
                 Diagnostic::error(format!("the {field} is empty or invisible"))
                     .at(p.file, key_span)

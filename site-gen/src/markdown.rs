@@ -138,221 +138,368 @@ pub fn render_translated(
     r
 }
 
-/// Renders one page's Markdown body, with `marks` on translated runs.
-fn render_marked(
+/// Renders one page's Markdown body, with `marks` on translated runs: the
+/// parser's events, each with its span in the file, go through a chain of
+/// rules (each an adapter over the stream, see [`Rule`]), then heading ids,
+/// the marking of Japanese text, and HTML.
+fn render_marked<'a>(
     ctx: &Ctx<'_>,
     page: &Page,
-    text: &str,
+    text: &'a str,
     marks: &[Mark],
     outdated_note: &dyn Fn(&Mark) -> String,
 ) -> Rendered {
-    let body = &text[page.body_offset..];
     let base = page.body_offset;
     let file = page.file;
     let mut out = Rendered::default();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let parser = Parser::new_ext(body, options()).into_offset_iter();
-    let mut in_code_block = false;
-    let mut heading_spans = Vec::new();
-    let mut raw_link_open = false;
-    let mut html_block: Option<(String, Range<usize>)> = None;
-    let mut next_mark = 0;
-    let mut open: Option<&Mark> = None;
-    let mut note_after: Option<String> = None;
+    let parser = Parser::new_ext(&text[base..], options()).into_offset_iter();
+    let translation_marks = (!marks.is_empty()).then_some(TranslationMarks {
+        i18n: ctx.i18n,
+        marks,
+        base,
+        next_mark: 0,
+        open: None,
+        note_after: None,
+        outdated_note,
+    });
+    let shortcodes = Shortcodes {
+        ctx,
+        page,
+        text,
+        in_code: false,
+    };
+    let links = Links {
+        ctx,
+        page,
+        raw_open: false,
+    };
+    let mut rules = (
+        RefuseHtml { file, block: None },
+        (
+            translation_marks,
+            (
+                TextProblems { text, file },
+                (shortcodes, (links, (Headings { text, file }, WrapTables))),
+            ),
+        ),
+    );
+    let mut events: Vec<Event<'a>> = Vec::new();
+    let mut heading_spans: Vec<Range<usize>> = Vec::new();
+    let mut sink = |(event, span): Ev<'a>, _: &mut Rendered| {
+        if matches!(event, Event::Start(Tag::Heading { .. })) {
+            heading_spans.push(span);
+        }
+        events.push(event);
+    };
     for (event, range) in TextMergeWithOffset::new(parser) {
         let span = base + range.start..base + range.end;
-        if let Some(m) = open
-            && (!blocks::is_inline(&event) || range.start >= m.range.end)
+        rules.event((event, span), &mut sink, &mut out);
+    }
+    rules.end(&mut sink, &mut out);
+    assign_heading_ids(&mut events, &heading_spans, page, &mut out);
+    let events = mark_japanese(ctx, page, events);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+/// An event and its span in the page's file (an event a rule adds carries
+/// the span of the event it came with).
+type Ev<'e> = (Event<'e>, Range<usize>);
+
+/// One rule of the Markdown body, as an adapter over the event stream: it
+/// sees each event in order and passes on what follows it (the event as
+/// is, changed, with more events, or nothing), reporting problems in
+/// `out.diags`. `render_marked` chains them: each event goes through every
+/// rule before the next event is read.
+trait Rule<'e> {
+    fn event<F: FnMut(Ev<'e>, &mut Rendered)>(
+        &mut self,
+        ev: Ev<'e>,
+        next: &mut F,
+        out: &mut Rendered,
+    );
+    /// After the last event.
+    fn end<F: FnMut(Ev<'e>, &mut Rendered)>(&mut self, _next: &mut F, _out: &mut Rendered) {}
+}
+
+/// A chain: what `A` passes on goes through `B` (statically composed, so
+/// the chain compiles to one loop).
+impl<'e, A: Rule<'e>, B: Rule<'e>> Rule<'e> for (A, B) {
+    fn event<F: FnMut(Ev<'e>, &mut Rendered)>(
+        &mut self,
+        ev: Ev<'e>,
+        next: &mut F,
+        out: &mut Rendered,
+    ) {
+        let (a, b) = self;
+        a.event(
+            ev,
+            &mut |ev, out: &mut Rendered| b.event(ev, next, out),
+            out,
+        );
+    }
+
+    fn end<F: FnMut(Ev<'e>, &mut Rendered)>(&mut self, next: &mut F, out: &mut Rendered) {
+        let (a, b) = self;
+        a.end(&mut |ev, out: &mut Rendered| b.event(ev, next, out), out);
+        b.end(next, out);
+    }
+}
+
+/// A rule that applies to some pages only.
+impl<'e, R: Rule<'e>> Rule<'e> for Option<R> {
+    fn event<F: FnMut(Ev<'e>, &mut Rendered)>(
+        &mut self,
+        ev: Ev<'e>,
+        next: &mut F,
+        out: &mut Rendered,
+    ) {
+        match self {
+            Some(r) => r.event(ev, next, out),
+            None => next(ev, out),
+        }
+    }
+
+    fn end<F: FnMut(Ev<'e>, &mut Rendered)>(&mut self, next: &mut F, out: &mut Rendered) {
+        if let Some(r) = self {
+            r.end(next, out);
+        }
+    }
+}
+
+/// Raw HTML is refused and dropped; HTML comments are dropped.
+struct RefuseHtml {
+    file: FileId,
+    /// An HTML block being read: its text and span.
+    block: Option<(String, Range<usize>)>,
+}
+
+impl<'e> Rule<'e> for RefuseHtml {
+    fn event<F: FnMut(Ev<'e>, &mut Rendered)>(
+        &mut self,
+        (event, span): Ev<'e>,
+        next: &mut F,
+        out: &mut Rendered,
+    ) {
+        match event {
+            Event::Start(Tag::HtmlBlock) => self.block = Some((String::new(), span)),
+            Event::Html(html) if self.block.is_some() => {
+                if let Some((buf, _)) = &mut self.block {
+                    buf.push_str(&html);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((buf, block_span)) = self.block.take() {
+                    refuse_html(&buf, block_span, self.file, &mut out.diags);
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                refuse_html(&html, span, self.file, &mut out.diags);
+            }
+            event => next((event, span), out),
+        }
+    }
+
+    fn end<F: FnMut(Ev<'e>, &mut Rendered)>(&mut self, _: &mut F, out: &mut Rendered) {
+        if let Some((buf, block_span)) = self.block.take() {
+            refuse_html(&buf, block_span, self.file, &mut out.diags);
+        }
+    }
+}
+
+/// On a page made from a catalog: a run left in the source language is
+/// `lang`-marked and labelled missing, an unreviewed one labelled so, and
+/// an outdated one followed by the current original (after its paragraph
+/// or heading when the run is inside one).
+struct TranslationMarks<'m> {
+    i18n: &'m I18n,
+    marks: &'m [Mark],
+    /// Where the body starts in the file (marks are in body offsets).
+    base: usize,
+    /// The next mark to open.
+    next_mark: usize,
+    open: Option<&'m Mark>,
+    note_after: Option<String>,
+    outdated_note: &'m dyn Fn(&Mark) -> String,
+}
+
+impl<'e> Rule<'e> for TranslationMarks<'_> {
+    fn event<F: FnMut(Ev<'e>, &mut Rendered)>(
+        &mut self,
+        (event, span): Ev<'e>,
+        next: &mut F,
+        out: &mut Rendered,
+    ) {
+        let at = span.start - self.base;
+        let label = |key: &str| escape_html(self.i18n.strings.get(key).map_or("", String::as_str));
+        if let Some(m) = self.open
+            && (!blocks::is_inline(&event) || at >= m.range.end)
         {
-            open = None;
-            if m.outdated {
-                let note = outdated_note(m);
+            self.open = None;
+            let html = if m.outdated {
+                let note = (self.outdated_note)(m);
                 if m.holder.phrasing() {
-                    note_after = Some(note);
+                    self.note_after = Some(note);
+                    None
                 } else {
-                    events.push(Event::Html(note.into()));
+                    Some(Event::Html(note.into()))
                 }
             } else if m.unreviewed {
-                events.push(Event::InlineHtml(
+                Some(Event::InlineHtml(
                     format!(
                         " <span class=\"i18n-mark i18n-unreviewed\">{}</span>",
-                        escape_html(
-                            ctx.i18n
-                                .strings
-                                .get("translation_unreviewed")
-                                .map_or("", String::as_str)
-                        )
+                        label("translation_unreviewed")
                     )
                     .into(),
-                ));
+                ))
             } else {
-                events.push(Event::InlineHtml(
-                    format!(
-                        "{MISSING_CLOSE}{}</span>",
-                        escape_html(
-                            ctx.i18n
-                                .strings
-                                .get("translation_missing")
-                                .map_or("", String::as_str)
-                        )
-                    )
-                    .into(),
-                ));
+                Some(Event::InlineHtml(
+                    format!("{MISSING_CLOSE}{}</span>", label("translation_missing")).into(),
+                ))
+            };
+            if let Some(h) = html {
+                next((h, span.clone()), out);
             }
         }
-        if open.is_none()
+        if self.open.is_none()
             && blocks::is_inline(&event)
-            && let Some(m) = marks.get(next_mark)
-            && range.start >= m.range.start
+            && let Some(m) = self.marks.get(self.next_mark)
+            && at >= m.range.start
         {
-            next_mark += 1;
-            open = Some(m);
+            self.next_mark += 1;
+            self.open = Some(m);
             if !m.outdated && !m.unreviewed {
-                events.push(Event::InlineHtml(
-                    format!("{MISSING_OPEN}\"{}\">", escape_attr(&m.source)).into(),
-                ));
+                let html = format!("{MISSING_OPEN}\"{}\">", escape_attr(&m.source));
+                next((Event::InlineHtml(html.into()), span.clone()), out);
             }
         }
         let ends_holder = matches!(
             event,
             Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_))
         );
-        let note = if ends_holder { note_after.take() } else { None };
+        next((event, span.clone()), out);
+        if ends_holder && let Some(note) = self.note_after.take() {
+            next((Event::Html(note.into()), span), out);
+        }
+    }
+}
+
+/// Text may not hold control characters or bidirectional overrides.
+struct TextProblems<'t> {
+    text: &'t str,
+    file: FileId,
+}
+
+impl<'e> Rule<'e> for TextProblems<'_> {
+    fn event<F: FnMut(Ev<'e>, &mut Rendered)>(
+        &mut self,
+        (event, span): Ev<'e>,
+        next: &mut F,
+        out: &mut Rendered,
+    ) {
+        if let Event::Text(t) | Event::Code(t) = &event
+            && let Some((at, problem)) = text_problem(t)
+        {
+            let bad = t[at..].chars().next().unwrap_or(' ');
+            // The character inside the event's span (the source may spell
+            // it as an entity: then the event's start).
+            let offset = self.text[span.clone()]
+                .find(bad)
+                .map_or(span.start, |i| span.start + i);
+            out.diags.push(
+                Diagnostic::error(format!("the text contains {problem}"))
+                    .at(self.file, offset..offset + bad.len_utf8())
+                    .label("here")
+                    .help(TEXT_HELP),
+            );
+        }
+        next((event, span), out);
+    }
+}
+
+/// `{{ fact(…) }}` and the other shortcodes in text (not in code) run.
+struct Shortcodes<'c> {
+    ctx: &'c Ctx<'c>,
+    page: &'c Page,
+    text: &'c str,
+    in_code: bool,
+}
+
+impl<'e> Rule<'e> for Shortcodes<'_> {
+    fn event<F: FnMut(Ev<'e>, &mut Rendered)>(
+        &mut self,
+        (event, span): Ev<'e>,
+        next: &mut F,
+        out: &mut Rendered,
+    ) {
         match event {
-            Event::Start(Tag::HtmlBlock) => {
-                html_block = Some((String::new(), span));
-            }
-            Event::Html(html) if html_block.is_some() => {
-                if let Some((buf, _)) = &mut html_block {
-                    buf.push_str(&html);
+            Event::Start(Tag::CodeBlock(_)) => self.in_code = true,
+            Event::End(TagEnd::CodeBlock) => self.in_code = false,
+            Event::Text(t) if !self.in_code && t.contains("{{") => {
+                let src = &self.text[span.clone()];
+                let mut made = Vec::new();
+                expand_shortcodes(self.ctx, self.page, &t, src, span.start, &mut made, out);
+                for e in made {
+                    next((e, span.clone()), out);
                 }
+                return;
             }
-            Event::End(TagEnd::HtmlBlock) => {
-                if let Some((buf, block_span)) = html_block.take() {
-                    refuse_html(&buf, block_span, file, &mut out.diags);
-                }
-            }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                refuse_html(&html, span, file, &mut out.diags);
-            }
-            Event::Start(Tag::CodeBlock(k)) => {
-                in_code_block = true;
-                events.push(Event::Start(Tag::CodeBlock(k)));
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code_block = false;
-                events.push(Event::End(TagEnd::CodeBlock));
-            }
-            Event::Text(ref t) | Event::Code(ref t) if text_problem(t).is_some() => {
-                if let Some((at, problem)) = text_problem(t) {
-                    let src = &text[span.clone()];
-                    let bad = t[at..].chars().next().unwrap_or(' ');
-                    let offset = src.find(bad).map_or(span.start, |i| span.start + i);
-                    out.diags.push(
-                        Diagnostic::error(format!("the text contains {problem}"))
-                            .at(file, offset..offset + bad.len_utf8())
-                            .label("here")
-                            .help(TEXT_HELP),
-                    );
-                }
-                events.push(event);
-            }
-            Event::Text(t) if !in_code_block && t.contains("{{") => {
-                let src = &text[span.clone()];
-                expand_shortcodes(ctx, page, &t, src, span.start, &mut events, &mut out);
-            }
+            _ => {}
+        }
+        next((event, span), out);
+    }
+}
+
+/// `@/page.md#anchor` links resolve to the page's URL (a page in another
+/// language says so with `hreflang`); other link and image targets must
+/// use an allowed scheme; an image needs a source.
+struct Links<'c> {
+    ctx: &'c Ctx<'c>,
+    page: &'c Page,
+    /// An `<a hreflang>` written as HTML is open.
+    raw_open: bool,
+}
+
+impl<'e> Rule<'e> for Links<'_> {
+    fn event<F: FnMut(Ev<'e>, &mut Rendered)>(
+        &mut self,
+        (event, span): Ev<'e>,
+        next: &mut F,
+        out: &mut Rendered,
+    ) {
+        let file = self.page.file;
+        let event = match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) if dest_url.starts_with("@/") => {
-                let (dest, other_lang) = resolve_link(ctx, page, &dest_url, span, &mut out);
+                let (dest, other_lang) =
+                    resolve_link(self.ctx, self.page, &dest_url, span.clone(), out);
                 match other_lang {
-                    // A link into another language says so, for screen readers and search.
                     Some(lang) if title.is_empty() => {
-                        events.push(Event::Html(CowStr::Boxed(
+                        self.raw_open = true;
+                        Event::Html(CowStr::Boxed(
                             format!(
                                 "<a href=\"{}\" hreflang=\"{}\">",
                                 escape_attr(&dest),
                                 escape_attr(&lang)
                             )
                             .into(),
-                        )));
-                        raw_link_open = true;
+                        ))
                     }
-                    _ => events.push(Event::Start(Tag::Link {
+                    _ => Event::Start(Tag::Link {
                         link_type,
                         dest_url: dest.into(),
                         title,
                         id,
-                    })),
+                    }),
                 }
             }
-            Event::End(TagEnd::Link) if raw_link_open => {
-                raw_link_open = false;
-                events.push(Event::Html(CowStr::Borrowed("</a>")));
-            }
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) if !attrs.is_empty()
-                || classes
-                    .iter()
-                    .any(|c| !HEADING_CLASSES.contains(&c.as_ref())) =>
-            {
-                // The heading's first line (its span ends with the line break).
-                let line = span.start
-                    ..text[span.clone()]
-                        .find('\n')
-                        .map_or(span.end, |i| span.start + i);
-                for (name, _) in &attrs {
-                    out.diags.push(
-                        Diagnostic::error(format!("heading attribute `{name}` is not allowed"))
-                            .at(file, line.clone())
-                            .label("this heading")
-                            .help(HEADING_HELP),
-                    );
-                }
-                for class in classes
-                    .iter()
-                    .filter(|c| !HEADING_CLASSES.contains(&c.as_ref()))
-                {
-                    out.diags.push(
-                        Diagnostic::error(format!("heading class `{class}` is not allowed"))
-                            .at(file, line.clone())
-                            .label("this heading")
-                            .help(HEADING_HELP),
-                    );
-                }
-                heading_spans.push(span);
-                let classes = classes
-                    .into_iter()
-                    .filter(|c| HEADING_CLASSES.contains(&c.as_ref()))
-                    .collect();
-                events.push(Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs: Vec::new(),
-                }));
-            }
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            }) => {
-                out.diags.push(
-                    Diagnostic::error("a level-1 heading in the page body")
-                        .at(file, span.clone())
-                        .label("`#` heading")
-                        .help(
-                            "the front matter title is the page's only h1: start sections at `##`",
-                        ),
-                );
-                heading_spans.push(span);
-                events.push(event);
+            Event::End(TagEnd::Link) if self.raw_open => {
+                self.raw_open = false;
+                Event::Html(CowStr::Borrowed("</a>"))
             }
             Event::Start(Tag::Image { ref dest_url, .. }) if dest_url.is_empty() => {
                 out.diags.push(
@@ -360,60 +507,134 @@ fn render_marked(
                         .at(file, span)
                         .label("here"),
                 );
+                return;
             }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = checked_target(dest_url, "link", file, span, &mut out.diags);
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: checked_target(dest_url, "link", file, span.clone(), &mut out.diags),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = checked_target(dest_url, "image", file, span, &mut out.diags);
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Table(aligns)) => {
-                events.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")));
-                events.push(Event::Start(Tag::Table(aligns)));
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: checked_target(dest_url, "image", file, span.clone(), &mut out.diags),
+                title,
+                id,
+            }),
+            event => event,
+        };
+        next((event, span), out);
+    }
+}
+
+/// A heading takes only an id and the allowed classes (others are
+/// reported and dropped); the page's title is its only h1.
+struct Headings<'t> {
+    text: &'t str,
+    file: FileId,
+}
+
+impl<'e> Rule<'e> for Headings<'_> {
+    fn event<F: FnMut(Ev<'e>, &mut Rendered)>(
+        &mut self,
+        (event, span): Ev<'e>,
+        next: &mut F,
+        out: &mut Rendered,
+    ) {
+        let Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) = event
+        else {
+            next((event, span), out);
+            return;
+        };
+        let refused: Vec<String> = attrs
+            .iter()
+            .map(|(name, _)| format!("heading attribute `{name}` is not allowed"))
+            .chain(
+                classes
+                    .iter()
+                    .filter(|c| !HEADING_CLASSES.contains(&c.as_ref()))
+                    .map(|class| format!("heading class `{class}` is not allowed")),
+            )
+            .collect();
+        // The heading's first line (its span ends with the line break).
+        let line = span.start
+            ..self.text[span.clone()]
+                .find('\n')
+                .map_or(span.end, |i| span.start + i);
+        for message in &refused {
+            out.diags.push(
+                Diagnostic::error(message.clone())
+                    .at(self.file, line.clone())
+                    .label("this heading")
+                    .help(HEADING_HELP),
+            );
+        }
+        if refused.is_empty() && level == HeadingLevel::H1 {
+            out.diags.push(
+                Diagnostic::error("a level-1 heading in the page body")
+                    .at(self.file, span.clone())
+                    .label("`#` heading")
+                    .help("the front matter title is the page's only h1: start sections at `##`"),
+            );
+        }
+        let classes = classes
+            .into_iter()
+            .filter(|c| HEADING_CLASSES.contains(&c.as_ref()))
+            .collect();
+        let attrs = Vec::new();
+        let heading = Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        };
+        next((Event::Start(heading), span), out);
+    }
+}
+
+/// A table scrolls inside its own box on a narrow screen.
+struct WrapTables;
+
+impl<'e> Rule<'e> for WrapTables {
+    fn event<F: FnMut(Ev<'e>, &mut Rendered)>(
+        &mut self,
+        (event, span): Ev<'e>,
+        next: &mut F,
+        out: &mut Rendered,
+    ) {
+        match event {
+            Event::Start(Tag::Table(_)) => {
+                next(
+                    (
+                        Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")),
+                        span.clone(),
+                    ),
+                    out,
+                );
+                next((event, span), out);
             }
             Event::End(TagEnd::Table) => {
-                events.push(Event::End(TagEnd::Table));
-                events.push(Event::Html(CowStr::Borrowed("</div>")));
+                next((event, span.clone()), out);
+                next((Event::Html(CowStr::Borrowed("</div>")), span), out);
             }
-            Event::Start(Tag::Heading { .. }) => {
-                heading_spans.push(span);
-                events.push(event);
-            }
-            other => events.push(other),
-        }
-        if let Some(note) = note {
-            events.push(Event::Html(note.into()));
+            event => next((event, span), out),
         }
     }
-    if let Some((buf, block_span)) = html_block {
-        refuse_html(&buf, block_span, file, &mut out.diags);
-    }
-    assign_heading_ids(&mut events, &heading_spans, page, &mut out);
-    let events = mark_japanese(ctx, page, events);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    out
 }
 
 /// On a page in another language than the default one, Japanese text is
