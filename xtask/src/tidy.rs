@@ -13,8 +13,9 @@
 //!    every source file is named in it (a folder's entry covers its files).
 //! 4. **vendored Yew**: [`crate::vendor::verify_yew`].
 //! 5. **message text**: no code decides by the text of an error message,
-//!    beyond the occurrences [`MESSAGE_MATCHING`] lists as debt.
+//!    beyond what [`MESSAGE_MATCHING`] allows (nothing).
 //! 6. **formatting**: `cargo fmt --all -- --check`.
+//! 7. **test files**: none longer than [`MAX_TEST_LINES`] (800) lines.
 //!
 //! The lists of allowed debt must be exact: a cycle or a message match
 //! that is gone fails too, with the line to write instead, so the lists
@@ -986,6 +987,58 @@ fn check_formatting(root: &Path) -> Result<String, Vec<String>> {
 }
 
 // ---------------------------------------------------------------------------
+// 7. Test files a reader can hold in their head (checked last, after the
+// formatting, as listed in `CHECKS`).
+
+/// Where tests live: the generator's, the checker's, the core's, the
+/// browser suite (`node_modules` is never entered).
+const TEST_ROOTS: &[&str] = &["tests", "checker-app/tests", "checker-app/core/tests"];
+
+/// The longest a test file may be (issue #22: "about 800 lines"); a longer
+/// one is split by area, as `tests/site/` and the core's tests are.
+const MAX_TEST_LINES: usize = 800;
+
+fn check_test_files(root: &Path) -> Result<String, Vec<String>> {
+    test_file_lengths(root, MAX_TEST_LINES)
+}
+
+fn test_file_lengths(root: &Path, max: usize) -> Result<String, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut count = 0;
+    let mut longest = (0, String::new());
+    for dir in TEST_ROOTS {
+        if !root.join(dir).is_dir() {
+            continue;
+        }
+        let keep = |p: &str| p.ends_with(".rs") || p.ends_with(".mjs");
+        for path in source_files(root, dir, &keep).map_err(|e| vec![e])? {
+            let text = std::fs::read_to_string(root.join(&path))
+                .map_err(|e| vec![format!("{path}: cannot read it: {e}")])?;
+            let lines = text.lines().count();
+            count += 1;
+            if lines > longest.0 {
+                longest = (lines, path.clone());
+            }
+            if lines > max {
+                problems.push(format!(
+                    "{path}:{}: {lines} lines, over {max}: split it by area into files \
+                     of their own (shared helpers in a `common` or `support` module)",
+                    max + 1
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(format!(
+            "{count} test files, the longest {} ({} lines; at most {max})",
+            longest.1, longest.0
+        ))
+    } else {
+        Err(problems)
+    }
+}
+
+// ---------------------------------------------------------------------------
 // The command.
 
 type Check = fn(&Path) -> Result<String, Vec<String>>;
@@ -998,6 +1051,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("vendored yew", check_vendored_yew),
     ("message text", check_message_matching),
     ("formatting", check_formatting),
+    ("test files", check_test_files),
 ];
 
 /// `cargo xtask tidy`: every check, each printed with ok/FAIL and its time
@@ -1282,6 +1336,24 @@ fn without_tests(tokens: Vec<Token>) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_test_file_fails() {
+        let long = "#[test]\nfn t() {}\n".repeat(6);
+        let root = tree(&[
+            ("tests/site/short.rs", "#[test]\nfn t() {}\n"),
+            ("checker-app/core/tests/long.rs", long.as_str()),
+            ("tests/e2e/node_modules/x/huge.mjs", long.as_str()),
+        ]);
+        let problems = test_file_lengths(root.path(), 10).expect_err("over 10 lines");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("checker-app/core/tests/long.rs:11: 12 lines"),
+            "{problems:?}"
+        );
+        let ok = test_file_lengths(root.path(), 12).expect("12 lines are allowed");
+        assert!(ok.starts_with("2 test files"), "{ok}");
+    }
 
     /// A small tree: each (path, text) written under a temporary root,
     /// which has the folders the rules scan.

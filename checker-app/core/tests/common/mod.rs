@@ -194,3 +194,55 @@ pub fn sample_details() -> madoguchi_rules::Details {
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect()
 }
+
+/// The form's `{doc:..}` boxes against the checklist: each box is ☑
+/// exactly when one of its documents is on the reader's list (the form and
+/// the checklist cannot say different things). Each box is found in the
+/// printed line by the words after it in the form's template.
+pub fn assert_ticks_match_checklist(
+    p: &madoguchi_rules::Procedure,
+    form: &madoguchi_rules::FormOutput,
+    docs: &[&str],
+    context: &str,
+) {
+    let lines: Vec<&str> = form
+        .sections
+        .iter()
+        .flat_map(|s| &s.boxes)
+        .flat_map(|b| b.lines.iter().map(String::as_str))
+        .collect();
+    let def = p.form.as_ref().expect("a form").get_ref();
+    let mut checked = 0;
+    for row in def.sections.iter().flat_map(|s| &s.get_ref().rows) {
+        let template = row.get_ref().value.get_ref();
+        let parts: Vec<&str> = template.split("{doc:").collect();
+        if parts.len() < 2 {
+            continue;
+        }
+        let prefix = parts[0].split('{').next().unwrap_or_default();
+        for part in &parts[1..] {
+            let (ids, rest) = part.split_once('}').expect("a closed placeholder");
+            let label: String = rest
+                .chars()
+                .take_while(|c| *c != '　' && *c != '{')
+                .collect();
+            let on_list = ids.split('|').any(|id| docs.contains(&id));
+            let want = format!("{}{label}", if on_list { '☑' } else { '☐' });
+            let line = lines
+                .iter()
+                .find(|l| {
+                    l.starts_with(prefix)
+                        && (l.contains(&format!("☑{label}")) || l.contains(&format!("☐{label}")))
+                })
+                .unwrap_or_else(|| {
+                    panic!("{context}: no line of the form has the box {label}: {lines:?}")
+                });
+            assert!(
+                line.contains(&want),
+                "{context}: the form should show {want} (checklist {docs:?}): {line}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "the form has no {{doc:..}} box");
+}
