@@ -89,9 +89,10 @@ release build and its size budget, one compile of the tests and the dev
 site-gen (`cargo test --workspace --no-run`), a build of the real site with it (every check of
 `site-gen check`, and the browser suite's site), `cargo test --workspace
 [ARGS]` and the browser suite (tests/e2e) on that site, its test files
-and long walks run several at once (E2E_CONCURRENCY, default: half the
-machine's cores, 1 to 4; budgets.test.mjs, which reports timings,
-runs alone after them). Stops at the first failure; prints the time
+and long walks run several at once, the longest files first
+(E2E_CONCURRENCY, default: the machine's cores, 1 to 4; each file's
+report printed whole when it ends, then each file's time;
+budgets.test.mjs, which reports timings, runs alone after them). Stops at the first failure; prints the time
 each step took at the end, also after a failure.
 
 ARGS go to `cargo test` (e.g. `cargo xtask test -- --nocapture`).
@@ -423,8 +424,9 @@ fn build(args: &[String]) -> Result<(), String> {
 
 /// How many browser test files run at once, and how many pages at once
 /// inside the long walks: `E2E_CONCURRENCY`, or the machine's cores (at
-/// least 1, at most 4): on the shared 2-core VM two at a time took the suite
-/// from MEASURED (README, "Tests").
+/// least 1, at most 4): on the shared 2-core VM two at a time paid even
+/// under other engineers' load (the suite but `budgets`: 440 s one at a
+/// time, 351 s two at a time; README, "Tests").
 fn e2e_concurrency() -> usize {
     std::env::var("E2E_CONCURRENCY")
         .ok()
