@@ -77,16 +77,21 @@ export function engineSuite(label, make) {
 }
 
 function suite(label, make) {
-  const test = (name, fn) => nodeTest(`${label}: ${name}`, fn);
+  // A driver that stops answering (once, under heavy load, WebKitGTK's
+  // MiniBrowser was gone and WebKitWebDriver never answered) fails the test
+  // after TIMEOUT instead of holding the whole suite; `after` then stops the
+  // engine, its driver and display.
+  const TIMEOUT = 120_000;
+  const test = (name, fn) => nodeTest(`${label}: ${name}`, { timeout: TIMEOUT }, fn);
   let server, engine;
-  before(async () => { server = await serve(); engine = await make(); });
+  before(async () => { server = await serve(); engine = await make(); }, { timeout: TIMEOUT });
   after(async () => { await engine?.close(); await server?.close(); });
   // A failed test leaves its tab: close it (WebKitWebDriver allows one session).
   let tabs = [];
   afterEach(async () => {
     for (const t of tabs) await t.close().catch(() => {});
     tabs = [];
-  });
+  }, { timeout: 30_000 });
 
   const open = async (url) => {
     const tab = await engine.open();

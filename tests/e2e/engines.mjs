@@ -212,7 +212,8 @@ export async function webkit() {
       return tab;
     },
     async close() {
-      for (const d of [...sessions]) await d.quit().catch(() => {});
+      // A session whose browser is gone may never answer quit: 10 s each.
+      for (const d of [...sessions]) await Promise.race([d.quit().catch(() => {}), sleep(10_000)]);
       server.kill();
       x.stop();
     },

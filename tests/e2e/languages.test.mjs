@@ -1,17 +1,17 @@
 // Every language: the disclosure checker from its first question to the
 // filled Japanese form, choosing by option value (the labels are each
-// language's), with axe on every screen, no interface key ever shown, the
-// page's language declared, and nothing leaving the device.
+// language's), with axe on every screen (the first question: by
+// quality.test.mjs's axe on every generated page, the same page in the same
+// state), no interface key ever shown, the page's language declared, and
+// nothing leaving the device.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import {
-  SITE, serve, launch, open, checkerReady, assertClean, eachConcurrently, PERSON,
+  SITE, serve, launch, open, checkerReady, assertClean, axe, eachConcurrently, PERSON,
 } from './lib.mjs';
 
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
 const URL_PATH = 'alien-registration/disclosure/';
 
 let server, browser;
@@ -24,13 +24,6 @@ function languages() {
     .filter((e) => e.isDirectory() && fs.existsSync(path.join(SITE, e.name, URL_PATH, 'index.html')))
     .map((e) => e.name)
     .sort();
-}
-
-async function axe(page, where) {
-  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const problems = result.violations.map((v) =>
-    `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(problems, [], `${where}: accessibility violations`);
 }
 
 /** Chooses the option `value` (or fills the field) and continues. */
@@ -81,7 +74,8 @@ test('every language: the checker walks to the printed form', async () => {
     await checkerReady(page);
     const htmlLang = await page.locator('html').getAttribute('lang');
     assert.equal(htmlLang, lang === 'ja-easy' ? 'ja' : lang, `${where}: <html lang>`);
-    await axe(page, `${where} first question`);
+    // The first question's axe: quality.test.mjs, "axe: every generated
+    // page in every language" (this page, loaded, the checker ready).
     for (const s of [
       { choose: 'own' }, { choose: 'self' }, { choose: 'japan' }, { choose: 'post' },
       { fill: ['copies', '2'] }, { choose: 'residence_card' }, { fill: ['from_year', '1975'] },

@@ -2,10 +2,16 @@
 // site, Chromium with the flags this machine needs, and page helpers that
 // select by accessible role and name.
 import http from 'node:http';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+
+// The axe-core that @axe-core/playwright itself runs (its dependency).
+const AXE_SOURCE = createRequire(createRequire(import.meta.url).resolve('@axe-core/playwright'))('axe-core').source;
 
 export const SITE = process.env.SITE_DIR;
 if (!SITE || !fs.existsSync(path.join(SITE, 'index.html'))) {
@@ -160,6 +166,36 @@ export async function assertClean(assert, rec) {
   assert.deepEqual(rec.errors, [], `${rec.label}: console errors`);
   const foreign = rec.requests.filter((r) => !r.url.startsWith(rec.page.url().split('/').slice(0, 3).join('/')) && !r.url.startsWith('data:'));
   assert.deepEqual(foreign.map((r) => r.url), [], `${rec.label}: requests to another origin`);
+}
+
+/** What axe checks everywhere: WCAG 2.0, 2.1 and 2.2, A and AA, and axe's best practices. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
+
+/**
+ * Runs axe (AXE_TAGS) on the page as it is now and fails naming `where`
+ * and every violation (rule, impact, help, the elements).
+ *
+ * axe-core goes into a document once (the checker's screens are the same
+ * document: each later call only runs it) and axe collects the
+ * violations in full but no detail of the passes (`resultTypes`: they are
+ * not asserted), which makes a call 3 to 6 times faster than
+ * AxeBuilder.analyze, which injects axe-core twice a call and finishes in
+ * a new blank page. A page with frames goes through AxeBuilder, which puts
+ * axe in each frame.
+ */
+export async function axe(page, where) {
+  let violations;
+  if (page.frames().length > 1) {
+    ({ violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze());
+  } else {
+    if (!(await page.evaluate(() => typeof window.axe?.run === 'function'))) await page.evaluate(AXE_SOURCE);
+    ({ violations } = await page.evaluate((tags) => window.axe.run(document, {
+      runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'],
+    }), AXE_TAGS));
+  }
+  const problems = violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(problems, [], `${where}: accessibility violations`);
 }
 
 export const UI = {

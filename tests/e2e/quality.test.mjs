@@ -7,26 +7,17 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { AxeBuilder } from '@axe-core/playwright';
 import {
-  SITE, serve, launch, open, checkerReady, answer, fillDetails, assertClean, htmlPages, eachConcurrently, UI, PERSON,
+  SITE, serve, launch, open, checkerReady, answer, fillDetails, assertClean, axe, htmlPages, eachConcurrently, UI, PERSON,
   DECEASED_PERSON,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'";
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
-
-async function axe(page, where) {
-  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const problems = result.violations.map((v) =>
-    `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(problems, [], `${where}: accessibility violations`);
-}
 
 test('axe: every generated page in every language', async () => {
   const pages = htmlPages();
@@ -49,7 +40,7 @@ test('axe: every checker screen, error states included, in both languages', asyn
     const { page } = rec;
     await checkerReady(page);
     const screen = async (name) => axe(page, `${where} checker: ${name}`);
-    await screen('first question');
+    // The first question: "every generated page" above (this page, loaded).
     await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
     await screen('choice not made');
     const steps = lang === 'en'

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 mod background;
 mod bench;
+mod e2e;
 mod setup;
 mod tidy;
 mod vendor;
@@ -88,9 +89,10 @@ release build and its size budget, one compile of the tests and the dev
 site-gen (`cargo test --workspace --no-run`), a build of the real site with it (every check of
 `site-gen check`, and the browser suite's site), `cargo test --workspace
 [ARGS]` and the browser suite (tests/e2e) on that site, its test files
-and long walks run several at once (E2E_CONCURRENCY, default: half the
-machine's cores, 1 to 4; budgets.test.mjs, which reports timings,
-runs alone after them). Stops at the first failure; prints the time
+and long walks run several at once, the longest files first
+(E2E_CONCURRENCY, default: the machine's cores, 1 to 4; each file's
+report printed whole when it ends, then each file's time;
+budgets.test.mjs, which reports timings, runs alone after them). Stops at the first failure; prints the time
 each step took at the end, also after a failure.
 
 ARGS go to `cargo test` (e.g. `cargo xtask test -- --nocapture`).
@@ -421,19 +423,41 @@ fn build(args: &[String]) -> Result<(), String> {
 }
 
 /// How many browser test files run at once, and how many pages at once
-/// inside the long walks: `E2E_CONCURRENCY`, or half the machine's cores
-/// (at least 1, at most 4): each page load is Chromium plus axe, about one
-/// core, and on the shared 2-core VM two at a time did not pay (README,
-/// "Tests").
+/// inside the long walks: `E2E_CONCURRENCY`, or the machine's cores (at
+/// least 1, at most 4): on the shared 2-core VM two at a time paid even
+/// under other engineers' load (the suite but `budgets`: 440 s one at a
+/// time, 351 s two at a time; README, "Tests").
 fn e2e_concurrency() -> usize {
     std::env::var("E2E_CONCURRENCY")
         .ok()
         .and_then(|v| v.parse().ok())
         .filter(|n| *n >= 1)
         .unwrap_or_else(|| {
-            (std::thread::available_parallelism().map_or(1, |n| n.get()) / 2).clamp(1, 4)
+            std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .clamp(1, 4)
         })
 }
+
+/// The browser suite's test files run side by side, the longest first
+/// (`node --test` starts them in this order as places free up, so no long
+/// file starts last). The Firefox and WebKit walks are each a file of their
+/// own, so a failure names the engine.
+const E2E_FILES: &[&str] = &[
+    "quality.test.mjs",
+    "languages.test.mjs",
+    "walkthroughs.test.mjs",
+    "firefox.test.mjs",
+    "readers.test.mjs",
+    "webkit.test.mjs",
+    "transfer.test.mjs",
+    "offline.test.mjs",
+    "print.test.mjs",
+];
+
+/// The file run alone after the others: it reports the time to
+/// checker-ready, which tests running beside it would slow.
+const E2E_ALONE: &str = "budgets.test.mjs";
 
 /// How long each step of `cargo xtask test` took.
 #[derive(Default)]
@@ -550,35 +574,16 @@ fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
     })?;
     let jobs = e2e_concurrency();
     t.step("browser suite", || {
-        let node = |files: &[&str], jobs: usize| {
-            let mut cmd = Command::new("node");
-            cmd.arg("--test")
-                .arg(format!("--test-concurrency={jobs}"))
-                .arg("--test-reporter=spec")
-                .args(files)
-                .current_dir(root().join("tests/e2e"))
-                .env("SITE_DIR", &site)
-                .env("E2E_CONCURRENCY", jobs.to_string());
-            cmd
-        };
-        run(&mut node(
-            &[
-                "walkthroughs.test.mjs",
-                "readers.test.mjs",
-                "quality.test.mjs",
-                "print.test.mjs",
-                "languages.test.mjs",
-                "offline.test.mjs",
-                // The walks in the other engines, each its own file so a
-                // failure names the engine.
-                "firefox.test.mjs",
-                "webkit.test.mjs",
-            ],
-            jobs,
-        ))?;
-        // Alone, after the others: it reports the time to checker-ready,
-        // which tests running beside it would slow.
-        run(&mut node(&["budgets.test.mjs"], 1))
+        let dir = root().join("tests/e2e");
+        let mut runs = e2e::run_files(&dir, &site, E2E_FILES, jobs, jobs)?;
+        // Alone, after the others (when they pass): it reports the time to
+        // checker-ready, which tests running beside it would slow.
+        if runs.iter().all(|r| r.ok) {
+            runs.extend(e2e::run_files(&dir, &site, &[E2E_ALONE], 1, 1)?);
+        }
+        let (table, result) = e2e::summary(&runs);
+        eprint!("{table}");
+        result
     })
 }
 
@@ -675,6 +680,28 @@ mod tests {
         assert!(
             over.starts_with("the checker is 100.0 KB brotli, over its budget of 100.0 KB"),
             "{over}"
+        );
+    }
+
+    #[test]
+    fn the_browser_suite_runs_every_test_file_once() {
+        let dir = root().join("tests/e2e");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .expect("tests/e2e")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".test.mjs"))
+            .collect();
+        on_disk.sort();
+        let mut run: Vec<String> = E2E_FILES
+            .iter()
+            .chain([&E2E_ALONE])
+            .map(|f| f.to_string())
+            .collect();
+        run.sort();
+        assert_eq!(
+            run, on_disk,
+            "E2E_FILES and E2E_ALONE (xtask/src/main.rs) must name each tests/e2e/*.test.mjs once"
         );
     }
 
