@@ -330,7 +330,7 @@ impl<'e> Rule<'e> for TranslationMarks<'_> {
         next: &mut F,
         out: &mut Rendered,
     ) {
-        let at = span.start - self.base;
+        let at = span.start.saturating_sub(self.base);
         let label = |key: &str| escape_html(self.i18n.strings.get(key).map_or("", String::as_str));
         if let Some(m) = self.open
             && (!blocks::is_inline(&event) || at >= m.range.end)
