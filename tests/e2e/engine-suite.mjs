@@ -10,7 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serve, PERSON, DECEASED_PERSON } from './lib.mjs';
+import { DriverHang, guard } from './engines.mjs';
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const DISCLOSURE = (lang) => `/${lang}/alien-registration/disclosure/`;
 const DECEASED = (lang) => `/${lang}/alien-registration/deceased/`;
 const TO_RESULT = [
@@ -81,8 +83,23 @@ function suite(label, make) {
   // MiniBrowser was gone and WebKitWebDriver never answered) fails the test
   // after TIMEOUT instead of holding the whole suite; `after` then stops the
   // engine, its driver and display.
-  const TIMEOUT = 120_000;
-  const test = (name, fn) => nodeTest(`${label}: ${name}`, { timeout: TIMEOUT }, fn);
+  // A command that hangs (DriverHang, after 60 s) gets the test one more
+  // try in a fresh session, said in the report; a second hang, or any
+  // assertion, fails it.
+  const TIMEOUT = 240_000;
+  const test = (name, fn) => nodeTest(`${label}: ${name}`, { timeout: TIMEOUT }, async (t) => {
+    try {
+      await fn();
+    } catch (e) {
+      if (!(e instanceof DriverHang)) throw e;
+      const note = `${label}: ${name}: ${e.message}; tried once more in a fresh session`;
+      t.diagnostic(note);
+      console.log(`retry: ${note}`);
+      for (const tab of tabs) await Promise.race([tab.close().catch(() => {}), sleep(10_000)]);
+      tabs = [];
+      await fn();
+    }
+  });
   let server, engine;
   before(async () => { server = await serve(); engine = await make(); }, { timeout: TIMEOUT });
   after(async () => { await engine?.close(); await server?.close(); });
@@ -94,7 +111,7 @@ function suite(label, make) {
   }, { timeout: 30_000 });
 
   const open = async (url) => {
-    const tab = await engine.open();
+    const tab = await guard('a new session', engine.open());
     tabs.push(tab);
     const close = tab.close.bind(tab);
     tab.close = async () => { tabs = tabs.filter((t) => t !== tab); await close(); };

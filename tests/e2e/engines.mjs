@@ -29,9 +29,31 @@ async function freePort() {
   });
 }
 
-/** What both engines do; `impl` supplies the engine's primitives. */
+/**
+ * A driver command that did not answer within HANG_MS. Seen under load with
+ * WebKitGTK: a command (once a reload, once a walk's step) never answered,
+ * its browser gone; the suite retries such a test once in a fresh session
+ * (engine-suite.mjs). An assertion failing is never retried.
+ */
+export class DriverHang extends Error {}
+
+const HANG_MS = 60_000;
+
+/** `promise`, or a DriverHang naming `what` after `ms`. */
+export function guard(what, promise, ms = HANG_MS) {
+  let timer;
+  const hang = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new DriverHang(`the driver did not answer ${what} within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, hang]).finally(() => clearTimeout(timer));
+}
+
+/** What both engines do; `impl` supplies the engine's primitives, each guarded. */
 class Tab {
-  constructor(impl) { this.impl = impl; }
+  constructor(impl) {
+    this.impl = Object.fromEntries(Object.entries(impl).map(([name, f]) =>
+      [name, (...args) => guard(name, Promise.resolve().then(() => f(...args)))]));
+  }
   goto(url) { return this.impl.goto(url); }
   reload() { return this.impl.reload(); }
   back() { return this.impl.back(); }
@@ -49,7 +71,7 @@ class Tab {
     const until = Date.now() + timeout;
     for (;;) {
       let ok = false;
-      try { ok = await this.run(fn, ...args); } catch { ok = false; }
+      try { ok = await this.run(fn, ...args); } catch (e) { if (e instanceof DriverHang) throw e; ok = false; }
       if (ok) return;
       if (Date.now() > until) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
       await sleep(50);
