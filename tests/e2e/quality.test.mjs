@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import {
-  SITE, serve, launch, open, checkerReady, answer, fillDetails, assertClean, axe, htmlPages, eachConcurrently, UI, PERSON,
+  SITE, CHECKER, serve, launch, open, eachInTabs, checkerReady, answer, fillDetails, assertClean, axe, htmlPages, UI, PERSON,
   DECEASED_PERSON,
 } from './lib.mjs';
 
@@ -22,14 +22,13 @@ after(async () => { await browser?.close(); await server?.close(); });
 test('axe: every generated page in every language', async () => {
   const pages = htmlPages();
   assert.ok(pages.length >= 10, `only ${pages.length} pages`);
-  // One load per page for axe, the CSP and the console; CONCURRENCY pages
-  // at once, each in its own context.
-  await eachConcurrently(pages, async (p) => {
-    const rec = await open(browser, server.origin, p);
+  // One load per page for axe, the CSP and the console; CONCURRENCY tabs,
+  // each visiting its share of the pages one after another.
+  await eachInTabs(browser, server.origin, pages, async (t, p) => {
+    const rec = await t.visit(p);
     if (await rec.page.locator('#madoguchi-checker').count()) await checkerReady(rec.page);
     await axe(rec.page, p);
     await assertClean(assert, rec);
-    await rec.context.close();
   });
 });
 
@@ -39,7 +38,7 @@ test('axe: every checker screen, error states included, in both languages', asyn
     const rec = await open(browser, server.origin, where);
     const { page } = rec;
     await checkerReady(page);
-    const screen = async (name) => axe(page, `${where} checker: ${name}`);
+    const screen = async (name) => axe(page, `${where} checker: ${name}`, { within: CHECKER });
     // The first question: "every generated page" above (this page, loaded).
     await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
     await screen('choice not made');
@@ -83,7 +82,7 @@ test('axe: the deceased procedure\'s details, check and result screens, in both 
     const rec = await open(browser, server.origin, where);
     const { page } = rec;
     await checkerReady(page);
-    const screen = async (name) => axe(page, `${where} checker: ${name}`);
+    const screen = async (name) => axe(page, `${where} checker: ${name}`, { within: CHECKER });
     await page.getByRole('radio').first().check();
     await page.getByRole('button', { name: UI[lang].cont, exact: true }).click();
     await page.getByRole('radio').last().check();
@@ -113,7 +112,7 @@ test('axe: where the requester lives, living abroad, and a passport by post, in 
       const rec = await open(browser, server.origin, where);
       const { page } = rec;
       await checkerReady(page);
-      const screen = async (name) => axe(page, `${where} checker: ${name}`);
+      const screen = async (name) => axe(page, `${where} checker: ${name}`, { within: CHECKER });
       await answer(page, lang, { choose: L.own });
       await answer(page, lang, { choose: L.self });
       if (path === 'abroad') {
