@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { SITE, serve, launch, open, checkerReady, answer, fillDetails, assertClean, axe, heading, UI, PERSON } from './lib.mjs';
 
 let server, browser;
@@ -109,7 +110,12 @@ test('a new build\'s service worker replaces the old cache and keeps the pages s
   fs.cpSync(SITE, next, { recursive: true });
   const sw = fs.readFileSync(path.join(next, 'sw.js'), 'utf8');
   const version = sw.match(/const VERSION = "([0-9a-f]+)";/)[1];
-  fs.writeFileSync(path.join(next, 'sw.js'), sw.replace(`const VERSION = "${version}";`, 'const VERSION = "0123456789ab";'));
+  const nextSw = sw.replace(`const VERSION = "${version}";`, 'const VERSION = "0123456789ab";');
+  fs.writeFileSync(path.join(next, 'sw.js'), nextSw);
+  // and its compressed copies, as the build writes them (the server sends those).
+  for (const [ext, pack] of [['br', zlib.brotliCompressSync], ['gz', zlib.gzipSync]]) {
+    if (fs.existsSync(path.join(next, `sw.js.${ext}`))) fs.writeFileSync(path.join(next, `sw.js.${ext}`), pack(nextSw));
+  }
   assert.equal(old, `madoguchi-${version}`);
   server.use(next);
   try {

@@ -558,16 +558,14 @@ fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
     // the site for the browser suite (its output does not depend on the
     // profile: tests/site `checker_pages_do_not_depend_on_the_build_profile`).
     let exe = t.step("test build", || site_gen_binary(false))?;
-    // The browser suite's site, built once: the build runs every check of
-    // `site-gen check` (a failing check fails here, before the tests run).
-    // Its server compresses by itself; the copies are tested in tests/site.
+    // The browser suite's site, built once as it is published: the build
+    // runs every check of `site-gen check` (a failing check fails here,
+    // before the tests run), and the suite's server sends the build's
+    // `.br`/`.gz` copies as nginx's `gzip_static` does (the browsers decode
+    // the copies themselves).
     let site = root().join("target/e2e-site");
     t.step("check + site build", || {
-        run(site_gen(&exe)
-            .arg("build")
-            .arg("--no-precompress")
-            .arg("--out")
-            .arg(&site))
+        run(site_gen(&exe).arg("build").arg("--out").arg(&site))
     })?;
     t.step("cargo test", || {
         run(cargo().args(["test", "--workspace"]).args(args))
