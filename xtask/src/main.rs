@@ -87,13 +87,15 @@ Runs, in order: `cargo xtask tidy` (formatting among its checks), setup
 (installs what is missing), clippy (native and wasm), the checker's
 release build and its size budget, one compile of the tests and the dev
 site-gen (`cargo test --workspace --no-run`), a build of the real site with it (every check of
-`site-gen check`, and the browser suite's site), `cargo test --workspace
-[ARGS]` and the browser suite (tests/e2e) on that site, its test files
-and long walks run several at once, the longest files first
-(E2E_CONCURRENCY, default: the machine's cores, 1 to 4; each file's
-report printed whole when it ends, then each file's time;
-budgets.test.mjs, which reports timings, runs alone after them). Stops at the first failure; prints the time
-each step took at the end, also after a failure.
+`site-gen check`, and the browser suite's site, with its .br/.gz
+copies), then side by side `cargo test --workspace [ARGS]` and the
+browser suite (tests/e2e) on that site, its test files and long walks
+run several at once, the longest files first (E2E_CONCURRENCY, default:
+the machine's cores, 1 to 4; each report printed whole when it ends,
+then each file's time); budgets.test.mjs, which reports timings, runs
+alone after them when all passed. Stops at the first failing step (the
+Rust tests and the browser files both run to their end); prints the
+time each step took at the end, also after a failure.
 
 ARGS go to `cargo test` (e.g. `cargo xtask test -- --nocapture`).
 ";
@@ -463,6 +465,9 @@ const E2E_ALONE: &str = "budgets.test.mjs";
 #[derive(Default)]
 struct Timings {
     steps: Vec<(&'static str, Duration, bool)>,
+    /// The time steps ran beside each other ([`Timings::beside`]), not
+    /// counted twice in the total.
+    overlap: Duration,
 }
 
 impl Timings {
@@ -476,6 +481,34 @@ impl Timings {
         let result = f();
         self.steps.push((name, started.elapsed(), result.is_ok()));
         result
+    }
+
+    /// Runs two steps at the same time, timing each; both run to the end
+    /// whatever the other does.
+    fn beside<A: Send, B>(
+        &mut self,
+        (a_name, a): (&'static str, impl FnOnce() -> Result<A, String> + Send),
+        (b_name, b): (&'static str, impl FnOnce() -> Result<B, String>),
+    ) -> (Result<A, String>, Result<B, String>) {
+        let timed = |f: Box<dyn FnOnce() -> Result<A, String> + Send + '_>| {
+            let started = Instant::now();
+            let result = f();
+            (result, started.elapsed())
+        };
+        let ((a, a_took), (b, b_took)) = std::thread::scope(|s| {
+            let a = s.spawn(|| timed(Box::new(a)));
+            let started = Instant::now();
+            let b = b();
+            let b_took = started.elapsed();
+            let a = a
+                .join()
+                .unwrap_or_else(|_| (Err(format!("{a_name} panicked")), Duration::ZERO));
+            (a, (b, b_took))
+        });
+        self.steps.push((a_name, a_took, a.is_ok()));
+        self.steps.push((b_name, b_took, b.is_ok()));
+        self.overlap += a_took.min(b_took);
+        (a, b)
     }
 
     fn table(&self) -> String {
@@ -495,7 +528,7 @@ impl Timings {
                 if *ok { "" } else { "  failed" }
             ));
         }
-        let total = self.steps.iter().map(|(_, d, _)| *d).sum();
+        let total = self.steps.iter().map(|(_, d, _)| *d).sum::<Duration>() - self.overlap;
         out.push_str(&format!("{:<18} {:>8}\n", "total", clock(total)));
         out
     }
@@ -567,22 +600,52 @@ fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
     t.step("check + site build", || {
         run(site_gen(&exe).arg("build").arg("--out").arg(&site))
     })?;
-    t.step("cargo test", || {
-        run(cargo().args(["test", "--workspace"]).args(args))
-    })?;
+    // The Rust tests run beside the browser files, which leave much of the
+    // CPU idle while browsers load and wait; their report is printed whole
+    // when they end.
     let jobs = e2e_concurrency();
-    t.step("browser suite", || {
-        let dir = root().join("tests/e2e");
-        let mut runs = e2e::run_files(&dir, &site, E2E_FILES, jobs, jobs)?;
-        // Alone, after the others (when they pass): it reports the time to
+    let dir = root().join("tests/e2e");
+    let (tests, runs) = t.beside(
+        ("cargo test", || {
+            run_reported(cargo().args(["test", "--workspace"]).args(args))
+        }),
+        ("browser suite", || {
+            e2e::run_files(&dir, &site, E2E_FILES, jobs, jobs)
+        }),
+    );
+    let mut runs = runs?;
+    t.step("browser timings", || {
+        // Alone, after the others (when all passed): it reports the time to
         // checker-ready, which tests running beside it would slow.
-        if runs.iter().all(|r| r.ok) {
+        if tests.is_ok() && runs.iter().all(|r| r.ok) {
             runs.extend(e2e::run_files(&dir, &site, &[E2E_ALONE], 1, 1)?);
         }
         let (table, result) = e2e::summary(&runs);
         eprint!("{table}");
-        result
+        tests.and(result)
     })
+}
+
+/// Runs a command, echoing it, with its output held and printed whole when
+/// it ends (it runs beside others whose reports would interleave); fails
+/// if it fails.
+fn run_reported(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}").replace('"', "");
+    eprintln!("$ {shown} (its report when it ends)");
+    let out = cmd
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot start `{shown}`: {e}"))?;
+    eprint!(
+        "── {shown}:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` failed ({})", out.status))
+    }
 }
 
 /// Fails when the checker (wasm + JS glue, brotli, in bytes) is over
@@ -701,6 +764,42 @@ mod tests {
             run, on_disk,
             "E2E_FILES and E2E_ALONE (xtask/src/main.rs) must name each tests/e2e/*.test.mjs once"
         );
+    }
+
+    #[test]
+    fn steps_beside_each_other_both_run_and_count_once_in_the_total() {
+        let mut t = Timings::default();
+        let (a, b) = t.beside(
+            ("cargo test", || {
+                std::thread::sleep(Duration::from_millis(300));
+                Err::<(), _>("a test failed".to_string())
+            }),
+            ("browser suite", || {
+                std::thread::sleep(Duration::from_millis(300));
+                Ok(7)
+            }),
+        );
+        assert_eq!((a, b), (Err("a test failed".to_string()), Ok(7)));
+        let table = t.table();
+        let seconds = |step: &str| -> f64 {
+            let line = table
+                .lines()
+                .find(|l| l.starts_with(step))
+                .unwrap_or_default();
+            let figure = line[step.len()..]
+                .split_whitespace()
+                .next()
+                .unwrap_or_default();
+            figure.parse().unwrap_or(f64::NAN)
+        };
+        assert!(
+            table.contains("cargo test") && table.contains("failed"),
+            "{table}"
+        );
+        // Side by side: the total is the longer of the two, not their sum.
+        let (a, b) = (seconds("cargo test"), seconds("browser suite"));
+        assert!(a >= 0.3 && b >= 0.3, "{table}");
+        assert_eq!(seconds("total"), a.max(b), "{table}");
     }
 
     #[test]
