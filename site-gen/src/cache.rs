@@ -165,6 +165,146 @@ pub(crate) struct PageOut {
     pub(crate) html: Option<KeptHtml>,
 }
 
+/// A page read from a file, as loading found it.
+pub(crate) enum Slot {
+    /// The page the last build had at the same place (see [`PageList::holds`]).
+    Same,
+    /// Parsed now, or a different page than the last build's at this place.
+    New(Page),
+}
+
+/// The pages read from files, in the order of their files, with what each
+/// was made from: its data (a hash of the page but its file, `meta`) and
+/// its file's id. `serve`'s cache keeps the last build's, so that a build
+/// whose pages are the same (a text edit) copies none of them, and one
+/// that changed a page's front matter copies only that page.
+pub(crate) struct PageList {
+    pub(crate) pages: Arc<Vec<Page>>,
+    made_of: Vec<(u64, FileId)>,
+}
+
+impl PageList {
+    /// Whether the page at place `n` was made from data `meta` and file `id`.
+    pub(crate) fn holds(&self, n: usize, meta: u64, id: FileId) -> bool {
+        self.made_of.get(n) == Some(&(meta, id))
+    }
+
+    /// The pages of this build from its `slots` (each `Same` taken from
+    /// `kept`, which `Slot::Same` requires), made of `metas` and `files`.
+    pub(crate) fn assemble(
+        kept: Option<PageList>,
+        slots: Vec<Slot>,
+        metas: &[u64],
+        files: Vec<FileId>,
+    ) -> PageList {
+        let made_of: Vec<(u64, FileId)> = if metas.len() == slots.len() {
+            metas.iter().copied().zip(files).collect()
+        } else {
+            // Without the cache, nothing is hashed: nothing is kept either.
+            Vec::new()
+        };
+        let pages = match kept {
+            // The same places: the kept pages, with the new ones put in.
+            Some(mut kept) if kept.made_of.len() == slots.len() => {
+                if slots.iter().any(|s| matches!(s, Slot::New(_))) {
+                    let pages = Arc::make_mut(&mut kept.pages);
+                    for (n, slot) in slots.into_iter().enumerate() {
+                        if let Slot::New(p) = slot {
+                            pages[n] = p;
+                        }
+                    }
+                }
+                kept.pages
+            }
+            kept => {
+                let kept = kept.map(|k| k.pages);
+                Arc::new(
+                    slots
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, slot)| match slot {
+                            Slot::New(p) => p,
+                            Slot::Same => {
+                                kept.as_ref().map(|k| k[n].clone()).unwrap_or_else(|| {
+                                    unreachable!("a page is the same only as a kept one")
+                                })
+                            }
+                        })
+                        .collect(),
+                )
+            }
+        };
+        PageList { pages, made_of }
+    }
+}
+
+/// The page index and the site model's lists (`model::Links`), by a hash
+/// of every page's place (key, language, folder, address, file) and of the
+/// configuration; `order`: a hash of what listings are sorted by (every
+/// page's weight and title), by which the listings were sorted.
+pub(crate) struct KeptModel {
+    pub(crate) places: u64,
+    pub(crate) order: u64,
+    pub(crate) index: Arc<crate::content::PageIndex>,
+    pub(crate) links: Arc<crate::model::Links>,
+}
+
+/// Each page's Markdown and HTML as the last build left them, by page in
+/// that build's order, and where each page was published.
+#[derive(Default)]
+pub(crate) struct Outputs {
+    /// A hash of the pages' places when `by_page` was ordered (see
+    /// [`KeptModel`]): the same, the pages are where they were.
+    places: u64,
+    paths: Vec<String>,
+    by_page: Vec<Option<PageOut>>,
+}
+
+impl Outputs {
+    /// What is kept of each of this build's pages (`places`: a hash of
+    /// their places; `paths`: where each is published).
+    pub(crate) fn of(&self, places: u64, paths: &[String]) -> Vec<Option<&PageOut>> {
+        if places == self.places && self.by_page.len() == paths.len() {
+            return self.by_page.iter().map(Option::as_ref).collect();
+        }
+        let at: HashMap<&str, usize> = self
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(n, p)| (p.as_str(), n))
+            .collect();
+        paths
+            .iter()
+            .map(|p| {
+                at.get(p.as_str())
+                    .and_then(|&n| self.by_page.get(n)?.as_ref())
+            })
+            .collect()
+    }
+
+    /// Keeps `made` (by page of this build) and the kept outputs of the
+    /// other pages still there; forgets those of pages gone.
+    pub(crate) fn update(&mut self, places: u64, paths: &[String], made: Vec<(usize, PageOut)>) {
+        if places != self.places || self.by_page.len() != paths.len() {
+            let mut old: HashMap<String, Option<PageOut>> = std::mem::take(&mut self.paths)
+                .into_iter()
+                .zip(std::mem::take(&mut self.by_page))
+                .collect();
+            self.by_page = paths
+                .iter()
+                .map(|p| old.get_mut(p.as_str()).and_then(Option::take))
+                .collect();
+            self.paths = paths.to_vec();
+            self.places = places;
+        }
+        for (n, out) in made {
+            if let Some(slot) = self.by_page.get_mut(n) {
+                *slot = Some(out);
+            }
+        }
+    }
+}
+
 /// See the module documentation.
 #[derive(Default)]
 pub struct Cache {
@@ -180,7 +320,11 @@ pub struct Cache {
     /// By the path as shown (relative to the site root).
     texts: HashMap<String, (u64, String)>,
     pages: HashMap<String, (u64, PageEntry)>,
-    pub(crate) outputs: HashMap<String, PageOut>,
+    /// The page index and the site model's lists.
+    pub(crate) model: Option<KeptModel>,
+    /// The pages read from files by the last build (see [`PageList`]).
+    page_list: Option<PageList>,
+    pub(crate) outputs: Outputs,
     /// The compiled templates, by a hash of their texts and of what their
     /// functions read.
     templates: Option<(u64, Arc<crate::templates::Templates>)>,
@@ -326,6 +470,18 @@ impl Cache {
     pub(crate) fn store_page(&mut self, path: &str, entry: PageEntry) {
         if self.keep {
             self.pages.insert(path.to_string(), (self.build, entry));
+        }
+    }
+
+    /// The pages the last build read from files (taken: the build puts
+    /// back its own).
+    pub(crate) fn take_page_list(&mut self) -> Option<PageList> {
+        self.page_list.take()
+    }
+
+    pub(crate) fn store_page_list(&mut self, list: PageList) {
+        if self.keep {
+            self.page_list = Some(list);
         }
     }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::cache::{self, Cache, PageEntry, SOURCE_DIRS, SourceFile, Walked};
+use crate::cache::{self, Cache, PageEntry, PageList, SOURCE_DIRS, Slot, SourceFile, Walked};
 use crate::checks::check_front_texts;
 use crate::config::{self, I18n, SiteConfig, Step, TomlSpans};
 use crate::content::{self, Kind, Page};
@@ -29,7 +29,11 @@ pub(crate) struct Loaded {
     pub(crate) procedures: BTreeMap<String, procedures::Loaded>,
     pub(crate) i18n: BTreeMap<String, I18n>,
     pub(crate) facts: Arc<Facts>,
-    pub(crate) pages: Vec<Page>,
+    /// Every page: those read from files (in the order of their files),
+    /// then the catalogs' pages. Shared with `serve`'s cache, which keeps
+    /// the pages read from files while their files and the configuration
+    /// are the same (see [`PageList`]).
+    pub(crate) pages: Arc<Vec<Page>>,
     pub(crate) templates: Option<Arc<Templates>>,
     pub(crate) assets: BTreeMap<String, (String, Vec<u8>)>,
     /// Every language's interface strings and every static file loaded:
@@ -52,6 +56,8 @@ pub(crate) struct Loaded {
     /// `serve`'s cache only: a hash of each page read from a file (the
     /// first pages of `pages`; the catalogs' pages follow), all but its file.
     pub(crate) page_metas: Vec<u64>,
+    /// A hash of the site configuration (`hash_debug`).
+    pub(crate) site_print: u64,
 }
 
 fn rel_display(root: &Path, path: &Path) -> String {
@@ -460,6 +466,10 @@ pub(crate) fn load(
     let mut procedure_files = Vec::new();
     let mut unparsed = BTreeSet::new();
     let mut page_metas = Vec::new();
+    let mut page_files = Vec::new();
+    // The pages the last build read from files, to take again those whose
+    // data and file are the same.
+    let kept_list = cache.take_page_list();
     let mut unreadable_data = BTreeSet::new();
     let mut unreadable_procedures = BTreeSet::new();
     let mut unreadable_catalogs = BTreeSet::new();
@@ -539,10 +549,20 @@ pub(crate) fn load(
                     diags.extend(e.diags.iter().map(|d| cache::refile(d.clone(), id)));
                     match &e.parsed {
                         Ok((p, span)) => {
-                            let mut p = p.clone();
-                            p.file = id;
-                            pages.push((p, span.clone()));
+                            // The last build's page at this place is this
+                            // one (same data, same file): nothing is copied.
+                            let n = page_metas.len();
+                            let slot = if kept_list.as_ref().is_some_and(|l| l.holds(n, e.meta, id))
+                            {
+                                Slot::Same
+                            } else {
+                                let mut p = p.clone();
+                                p.file = id;
+                                Slot::New(p)
+                            };
+                            pages.push((slot, span.clone()));
                             page_metas.push(e.meta);
+                            page_files.push(id);
                         }
                         Err(d) => {
                             unparsed.insert(key);
@@ -572,6 +592,7 @@ pub(crate) fn load(
                     let meta = parsed.as_ref().map_or(0, |(p, _)| page_meta(p));
                     if parsed.is_ok() {
                         page_metas.push(meta);
+                        page_files.push(id);
                     }
                     cache.store_page(
                         &file.shown,
@@ -589,7 +610,7 @@ pub(crate) fn load(
                     sources.release(id);
                 }
                 match parsed {
-                    Ok(pair) => pages.push(pair),
+                    Ok((p, span)) => pages.push((Slot::New(p), span)),
                     Err(d) => {
                         unparsed.insert(key);
                         diags.push(d);
@@ -626,9 +647,20 @@ pub(crate) fn load(
     let facts = Arc::new(facts);
     let procedures = procedures::load(sources, &procedure_files, &site, &facts, diags);
 
-    let (mut pages, checker_spans): (Vec<Page>, Vec<_>) = pages.into_iter().unzip();
+    let (slots, checker_spans): (Vec<Slot>, Vec<_>) = pages.into_iter().unzip();
+    let pages = PageList::assemble(kept_list, slots, &page_metas, page_files);
+    let mut pages = match cache.keeps() {
+        true => {
+            let shared = Arc::clone(&pages.pages);
+            cache.store_page_list(pages);
+            shared
+        }
+        false => pages.pages,
+    };
     // Pages from the catalogs share their original's file (and checker).
-    add_catalog_pages(&site, &catalogs, &mut pages);
+    if !catalogs.is_empty() {
+        add_catalog_pages(&site, &catalogs, Arc::make_mut(&mut pages));
+    }
     for (p, span) in pages.iter().zip(checker_spans) {
         let ids: Vec<String> = procedure_files.iter().map(|(pid, _)| pid.clone()).collect();
         diags.extend(checker_problem(p, span, &ids, &unreadable_procedures));
@@ -767,6 +799,7 @@ pub(crate) fn load(
         glossary,
         templates_print,
         page_metas,
+        site_print,
     })
 }
 

@@ -377,8 +377,8 @@ struct PageDone {
     page: Option<Result<Vec<(String, Bytes)>, Diagnostic>>,
     /// Whether its Markdown or its template ran.
     ran: bool,
-    /// What `serve`'s cache keeps of it, by its output path.
-    kept: Option<(String, PageOut)>,
+    /// What `serve`'s cache keeps of it.
+    kept: Option<PageOut>,
 }
 
 /// Page `i`'s HTML (of each page it is published as) from `serve`'s cache
@@ -814,6 +814,7 @@ pub(crate) fn generate_to(
         glossary,
         templates_print,
         page_metas,
+        site_print,
     } = loaded;
     let translation_status = crate::translate::status::status_of(
         &site,
@@ -824,13 +825,42 @@ pub(crate) fn generate_to(
         &catalogs,
         &sources,
     );
-    let index = PageIndex::new(&pages);
+    // The page index and the site model's lists read the pages' places
+    // (and, for the order of listings, their weights and titles) and the
+    // configuration: kept by serve's cache while those are the same.
+    let model_keys = cache.keeps().then(|| {
+        let mut places = std::hash::DefaultHasher::new();
+        let mut order = std::hash::DefaultHasher::new();
+        for p in pages.iter() {
+            (&p.key, &p.lang, &p.rel_url, &p.dir, p.is_section).hash(&mut places);
+            (p.from_catalog, p.file).hash(&mut places);
+            (p.front.weight, &p.front.title).hash(&mut order);
+        }
+        (
+            crate::cache::hash_of((places.finish(), site_print)),
+            order.finish(),
+        )
+    });
+    let kept_model = cache
+        .model
+        .take()
+        .filter(|m| model_keys.is_some_and(|(places, _)| m.places == places));
+    let (index, kept_links) = match kept_model {
+        Some(m) => {
+            let mut links = m.links;
+            if model_keys.is_some_and(|(_, order)| m.order != order) {
+                Arc::make_mut(&mut links).sort_children(&pages);
+            }
+            (m.index, Some(links))
+        }
+        None => (Arc::new(PageIndex::new(&pages)), None),
+    };
     // The checks of the page set read only the pages' data and files: kept
     // by serve's cache while those are the same (pages from catalogs, whose
     // data also comes from the catalogs, are checked every time).
     let page_set_key = (cache.keeps() && !pages.iter().any(|p| p.from_catalog)).then(|| {
         crate::cache::hash_of((
-            crate::cache::hash_debug(&site),
+            site_print,
             &page_metas,
             pages.iter().map(|p| p.file).collect::<Vec<_>>(),
             &unparsed,
@@ -903,7 +933,18 @@ pub(crate) fn generate_to(
         .then(|| format!("{base_path}{LIVERELOAD_JS}"));
     let offline =
         (!opts.livereload).then(|| format!("{base_path}{}", crate::offline::register_path()));
-    let lib = Library::new(&site, &pages, &index);
+    let lib = match kept_links {
+        Some(links) => Library::with_links(&site, &pages, &index, links),
+        None => Library::new(&site, &pages, &index),
+    };
+    if let Some((places, order)) = model_keys {
+        cache.model = Some(crate::cache::KeptModel {
+            places,
+            order,
+            index: Arc::clone(&index),
+            links: Arc::clone(lib.links()),
+        });
+    }
     let checkers = if templates.is_some() && i18n_complete {
         let inputs = CheckerInputs {
             site: &site,
@@ -956,15 +997,20 @@ pub(crate) fn generate_to(
             ),
         )
     });
-    let outputs = &cache.outputs;
     let page_paths: Vec<String> = pages.iter().map(page_path).collect();
+    // The last build's outputs of these pages, by page.
+    let places = model_keys.map_or(0, |(places, _)| places);
+    let outputs = match keys {
+        Some(_) => cache.outputs.of(places, &page_paths),
+        None => Vec::new(),
+    };
     let render_pages = || -> Vec<PageDone> {
         pages
             .par_iter()
             .enumerate()
             .map(|(i, p)| {
                 let path = &page_paths[i];
-                let prev = keys.as_ref().and_then(|_| outputs.get(path));
+                let prev = outputs.get(i).copied().flatten();
                 // Whether the page's Markdown runs a shortcode is known from
                 // its last rendering: the same text runs the same ones.
                 let reads_facts = prev.is_some_and(|o| o.rendered.reads_facts);
@@ -1077,14 +1123,11 @@ pub(crate) fn generate_to(
                         (None, None) => true,
                         _ => false,
                     };
-                let kept = keys.as_ref().filter(|_| !same).map(|_| {
-                    let out = PageOut {
-                        markdown_key,
-                        rendered,
-                        summary: Arc::clone(&summary),
-                        html: html_kept,
-                    };
-                    (path.clone(), out)
+                let kept = keys.as_ref().filter(|_| !same).map(|_| PageOut {
+                    markdown_key,
+                    rendered,
+                    summary: Arc::clone(&summary),
+                    html: html_kept,
                 });
                 PageDone {
                     summary,
@@ -1126,7 +1169,7 @@ pub(crate) fn generate_to(
     let mut page_files: BTreeMap<String, Bytes> = BTreeMap::new();
     let mut rendered_pages = 0;
     let mut kept_outputs = Vec::new();
-    for done in results {
+    for (i, done) in results.into_iter().enumerate() {
         match done.page {
             Some(Ok(outputs)) => page_files.extend(outputs),
             Some(Err(d)) => page_errors.push(d),
@@ -1134,18 +1177,13 @@ pub(crate) fn generate_to(
         }
         rendered_pages += usize::from(done.ran);
         if let Some(kept) = done.kept {
-            kept_outputs.push(kept);
+            kept_outputs.push((i, kept));
         }
         summaries.push(done.summary);
     }
+    drop(outputs);
     if cache.keeps() {
-        cache.outputs.extend(kept_outputs);
-        // Pages gone since: forgotten.
-        if cache.outputs.len() != pages.len() {
-            let now: std::collections::HashSet<&str> =
-                page_paths.iter().map(String::as_str).collect();
-            cache.outputs.retain(|path, _| now.contains(path.as_str()));
-        }
+        cache.outputs.update(places, &page_paths, kept_outputs);
     }
 
     // The sitemap reads every page's address, translations and `updated`
