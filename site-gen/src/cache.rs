@@ -28,7 +28,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::checks::Summary;
-use crate::content::Page;
+use crate::content::{Kind, Page};
 use crate::diag::{Diagnostic, FileId};
 use crate::markdown::Rendered;
 
@@ -97,6 +97,49 @@ pub(crate) fn hash_of(parts: impl Hash) -> u64 {
     h.finish()
 }
 
+/// A map by a file's path as shown: looked up once per file per build.
+type PathMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<PathHasher>>;
+
+/// FxHash's multiply-and-rotate (as rustc's own maps): several times faster
+/// than the standard library's SipHash on short keys, and the keys are the
+/// site's own paths, so there is no flooding to defend against.
+#[derive(Default)]
+pub(crate) struct PathHasher(u64);
+
+impl PathHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for PathHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        // The table takes its bucket from the low bits: bring the
+        // well-mixed high bits down.
+        self.0.rotate_left(26)
+    }
+}
+
 /// The source folders of a site root; none may be reached through another.
 pub(crate) const SOURCE_DIRS: [&str; 3] = ["content", "static", "templates"];
 
@@ -104,8 +147,8 @@ pub(crate) const SOURCE_DIRS: [&str; 3] = ["content", "static", "templates"];
 /// messages (relative to the site root, with `/`).
 #[derive(Clone)]
 pub(crate) struct SourceFile {
-    pub(crate) path: PathBuf,
-    pub(crate) shown: String,
+    pub(crate) path: Arc<Path>,
+    pub(crate) shown: Arc<str>,
 }
 
 impl SourceFile {
@@ -318,8 +361,19 @@ pub struct Cache {
     /// The build that last read each file (see [`Cache::loaded`]).
     build: u64,
     /// By the path as shown (relative to the site root).
-    texts: HashMap<String, (u64, String)>,
-    pages: HashMap<String, (u64, PageEntry)>,
+    texts: PathMap<(u64, String)>,
+    /// Page files as last read, by their place in the `content/` walk
+    /// `page_walk` (see [`Cache::align_pages`]): a build looks each up by
+    /// its place, not by its path.
+    pages: Vec<Option<(u64, PageEntry)>>,
+    page_walk: Option<Arc<Vec<SourceFile>>>,
+    /// What each file of the `content/` walk is (`content::classify`), by
+    /// the walk (the same list, shared) and the configuration's hash.
+    kinds: Option<(
+        Arc<Vec<SourceFile>>,
+        u64,
+        Arc<Vec<Result<Kind, Diagnostic>>>,
+    )>,
     /// The page index and the site model's lists.
     pub(crate) model: Option<KeptModel>,
     /// The pages read from files by the last build (see [`PageList`]).
@@ -329,7 +383,7 @@ pub struct Cache {
     /// functions read.
     templates: Option<(u64, Arc<crate::templates::Templates>)>,
     /// The sitemap, by a hash of every page's data and the configuration.
-    pub(crate) sitemap: Option<(u64, Vec<u8>)>,
+    pub(crate) sitemap: Option<(u64, Bytes)>,
     /// The checks of the page set (`checks::check_page_set`), by a hash of
     /// every page's data and file.
     pub(crate) page_set_checks: Option<(u64, Vec<crate::diag::Diagnostic>)>,
@@ -388,7 +442,12 @@ impl Cache {
             }
             relevant = true;
             let shown = rel.to_string_lossy().replace('\\', "/");
-            let known = self.texts.contains_key(&shown) || self.pages.contains_key(&shown);
+            let known = self.texts.contains_key(&shown)
+                || self.page_walk.as_ref().is_some_and(|w| {
+                    w.iter()
+                        .zip(&self.pages)
+                        .any(|(f, e)| e.is_some() && *f.shown == *shown)
+                });
             let is_file = plain_file(path);
             if !(known && is_file) || self.walks.get(dir).is_none_or(|w| w.linked) {
                 self.rewalk = true;
@@ -397,7 +456,13 @@ impl Cache {
                 // What else changed is unknown: read the folder again.
                 let prefix = format!("{dir}/");
                 self.texts.retain(|p, _| !p.starts_with(&prefix));
-                self.pages.retain(|p, _| !p.starts_with(&prefix));
+                if let Some(walk) = &self.page_walk {
+                    for (f, e) in walk.iter().zip(self.pages.iter_mut()) {
+                        if f.shown.starts_with(&prefix) {
+                            *e = None;
+                        }
+                    }
+                }
             }
             self.changed.insert(shown);
         }
@@ -415,6 +480,28 @@ impl Cache {
     pub(crate) fn store_walk(&mut self, dir: &'static str, walked: Walked) {
         if self.keep {
             self.walks.insert(dir, walked);
+        }
+    }
+
+    /// What each file of the `content/` walk `files` is, when classified
+    /// before with the configuration `site`.
+    pub(crate) fn kinds(
+        &self,
+        files: &Arc<Vec<SourceFile>>,
+        site: u64,
+    ) -> Option<Arc<Vec<Result<Kind, Diagnostic>>>> {
+        let (walk, s, kinds) = self.kinds.as_ref()?;
+        (Arc::ptr_eq(walk, files) && *s == site).then(|| Arc::clone(kinds))
+    }
+
+    pub(crate) fn store_kinds(
+        &mut self,
+        files: &Arc<Vec<SourceFile>>,
+        site: u64,
+        kinds: &Arc<Vec<Result<Kind, Diagnostic>>>,
+    ) {
+        if self.keep {
+            self.kinds = Some((Arc::clone(files), site, Arc::clone(kinds)));
         }
     }
 
@@ -455,11 +542,17 @@ impl Cache {
     /// The page file at `path` as last read with the same site
     /// configuration, unless it changed since (or its text is needed and
     /// was not kept).
-    pub(crate) fn page(&mut self, path: &str, site: u64, need_text: bool) -> Option<&PageEntry> {
+    pub(crate) fn page(
+        &mut self,
+        n: usize,
+        path: &str,
+        site: u64,
+        need_text: bool,
+    ) -> Option<&PageEntry> {
         if self.changed.contains(path) {
             return None;
         }
-        let (read, e) = self.pages.get_mut(path)?;
+        let (read, e) = self.pages.get_mut(n)?.as_mut()?;
         if e.site != site || (e.text.is_none() && need_text) {
             return None;
         }
@@ -467,10 +560,38 @@ impl Cache {
         Some(e)
     }
 
-    pub(crate) fn store_page(&mut self, path: &str, entry: PageEntry) {
-        if self.keep {
-            self.pages.insert(path.to_string(), (self.build, entry));
+    /// Keeps page file `n` of the walk last given to [`Cache::align_pages`].
+    pub(crate) fn store_page(&mut self, n: usize, entry: PageEntry) {
+        if let Some(slot) = self.pages.get_mut(n).filter(|_| self.keep) {
+            *slot = Some((self.build, entry));
         }
+    }
+
+    /// Puts the kept page files at their places in `walk`, when it is not
+    /// the walk they are placed by (files were added, removed or renamed).
+    pub(crate) fn align_pages(&mut self, walk: &Arc<Vec<SourceFile>>) {
+        if !self.keep
+            || self
+                .page_walk
+                .as_ref()
+                .is_some_and(|w| Arc::ptr_eq(w, walk))
+        {
+            return;
+        }
+        let mut old: HashMap<
+            Arc<str>,
+            (u64, PageEntry),
+            std::hash::BuildHasherDefault<PathHasher>,
+        > = match self.page_walk.take() {
+            Some(w) => w
+                .iter()
+                .zip(std::mem::take(&mut self.pages))
+                .filter_map(|(f, e)| Some((Arc::clone(&f.shown), e?)))
+                .collect(),
+            None => HashMap::default(),
+        };
+        self.pages = walk.iter().map(|f| old.remove(&f.shown)).collect();
+        self.page_walk = Some(Arc::clone(walk));
     }
 
     /// The pages the last build read from files (taken: the build puts
@@ -492,7 +613,11 @@ impl Cache {
         self.rewalk = false;
         let build = self.build;
         self.texts.retain(|_, (read, _)| *read == build);
-        self.pages.retain(|_, (read, _)| *read == build);
+        for e in &mut self.pages {
+            if e.as_ref().is_some_and(|(read, _)| *read != build) {
+                *e = None;
+            }
+        }
     }
 }
 

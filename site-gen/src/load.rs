@@ -132,8 +132,8 @@ fn source_files(
         walk_source(root, dir_name, &linked, &mut found)
             .into_iter()
             .map(|path| SourceFile {
-                shown: rel_display(root, &path),
-                path,
+                shown: rel_display(root, &path).into(),
+                path: path.into(),
             })
             .collect(),
     );
@@ -402,7 +402,7 @@ fn read_cached(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<diag::FileId> {
     if let Some(text) = cache.text(&file.shown) {
-        return Some(sources.add(&file.path, file.shown.clone(), text.to_string()));
+        return Some(sources.add(&file.path, file.shown.to_string(), text.to_string()));
     }
     let id = read_text(root, &file.path, sources, diags)?;
     cache.store_text(&file.shown, sources.text(id));
@@ -423,7 +423,7 @@ pub(crate) fn load(
     let site_path = content_dir.join("site.toml");
     let before = diags.len();
     let content_files = source_files(root, "content", cache, diags);
-    let Some(site_source) = content_files.iter().find(|f| f.path == site_path) else {
+    let Some(site_source) = content_files.iter().find(|f| *f.path == *site_path) else {
         // A refused or unreadable `content/` or site.toml is already reported.
         let reported = diags[before..].iter().any(|d| {
             matches!(d.kind_of(), diag::Kind::Unreadable(p) if p == "content" || p == "content/site.toml")
@@ -477,10 +477,19 @@ pub(crate) fn load(
     // whose translation status (every build) and `i18n update` read their
     // text: it is kept when the site has a catalog language (one without
     // `i18n/<lang>.toml`, or with a `.po` catalog).
-    let kinds: Vec<Result<Kind, Diagnostic>> = content_files
-        .par_iter()
-        .map(|f| content::classify(f.rel(), &site))
-        .collect();
+    let kinds = match cache.kinds(&content_files, site_print) {
+        Some(kinds) => kinds,
+        None => {
+            let kinds: Arc<Vec<Result<Kind, Diagnostic>>> = Arc::new(
+                content_files
+                    .par_iter()
+                    .map(|f| content::classify(f.rel(), &site))
+                    .collect(),
+            );
+            cache.store_kinds(&content_files, site_print, &kinds);
+            kinds
+        }
+    };
     let keep_default_texts = kinds.iter().any(|k| matches!(k, Ok(Kind::Catalog { .. })))
         || site.codes().any(|lang| {
             lang != site.default_language
@@ -488,11 +497,12 @@ pub(crate) fn load(
                     .iter()
                     .any(|k| matches!(k, Ok(Kind::I18n { lang: l }) if l == lang))
         });
-    for (file, kind) in content_files.iter().zip(kinds) {
+    cache.align_pages(&content_files);
+    for (n, (file, kind)) in content_files.iter().zip(kinds.iter()).enumerate() {
         let kind = match kind {
             Ok(k) => k,
             Err(d) => {
-                diags.push(d.parse_error());
+                diags.push(d.clone().parse_error());
                 continue;
             }
         };
@@ -500,7 +510,7 @@ pub(crate) fn load(
             Kind::Ignored | Kind::SiteConfig => {}
             Kind::I18n { lang } => {
                 if let Some(id) = read_cached(root, file, cache, sources, diags) {
-                    i18n_files.insert(lang, id);
+                    i18n_files.insert(lang.clone(), id);
                 }
             }
             Kind::Glossary => glossary_id = read_cached(root, file, cache, sources, diags),
@@ -512,7 +522,7 @@ pub(crate) fn load(
                         // when parsed, one or two at a time; so are what a
                         // diagnostic quotes and what `i18n update` merges.
                         sources.release(id);
-                        catalog_files.insert(lang, id);
+                        catalog_files.insert(lang.clone(), id);
                     }
                     None => {
                         // Never blocking the Japanese: the language shows
@@ -521,31 +531,30 @@ pub(crate) fn load(
                         for d in &mut diags[before..] {
                             *d = std::mem::replace(d, Diagnostic::error("")).translation();
                         }
-                        unreadable_catalogs.insert(lang);
+                        unreadable_catalogs.insert(lang.clone());
                     }
                 }
             }
             Kind::Data { stem } => match read_cached(root, file, cache, sources, diags) {
-                Some(id) => data_files.push((stem, id)),
+                Some(id) => data_files.push((stem.clone(), id)),
                 None => {
-                    unreadable_data.insert(stem);
+                    unreadable_data.insert(stem.clone());
                 }
             },
             Kind::Procedure { id: proc_id } => match read_cached(root, file, cache, sources, diags)
             {
-                Some(id) => procedure_files.push((proc_id, id)),
+                Some(id) => procedure_files.push((proc_id.clone(), id)),
                 None => {
-                    unreadable_procedures.insert(proc_id);
+                    unreadable_procedures.insert(proc_id.clone());
                 }
             },
             // Each page is parsed as soon as it is read, and its text let
             // go (see `keep_default_texts`): no build holds every page's
             // Markdown at once.
             Kind::Page { key, lang } => {
-                let keep_text = keep_default_texts && lang == site.default_language;
-                if let Some(e) = cache.page(&file.shown, site_print, keep_text) {
-                    let id =
-                        sources.add_known(&file.path, file.shown.clone(), e.text.clone(), e.print);
+                let keep_text = keep_default_texts && *lang == site.default_language;
+                if let Some(e) = cache.page(n, &file.shown, site_print, keep_text) {
+                    let id = sources.add_known(&file.path, &file.shown, e.text.clone(), e.print);
                     diags.extend(e.diags.iter().map(|d| cache::refile(d.clone(), id)));
                     match &e.parsed {
                         Ok((p, span)) => {
@@ -565,14 +574,14 @@ pub(crate) fn load(
                             page_files.push(id);
                         }
                         Err(d) => {
-                            unparsed.insert(key);
+                            unparsed.insert(key.clone());
                             diags.push(cache::refile(d.clone(), id));
                         }
                     }
                     continue;
                 }
                 let Some(id) = read_text(root, &file.path, sources, diags) else {
-                    unparsed.insert(key);
+                    unparsed.insert(key.clone());
                     continue;
                 };
                 let before = diags.len();
@@ -595,7 +604,7 @@ pub(crate) fn load(
                         page_files.push(id);
                     }
                     cache.store_page(
-                        &file.shown,
+                        n,
                         PageEntry {
                             meta,
                             site: site_print,
@@ -612,7 +621,7 @@ pub(crate) fn load(
                 match parsed {
                     Ok((p, span)) => pages.push((Slot::New(p), span)),
                     Err(d) => {
-                        unparsed.insert(key);
+                        unparsed.insert(key.clone());
                         diags.push(d);
                     }
                 }

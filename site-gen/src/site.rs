@@ -253,7 +253,7 @@ pub(crate) fn checker_scripts(
     opts: &Options,
     site: &config::SiteConfig,
     any_checker: bool,
-    files: &mut BTreeMap<String, Vec<u8>>,
+    files: &mut BTreeMap<String, Bytes>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Option<Scripts>, bool) {
     let Some(dist) = opts.checker_dist.as_ref().filter(|_| any_checker) else {
@@ -275,9 +275,18 @@ pub(crate) fn checker_scripts(
                 wasm: format!("{base}{}", bundle.wasm.0),
                 wasm_integrity: checker::integrity(&bundle.wasm.1),
             };
-            files.insert(format!("{}/{boot_name}", checker::DIR), boot.into_bytes());
-            files.insert(format!("{}/{}", checker::DIR, bundle.glue.0), bundle.glue.1);
-            files.insert(format!("{}/{}", checker::DIR, bundle.wasm.0), bundle.wasm.1);
+            files.insert(
+                format!("{}/{boot_name}", checker::DIR),
+                boot.into_bytes().into(),
+            );
+            files.insert(
+                format!("{}/{}", checker::DIR, bundle.glue.0),
+                bundle.glue.1.into(),
+            );
+            files.insert(
+                format!("{}/{}", checker::DIR, bundle.wasm.0),
+                bundle.wasm.1.into(),
+            );
             Some(scripts)
         }
         Err(d) => {
@@ -561,7 +570,7 @@ pub(crate) struct Finish<'a> {
     pub(crate) broken_data: &'a BTreeSet<String>,
     /// The sitemap of the previous run, when no page appeared, went or
     /// changed its front matter since (`serve` after a text edit).
-    pub(crate) sitemap: Option<&'a [u8]>,
+    pub(crate) sitemap: Option<&'a Bytes>,
     /// How far each catalog language is translated (the staff page).
     pub(crate) translation_status: &'a [LanguageStatus],
 }
@@ -585,7 +594,7 @@ impl Finish<'_> {
         page_errors: Vec<Diagnostic>,
         procedure_uses: Vec<(String, register::Use)>,
         mut diags: Vec<Diagnostic>,
-        files: &mut BTreeMap<String, Vec<u8>>,
+        files: &mut BTreeMap<String, Bytes>,
     ) -> Finished {
         let (site, pages, sources) = (self.site, self.pages, self.sources);
         let mut warnings = Vec::new();
@@ -629,25 +638,25 @@ impl Finish<'_> {
             ] {
                 match res {
                     Ok(html) => {
-                        files.insert(path, html.into_bytes());
+                        files.insert(path, html.into_bytes().into());
                     }
                     Err(d) => diags.push(d),
                 }
             }
             match r.facts_page(&register) {
                 Ok(html) => {
-                    files.insert(FACTS_PAGE.into(), html.into_bytes());
+                    files.insert(FACTS_PAGE.into(), html.into_bytes().into());
                 }
                 Err(d) => diags.push(d),
             }
             let sitemap = match self.sitemap {
-                Some(kept) => kept.to_vec(),
-                None => r.sitemap().into_bytes(),
+                Some(kept) => Arc::clone(kept),
+                None => r.sitemap().into_bytes().into(),
             };
             if !self.translation_status.is_empty() {
                 match r.translations_page(self.translation_status) {
                     Ok(html) => {
-                        files.insert(TRANSLATIONS_PAGE.into(), html.into_bytes());
+                        files.insert(TRANSLATIONS_PAGE.into(), html.into_bytes().into());
                     }
                     Err(d) => diags.push(d),
                 }
@@ -659,7 +668,8 @@ impl Finish<'_> {
                     "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
                     site.base_url
                 )
-                .into_bytes(),
+                .into_bytes()
+                .into(),
             );
             warnings.extend(r.outdated_translations());
             warnings.extend(crate::translate::status::status_warnings(
@@ -669,7 +679,7 @@ impl Finish<'_> {
         if self.opts.livereload {
             files.insert(
                 LIVERELOAD_JS.into(),
-                include_bytes!("../templates/livereload.js").to_vec(),
+                Bytes::from(&include_bytes!("../templates/livereload.js")[..]),
             );
         }
         // A static file may not replace a generated one (nor another static file).
@@ -718,7 +728,7 @@ impl Finish<'_> {
                 continue;
             }
             from_static.insert(out, rel);
-            files.insert(out.clone(), bytes.clone());
+            files.insert(out.clone(), Bytes::from(bytes.as_slice()));
         }
         // Offline once visited: the service worker keeps the static files
         // and the checker's (all fingerprinted but the favicon) with each
@@ -727,11 +737,14 @@ impl Finish<'_> {
         if self.opts.livereload {
             files.insert(
                 crate::offline::WORKER.into(),
-                crate::offline::dev_worker().to_vec(),
+                Bytes::from(crate::offline::dev_worker()),
             );
         } else {
             let register_js = crate::offline::register_path();
-            files.insert(register_js.clone(), crate::offline::register_js().to_vec());
+            files.insert(
+                register_js.clone(),
+                Bytes::from(crate::offline::register_js()),
+            );
             let checker_dir = format!("{}/", checker::DIR);
             let worker = crate::offline::worker(
                 &base_path,
@@ -742,7 +755,7 @@ impl Finish<'_> {
                     .chain([&register_js])
                     .map(String::as_str),
             );
-            files.insert(crate::offline::WORKER.into(), worker.into_bytes());
+            files.insert(crate::offline::WORKER.into(), worker.into_bytes().into());
         }
         // The response headers hosts are asked for (`_headers`): immutable
         // for what site-gen fingerprinted and the checker's hashed files.
@@ -767,7 +780,10 @@ impl Finish<'_> {
             site.base_url.starts_with("https://"),
             &base_path,
         );
-        files.insert(headers::HEADERS_FILE.into(), rules.to_text().into_bytes());
+        files.insert(
+            headers::HEADERS_FILE.into(),
+            rules.to_text().into_bytes().into(),
+        );
 
         let (errors, warns): (Vec<_>, Vec<_>) = diags
             .into_iter()
@@ -1200,7 +1216,7 @@ pub(crate) fn generate_to(
         .sitemap
         .as_ref()
         .filter(|(k, _)| Some(*k) == sitemap_key)
-        .map(|(_, bytes)| bytes.as_slice());
+        .map(|(_, bytes)| bytes);
     // Every page's files: a long listing's further pages too.
     let output_paths: Vec<String> = if lib.children.iter().any(|c| c.len() > PAGE_SIZE) {
         (0..pages.len()).flat_map(|i| lib.paged_paths(i)).collect()
@@ -1272,7 +1288,7 @@ pub(crate) fn generate_to(
         }
         _ => (
             files.len() + page_files.len(),
-            files.values().map(Vec::len).sum::<usize>()
+            files.values().map(|b| b.len()).sum::<usize>()
                 + page_files.values().map(|b| b.len()).sum::<usize>(),
             0,
             0,
@@ -1281,7 +1297,7 @@ pub(crate) fn generate_to(
     warnings.extend(load::restore_quoted(&mut sources, &warnings));
     diag::sort(&mut warnings);
     let mut all_files = page_files;
-    all_files.extend(files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
+    all_files.extend(files);
     Ok(Built {
         files: all_files,
         rendered: rendered_pages,
