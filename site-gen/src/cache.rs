@@ -348,6 +348,16 @@ impl Outputs {
     }
 }
 
+/// What the output of the last build held, when it succeeded: each page
+/// the HTML its [`PageOut`] keeps, at the places `places` (a hash, see
+/// [`KeptModel`]), and the files that are not pages (`others`), `bytes` in
+/// all. A build that fails leaves none.
+pub(crate) struct LastOutput {
+    pub(crate) places: u64,
+    pub(crate) others: Vec<String>,
+    pub(crate) bytes: usize,
+}
+
 /// See the module documentation.
 #[derive(Default)]
 pub struct Cache {
@@ -376,6 +386,11 @@ pub struct Cache {
     )>,
     /// The page index and the site model's lists.
     pub(crate) model: Option<KeptModel>,
+    /// What the output of the last build held, when it succeeded.
+    pub(crate) last_output: Option<LastOutput>,
+    /// The output `serve` handed back before this build (see
+    /// [`Cache::lend_output`]).
+    pub(crate) lent: Option<std::collections::BTreeMap<String, Bytes>>,
     /// The pages read from files by the last build (see [`PageList`]).
     page_list: Option<PageList>,
     pub(crate) outputs: Outputs,
@@ -405,6 +420,22 @@ impl Cache {
 
     pub(crate) fn keeps(&self) -> bool {
         self.keep
+    }
+
+    /// Hands the last build's output (`Built::files`) back before a build:
+    /// when the last build succeeded and the pages are where they were, the
+    /// build puts the pages that changed into it instead of gathering every
+    /// page again, and says what changed (`Built::changed`). A build that
+    /// fails leaves it here, for [`Cache::take_lent`].
+    pub fn lend_output(&mut self, files: std::collections::BTreeMap<String, Bytes>) {
+        if self.keep {
+            self.lent = Some(files);
+        }
+    }
+
+    /// The output lent and not taken by a build (it failed).
+    pub fn take_lent(&mut self) -> Option<std::collections::BTreeMap<String, Bytes>> {
+        self.lent.take()
     }
 
     /// Takes the paths the watcher reported (absolute, or relative to the

@@ -51,6 +51,10 @@ pub struct Built {
     /// Every output file kept in memory: all of them for [`generate`];
     /// for [`crate::build`], only what is not a page.
     pub files: BTreeMap<String, Bytes>,
+    /// With `serve`'s cache: the files that differ from the output lent
+    /// to it before the build ([`Cache::lend_output`]), with their new
+    /// bytes (`None`: gone); otherwise empty.
+    pub changed: Vec<(String, Option<Bytes>)>,
     /// Pages whose Markdown or template ran (the others came from `serve`'s
     /// cache).
     pub rendered: usize,
@@ -809,6 +813,8 @@ pub(crate) fn generate_to(
 ) -> Result<Built, Failed> {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
+    // Taken: only a build that succeeds says what its output holds.
+    let last_output = cache.last_output.take();
     let loaded = load(opts, cache, &mut sources, &mut diags);
     let Some(loaded) = loaded else {
         return Err(finish_failed(sources, diags));
@@ -1020,6 +1026,12 @@ pub(crate) fn generate_to(
         Some(_) => cache.outputs.of(places, &page_paths),
         None => Vec::new(),
     };
+    // The output the last build handed to `serve`, lent back (see
+    // `Cache::lend_output`): when the pages are where they were, only the
+    // pages that changed are handed over, and put into it.
+    let patching = keys.is_some()
+        && last_output.as_ref().is_some_and(|o| o.places == places)
+        && cache.lent.is_some();
     let render_pages = || -> Vec<PageDone> {
         pages
             .par_iter()
@@ -1060,9 +1072,23 @@ pub(crate) fn generate_to(
                     _ => markdown_key,
                 };
                 let mut html_kept = None;
+                // The page's HTML is the lent output's: kept by its fast key
+                // (built for tests, the whole context is compared first).
+                let mut unchanged = false;
                 let page = renderer.as_ref().map(|r| {
                     // The page, and the further pages of a long listing.
                     let html: Vec<Bytes> = match keys.as_ref() {
+                        Some(k)
+                            if patching
+                                && kept_md.is_some()
+                                && !cfg!(debug_assertions)
+                                && prev
+                                    .and_then(|o| o.html.as_ref())
+                                    .is_some_and(|h| h.fast == k.html(i, markdown_key, r)) =>
+                        {
+                            unchanged = true;
+                            Vec::new()
+                        }
                         None => {
                             ran = true;
                             (1..=r.lib.pager_count(i))
@@ -1125,20 +1151,27 @@ pub(crate) fn generate_to(
                     )),
                 };
                 // What the cache holds already is left there.
-                let same = kept_md.is_some()
-                    && match (prev.and_then(|o| o.html.as_ref()), &html_kept) {
-                        (Some(old), Some(new)) => {
-                            old.fast == new.fast
-                                && old.bytes.len() == new.bytes.len()
-                                && old
-                                    .bytes
-                                    .iter()
-                                    .zip(&new.bytes)
-                                    .all(|(a, b)| Arc::ptr_eq(a, b))
-                        }
-                        (None, None) => true,
-                        _ => false,
-                    };
+                let same = unchanged
+                    || kept_md.is_some()
+                        && match (prev.and_then(|o| o.html.as_ref()), &html_kept) {
+                            (Some(old), Some(new)) => {
+                                old.fast == new.fast
+                                    && old.bytes.len() == new.bytes.len()
+                                    && old
+                                        .bytes
+                                        .iter()
+                                        .zip(&new.bytes)
+                                        .all(|(a, b)| Arc::ptr_eq(a, b))
+                            }
+                            (None, None) => true,
+                            _ => false,
+                        };
+                // Patching the lent output, a page the same as there is
+                // not handed over.
+                let page = match page {
+                    Some(Ok(_)) if patching && same => Some(Ok(Vec::new())),
+                    page => page,
+                };
                 let kept = keys.as_ref().filter(|_| !same).map(|_| PageOut {
                     markdown_key,
                     rendered,
@@ -1286,19 +1319,43 @@ pub(crate) fn generate_to(
                 }
             }
         }
-        _ => (
-            files.len() + page_files.len(),
-            files.values().map(|b| b.len()).sum::<usize>()
-                + page_files.values().map(|b| b.len()).sum::<usize>(),
-            0,
-            0,
-        ),
+        _ => (0, 0, 0, 0),
+    };
+    let others: Vec<String> = if cache.keeps() {
+        files.keys().cloned().collect()
+    } else {
+        Vec::new()
+    };
+    let (all_files, changed, all_bytes) = match (cache.lent.take(), last_output) {
+        (Some(lent), Some(last)) if patching => {
+            let (all, changed, delta) = patch_output(lent, last.others, page_files, files);
+            let bytes = last.bytes.saturating_add_signed(delta);
+            (all, changed, bytes)
+        }
+        (lent, _) => {
+            let mut all = page_files;
+            all.extend(files);
+            let changed = lent.map(|old| diff(&old, &all)).unwrap_or_default();
+            let bytes = all.values().map(|b| b.len()).sum();
+            (all, changed, bytes)
+        }
+    };
+    if cache.keeps() {
+        cache.last_output = Some(crate::cache::LastOutput {
+            places,
+            others,
+            bytes: all_bytes,
+        });
+    }
+    let (output_files, output_bytes) = if out.is_some() {
+        (output_files, output_bytes)
+    } else {
+        (all_files.len(), all_bytes)
     };
     warnings.extend(load::restore_quoted(&mut sources, &warnings));
     diag::sort(&mut warnings);
-    let mut all_files = page_files;
-    all_files.extend(files);
     Ok(Built {
+        changed,
         files: all_files,
         rendered: rendered_pages,
         sources,
@@ -1314,6 +1371,83 @@ pub(crate) fn generate_to(
 }
 
 pub(crate) use crate::model::page_path;
+
+/// The output lent back by `serve` (`lent`, the last build's) with the
+/// pages that changed (`pages`) and every file that is not a page
+/// (`others`; `old_others`: the last build's), what differs from it and
+/// by how many bytes the output grew.
+fn patch_output(
+    mut lent: BTreeMap<String, Bytes>,
+    old_others: Vec<String>,
+    pages: BTreeMap<String, Bytes>,
+    others: BTreeMap<String, Bytes>,
+) -> (BTreeMap<String, Bytes>, Vec<(String, Option<Bytes>)>, isize) {
+    let mut changed = Vec::new();
+    let mut delta: isize = 0;
+    let len = |b: &Bytes| isize::try_from(b.len()).unwrap_or(isize::MAX);
+    for path in old_others {
+        if !others.contains_key(&path)
+            && let Some(old) = lent.remove(&path)
+        {
+            delta -= len(&old);
+            changed.push((path, None));
+        }
+    }
+    for (path, bytes) in pages.into_iter().chain(others) {
+        delta += len(&bytes);
+        let old = lent.insert(path.clone(), Arc::clone(&bytes));
+        if let Some(old) = &old {
+            delta -= len(old);
+        }
+        if !old.is_some_and(|old| Arc::ptr_eq(&old, &bytes) || *old == *bytes) {
+            changed.push((path, Some(bytes)));
+        }
+    }
+    changed.sort_by(|a, b| a.0.cmp(&b.0));
+    (lent, changed, delta)
+}
+
+/// The files of `new` that differ from `old` (`None`: gone), by one walk
+/// of the two sorted maps; a kept page is the same allocation in both.
+pub(crate) fn diff(
+    old: &BTreeMap<String, Bytes>,
+    new: &BTreeMap<String, Bytes>,
+) -> Vec<(String, Option<Bytes>)> {
+    use std::cmp::Ordering;
+    let mut changed = Vec::new();
+    let (mut a, mut b) = (old.iter().peekable(), new.iter().peekable());
+    loop {
+        match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some((path, _)), None) => {
+                changed.push(((*path).clone(), None));
+                a.next();
+            }
+            (None, Some((path, bytes))) => {
+                changed.push(((*path).clone(), Some(Arc::clone(bytes))));
+                b.next();
+            }
+            (Some((p, x)), Some((q, y))) => match p.cmp(q) {
+                Ordering::Less => {
+                    changed.push(((*p).clone(), None));
+                    a.next();
+                }
+                Ordering::Greater => {
+                    changed.push(((*q).clone(), Some(Arc::clone(y))));
+                    b.next();
+                }
+                Ordering::Equal => {
+                    if !Arc::ptr_eq(x, y) && x != y {
+                        changed.push(((*q).clone(), Some(Arc::clone(y))));
+                    }
+                    a.next();
+                    b.next();
+                }
+            },
+        }
+    }
+    changed
+}
 
 fn write_failed(out: &Path, e: &output::WriteError) -> Diagnostic {
     Diagnostic::error(format!("cannot write `{}`: {}", out.display(), e.message))
