@@ -47,6 +47,10 @@ pub struct Links {
     /// For each page: the sections above it, from the home page down, in its
     /// language where translated.
     pub breadcrumbs: Vec<Vec<usize>>,
+    /// Where each page is published ([`page_path`]).
+    pub paths: Vec<String>,
+    /// Each page's top-level section (see [`Library::top_section`]).
+    top_sections: Vec<Option<usize>>,
 }
 
 impl std::ops::Deref for Library<'_> {
@@ -153,6 +157,11 @@ impl Links {
             })
             .collect();
         let breadcrumbs = pages.par_iter().map(|p| lib.crumbs(p)).collect();
+        let paths = pages.par_iter().map(page_path).collect();
+        let top_sections = (0..pages.len())
+            .into_par_iter()
+            .map(|i| lib.find_top_section(i))
+            .collect();
         Links {
             urls,
             permalinks,
@@ -160,6 +169,8 @@ impl Links {
             translations,
             children,
             breadcrumbs,
+            paths,
+            top_sections,
         }
     }
 
@@ -171,6 +182,8 @@ impl Links {
             translations: Vec::new(),
             children: Vec::new(),
             breadcrumbs: Vec::new(),
+            paths: Vec::new(),
+            top_sections: Vec::new(),
         }
     }
 
@@ -249,6 +262,10 @@ impl<'a> Library<'a> {
     /// besides the home page. None for the home page and the pages directly
     /// under it.
     pub fn top_section(&self, i: usize) -> Option<usize> {
+        self.top_sections.get(i).copied().flatten()
+    }
+
+    fn find_top_section(&self, i: usize) -> Option<usize> {
         let p = &self.pages[i];
         let first = p.dir.split('/').next().filter(|d| !d.is_empty())?;
         self.in_lang(&format!("{first}/_index.md"), &p.lang)

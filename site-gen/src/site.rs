@@ -484,7 +484,7 @@ impl PageKeys {
                 .map(|p| (&p.key, &p.lang, &p.rel_url, p.from_catalog, p.file))
                 .collect::<Vec<_>>(),
         );
-        let default = i18n.get(&site.default_language).map(hash_debug);
+        let default = i18n.get(&site.default_language).map(hash_of);
         let (templates, scripts, livereload, building) = templates;
         let catalog_hashes: BTreeMap<String, u64> = catalogs
             .iter()
@@ -507,10 +507,7 @@ impl PageKeys {
                 unparsed,
                 default,
             )),
-            i18n: i18n
-                .iter()
-                .map(|(l, s)| (l.clone(), hash_debug(s)))
-                .collect(),
+            i18n: i18n.iter().map(|(l, s)| (l.clone(), hash_of(s))).collect(),
             catalogs: catalog_hashes.clone(),
             pages: pages
                 .iter()
@@ -566,7 +563,7 @@ pub(crate) struct Finish<'a> {
     pub(crate) facts: &'a crate::data::Facts,
     pub(crate) sources: &'a Sources,
     pub(crate) pages: &'a [Page],
-    /// Where each page is published ([`page_path`]), and the further pages
+    /// Where each page is published ([`crate::model::page_path`]), and the further pages
     /// of long listings ([`Library::paged_paths`]).
     pub(crate) page_paths: &'a [String],
     pub(crate) renderer: Option<&'a Renderer<'a>>,
@@ -854,8 +851,8 @@ pub(crate) fn generate_to(
         let mut places = std::hash::DefaultHasher::new();
         let mut order = std::hash::DefaultHasher::new();
         for p in pages.iter() {
-            (&p.key, &p.lang, &p.rel_url, &p.dir, p.is_section).hash(&mut places);
-            (p.from_catalog, p.file).hash(&mut places);
+            // Its folder and address are made from its key.
+            (&p.key, &p.lang, p.from_catalog, p.file).hash(&mut places);
             (p.front.weight, &p.front.title).hash(&mut order);
         }
         (
@@ -1019,11 +1016,11 @@ pub(crate) fn generate_to(
             ),
         )
     });
-    let page_paths: Vec<String> = pages.iter().map(page_path).collect();
+    let page_paths: &[String] = &lib.paths;
     // The last build's outputs of these pages, by page.
     let places = model_keys.map_or(0, |(places, _)| places);
     let outputs = match keys {
-        Some(_) => cache.outputs.of(places, &page_paths),
+        Some(_) => cache.outputs.of(places, page_paths),
         None => Vec::new(),
     };
     // The output the last build handed to `serve`, lent back (see
@@ -1232,7 +1229,7 @@ pub(crate) fn generate_to(
     }
     drop(outputs);
     if cache.keeps() {
-        cache.outputs.update(places, &page_paths, kept_outputs);
+        cache.outputs.update(places, page_paths, kept_outputs);
     }
 
     // The sitemap reads every page's address, translations and `updated`
@@ -1251,11 +1248,12 @@ pub(crate) fn generate_to(
         .filter(|(k, _)| Some(*k) == sitemap_key)
         .map(|(_, bytes)| bytes);
     // Every page's files: a long listing's further pages too.
-    let output_paths: Vec<String> = if lib.children.iter().any(|c| c.len() > PAGE_SIZE) {
-        (0..pages.len()).flat_map(|i| lib.paged_paths(i)).collect()
-    } else {
-        page_paths
-    };
+    let output_paths: std::borrow::Cow<[String]> =
+        if lib.children.iter().any(|c| c.len() > PAGE_SIZE) {
+            (0..pages.len()).flat_map(|i| lib.paged_paths(i)).collect()
+        } else {
+            page_paths.into()
+        };
     let finish = Finish {
         opts,
         site: &site,
@@ -1369,8 +1367,6 @@ pub(crate) fn generate_to(
         precompressed_bytes,
     })
 }
-
-pub(crate) use crate::model::page_path;
 
 /// The output lent back by `serve` (`lent`, the last build's) with the
 /// pages that changed (`pages`) and every file that is not a page
