@@ -97,6 +97,9 @@ pub(crate) fn hash_of(parts: impl Hash) -> u64 {
     h.finish()
 }
 
+/// What each file of a walk of `content/` is.
+pub(crate) type Kinds = Arc<Vec<Result<Kind, Diagnostic>>>;
+
 /// A map by a file's path as shown: looked up once per file per build.
 type PathMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<PathHasher>>;
 
@@ -213,7 +216,7 @@ pub(crate) enum Slot {
     /// The page the last build had at the same place (see [`PageList::holds`]).
     Same,
     /// Parsed now, or a different page than the last build's at this place.
-    New(Page),
+    New(Box<Page>),
 }
 
 /// The pages read from files, in the order of their files, with what each
@@ -253,7 +256,7 @@ impl PageList {
                     let pages = Arc::make_mut(&mut kept.pages);
                     for (n, slot) in slots.into_iter().enumerate() {
                         if let Slot::New(p) = slot {
-                            pages[n] = p;
+                            pages[n] = *p;
                         }
                     }
                 }
@@ -266,7 +269,7 @@ impl PageList {
                         .into_iter()
                         .enumerate()
                         .map(|(n, slot)| match slot {
-                            Slot::New(p) => p,
+                            Slot::New(p) => *p,
                             Slot::Same => {
                                 kept.as_ref().map(|k| k[n].clone()).unwrap_or_else(|| {
                                     unreachable!("a page is the same only as a kept one")
@@ -379,11 +382,7 @@ pub struct Cache {
     page_walk: Option<Arc<Vec<SourceFile>>>,
     /// What each file of the `content/` walk is (`content::classify`), by
     /// the walk (the same list, shared) and the configuration's hash.
-    kinds: Option<(
-        Arc<Vec<SourceFile>>,
-        u64,
-        Arc<Vec<Result<Kind, Diagnostic>>>,
-    )>,
+    kinds: Option<(Arc<Vec<SourceFile>>, u64, Kinds)>,
     /// The page index and the site model's lists.
     pub(crate) model: Option<KeptModel>,
     /// What the output of the last build held, when it succeeded.
@@ -516,21 +515,12 @@ impl Cache {
 
     /// What each file of the `content/` walk `files` is, when classified
     /// before with the configuration `site`.
-    pub(crate) fn kinds(
-        &self,
-        files: &Arc<Vec<SourceFile>>,
-        site: u64,
-    ) -> Option<Arc<Vec<Result<Kind, Diagnostic>>>> {
+    pub(crate) fn kinds(&self, files: &Arc<Vec<SourceFile>>, site: u64) -> Option<Kinds> {
         let (walk, s, kinds) = self.kinds.as_ref()?;
         (Arc::ptr_eq(walk, files) && *s == site).then(|| Arc::clone(kinds))
     }
 
-    pub(crate) fn store_kinds(
-        &mut self,
-        files: &Arc<Vec<SourceFile>>,
-        site: u64,
-        kinds: &Arc<Vec<Result<Kind, Diagnostic>>>,
-    ) {
+    pub(crate) fn store_kinds(&mut self, files: &Arc<Vec<SourceFile>>, site: u64, kinds: &Kinds) {
         if self.keep {
             self.kinds = Some((Arc::clone(files), site, Arc::clone(kinds)));
         }

@@ -480,7 +480,7 @@ pub(crate) fn load(
     let kinds = match cache.kinds(&content_files, site_print) {
         Some(kinds) => kinds,
         None => {
-            let kinds: Arc<Vec<Result<Kind, Diagnostic>>> = Arc::new(
+            let kinds: cache::Kinds = Arc::new(
                 content_files
                     .par_iter()
                     .map(|f| content::classify(f.rel(), &site))
@@ -567,7 +567,7 @@ pub(crate) fn load(
                             } else {
                                 let mut p = p.clone();
                                 p.file = id;
-                                Slot::New(p)
+                                Slot::New(Box::new(p))
                             };
                             pages.push((slot, span.clone()));
                             page_metas.push(e.meta);
@@ -585,7 +585,7 @@ pub(crate) fn load(
                     continue;
                 };
                 let before = diags.len();
-                let parsed = match content::parse_page(sources, id, &key, &lang) {
+                let parsed = match content::parse_page(sources, id, key, lang) {
                     Ok(p) => {
                         check_front_texts(sources, &p, diags);
                         let checker_span = p.front.checker.as_ref().map(|_| {
@@ -619,7 +619,7 @@ pub(crate) fn load(
                     sources.release(id);
                 }
                 match parsed {
-                    Ok((p, span)) => pages.push((Slot::New(p), span)),
+                    Ok((p, span)) => pages.push((Slot::New(Box::new(p)), span)),
                     Err(d) => {
                         unparsed.insert(key.clone());
                         diags.push(d);

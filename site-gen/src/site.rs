@@ -54,7 +54,7 @@ pub struct Built {
     /// With `serve`'s cache: the files that differ from the output lent
     /// to it before the build ([`Cache::lend_output`]), with their new
     /// bytes (`None`: gone); otherwise empty.
-    pub changed: Vec<(String, Option<Bytes>)>,
+    pub changed: Changes,
     /// Pages whose Markdown or template ran (the others came from `serve`'s
     /// cache).
     pub rendered: usize,
@@ -72,6 +72,9 @@ pub struct Built {
     pub precompressed_files: usize,
     pub precompressed_bytes: usize,
 }
+
+/// Output files that changed, with their new bytes (`None`: gone), by path.
+pub type Changes = Vec<(String, Option<Bytes>)>;
 
 /// A failed build: every error found, with the sources they point into.
 pub struct Failed {
@@ -1377,7 +1380,7 @@ fn patch_output(
     old_others: Vec<String>,
     pages: BTreeMap<String, Bytes>,
     others: BTreeMap<String, Bytes>,
-) -> (BTreeMap<String, Bytes>, Vec<(String, Option<Bytes>)>, isize) {
+) -> (BTreeMap<String, Bytes>, Changes, isize) {
     let mut changed = Vec::new();
     let mut delta: isize = 0;
     let len = |b: &Bytes| isize::try_from(b.len()).unwrap_or(isize::MAX);
