@@ -423,7 +423,10 @@ pub(crate) fn load(
     let site_path = content_dir.join("site.toml");
     let before = diags.len();
     let content_files = source_files(root, "content", cache, diags);
-    let Some(site_source) = content_files.iter().find(|f| *f.path == *site_path) else {
+    let Some(site_source) = content_files
+        .iter()
+        .find(|f| &*f.shown == "content/site.toml")
+    else {
         // A refused or unreadable `content/` or site.toml is already reported.
         let reported = diags[before..].iter().any(|d| {
             matches!(d.kind_of(), diag::Kind::Unreadable(p) if p == "content" || p == "content/site.toml")
@@ -670,8 +673,8 @@ pub(crate) fn load(
     if !catalogs.is_empty() {
         add_catalog_pages(&site, &catalogs, Arc::make_mut(&mut pages));
     }
+    let ids: Vec<String> = procedure_files.iter().map(|(pid, _)| pid.clone()).collect();
     for (p, span) in pages.iter().zip(checker_spans) {
-        let ids: Vec<String> = procedure_files.iter().map(|(pid, _)| pid.clone()).collect();
         diags.extend(checker_problem(p, span, &ids, &unreadable_procedures));
     }
 
@@ -756,7 +759,7 @@ pub(crate) fn load(
                     .iter()
                     .map(|(name, id)| (name, *id, sources.text(*id)))
                     .collect::<Vec<_>>(),
-                cache::hash_debug(&fn_data.i18n),
+                cache::hash_of(&fn_data.i18n),
                 &fn_data.assets,
                 &fn_data.base_path,
                 // The facts, for templates that call `fact(…)`.
