@@ -8,7 +8,11 @@
 //!   folder) — or any change at all where a walk went through a link.
 //! - **Texts** of the files the build reads, until the watcher reports the
 //!   file changed; a page file keeps its parsed front matter and problems
-//!   instead of its text.
+//!   instead of its text (by its place in the walk).
+//! - **The list of pages** read from files (`PageList`), each page kept
+//!   while its data and file are the same: a text edit copies none.
+//! - **The page index and the site model's lists** (`KeptModel`), while
+//!   every page's place and the configuration are the same.
 //! - **Each page's Markdown** ([`Rendered`] and its [`Summary`]), keyed by a
 //!   hash of the page, its file's fingerprint and everything
 //!   `markdown::render` reads besides: the site configuration, the
@@ -18,6 +22,10 @@
 //!   what their functions read) and a hash of the page's template context
 //!   itself, serialized as the template would see it (all but the rendered
 //!   Markdown, which its key stands for).
+//!
+//! - **The last output**, lent back by `serve` ([`Cache::lend_output`]):
+//!   when the last build succeeded (`LastOutput`) and the pages are where
+//!   they were, only the pages whose HTML changed are put into it.
 //!
 //! `build`, `check` and `facts` run with [`Cache::none`], which keeps
 //! nothing: every lookup misses.

@@ -47,7 +47,7 @@ pub struct Links {
     /// For each page: the sections above it, from the home page down, in its
     /// language where translated.
     pub breadcrumbs: Vec<Vec<usize>>,
-    /// Where each page is published ([`page_path`]).
+    /// Where each page is published (`page_path`).
     pub paths: Vec<String>,
     /// Each page's top-level section (see [`Library::top_section`]).
     top_sections: Vec<Option<usize>>,
