@@ -8,7 +8,11 @@
 //!   folder) — or any change at all where a walk went through a link.
 //! - **Texts** of the files the build reads, until the watcher reports the
 //!   file changed; a page file keeps its parsed front matter and problems
-//!   instead of its text.
+//!   instead of its text (by its place in the walk).
+//! - **The list of pages** read from files (`PageList`), each page kept
+//!   while its data and file are the same: a text edit copies none.
+//! - **The page index and the site model's lists** (`KeptModel`), while
+//!   every page's place and the configuration are the same.
 //! - **Each page's Markdown** ([`Rendered`] and its [`Summary`]), keyed by a
 //!   hash of the page, its file's fingerprint and everything
 //!   `markdown::render` reads besides: the site configuration, the
@@ -19,6 +23,10 @@
 //!   itself, serialized as the template would see it (all but the rendered
 //!   Markdown, which its key stands for).
 //!
+//! - **The last output**, lent back by `serve` ([`Cache::lend_output`]):
+//!   when the last build succeeded (`LastOutput`) and the pages are where
+//!   they were, only the pages whose HTML changed are put into it.
+//!
 //! `build`, `check` and `facts` run with [`Cache::none`], which keeps
 //! nothing: every lookup misses.
 
@@ -28,7 +36,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::checks::Summary;
-use crate::content::Page;
+use crate::content::{Kind, Page};
 use crate::diag::{Diagnostic, FileId};
 use crate::markdown::Rendered;
 
@@ -97,6 +105,52 @@ pub(crate) fn hash_of(parts: impl Hash) -> u64 {
     h.finish()
 }
 
+/// What each file of a walk of `content/` is.
+pub(crate) type Kinds = Arc<Vec<Result<Kind, Diagnostic>>>;
+
+/// A map by a file's path as shown: looked up once per file per build.
+type PathMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<PathHasher>>;
+
+/// FxHash's multiply-and-rotate (as rustc's own maps): several times faster
+/// than the standard library's SipHash on short keys, and the keys are the
+/// site's own paths, so there is no flooding to defend against.
+#[derive(Default)]
+pub(crate) struct PathHasher(u64);
+
+impl PathHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for PathHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        // The table takes its bucket from the low bits: bring the
+        // well-mixed high bits down.
+        self.0.rotate_left(26)
+    }
+}
+
 /// The source folders of a site root; none may be reached through another.
 pub(crate) const SOURCE_DIRS: [&str; 3] = ["content", "static", "templates"];
 
@@ -104,8 +158,8 @@ pub(crate) const SOURCE_DIRS: [&str; 3] = ["content", "static", "templates"];
 /// messages (relative to the site root, with `/`).
 #[derive(Clone)]
 pub(crate) struct SourceFile {
-    pub(crate) path: PathBuf,
-    pub(crate) shown: String,
+    pub(crate) path: Arc<Path>,
+    pub(crate) shown: Arc<str>,
 }
 
 impl SourceFile {
@@ -165,6 +219,156 @@ pub(crate) struct PageOut {
     pub(crate) html: Option<KeptHtml>,
 }
 
+/// A page read from a file, as loading found it.
+pub(crate) enum Slot {
+    /// The page the last build had at the same place (see [`PageList::holds`]).
+    Same,
+    /// Parsed now, or a different page than the last build's at this place.
+    New(Box<Page>),
+}
+
+/// The pages read from files, in the order of their files, with what each
+/// was made from: its data (a hash of the page but its file, `meta`) and
+/// its file's id. `serve`'s cache keeps the last build's, so that a build
+/// whose pages are the same (a text edit) copies none of them, and one
+/// that changed a page's front matter copies only that page.
+pub(crate) struct PageList {
+    pub(crate) pages: Arc<Vec<Page>>,
+    made_of: Vec<(u64, FileId)>,
+}
+
+impl PageList {
+    /// Whether the page at place `n` was made from data `meta` and file `id`.
+    pub(crate) fn holds(&self, n: usize, meta: u64, id: FileId) -> bool {
+        self.made_of.get(n) == Some(&(meta, id))
+    }
+
+    /// The pages of this build from its `slots` (each `Same` taken from
+    /// `kept`, which `Slot::Same` requires), made of `metas` and `files`.
+    pub(crate) fn assemble(
+        kept: Option<PageList>,
+        slots: Vec<Slot>,
+        metas: &[u64],
+        files: Vec<FileId>,
+    ) -> PageList {
+        let made_of: Vec<(u64, FileId)> = if metas.len() == slots.len() {
+            metas.iter().copied().zip(files).collect()
+        } else {
+            // Without the cache, nothing is hashed: nothing is kept either.
+            Vec::new()
+        };
+        let pages = match kept {
+            // The same places: the kept pages, with the new ones put in.
+            Some(mut kept) if kept.made_of.len() == slots.len() => {
+                if slots.iter().any(|s| matches!(s, Slot::New(_))) {
+                    let pages = Arc::make_mut(&mut kept.pages);
+                    for (n, slot) in slots.into_iter().enumerate() {
+                        if let Slot::New(p) = slot {
+                            pages[n] = *p;
+                        }
+                    }
+                }
+                kept.pages
+            }
+            kept => {
+                let kept = kept.map(|k| k.pages);
+                Arc::new(
+                    slots
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, slot)| match slot {
+                            Slot::New(p) => *p,
+                            Slot::Same => {
+                                kept.as_ref().map(|k| k[n].clone()).unwrap_or_else(|| {
+                                    unreachable!("a page is the same only as a kept one")
+                                })
+                            }
+                        })
+                        .collect(),
+                )
+            }
+        };
+        PageList { pages, made_of }
+    }
+}
+
+/// The page index and the site model's lists (`model::Links`), by a hash
+/// of every page's place (key, language, folder, address, file) and of the
+/// configuration; `order`: a hash of what listings are sorted by (every
+/// page's weight and title), by which the listings were sorted.
+pub(crate) struct KeptModel {
+    pub(crate) places: u64,
+    pub(crate) order: u64,
+    pub(crate) index: Arc<crate::content::PageIndex>,
+    pub(crate) links: Arc<crate::model::Links>,
+}
+
+/// Each page's Markdown and HTML as the last build left them, by page in
+/// that build's order, and where each page was published.
+#[derive(Default)]
+pub(crate) struct Outputs {
+    /// A hash of the pages' places when `by_page` was ordered (see
+    /// [`KeptModel`]): the same, the pages are where they were.
+    places: u64,
+    paths: Vec<String>,
+    by_page: Vec<Option<PageOut>>,
+}
+
+impl Outputs {
+    /// What is kept of each of this build's pages (`places`: a hash of
+    /// their places; `paths`: where each is published).
+    pub(crate) fn of(&self, places: u64, paths: &[String]) -> Vec<Option<&PageOut>> {
+        if places == self.places && self.by_page.len() == paths.len() {
+            return self.by_page.iter().map(Option::as_ref).collect();
+        }
+        let at: HashMap<&str, usize> = self
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(n, p)| (p.as_str(), n))
+            .collect();
+        paths
+            .iter()
+            .map(|p| {
+                at.get(p.as_str())
+                    .and_then(|&n| self.by_page.get(n)?.as_ref())
+            })
+            .collect()
+    }
+
+    /// Keeps `made` (by page of this build) and the kept outputs of the
+    /// other pages still there; forgets those of pages gone.
+    pub(crate) fn update(&mut self, places: u64, paths: &[String], made: Vec<(usize, PageOut)>) {
+        if places != self.places || self.by_page.len() != paths.len() {
+            let mut old: HashMap<String, Option<PageOut>> = std::mem::take(&mut self.paths)
+                .into_iter()
+                .zip(std::mem::take(&mut self.by_page))
+                .collect();
+            self.by_page = paths
+                .iter()
+                .map(|p| old.get_mut(p.as_str()).and_then(Option::take))
+                .collect();
+            self.paths = paths.to_vec();
+            self.places = places;
+        }
+        for (n, out) in made {
+            if let Some(slot) = self.by_page.get_mut(n) {
+                *slot = Some(out);
+            }
+        }
+    }
+}
+
+/// What the output of the last build held, when it succeeded: each page
+/// the HTML its [`PageOut`] keeps, at the places `places` (a hash, see
+/// [`KeptModel`]), and the files that are not pages (`others`), `bytes` in
+/// all. A build that fails leaves none.
+pub(crate) struct LastOutput {
+    pub(crate) places: u64,
+    pub(crate) others: Vec<String>,
+    pub(crate) bytes: usize,
+}
+
 /// See the module documentation.
 #[derive(Default)]
 pub struct Cache {
@@ -178,14 +382,30 @@ pub struct Cache {
     /// The build that last read each file (see [`Cache::loaded`]).
     build: u64,
     /// By the path as shown (relative to the site root).
-    texts: HashMap<String, (u64, String)>,
-    pages: HashMap<String, (u64, PageEntry)>,
-    pub(crate) outputs: HashMap<String, PageOut>,
+    texts: PathMap<(u64, String)>,
+    /// Page files as last read, by their place in the `content/` walk
+    /// `page_walk` (see [`Cache::align_pages`]): a build looks each up by
+    /// its place, not by its path.
+    pages: Vec<Option<(u64, PageEntry)>>,
+    page_walk: Option<Arc<Vec<SourceFile>>>,
+    /// What each file of the `content/` walk is (`content::classify`), by
+    /// the walk (the same list, shared) and the configuration's hash.
+    kinds: Option<(Arc<Vec<SourceFile>>, u64, Kinds)>,
+    /// The page index and the site model's lists.
+    pub(crate) model: Option<KeptModel>,
+    /// What the output of the last build held, when it succeeded.
+    pub(crate) last_output: Option<LastOutput>,
+    /// The output `serve` handed back before this build (see
+    /// [`Cache::lend_output`]).
+    pub(crate) lent: Option<std::collections::BTreeMap<String, Bytes>>,
+    /// The pages read from files by the last build (see [`PageList`]).
+    page_list: Option<PageList>,
+    pub(crate) outputs: Outputs,
     /// The compiled templates, by a hash of their texts and of what their
     /// functions read.
     templates: Option<(u64, Arc<crate::templates::Templates>)>,
     /// The sitemap, by a hash of every page's data and the configuration.
-    pub(crate) sitemap: Option<(u64, Vec<u8>)>,
+    pub(crate) sitemap: Option<(u64, Bytes)>,
     /// The checks of the page set (`checks::check_page_set`), by a hash of
     /// every page's data and file.
     pub(crate) page_set_checks: Option<(u64, Vec<crate::diag::Diagnostic>)>,
@@ -207,6 +427,22 @@ impl Cache {
 
     pub(crate) fn keeps(&self) -> bool {
         self.keep
+    }
+
+    /// Hands the last build's output (`Built::files`) back before a build:
+    /// when the last build succeeded and the pages are where they were, the
+    /// build puts the pages that changed into it instead of gathering every
+    /// page again, and says what changed (`Built::changed`). A build that
+    /// fails leaves it here, for [`Cache::take_lent`].
+    pub fn lend_output(&mut self, files: std::collections::BTreeMap<String, Bytes>) {
+        if self.keep {
+            self.lent = Some(files);
+        }
+    }
+
+    /// The output lent and not taken by a build (it failed).
+    pub fn take_lent(&mut self) -> Option<std::collections::BTreeMap<String, Bytes>> {
+        self.lent.take()
     }
 
     /// Takes the paths the watcher reported (absolute, or relative to the
@@ -244,7 +480,12 @@ impl Cache {
             }
             relevant = true;
             let shown = rel.to_string_lossy().replace('\\', "/");
-            let known = self.texts.contains_key(&shown) || self.pages.contains_key(&shown);
+            let known = self.texts.contains_key(&shown)
+                || self.page_walk.as_ref().is_some_and(|w| {
+                    w.iter()
+                        .zip(&self.pages)
+                        .any(|(f, e)| e.is_some() && *f.shown == *shown)
+                });
             let is_file = plain_file(path);
             if !(known && is_file) || self.walks.get(dir).is_none_or(|w| w.linked) {
                 self.rewalk = true;
@@ -253,7 +494,13 @@ impl Cache {
                 // What else changed is unknown: read the folder again.
                 let prefix = format!("{dir}/");
                 self.texts.retain(|p, _| !p.starts_with(&prefix));
-                self.pages.retain(|p, _| !p.starts_with(&prefix));
+                if let Some(walk) = &self.page_walk {
+                    for (f, e) in walk.iter().zip(self.pages.iter_mut()) {
+                        if f.shown.starts_with(&prefix) {
+                            *e = None;
+                        }
+                    }
+                }
             }
             self.changed.insert(shown);
         }
@@ -271,6 +518,19 @@ impl Cache {
     pub(crate) fn store_walk(&mut self, dir: &'static str, walked: Walked) {
         if self.keep {
             self.walks.insert(dir, walked);
+        }
+    }
+
+    /// What each file of the `content/` walk `files` is, when classified
+    /// before with the configuration `site`.
+    pub(crate) fn kinds(&self, files: &Arc<Vec<SourceFile>>, site: u64) -> Option<Kinds> {
+        let (walk, s, kinds) = self.kinds.as_ref()?;
+        (Arc::ptr_eq(walk, files) && *s == site).then(|| Arc::clone(kinds))
+    }
+
+    pub(crate) fn store_kinds(&mut self, files: &Arc<Vec<SourceFile>>, site: u64, kinds: &Kinds) {
+        if self.keep {
+            self.kinds = Some((Arc::clone(files), site, Arc::clone(kinds)));
         }
     }
 
@@ -311,11 +571,17 @@ impl Cache {
     /// The page file at `path` as last read with the same site
     /// configuration, unless it changed since (or its text is needed and
     /// was not kept).
-    pub(crate) fn page(&mut self, path: &str, site: u64, need_text: bool) -> Option<&PageEntry> {
+    pub(crate) fn page(
+        &mut self,
+        n: usize,
+        path: &str,
+        site: u64,
+        need_text: bool,
+    ) -> Option<&PageEntry> {
         if self.changed.contains(path) {
             return None;
         }
-        let (read, e) = self.pages.get_mut(path)?;
+        let (read, e) = self.pages.get_mut(n)?.as_mut()?;
         if e.site != site || (e.text.is_none() && need_text) {
             return None;
         }
@@ -323,9 +589,49 @@ impl Cache {
         Some(e)
     }
 
-    pub(crate) fn store_page(&mut self, path: &str, entry: PageEntry) {
+    /// Keeps page file `n` of the walk last given to [`Cache::align_pages`].
+    pub(crate) fn store_page(&mut self, n: usize, entry: PageEntry) {
+        if let Some(slot) = self.pages.get_mut(n).filter(|_| self.keep) {
+            *slot = Some((self.build, entry));
+        }
+    }
+
+    /// Puts the kept page files at their places in `walk`, when it is not
+    /// the walk they are placed by (files were added, removed or renamed).
+    pub(crate) fn align_pages(&mut self, walk: &Arc<Vec<SourceFile>>) {
+        if !self.keep
+            || self
+                .page_walk
+                .as_ref()
+                .is_some_and(|w| Arc::ptr_eq(w, walk))
+        {
+            return;
+        }
+        let mut old: HashMap<
+            Arc<str>,
+            (u64, PageEntry),
+            std::hash::BuildHasherDefault<PathHasher>,
+        > = match self.page_walk.take() {
+            Some(w) => w
+                .iter()
+                .zip(std::mem::take(&mut self.pages))
+                .filter_map(|(f, e)| Some((Arc::clone(&f.shown), e?)))
+                .collect(),
+            None => HashMap::default(),
+        };
+        self.pages = walk.iter().map(|f| old.remove(&f.shown)).collect();
+        self.page_walk = Some(Arc::clone(walk));
+    }
+
+    /// The pages the last build read from files (taken: the build puts
+    /// back its own).
+    pub(crate) fn take_page_list(&mut self) -> Option<PageList> {
+        self.page_list.take()
+    }
+
+    pub(crate) fn store_page_list(&mut self, list: PageList) {
         if self.keep {
-            self.pages.insert(path.to_string(), (self.build, entry));
+            self.page_list = Some(list);
         }
     }
 
@@ -336,7 +642,11 @@ impl Cache {
         self.rewalk = false;
         let build = self.build;
         self.texts.retain(|_, (read, _)| *read == build);
-        self.pages.retain(|_, (read, _)| *read == build);
+        for e in &mut self.pages {
+            if e.as_ref().is_some_and(|(read, _)| *read != build) {
+                *e = None;
+            }
+        }
     }
 }
 

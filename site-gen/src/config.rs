@@ -318,14 +318,14 @@ fn valid_lang_code(code: &str) -> bool {
 }
 
 /// The interface strings and formats of one language.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct I18n {
     pub format: Formats,
     pub strings: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Formats {
     /// `{amount}円` or `¥{amount}`.

@@ -3,7 +3,8 @@
 //! `file:line:column` with the offending snippet (via `codespan-reporting`).
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::{self, Files};
@@ -26,8 +27,8 @@ pub struct Sources {
 
 struct Source {
     /// The path printed in messages (relative to the site root).
-    shown: String,
-    path: PathBuf,
+    shown: Arc<str>,
+    path: Arc<Path>,
     text: String,
     /// The fingerprint of the text, once it was let go.
     released: Option<u64>,
@@ -61,8 +62,8 @@ impl Sources {
     /// Adds a file; `shown` is the path printed in messages (relative to the site root).
     pub fn add(&mut self, path: &Path, shown: String, text: String) -> FileId {
         self.files.push(Source {
-            shown,
-            path: path.to_path_buf(),
+            shown: Arc::from(shown),
+            path: Arc::from(path),
             text,
             released: None,
             line_starts: std::sync::OnceLock::new(),
@@ -71,18 +72,19 @@ impl Sources {
     }
 
     /// Adds a file `serve`'s cache already knows: its text if held, else
-    /// only the fingerprint of the text (a released file).
+    /// only the fingerprint of the text (a released file). Its path and
+    /// name are shared with the cache's walk, not copied.
     pub fn add_known(
         &mut self,
-        path: &Path,
-        shown: String,
+        path: &Arc<Path>,
+        shown: &Arc<str>,
         text: Option<String>,
         print: u64,
     ) -> FileId {
         let released = text.is_none().then_some(print);
         self.files.push(Source {
-            shown,
-            path: path.to_path_buf(),
+            shown: Arc::clone(shown),
+            path: Arc::clone(path),
             text: text.unwrap_or_default(),
             released,
             line_starts: std::sync::OnceLock::new(),
@@ -114,16 +116,16 @@ impl Sources {
 
     /// The file read under the shown name `name`.
     pub fn find(&self, name: &str) -> Option<FileId> {
-        self.files.iter().position(|f| f.shown == name)
+        self.files.iter().position(|f| &*f.shown == name)
     }
 
     pub fn name(&self, id: FileId) -> &str {
-        self.files.get(id).map_or("?", |f| f.shown.as_str())
+        self.files.get(id).map_or("?", |f| &*f.shown)
     }
 
     /// Where the file was read from.
     pub fn path(&self, id: FileId) -> Option<&Path> {
-        self.files.get(id).map(|f| f.path.as_path())
+        self.files.get(id).map(|f| &*f.path)
     }
 
     /// Lets the text go, keeping its fingerprint.
@@ -356,7 +358,7 @@ impl<'a> Files<'a> for Sources {
     fn name(&'a self, id: FileId) -> Result<&'a str, files::Error> {
         self.files
             .get(id)
-            .map(|f| f.shown.as_str())
+            .map(|f| &*f.shown)
             .ok_or(files::Error::FileMissing)
     }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::cache::{self, Cache, PageEntry, SOURCE_DIRS, SourceFile, Walked};
+use crate::cache::{self, Cache, PageEntry, PageList, SOURCE_DIRS, Slot, SourceFile, Walked};
 use crate::checks::check_front_texts;
 use crate::config::{self, I18n, SiteConfig, Step, TomlSpans};
 use crate::content::{self, Kind, Page};
@@ -29,7 +29,11 @@ pub(crate) struct Loaded {
     pub(crate) procedures: BTreeMap<String, procedures::Loaded>,
     pub(crate) i18n: BTreeMap<String, I18n>,
     pub(crate) facts: Arc<Facts>,
-    pub(crate) pages: Vec<Page>,
+    /// Every page: those read from files (in the order of their files),
+    /// then the catalogs' pages. Shared with `serve`'s cache, which keeps
+    /// the pages read from files while their files and the configuration
+    /// are the same (see [`PageList`]).
+    pub(crate) pages: Arc<Vec<Page>>,
     pub(crate) templates: Option<Arc<Templates>>,
     pub(crate) assets: BTreeMap<String, (String, Vec<u8>)>,
     /// Every language's interface strings and every static file loaded:
@@ -52,6 +56,8 @@ pub(crate) struct Loaded {
     /// `serve`'s cache only: a hash of each page read from a file (the
     /// first pages of `pages`; the catalogs' pages follow), all but its file.
     pub(crate) page_metas: Vec<u64>,
+    /// A hash of the site configuration (`hash_debug`).
+    pub(crate) site_print: u64,
 }
 
 fn rel_display(root: &Path, path: &Path) -> String {
@@ -126,8 +132,8 @@ fn source_files(
         walk_source(root, dir_name, &linked, &mut found)
             .into_iter()
             .map(|path| SourceFile {
-                shown: rel_display(root, &path),
-                path,
+                shown: rel_display(root, &path).into(),
+                path: path.into(),
             })
             .collect(),
     );
@@ -396,7 +402,7 @@ fn read_cached(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<diag::FileId> {
     if let Some(text) = cache.text(&file.shown) {
-        return Some(sources.add(&file.path, file.shown.clone(), text.to_string()));
+        return Some(sources.add(&file.path, file.shown.to_string(), text.to_string()));
     }
     let id = read_text(root, &file.path, sources, diags)?;
     cache.store_text(&file.shown, sources.text(id));
@@ -417,7 +423,10 @@ pub(crate) fn load(
     let site_path = content_dir.join("site.toml");
     let before = diags.len();
     let content_files = source_files(root, "content", cache, diags);
-    let Some(site_source) = content_files.iter().find(|f| f.path == site_path) else {
+    let Some(site_source) = content_files
+        .iter()
+        .find(|f| &*f.shown == "content/site.toml")
+    else {
         // A refused or unreadable `content/` or site.toml is already reported.
         let reported = diags[before..].iter().any(|d| {
             matches!(d.kind_of(), diag::Kind::Unreadable(p) if p == "content" || p == "content/site.toml")
@@ -460,6 +469,10 @@ pub(crate) fn load(
     let mut procedure_files = Vec::new();
     let mut unparsed = BTreeSet::new();
     let mut page_metas = Vec::new();
+    let mut page_files = Vec::new();
+    // The pages the last build read from files, to take again those whose
+    // data and file are the same.
+    let kept_list = cache.take_page_list();
     let mut unreadable_data = BTreeSet::new();
     let mut unreadable_procedures = BTreeSet::new();
     let mut unreadable_catalogs = BTreeSet::new();
@@ -467,10 +480,19 @@ pub(crate) fn load(
     // whose translation status (every build) and `i18n update` read their
     // text: it is kept when the site has a catalog language (one without
     // `i18n/<lang>.toml`, or with a `.po` catalog).
-    let kinds: Vec<Result<Kind, Diagnostic>> = content_files
-        .par_iter()
-        .map(|f| content::classify(f.rel(), &site))
-        .collect();
+    let kinds = match cache.kinds(&content_files, site_print) {
+        Some(kinds) => kinds,
+        None => {
+            let kinds: cache::Kinds = Arc::new(
+                content_files
+                    .par_iter()
+                    .map(|f| content::classify(f.rel(), &site))
+                    .collect(),
+            );
+            cache.store_kinds(&content_files, site_print, &kinds);
+            kinds
+        }
+    };
     let keep_default_texts = kinds.iter().any(|k| matches!(k, Ok(Kind::Catalog { .. })))
         || site.codes().any(|lang| {
             lang != site.default_language
@@ -478,11 +500,12 @@ pub(crate) fn load(
                     .iter()
                     .any(|k| matches!(k, Ok(Kind::I18n { lang: l }) if l == lang))
         });
-    for (file, kind) in content_files.iter().zip(kinds) {
+    cache.align_pages(&content_files);
+    for (n, (file, kind)) in content_files.iter().zip(kinds.iter()).enumerate() {
         let kind = match kind {
             Ok(k) => k,
             Err(d) => {
-                diags.push(d.parse_error());
+                diags.push(d.clone().parse_error());
                 continue;
             }
         };
@@ -490,7 +513,7 @@ pub(crate) fn load(
             Kind::Ignored | Kind::SiteConfig => {}
             Kind::I18n { lang } => {
                 if let Some(id) = read_cached(root, file, cache, sources, diags) {
-                    i18n_files.insert(lang, id);
+                    i18n_files.insert(lang.clone(), id);
                 }
             }
             Kind::Glossary => glossary_id = read_cached(root, file, cache, sources, diags),
@@ -502,7 +525,7 @@ pub(crate) fn load(
                         // when parsed, one or two at a time; so are what a
                         // diagnostic quotes and what `i18n update` merges.
                         sources.release(id);
-                        catalog_files.insert(lang, id);
+                        catalog_files.insert(lang.clone(), id);
                     }
                     None => {
                         // Never blocking the Japanese: the language shows
@@ -511,52 +534,61 @@ pub(crate) fn load(
                         for d in &mut diags[before..] {
                             *d = std::mem::replace(d, Diagnostic::error("")).translation();
                         }
-                        unreadable_catalogs.insert(lang);
+                        unreadable_catalogs.insert(lang.clone());
                     }
                 }
             }
             Kind::Data { stem } => match read_cached(root, file, cache, sources, diags) {
-                Some(id) => data_files.push((stem, id)),
+                Some(id) => data_files.push((stem.clone(), id)),
                 None => {
-                    unreadable_data.insert(stem);
+                    unreadable_data.insert(stem.clone());
                 }
             },
             Kind::Procedure { id: proc_id } => match read_cached(root, file, cache, sources, diags)
             {
-                Some(id) => procedure_files.push((proc_id, id)),
+                Some(id) => procedure_files.push((proc_id.clone(), id)),
                 None => {
-                    unreadable_procedures.insert(proc_id);
+                    unreadable_procedures.insert(proc_id.clone());
                 }
             },
             // Each page is parsed as soon as it is read, and its text let
             // go (see `keep_default_texts`): no build holds every page's
             // Markdown at once.
             Kind::Page { key, lang } => {
-                let keep_text = keep_default_texts && lang == site.default_language;
-                if let Some(e) = cache.page(&file.shown, site_print, keep_text) {
-                    let id =
-                        sources.add_known(&file.path, file.shown.clone(), e.text.clone(), e.print);
+                let keep_text = keep_default_texts && *lang == site.default_language;
+                if let Some(e) = cache.page(n, &file.shown, site_print, keep_text) {
+                    let id = sources.add_known(&file.path, &file.shown, e.text.clone(), e.print);
                     diags.extend(e.diags.iter().map(|d| cache::refile(d.clone(), id)));
                     match &e.parsed {
                         Ok((p, span)) => {
-                            let mut p = p.clone();
-                            p.file = id;
-                            pages.push((p, span.clone()));
+                            // The last build's page at this place is this
+                            // one (same data, same file): nothing is copied.
+                            let n = page_metas.len();
+                            let slot = if kept_list.as_ref().is_some_and(|l| l.holds(n, e.meta, id))
+                            {
+                                Slot::Same
+                            } else {
+                                let mut p = p.clone();
+                                p.file = id;
+                                Slot::New(Box::new(p))
+                            };
+                            pages.push((slot, span.clone()));
                             page_metas.push(e.meta);
+                            page_files.push(id);
                         }
                         Err(d) => {
-                            unparsed.insert(key);
+                            unparsed.insert(key.clone());
                             diags.push(cache::refile(d.clone(), id));
                         }
                     }
                     continue;
                 }
                 let Some(id) = read_text(root, &file.path, sources, diags) else {
-                    unparsed.insert(key);
+                    unparsed.insert(key.clone());
                     continue;
                 };
                 let before = diags.len();
-                let parsed = match content::parse_page(sources, id, &key, &lang) {
+                let parsed = match content::parse_page(sources, id, key, lang) {
                     Ok(p) => {
                         check_front_texts(sources, &p, diags);
                         let checker_span = p.front.checker.as_ref().map(|_| {
@@ -572,9 +604,10 @@ pub(crate) fn load(
                     let meta = parsed.as_ref().map_or(0, |(p, _)| page_meta(p));
                     if parsed.is_ok() {
                         page_metas.push(meta);
+                        page_files.push(id);
                     }
                     cache.store_page(
-                        &file.shown,
+                        n,
                         PageEntry {
                             meta,
                             site: site_print,
@@ -589,9 +622,9 @@ pub(crate) fn load(
                     sources.release(id);
                 }
                 match parsed {
-                    Ok(pair) => pages.push(pair),
+                    Ok((p, span)) => pages.push((Slot::New(Box::new(p)), span)),
                     Err(d) => {
-                        unparsed.insert(key);
+                        unparsed.insert(key.clone());
                         diags.push(d);
                     }
                 }
@@ -626,11 +659,22 @@ pub(crate) fn load(
     let facts = Arc::new(facts);
     let procedures = procedures::load(sources, &procedure_files, &site, &facts, diags);
 
-    let (mut pages, checker_spans): (Vec<Page>, Vec<_>) = pages.into_iter().unzip();
+    let (slots, checker_spans): (Vec<Slot>, Vec<_>) = pages.into_iter().unzip();
+    let pages = PageList::assemble(kept_list, slots, &page_metas, page_files);
+    let mut pages = match cache.keeps() {
+        true => {
+            let shared = Arc::clone(&pages.pages);
+            cache.store_page_list(pages);
+            shared
+        }
+        false => pages.pages,
+    };
     // Pages from the catalogs share their original's file (and checker).
-    add_catalog_pages(&site, &catalogs, &mut pages);
+    if !catalogs.is_empty() {
+        add_catalog_pages(&site, &catalogs, Arc::make_mut(&mut pages));
+    }
+    let ids: Vec<String> = procedure_files.iter().map(|(pid, _)| pid.clone()).collect();
     for (p, span) in pages.iter().zip(checker_spans) {
-        let ids: Vec<String> = procedure_files.iter().map(|(pid, _)| pid.clone()).collect();
         diags.extend(checker_problem(p, span, &ids, &unreadable_procedures));
     }
 
@@ -715,7 +759,7 @@ pub(crate) fn load(
                     .iter()
                     .map(|(name, id)| (name, *id, sources.text(*id)))
                     .collect::<Vec<_>>(),
-                cache::hash_debug(&fn_data.i18n),
+                cache::hash_of(&fn_data.i18n),
                 &fn_data.assets,
                 &fn_data.base_path,
                 // The facts, for templates that call `fact(…)`.
@@ -767,6 +811,7 @@ pub(crate) fn load(
         glossary,
         templates_print,
         page_metas,
+        site_print,
     })
 }
 

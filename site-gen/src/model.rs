@@ -11,6 +11,7 @@
 //! build: the loader sorts them by file).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -21,6 +22,17 @@ pub struct Library<'a> {
     pub site: &'a SiteConfig,
     pub pages: &'a [Page],
     pub index: &'a PageIndex,
+    /// What the model works out from the pages' places (read through
+    /// `Deref`: `lib.urls`, `lib.children`…).
+    links: Arc<Links>,
+}
+
+/// The site model's per-page lists, which read the pages' places (key,
+/// language, folder, address), the configuration and, for the order of
+/// listings, the pages' weights and titles: `serve`'s cache keeps them
+/// while those are the same (`site::generate_to`).
+#[derive(Clone)]
+pub struct Links {
     /// `/base/lang/rel_url`, by page.
     pub urls: Vec<String>,
     /// `base_url` + `lang/rel_url`, by page.
@@ -35,6 +47,17 @@ pub struct Library<'a> {
     /// For each page: the sections above it, from the home page down, in its
     /// language where translated.
     pub breadcrumbs: Vec<Vec<usize>>,
+    /// Where each page is published (`page_path`).
+    pub paths: Vec<String>,
+    /// Each page's top-level section (see [`Library::top_section`]).
+    top_sections: Vec<Option<usize>>,
+}
+
+impl std::ops::Deref for Library<'_> {
+    type Target = Links;
+    fn deref(&self) -> &Links {
+        &self.links
+    }
 }
 
 /// How many children one page of a section's (or the home page's) listing
@@ -77,10 +100,11 @@ fn listing_order(pages: &[Page], a: usize, b: usize) -> std::cmp::Ordering {
     (a.front.weight, &a.front.title, &a.key).cmp(&(b.front.weight, &b.front.title, &b.key))
 }
 
-impl<'a> Library<'a> {
-    pub fn new(site: &'a SiteConfig, pages: &'a [Page], index: &'a PageIndex) -> Self {
+impl Links {
+    /// Every page's lists.
+    pub fn new(site: &SiteConfig, pages: &[Page], index: &PageIndex) -> Links {
         // Each page's own lists are independent of the others': built in
-        // parallel (serve builds them after every edit).
+        // parallel.
         let base_path = site.base_path();
         let urls = pages
             .par_iter()
@@ -113,18 +137,9 @@ impl<'a> Library<'a> {
                 under.entry(parent).or_default().push(key.as_str());
             }
         }
-        let mut lib = Library {
-            site,
-            pages,
-            index,
-            urls,
-            permalinks,
-            originals,
-            translations,
-            children: Vec::new(),
-            breadcrumbs: Vec::new(),
-        };
-        lib.children = pages
+        // Looking pages up needs no list yet.
+        let lib = Library::with_links(site, pages, index, Arc::new(Links::empty()));
+        let children = pages
             .par_iter()
             .map(|s| {
                 if !s.is_section {
@@ -141,17 +156,69 @@ impl<'a> Library<'a> {
                 kids
             })
             .collect();
-        lib.breadcrumbs = pages.par_iter().map(|p| lib.crumbs(p)).collect();
-        lib
+        let breadcrumbs = pages.par_iter().map(|p| lib.crumbs(p)).collect();
+        let paths = pages.par_iter().map(page_path).collect();
+        let top_sections = (0..pages.len())
+            .into_par_iter()
+            .map(|i| lib.find_top_section(i))
+            .collect();
+        Links {
+            urls,
+            permalinks,
+            originals,
+            translations,
+            children,
+            breadcrumbs,
+            paths,
+            top_sections,
+        }
+    }
+
+    fn empty() -> Links {
+        Links {
+            urls: Vec::new(),
+            permalinks: Vec::new(),
+            originals: Vec::new(),
+            translations: Vec::new(),
+            children: Vec::new(),
+            breadcrumbs: Vec::new(),
+            paths: Vec::new(),
+            top_sections: Vec::new(),
+        }
     }
 
     /// Sorts each section's children again: all that changes when pages
     /// change only their titles or weights (`serve` after such an edit).
-    pub fn sort_children(&mut self) {
-        let pages = self.pages;
+    pub fn sort_children(&mut self, pages: &[Page]) {
         for kids in &mut self.children {
             kids.sort_by(|&a, &b| listing_order(pages, a, b));
         }
+    }
+}
+
+impl<'a> Library<'a> {
+    pub fn new(site: &'a SiteConfig, pages: &'a [Page], index: &'a PageIndex) -> Self {
+        Library::with_links(site, pages, index, Arc::new(Links::new(site, pages, index)))
+    }
+
+    /// The model of `pages` from lists made for them earlier ([`Links::new`]).
+    pub fn with_links(
+        site: &'a SiteConfig,
+        pages: &'a [Page],
+        index: &'a PageIndex,
+        links: Arc<Links>,
+    ) -> Self {
+        Library {
+            site,
+            pages,
+            index,
+            links,
+        }
+    }
+
+    /// The lists the model reads.
+    pub fn links(&self) -> &Arc<Links> {
+        &self.links
     }
 
     /// How many pages page `i` is published as: its listing cut into pages
@@ -195,6 +262,10 @@ impl<'a> Library<'a> {
     /// besides the home page. None for the home page and the pages directly
     /// under it.
     pub fn top_section(&self, i: usize) -> Option<usize> {
+        self.top_sections.get(i).copied().flatten()
+    }
+
+    fn find_top_section(&self, i: usize) -> Option<usize> {
         let p = &self.pages[i];
         let first = p.dir.split('/').next().filter(|d| !d.is_empty())?;
         self.in_lang(&format!("{first}/_index.md"), &p.lang)

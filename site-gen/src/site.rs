@@ -51,6 +51,10 @@ pub struct Built {
     /// Every output file kept in memory: all of them for [`generate`];
     /// for [`crate::build`], only what is not a page.
     pub files: BTreeMap<String, Bytes>,
+    /// With `serve`'s cache: the files that differ from the output lent
+    /// to it before the build ([`Cache::lend_output`]), with their new
+    /// bytes (`None`: gone); otherwise empty.
+    pub changed: Changes,
     /// Pages whose Markdown or template ran (the others came from `serve`'s
     /// cache).
     pub rendered: usize,
@@ -68,6 +72,9 @@ pub struct Built {
     pub precompressed_files: usize,
     pub precompressed_bytes: usize,
 }
+
+/// Output files that changed, with their new bytes (`None`: gone), by path.
+pub type Changes = Vec<(String, Option<Bytes>)>;
 
 /// A failed build: every error found, with the sources they point into.
 pub struct Failed {
@@ -253,7 +260,7 @@ pub(crate) fn checker_scripts(
     opts: &Options,
     site: &config::SiteConfig,
     any_checker: bool,
-    files: &mut BTreeMap<String, Vec<u8>>,
+    files: &mut BTreeMap<String, Bytes>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Option<Scripts>, bool) {
     let Some(dist) = opts.checker_dist.as_ref().filter(|_| any_checker) else {
@@ -275,9 +282,18 @@ pub(crate) fn checker_scripts(
                 wasm: format!("{base}{}", bundle.wasm.0),
                 wasm_integrity: checker::integrity(&bundle.wasm.1),
             };
-            files.insert(format!("{}/{boot_name}", checker::DIR), boot.into_bytes());
-            files.insert(format!("{}/{}", checker::DIR, bundle.glue.0), bundle.glue.1);
-            files.insert(format!("{}/{}", checker::DIR, bundle.wasm.0), bundle.wasm.1);
+            files.insert(
+                format!("{}/{boot_name}", checker::DIR),
+                boot.into_bytes().into(),
+            );
+            files.insert(
+                format!("{}/{}", checker::DIR, bundle.glue.0),
+                bundle.glue.1.into(),
+            );
+            files.insert(
+                format!("{}/{}", checker::DIR, bundle.wasm.0),
+                bundle.wasm.1.into(),
+            );
             Some(scripts)
         }
         Err(d) => {
@@ -377,8 +393,8 @@ struct PageDone {
     page: Option<Result<Vec<(String, Bytes)>, Diagnostic>>,
     /// Whether its Markdown or its template ran.
     ran: bool,
-    /// What `serve`'s cache keeps of it, by its output path.
-    kept: Option<(String, PageOut)>,
+    /// What `serve`'s cache keeps of it.
+    kept: Option<PageOut>,
 }
 
 /// Page `i`'s HTML (of each page it is published as) from `serve`'s cache
@@ -471,7 +487,7 @@ impl PageKeys {
                 .map(|p| (&p.key, &p.lang, &p.rel_url, p.from_catalog, p.file))
                 .collect::<Vec<_>>(),
         );
-        let default = i18n.get(&site.default_language).map(hash_debug);
+        let default = i18n.get(&site.default_language).map(hash_of);
         let (templates, scripts, livereload, building) = templates;
         let catalog_hashes: BTreeMap<String, u64> = catalogs
             .iter()
@@ -494,10 +510,7 @@ impl PageKeys {
                 unparsed,
                 default,
             )),
-            i18n: i18n
-                .iter()
-                .map(|(l, s)| (l.clone(), hash_debug(s)))
-                .collect(),
+            i18n: i18n.iter().map(|(l, s)| (l.clone(), hash_of(s))).collect(),
             catalogs: catalog_hashes.clone(),
             pages: pages
                 .iter()
@@ -553,7 +566,7 @@ pub(crate) struct Finish<'a> {
     pub(crate) facts: &'a crate::data::Facts,
     pub(crate) sources: &'a Sources,
     pub(crate) pages: &'a [Page],
-    /// Where each page is published ([`page_path`]), and the further pages
+    /// Where each page is published ([`crate::model::page_path`]), and the further pages
     /// of long listings ([`Library::paged_paths`]).
     pub(crate) page_paths: &'a [String],
     pub(crate) renderer: Option<&'a Renderer<'a>>,
@@ -561,7 +574,7 @@ pub(crate) struct Finish<'a> {
     pub(crate) broken_data: &'a BTreeSet<String>,
     /// The sitemap of the previous run, when no page appeared, went or
     /// changed its front matter since (`serve` after a text edit).
-    pub(crate) sitemap: Option<&'a [u8]>,
+    pub(crate) sitemap: Option<&'a Bytes>,
     /// How far each catalog language is translated (the staff page).
     pub(crate) translation_status: &'a [LanguageStatus],
 }
@@ -585,7 +598,7 @@ impl Finish<'_> {
         page_errors: Vec<Diagnostic>,
         procedure_uses: Vec<(String, register::Use)>,
         mut diags: Vec<Diagnostic>,
-        files: &mut BTreeMap<String, Vec<u8>>,
+        files: &mut BTreeMap<String, Bytes>,
     ) -> Finished {
         let (site, pages, sources) = (self.site, self.pages, self.sources);
         let mut warnings = Vec::new();
@@ -629,25 +642,25 @@ impl Finish<'_> {
             ] {
                 match res {
                     Ok(html) => {
-                        files.insert(path, html.into_bytes());
+                        files.insert(path, html.into_bytes().into());
                     }
                     Err(d) => diags.push(d),
                 }
             }
             match r.facts_page(&register) {
                 Ok(html) => {
-                    files.insert(FACTS_PAGE.into(), html.into_bytes());
+                    files.insert(FACTS_PAGE.into(), html.into_bytes().into());
                 }
                 Err(d) => diags.push(d),
             }
             let sitemap = match self.sitemap {
-                Some(kept) => kept.to_vec(),
-                None => r.sitemap().into_bytes(),
+                Some(kept) => Arc::clone(kept),
+                None => r.sitemap().into_bytes().into(),
             };
             if !self.translation_status.is_empty() {
                 match r.translations_page(self.translation_status) {
                     Ok(html) => {
-                        files.insert(TRANSLATIONS_PAGE.into(), html.into_bytes());
+                        files.insert(TRANSLATIONS_PAGE.into(), html.into_bytes().into());
                     }
                     Err(d) => diags.push(d),
                 }
@@ -659,7 +672,8 @@ impl Finish<'_> {
                     "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
                     site.base_url
                 )
-                .into_bytes(),
+                .into_bytes()
+                .into(),
             );
             warnings.extend(r.outdated_translations());
             warnings.extend(crate::translate::status::status_warnings(
@@ -669,7 +683,7 @@ impl Finish<'_> {
         if self.opts.livereload {
             files.insert(
                 LIVERELOAD_JS.into(),
-                include_bytes!("../templates/livereload.js").to_vec(),
+                Bytes::from(&include_bytes!("../templates/livereload.js")[..]),
             );
         }
         // A static file may not replace a generated one (nor another static file).
@@ -718,7 +732,7 @@ impl Finish<'_> {
                 continue;
             }
             from_static.insert(out, rel);
-            files.insert(out.clone(), bytes.clone());
+            files.insert(out.clone(), Bytes::from(bytes.as_slice()));
         }
         // Offline once visited: the service worker keeps the static files
         // and the checker's (all fingerprinted but the favicon) with each
@@ -727,11 +741,14 @@ impl Finish<'_> {
         if self.opts.livereload {
             files.insert(
                 crate::offline::WORKER.into(),
-                crate::offline::dev_worker().to_vec(),
+                Bytes::from(crate::offline::dev_worker()),
             );
         } else {
             let register_js = crate::offline::register_path();
-            files.insert(register_js.clone(), crate::offline::register_js().to_vec());
+            files.insert(
+                register_js.clone(),
+                Bytes::from(crate::offline::register_js()),
+            );
             let checker_dir = format!("{}/", checker::DIR);
             let worker = crate::offline::worker(
                 &base_path,
@@ -742,7 +759,7 @@ impl Finish<'_> {
                     .chain([&register_js])
                     .map(String::as_str),
             );
-            files.insert(crate::offline::WORKER.into(), worker.into_bytes());
+            files.insert(crate::offline::WORKER.into(), worker.into_bytes().into());
         }
         // The response headers hosts are asked for (`_headers`): immutable
         // for what site-gen fingerprinted and the checker's hashed files.
@@ -767,7 +784,10 @@ impl Finish<'_> {
             site.base_url.starts_with("https://"),
             &base_path,
         );
-        files.insert(headers::HEADERS_FILE.into(), rules.to_text().into_bytes());
+        files.insert(
+            headers::HEADERS_FILE.into(),
+            rules.to_text().into_bytes().into(),
+        );
 
         let (errors, warns): (Vec<_>, Vec<_>) = diags
             .into_iter()
@@ -793,6 +813,8 @@ pub(crate) fn generate_to(
 ) -> Result<Built, Failed> {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
+    // Taken: only a build that succeeds says what its output holds.
+    let last_output = cache.last_output.take();
     let loaded = load(opts, cache, &mut sources, &mut diags);
     let Some(loaded) = loaded else {
         return Err(finish_failed(sources, diags));
@@ -814,6 +836,7 @@ pub(crate) fn generate_to(
         glossary,
         templates_print,
         page_metas,
+        site_print,
     } = loaded;
     let translation_status = crate::translate::status::status_of(
         &site,
@@ -824,13 +847,42 @@ pub(crate) fn generate_to(
         &catalogs,
         &sources,
     );
-    let index = PageIndex::new(&pages);
+    // The page index and the site model's lists read the pages' places
+    // (and, for the order of listings, their weights and titles) and the
+    // configuration: kept by serve's cache while those are the same.
+    let model_keys = cache.keeps().then(|| {
+        let mut places = std::hash::DefaultHasher::new();
+        let mut order = std::hash::DefaultHasher::new();
+        for p in pages.iter() {
+            // Its folder and address are made from its key.
+            (&p.key, &p.lang, p.from_catalog, p.file).hash(&mut places);
+            (p.front.weight, &p.front.title).hash(&mut order);
+        }
+        (
+            crate::cache::hash_of((places.finish(), site_print)),
+            order.finish(),
+        )
+    });
+    let kept_model = cache
+        .model
+        .take()
+        .filter(|m| model_keys.is_some_and(|(places, _)| m.places == places));
+    let (index, kept_links) = match kept_model {
+        Some(m) => {
+            let mut links = m.links;
+            if model_keys.is_some_and(|(_, order)| m.order != order) {
+                Arc::make_mut(&mut links).sort_children(&pages);
+            }
+            (m.index, Some(links))
+        }
+        None => (Arc::new(PageIndex::new(&pages)), None),
+    };
     // The checks of the page set read only the pages' data and files: kept
     // by serve's cache while those are the same (pages from catalogs, whose
     // data also comes from the catalogs, are checked every time).
     let page_set_key = (cache.keeps() && !pages.iter().any(|p| p.from_catalog)).then(|| {
         crate::cache::hash_of((
-            crate::cache::hash_debug(&site),
+            site_print,
             &page_metas,
             pages.iter().map(|p| p.file).collect::<Vec<_>>(),
             &unparsed,
@@ -903,7 +955,18 @@ pub(crate) fn generate_to(
         .then(|| format!("{base_path}{LIVERELOAD_JS}"));
     let offline =
         (!opts.livereload).then(|| format!("{base_path}{}", crate::offline::register_path()));
-    let lib = Library::new(&site, &pages, &index);
+    let lib = match kept_links {
+        Some(links) => Library::with_links(&site, &pages, &index, links),
+        None => Library::new(&site, &pages, &index),
+    };
+    if let Some((places, order)) = model_keys {
+        cache.model = Some(crate::cache::KeptModel {
+            places,
+            order,
+            index: Arc::clone(&index),
+            links: Arc::clone(lib.links()),
+        });
+    }
     let checkers = if templates.is_some() && i18n_complete {
         let inputs = CheckerInputs {
             site: &site,
@@ -956,15 +1019,26 @@ pub(crate) fn generate_to(
             ),
         )
     });
-    let outputs = &cache.outputs;
-    let page_paths: Vec<String> = pages.iter().map(page_path).collect();
+    let page_paths: &[String] = &lib.paths;
+    // The last build's outputs of these pages, by page.
+    let places = model_keys.map_or(0, |(places, _)| places);
+    let outputs = match keys {
+        Some(_) => cache.outputs.of(places, page_paths),
+        None => Vec::new(),
+    };
+    // The output the last build handed to `serve`, lent back (see
+    // `Cache::lend_output`): when the pages are where they were, only the
+    // pages that changed are handed over, and put into it.
+    let patching = keys.is_some()
+        && last_output.as_ref().is_some_and(|o| o.places == places)
+        && cache.lent.is_some();
     let render_pages = || -> Vec<PageDone> {
         pages
             .par_iter()
             .enumerate()
             .map(|(i, p)| {
                 let path = &page_paths[i];
-                let prev = keys.as_ref().and_then(|_| outputs.get(path));
+                let prev = outputs.get(i).copied().flatten();
                 // Whether the page's Markdown runs a shortcode is known from
                 // its last rendering: the same text runs the same ones.
                 let reads_facts = prev.is_some_and(|o| o.rendered.reads_facts);
@@ -998,9 +1072,23 @@ pub(crate) fn generate_to(
                     _ => markdown_key,
                 };
                 let mut html_kept = None;
+                // The page's HTML is the lent output's: kept by its fast key
+                // (built for tests, the whole context is compared first).
+                let mut unchanged = false;
                 let page = renderer.as_ref().map(|r| {
                     // The page, and the further pages of a long listing.
                     let html: Vec<Bytes> = match keys.as_ref() {
+                        Some(k)
+                            if patching
+                                && kept_md.is_some()
+                                && !cfg!(debug_assertions)
+                                && prev
+                                    .and_then(|o| o.html.as_ref())
+                                    .is_some_and(|h| h.fast == k.html(i, markdown_key, r)) =>
+                        {
+                            unchanged = true;
+                            Vec::new()
+                        }
                         None => {
                             ran = true;
                             (1..=r.lib.pager_count(i))
@@ -1063,28 +1151,32 @@ pub(crate) fn generate_to(
                     )),
                 };
                 // What the cache holds already is left there.
-                let same = kept_md.is_some()
-                    && match (prev.and_then(|o| o.html.as_ref()), &html_kept) {
-                        (Some(old), Some(new)) => {
-                            old.fast == new.fast
-                                && old.bytes.len() == new.bytes.len()
-                                && old
-                                    .bytes
-                                    .iter()
-                                    .zip(&new.bytes)
-                                    .all(|(a, b)| Arc::ptr_eq(a, b))
-                        }
-                        (None, None) => true,
-                        _ => false,
-                    };
-                let kept = keys.as_ref().filter(|_| !same).map(|_| {
-                    let out = PageOut {
-                        markdown_key,
-                        rendered,
-                        summary: Arc::clone(&summary),
-                        html: html_kept,
-                    };
-                    (path.clone(), out)
+                let same = unchanged
+                    || kept_md.is_some()
+                        && match (prev.and_then(|o| o.html.as_ref()), &html_kept) {
+                            (Some(old), Some(new)) => {
+                                old.fast == new.fast
+                                    && old.bytes.len() == new.bytes.len()
+                                    && old
+                                        .bytes
+                                        .iter()
+                                        .zip(&new.bytes)
+                                        .all(|(a, b)| Arc::ptr_eq(a, b))
+                            }
+                            (None, None) => true,
+                            _ => false,
+                        };
+                // Patching the lent output, a page the same as there is
+                // not handed over.
+                let page = match page {
+                    Some(Ok(_)) if patching && same => Some(Ok(Vec::new())),
+                    page => page,
+                };
+                let kept = keys.as_ref().filter(|_| !same).map(|_| PageOut {
+                    markdown_key,
+                    rendered,
+                    summary: Arc::clone(&summary),
+                    html: html_kept,
                 });
                 PageDone {
                     summary,
@@ -1126,7 +1218,7 @@ pub(crate) fn generate_to(
     let mut page_files: BTreeMap<String, Bytes> = BTreeMap::new();
     let mut rendered_pages = 0;
     let mut kept_outputs = Vec::new();
-    for done in results {
+    for (i, done) in results.into_iter().enumerate() {
         match done.page {
             Some(Ok(outputs)) => page_files.extend(outputs),
             Some(Err(d)) => page_errors.push(d),
@@ -1134,18 +1226,13 @@ pub(crate) fn generate_to(
         }
         rendered_pages += usize::from(done.ran);
         if let Some(kept) = done.kept {
-            kept_outputs.push(kept);
+            kept_outputs.push((i, kept));
         }
         summaries.push(done.summary);
     }
+    drop(outputs);
     if cache.keeps() {
-        cache.outputs.extend(kept_outputs);
-        // Pages gone since: forgotten.
-        if cache.outputs.len() != pages.len() {
-            let now: std::collections::HashSet<&str> =
-                page_paths.iter().map(String::as_str).collect();
-            cache.outputs.retain(|path, _| now.contains(path.as_str()));
-        }
+        cache.outputs.update(places, page_paths, kept_outputs);
     }
 
     // The sitemap reads every page's address, translations and `updated`
@@ -1162,13 +1249,14 @@ pub(crate) fn generate_to(
         .sitemap
         .as_ref()
         .filter(|(k, _)| Some(*k) == sitemap_key)
-        .map(|(_, bytes)| bytes.as_slice());
+        .map(|(_, bytes)| bytes);
     // Every page's files: a long listing's further pages too.
-    let output_paths: Vec<String> = if lib.children.iter().any(|c| c.len() > PAGE_SIZE) {
-        (0..pages.len()).flat_map(|i| lib.paged_paths(i)).collect()
-    } else {
-        page_paths
-    };
+    let output_paths: std::borrow::Cow<[String]> =
+        if lib.children.iter().any(|c| c.len() > PAGE_SIZE) {
+            (0..pages.len()).flat_map(|i| lib.paged_paths(i)).collect()
+        } else {
+            page_paths.into()
+        };
     let finish = Finish {
         opts,
         site: &site,
@@ -1232,19 +1320,43 @@ pub(crate) fn generate_to(
                 }
             }
         }
-        _ => (
-            files.len() + page_files.len(),
-            files.values().map(Vec::len).sum::<usize>()
-                + page_files.values().map(|b| b.len()).sum::<usize>(),
-            0,
-            0,
-        ),
+        _ => (0, 0, 0, 0),
+    };
+    let others: Vec<String> = if cache.keeps() {
+        files.keys().cloned().collect()
+    } else {
+        Vec::new()
+    };
+    let (all_files, changed, all_bytes) = match (cache.lent.take(), last_output) {
+        (Some(lent), Some(last)) if patching => {
+            let (all, changed, delta) = patch_output(lent, last.others, page_files, files);
+            let bytes = last.bytes.saturating_add_signed(delta);
+            (all, changed, bytes)
+        }
+        (lent, _) => {
+            let mut all = page_files;
+            all.extend(files);
+            let changed = lent.map(|old| diff(&old, &all)).unwrap_or_default();
+            let bytes = all.values().map(|b| b.len()).sum();
+            (all, changed, bytes)
+        }
+    };
+    if cache.keeps() {
+        cache.last_output = Some(crate::cache::LastOutput {
+            places,
+            others,
+            bytes: all_bytes,
+        });
+    }
+    let (output_files, output_bytes) = if out.is_some() {
+        (output_files, output_bytes)
+    } else {
+        (all_files.len(), all_bytes)
     };
     warnings.extend(load::restore_quoted(&mut sources, &warnings));
     diag::sort(&mut warnings);
-    let mut all_files = page_files;
-    all_files.extend(files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
     Ok(Built {
+        changed,
         files: all_files,
         rendered: rendered_pages,
         sources,
@@ -1259,7 +1371,82 @@ pub(crate) fn generate_to(
     })
 }
 
-pub(crate) use crate::model::page_path;
+/// The output lent back by `serve` (`lent`, the last build's) with the
+/// pages that changed (`pages`) and every file that is not a page
+/// (`others`; `old_others`: the last build's), what differs from it and
+/// by how many bytes the output grew.
+fn patch_output(
+    mut lent: BTreeMap<String, Bytes>,
+    old_others: Vec<String>,
+    pages: BTreeMap<String, Bytes>,
+    others: BTreeMap<String, Bytes>,
+) -> (BTreeMap<String, Bytes>, Changes, isize) {
+    let mut changed = Vec::new();
+    let mut delta: isize = 0;
+    let len = |b: &Bytes| isize::try_from(b.len()).unwrap_or(isize::MAX);
+    for path in old_others {
+        if !others.contains_key(&path)
+            && let Some(old) = lent.remove(&path)
+        {
+            delta -= len(&old);
+            changed.push((path, None));
+        }
+    }
+    for (path, bytes) in pages.into_iter().chain(others) {
+        delta += len(&bytes);
+        let old = lent.insert(path.clone(), Arc::clone(&bytes));
+        if let Some(old) = &old {
+            delta -= len(old);
+        }
+        if !old.is_some_and(|old| Arc::ptr_eq(&old, &bytes) || *old == *bytes) {
+            changed.push((path, Some(bytes)));
+        }
+    }
+    changed.sort_by(|a, b| a.0.cmp(&b.0));
+    (lent, changed, delta)
+}
+
+/// The files of `new` that differ from `old` (`None`: gone), by one walk
+/// of the two sorted maps; a kept page is the same allocation in both.
+pub(crate) fn diff(
+    old: &BTreeMap<String, Bytes>,
+    new: &BTreeMap<String, Bytes>,
+) -> Vec<(String, Option<Bytes>)> {
+    use std::cmp::Ordering;
+    let mut changed = Vec::new();
+    let (mut a, mut b) = (old.iter().peekable(), new.iter().peekable());
+    loop {
+        match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some((path, _)), None) => {
+                changed.push(((*path).clone(), None));
+                a.next();
+            }
+            (None, Some((path, bytes))) => {
+                changed.push(((*path).clone(), Some(Arc::clone(bytes))));
+                b.next();
+            }
+            (Some((p, x)), Some((q, y))) => match p.cmp(q) {
+                Ordering::Less => {
+                    changed.push(((*p).clone(), None));
+                    a.next();
+                }
+                Ordering::Greater => {
+                    changed.push(((*q).clone(), Some(Arc::clone(y))));
+                    b.next();
+                }
+                Ordering::Equal => {
+                    if !Arc::ptr_eq(x, y) && x != y {
+                        changed.push(((*q).clone(), Some(Arc::clone(y))));
+                    }
+                    a.next();
+                    b.next();
+                }
+            },
+        }
+    }
+    changed
+}
 
 fn write_failed(out: &Path, e: &output::WriteError) -> Diagnostic {
     Diagnostic::error(format!("cannot write `{}`: {}", out.display(), e.message))

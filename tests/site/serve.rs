@@ -48,6 +48,7 @@ fn serve_incremental_rebuilds_equal_clean_builds() {
         );
     };
     let apply = |session: &mut Session, step: &str, changed: &[PathBuf]| -> Outcome {
+        let before = session.files().clone();
         let outcome = session
             .apply(changed)
             .unwrap_or_else(|| panic!("{step}: nothing was rebuilt"));
@@ -56,6 +57,27 @@ fn serve_incremental_rebuilds_equal_clean_builds() {
         }
         assert!(!outcome.changed.is_empty(), "{step}: no output changed");
         same_as_clean(session, step);
+        // What the server is told changed is exactly what differs.
+        let after = session.files();
+        let differ: Vec<&String> = before
+            .keys()
+            .chain(after.keys().filter(|k| !before.contains_key(*k)))
+            .filter(|k| before.get(*k).map(|b| &**b) != after.get(*k).map(|b| &**b))
+            .collect();
+        let told: Vec<&String> = outcome.changed.iter().map(|c| &c.0).collect();
+        let mut differ = differ;
+        differ.sort();
+        assert_eq!(
+            told, differ,
+            "{step}: the changes told are not what changed"
+        );
+        for (path, bytes) in &outcome.changed {
+            assert_eq!(
+                bytes.as_deref(),
+                after.get(path).map(|b| &**b),
+                "{step}: {path}"
+            );
+        }
         outcome
     };
     let edit = |rel: &str, from: &str, to: &str| {
@@ -226,6 +248,23 @@ fn serve_incremental_rebuilds_equal_clean_builds() {
     .unwrap();
     let o = apply(&mut session, "template", &[root.join("templates")]);
     assert_eq!(o.rendered, o.pages);
+    // A static file gone, the pages where they were: gone from the output.
+    let extra = root.join("static/extra.txt");
+    std::fs::write(&extra, "extra").unwrap();
+    apply(
+        &mut session,
+        "static file added",
+        std::slice::from_ref(&extra),
+    );
+    std::fs::remove_file(&extra).unwrap();
+    let o = apply(&mut session, "static file removed", &[extra]);
+    assert_eq!(
+        o.changed
+            .iter()
+            .find(|c| c.0 == "extra.txt")
+            .map(|c| c.1.is_none()),
+        Some(true)
+    );
     let p = edit("data/fees.toml", "yen = 1200", "yen = 1300");
     let o = apply(&mut session, "data file", &[p]);
     assert!(

@@ -47,48 +47,6 @@ pub struct Session {
     problems: Option<(Sources, Vec<Diagnostic>)>,
 }
 
-/// The files of `new` that differ from `old` (`None`: gone), by one walk
-/// of the two sorted maps; a kept page is the same allocation in both.
-fn diff(
-    old: &BTreeMap<String, Bytes>,
-    new: &BTreeMap<String, Bytes>,
-) -> Vec<(String, Option<Bytes>)> {
-    use std::cmp::Ordering;
-    let mut changed = Vec::new();
-    let (mut a, mut b) = (old.iter().peekable(), new.iter().peekable());
-    loop {
-        match (a.peek(), b.peek()) {
-            (None, None) => break,
-            (Some((path, _)), None) => {
-                changed.push(((*path).clone(), None));
-                a.next();
-            }
-            (None, Some((path, bytes))) => {
-                changed.push(((*path).clone(), Some(Arc::clone(bytes))));
-                b.next();
-            }
-            (Some((p, x)), Some((q, y))) => match p.cmp(q) {
-                Ordering::Less => {
-                    changed.push(((*p).clone(), None));
-                    a.next();
-                }
-                Ordering::Greater => {
-                    changed.push(((*q).clone(), Some(Arc::clone(y))));
-                    b.next();
-                }
-                Ordering::Equal => {
-                    if !Arc::ptr_eq(x, y) && x != y {
-                        changed.push(((*q).clone(), Some(Arc::clone(y))));
-                    }
-                    a.next();
-                    b.next();
-                }
-            },
-        }
-    }
-    changed
-}
-
 /// The result of one build of a [`Session`].
 pub struct Outcome {
     /// Pages whose Markdown or template ran (the others were kept).
@@ -144,14 +102,16 @@ impl Session {
     }
 
     fn build(&mut self) -> Outcome {
+        // The last good output goes into the build, which says what changed.
+        self.cache.lend_output(std::mem::take(&mut self.files));
         match site::generate_cached(&self.opts, &mut self.cache) {
             Ok(built) => {
-                let changed = diff(&self.files, &built.files);
-                // The last build's output and sources are let go on a
-                // thread of their own: 16k pages take milliseconds to free.
-                let old_files = std::mem::replace(&mut self.files, built.files);
+                let changed = built.changed;
+                self.files = built.files;
+                // The last build's sources are let go on a thread of their
+                // own: 16k files take milliseconds to free.
                 let old_problems = self.problems.replace((built.sources, built.warnings));
-                std::thread::spawn(move || drop((old_files, old_problems)));
+                std::thread::spawn(move || drop(old_problems));
                 Outcome {
                     rendered: built.rendered,
                     pages: built.pages,
@@ -160,6 +120,7 @@ impl Session {
                 }
             }
             Err(failed) => {
+                self.files = self.cache.take_lent().unwrap_or_default();
                 let errors = failed.render_plain();
                 self.problems = Some((failed.sources, failed.diags));
                 Outcome {
