@@ -958,11 +958,15 @@ pub(crate) fn generate_to(
     });
     let outputs = &cache.outputs;
     let page_paths: Vec<String> = pages.iter().map(page_path).collect();
-    let render_pages = || -> Vec<PageDone> {
-        pages
+    // The pages of `range`, their Markdown rendered with `markdown`.
+    let render_range = |range: std::ops::Range<usize>,
+                        markdown: &MarkdownInputs<'_>|
+     -> Vec<PageDone> {
+        pages[range.clone()]
             .par_iter()
             .enumerate()
-            .map(|(i, p)| {
+            .map(|(k, p)| {
+                let i = range.start + k;
                 let path = &page_paths[i];
                 let prev = keys.as_ref().and_then(|_| outputs.get(path));
                 // Whether the page's Markdown runs a shortcode is known from
@@ -1094,6 +1098,44 @@ pub(crate) fn generate_to(
                 }
             })
             .collect()
+    };
+    // One language at a time: the pages written by hand (and the default
+    // language's), then each catalog language's pages with its catalog
+    // open (its file read again, see `Catalog::parse_all`), let go once
+    // they are rendered.
+    let render_pages = || -> Vec<PageDone> {
+        fn lang(p: &Page) -> Option<&str> {
+            p.from_catalog.then_some(p.lang.as_str())
+        }
+        let mut done = Vec::with_capacity(pages.len());
+        let mut start = 0;
+        while start < pages.len() {
+            let run = lang(&pages[start]);
+            let end = pages[start..]
+                .iter()
+                .position(|p| lang(p) != run)
+                .map_or(pages.len(), |k| start + k);
+            match run.and_then(|l| Some((l, catalogs.get(l)?.open()))) {
+                None => done.extend(render_range(start..end, &markdown)),
+                Some((_, Err(d))) => done.extend((start..end).map(|_| PageDone {
+                    summary: Arc::new(Summary::failed(d.clone())),
+                    page: None,
+                    ran: true,
+                    kept: None,
+                })),
+                Some((l, Ok(catalog))) => {
+                    let mut view = catalogs.clone();
+                    view.insert(l.to_string(), catalog);
+                    let markdown = MarkdownInputs {
+                        catalogs: &view,
+                        ..markdown
+                    };
+                    done.extend(render_range(start..end, &markdown));
+                }
+            }
+            start = end;
+        }
+        done
     };
     // Building to disk, the files known before the pages (the checker's
     // scripts and wasm, the longest to compress) are written alongside them.
