@@ -49,7 +49,7 @@ pub use crate::options::Options;
 /// worth a warning.
 pub struct Built {
     /// Every output file kept in memory: all of them for [`generate`];
-    /// for [`crate::build`], only what is not a page.
+    /// none for [`crate::build`], which writes them to disk.
     pub files: BTreeMap<String, Bytes>,
     /// Pages whose Markdown or template ran (the others came from `serve`'s
     /// cache).
@@ -1239,6 +1239,7 @@ pub(crate) fn generate_to(
         all.extend(warnings);
         return Err(finish_failed(sources, all));
     }
+    let on_disk = staging.is_some() && out.is_some();
     let (output_files, output_bytes, precompressed_files, precompressed_bytes) = match (
         staging, out,
     ) {
@@ -1284,8 +1285,12 @@ pub(crate) fn generate_to(
     };
     warnings.extend(load::restore_quoted(&mut sources, &warnings));
     diag::sort(&mut warnings);
+    // On disk, every file is written: none is kept (a copy of the largest,
+    // the sitemap, would be the build's peak of memory).
     let mut all_files = page_files;
-    all_files.extend(files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
+    if !on_disk {
+        all_files.extend(files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
+    }
     Ok(Built {
         files: all_files,
         rendered: rendered_pages,

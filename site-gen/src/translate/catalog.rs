@@ -329,7 +329,7 @@ impl Catalog {
         let mut messages = Messages::default();
         // The reading of each Markdown message's Japanese (by number), the
         // same for every catalog: read once.
-        let mut readings: Vec<Option<Reading>> = Vec::new();
+        let mut readings: Vec<Option<Box<Reading>>> = Vec::new();
         let mut out = Vec::new();
         // Each catalog's file is read (again: loading let its text go),
         // parsed (rspolib, in pieces, in parallel) and checked (in
@@ -364,7 +364,7 @@ impl Catalog {
         (file, lang, text, read): (FileId, &str, &str, Result<PoRead, ReadError>),
         (messages, readings, let_go): (
             &mut Messages,
-            &mut Vec<Option<Reading>>,
+            &mut Vec<Option<Box<Reading>>>,
             Option<&LetGo<'_>>,
         ),
         diags: &mut Vec<Diagnostic>,
@@ -451,14 +451,14 @@ impl Catalog {
             .map(|(n, msgid)| (n, Reading::of(msgid)))
             .collect();
         for (n, r) in read_now {
-            readings[n as usize] = Some(r);
+            readings[n as usize] = Some(Box::new(r));
         }
-        let readings: &[Option<Reading>] = readings;
+        let readings: &[Option<Box<Reading>>] = readings;
         let lines = Lines::of(text);
         let checked: Vec<Checked<'_>> = candidates
             .into_par_iter()
             .map(|(n, e, lines_of, msgstr)| {
-                let source = readings[n as usize].as_ref();
+                let source = readings[n as usize].as_deref();
                 let problems = problems_with(e.msgctxt.as_deref(), &e.msgid, source, msgstr);
                 if !problems.is_empty() {
                     let span = lines.span(lines_of.msgstr);
@@ -1086,8 +1086,10 @@ fn pofile_in_pieces(text: &str, size: usize, lean: bool) -> Option<POFile> {
             Some(po)
         })
         .collect::<Option<_>>()?;
+    let total: usize = parsed.iter().map(|p| p.entries.len()).sum();
     let mut parsed = parsed.into_iter();
     let mut po = parsed.next()?;
+    po.entries.reserve_exact(total - po.entries.len());
     for more in parsed {
         po.entries.extend(more.entries);
     }
