@@ -52,15 +52,19 @@ pub struct EntryView<'a> {
 /// Gives the text of a source file again (see [`Catalog::parse_all`]).
 pub type ReadAgain = dyn Fn(&Sources, FileId) -> Result<String, Diagnostic> + Sync;
 
+/// A map hashed with foldhash (a page's every run is looked up by its
+/// text: SipHash was a tenth of a catalog site's build).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// The messages of the catalogs read together ([`Catalog::parse_all`]),
 /// each once: the catalogs share them and hold only their translations,
 /// by message number. An empty context is no context, as gettext has it.
 #[derive(Debug, Default)]
 struct Messages {
     /// Markdown runs, page titles and descriptions.
-    plain: HashMap<Box<str>, u32>,
+    plain: FastMap<Box<str>, u32>,
     /// The others, by context, then Japanese text.
-    with_ctxt: HashMap<Box<str>, HashMap<Box<str>, u32>>,
+    with_ctxt: FastMap<Box<str>, FastMap<Box<str>, u32>>,
     count: u32,
 }
 
@@ -540,8 +544,11 @@ impl Catalog {
                 reader: l.read,
                 id: file,
                 path: path.to_path_buf(),
-                // Of the text read again for `parse_all`, checked against it.
-                fingerprint: crate::diag::fingerprint(text),
+                // Of the text read again for `parse_all` (the one loading
+                // took when it let the text go: not hashed again).
+                fingerprint: sources
+                    .released(file)
+                    .unwrap_or_else(|| crate::diag::fingerprint(text)),
                 text: std::sync::OnceLock::new(),
             });
         }
@@ -1205,13 +1212,20 @@ fn is_plain(text: &str) -> bool {
     if first.is_whitespace() || first.is_ascii_punctuation() || first.is_ascii_digit() {
         return false;
     }
-    text.chars().all(|c| {
-        !c.is_control()
-            && (!c.is_ascii_punctuation()
-                || matches!(
-                    c,
-                    ':' | ',' | '.' | '\'' | '"' | '(' | ')' | '?' | ';' | '/' | '%' | '-'
-                ))
+    // By bytes: past ASCII, only U+0080..U+009F (0xC2 0x80..0x9F) are
+    // control characters.
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().all(|(i, &b)| match b {
+        0xC2 => !matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
+        0x80.. => true,
+        b => {
+            !b.is_ascii_control()
+                && (!b.is_ascii_punctuation()
+                    || matches!(
+                        b,
+                        b':' | b',' | b'.' | b'\'' | b'"' | b'(' | b')' | b'?' | b';' | b'/' | b'%' | b'-'
+                    ))
+        }
     })
 }
 
@@ -2205,6 +2219,14 @@ mod tests {
         ) {
             let (a, b) = (a.concat(), b.concat());
             for t in [&a, &b] {
+                // The bytes' reading is the characters' one.
+                let by_chars = t.chars().next().is_some_and(|f| {
+                    !f.is_whitespace() && !f.is_ascii_punctuation() && !f.is_ascii_digit()
+                }) && t.chars().all(|c| {
+                    !c.is_control()
+                        && (!c.is_ascii_punctuation() || ":,.'\"()?;/%-".contains(c))
+                });
+                proptest::prop_assert_eq!(is_plain(t), by_chars, "{:?}", t);
                 if is_plain(t) {
                     let paragraph = Reading { kinds: vec!["a paragraph".into()], ..Reading::default() };
                     proptest::prop_assert_eq!(Reading::of(t), paragraph, "{:?}", t);
@@ -2263,6 +2285,10 @@ mod tests {
         "\t",
         "\n",
         "---",
+        "\u{85}",
+        "\u{9f}",
+        "\u{a0}",
+        "é",
         "> ",
         "&amp;",
         "\\",
