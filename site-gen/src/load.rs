@@ -605,7 +605,7 @@ pub(crate) fn load(
     // descriptions); its Markdown runs' translations stay in its file,
     // read again for its language's pages (see `site::generate_to`).
     let catalogs = {
-        let held: std::collections::HashSet<&str> = pages
+        let held: std::collections::HashSet<&str, foldhash::fast::RandomState> = pages
             .iter()
             .filter(|(p, _)| p.lang == site.default_language && !p.from_catalog)
             .flat_map(|(p, _)| [p.front.title.as_str(), p.front.description.as_str()])

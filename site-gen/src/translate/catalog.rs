@@ -940,7 +940,7 @@ fn read_po_with(text: &str, lean: bool) -> Result<PoRead, ReadError> {
         ));
     }
     let mut refused = Vec::new();
-    let mut first: HashMap<(Option<&str>, &str), usize> = HashMap::new();
+    let mut first: FastMap<(Option<&str>, &str), usize> = FastMap::default();
     for (i, (e, l)) in po.entries.iter().zip(&lines).enumerate() {
         if e.msgid_plural.is_some() {
             refused.push((
@@ -1223,7 +1223,17 @@ fn is_plain(text: &str) -> bool {
                 && (!b.is_ascii_punctuation()
                     || matches!(
                         b,
-                        b':' | b',' | b'.' | b'\'' | b'"' | b'(' | b')' | b'?' | b';' | b'/' | b'%' | b'-'
+                        b':' | b','
+                            | b'.'
+                            | b'\''
+                            | b'"'
+                            | b'('
+                            | b')'
+                            | b'?'
+                            | b';'
+                            | b'/'
+                            | b'%'
+                            | b'-'
                     ))
         }
     })
