@@ -450,15 +450,20 @@ impl Catalog {
             })
             .map(|(n, e, _, _)| (*n, e.msgid.as_str()))
             .collect();
-        let read_now: Vec<(u32, Reading)> = unread
-            .into_par_iter()
-            .map(|(n, msgid)| (n, Reading::of(msgid)))
-            .collect();
+        // The file's lines indexed meanwhile (for the diagnostics' spans).
+        let (read_now, lines): (Vec<(u32, Reading)>, _) = rayon::join(
+            || {
+                unread
+                    .into_par_iter()
+                    .map(|(n, msgid)| (n, Reading::of(msgid)))
+                    .collect()
+            },
+            || Lines::of(text),
+        );
         for (n, r) in read_now {
             readings[n as usize] = Some(Box::new(r));
         }
         let readings: &[Option<Box<Reading>>] = readings;
-        let lines = Lines::of(text);
         let checked: Vec<Checked<'_>> = candidates
             .into_par_iter()
             .map(|(n, e, lines_of, msgstr)| {
@@ -907,11 +912,12 @@ fn read_po_with(text: &str, lean: bool) -> Result<PoRead, ReadError> {
     } else {
         format!("{text}\n").into()
     };
-    let lines = scan_lines(text);
-    // In pieces (rspolib parsing each, in parallel) when they read as the
-    // whole file does; else (a syntax error, anything unusual) the whole
-    // file, whose reading is the one that counts.
-    let pieces = pofile_in_pieces(text, PIECE, lean).filter(|po| po.entries.len() == lines.len());
+    // In pieces (rspolib parsing each, in parallel, while the file's own
+    // lines are scanned) when they read as the whole file does; else (a
+    // syntax error, anything unusual) the whole file, whose reading is the
+    // one that counts.
+    let (lines, pieces) = rayon::join(|| scan_lines(text), || pofile_in_pieces(text, PIECE, lean));
+    let pieces = pieces.filter(|po| po.entries.len() == lines.len());
     let mut po = match pieces {
         Some(po) => po,
         None => whole_pofile(text, &content, lean)?,
