@@ -34,9 +34,10 @@ struct Entry {
     fuzzy: bool,
     /// Its msgstr is in the catalog's file (`Catalog::file`), not in `text`.
     in_file: bool,
-    /// The latest day a native reviewer marked this very text reviewed,
-    /// and who.
-    reviewed: Option<Box<(Date, String)>>,
+    /// A native reviewer marked this very text reviewed (when and who:
+    /// `Catalog::reviews`, a map of the few such entries: an entry is 16
+    /// bytes, and a build holds one per message and catalog).
+    reviewed: bool,
 }
 
 /// What a catalog holds for one message, for the review sheet.
@@ -103,6 +104,9 @@ pub struct Catalog {
     messages: Arc<Messages>,
     /// By message number.
     entries: Vec<Option<Entry>>,
+    /// The latest day a native reviewer marked an entry's very text
+    /// reviewed, and who, by message number.
+    reviews: FastMap<u32, (Date, String)>,
     /// Every msgstr held in memory, one after the other.
     text: String,
     /// The catalog's file, when the build let go of the msgstrs of its
@@ -186,6 +190,7 @@ impl Catalog {
             lang: lang.to_string(),
             messages: Arc::default(),
             entries: Vec::new(),
+            reviews: FastMap::default(),
             text: String::new(),
             file: None,
         }
@@ -218,6 +223,7 @@ impl Catalog {
             lang: self.lang.clone(),
             messages: Arc::clone(&self.messages),
             entries: self.entries.clone(),
+            reviews: self.reviews.clone(),
             text: self.text.clone(),
             file: Some(FileText {
                 text: std::sync::OnceLock::from(Some(text)),
@@ -227,9 +233,14 @@ impl Catalog {
     }
 
     /// A message's entry: a look-up of its number, no copy of its text.
-    fn find(&self, ctxt: Option<&str>, msgid: &str) -> Option<&Entry> {
+    fn find(&self, ctxt: Option<&str>, msgid: &str) -> Option<(u32, &Entry)> {
         let n = self.messages.get(ctxt, msgid)?;
-        self.entries.get(n as usize)?.as_ref()
+        Some((n, self.entries.get(n as usize)?.as_ref()?))
+    }
+
+    /// When and by whom an entry was marked reviewed.
+    fn review(&self, (n, e): (u32, &Entry)) -> Option<&(Date, String)> {
+        e.reviewed.then(|| self.reviews.get(&n)).flatten()
     }
 
     fn msgstr(&self, e: &Entry) -> &str {
@@ -247,12 +258,11 @@ impl Catalog {
         text.get(start..start + e.len as usize).unwrap_or_default()
     }
 
-    fn state_of(e: Option<&Entry>) -> State {
-        match e {
-            Some(e) if e.fuzzy => State::Outdated,
-            Some(e) => e
-                .reviewed
-                .as_ref()
+    fn state_of(&self, found: Option<(u32, &Entry)>) -> State {
+        match found {
+            Some((_, e)) if e.fuzzy => State::Outdated,
+            Some(f) => self
+                .review(f)
                 .map_or(State::Translated, |r| State::Reviewed(r.0)),
             None => State::Missing,
         }
@@ -260,16 +270,16 @@ impl Catalog {
 
     /// The message's state, review included.
     pub fn state(&self, ctxt: Option<&str>, msgid: &str) -> State {
-        Self::state_of(self.find(ctxt, msgid))
+        self.state_of(self.find(ctxt, msgid))
     }
 
     /// The entry of a message, if the catalog has a usable translation.
     pub fn entry(&self, ctxt: Option<&str>, msgid: &str) -> Option<EntryView<'_>> {
-        let e = self.find(ctxt, msgid)?;
+        let (n, e) = self.find(ctxt, msgid)?;
         Some(EntryView {
             msgstr: self.msgstr(e),
-            state: Self::state_of(Some(e)),
-            reviewer: e.reviewed.as_ref().map(|r| r.1.as_str()),
+            state: self.state_of(Some((n, e))),
+            reviewer: self.review((n, e)).map(|r| r.1.as_str()),
             line: e.line as usize,
         })
     }
@@ -280,13 +290,13 @@ impl Catalog {
 
     /// The message's translation and state, from one look-up.
     pub fn lookup_with_state(&self, ctxt: Option<&str>, msgid: &str) -> (Lookup<'_>, State) {
-        let e = self.find(ctxt, msgid);
-        let lookup = match e {
-            Some(e) if e.fuzzy => Lookup::Outdated(self.msgstr(e)),
-            Some(e) => Lookup::Translated(self.msgstr(e)),
+        let found = self.find(ctxt, msgid);
+        let lookup = match found {
+            Some((_, e)) if e.fuzzy => Lookup::Outdated(self.msgstr(e)),
+            Some((_, e)) => Lookup::Translated(self.msgstr(e)),
             None => Lookup::Missing,
         };
-        (lookup, Self::state_of(e))
+        (lookup, self.state_of(found))
     }
 
     /// The translation if there is a current one, else `None`.
@@ -501,6 +511,7 @@ impl Catalog {
             lang: lang.to_string(),
             messages: Arc::default(),
             entries: Vec::new(),
+            reviews: FastMap::default(),
             text: String::new(),
             file: None,
         };
@@ -531,13 +542,17 @@ impl Catalog {
                     if kept.in_file.is_none() {
                         catalog.text.push_str(msgstr);
                     }
+                    let reviewed = kept.reviewed.is_some();
+                    if let Some(r) = kept.reviewed {
+                        catalog.reviews.insert(n, r);
+                    }
                     catalog.entries[n as usize] = Some(Entry {
                         start,
                         len,
                         line: u32::try_from(kept.msgstr_line).unwrap_or(u32::MAX),
                         fuzzy: kept.fuzzy,
                         in_file: kept.in_file.is_some(),
-                        reviewed: kept.reviewed.map(Box::new),
+                        reviewed,
                     });
                 }
             }
@@ -2345,6 +2360,12 @@ mod tests {
         assert!(pofile_in_pieces(&broken, 30, false).is_none());
         let at = broken.lines().position(|l| l == "msgid \"空13\"").unwrap() + 1;
         assert_eq!(read_po(&broken).err().map(|e| e.line), Some(at));
+    }
+
+    /// A build holds an entry per message and catalog language.
+    #[test]
+    fn an_entry_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Option<Entry>>(), 16);
     }
 
     #[test]
