@@ -633,13 +633,36 @@ pub(crate) fn load(
     }
 
     let (mut i18n, i18n_complete) = load_i18n(&site, sources, &i18n_files, diags);
-    let catalogs = load_catalogs(
-        &site,
-        sources,
-        (&catalog_files, &unreadable_catalogs),
-        &i18n_files,
-        diags,
-    );
+    // Building without serve's cache, a catalog keeps in memory what
+    // loading reads (translations with a context, page titles and
+    // descriptions); its Markdown runs' translations stay in its file,
+    // read again for its language's pages (see `site::generate_to`).
+    let catalogs = {
+        // Without serve's cache every page was read now (no slot is `Same`);
+        // with it, catalogs keep everything and `held` is not asked.
+        let held: std::collections::HashSet<&str, foldhash::fast::RandomState> = pages
+            .iter()
+            .filter_map(|(slot, _)| match slot {
+                Slot::New(p) => Some(&**p),
+                Slot::Same => None,
+            })
+            .filter(|p| p.lang == site.default_language && !p.from_catalog)
+            .flat_map(|p| [p.front.title.as_str(), p.front.description.as_str()])
+            .collect();
+        let keep = |msgid: &str| held.contains(msgid);
+        let let_go = translate::catalog::LetGo {
+            keep: &keep,
+            read: |path| std::fs::read_to_string(path).ok(),
+        };
+        load_catalogs(
+            &site,
+            sources,
+            (&catalog_files, &unreadable_catalogs),
+            &i18n_files,
+            (!cache.keeps()).then_some(&let_go),
+            diags,
+        )
+    };
     if let Some(source) = i18n.get(&site.default_language).cloned() {
         for (lang, catalog) in &catalogs {
             i18n.insert(lang.clone(), translate::strings_for(&source, catalog));
@@ -824,6 +847,7 @@ fn load_catalogs(
     sources: &Sources,
     (files, unreadable): (&BTreeMap<String, diag::FileId>, &BTreeSet<String>),
     hand_written: &BTreeMap<String, diag::FileId>,
+    let_go: Option<&translate::catalog::LetGo<'_>>,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Arc<Catalog>> {
     let mut out = BTreeMap::new();
@@ -879,7 +903,7 @@ fn load_catalogs(
         parse.push((lang.as_str(), file));
     }
     // Read together: the catalogs share their messages' Japanese.
-    for c in Catalog::parse_all(sources, &parse, &read_again, diags) {
+    for c in Catalog::parse_all(sources, &parse, &read_again, let_go, diags) {
         out.insert(c.lang.clone(), Arc::new(c));
     }
     out

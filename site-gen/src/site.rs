@@ -49,7 +49,7 @@ pub use crate::options::Options;
 /// worth a warning.
 pub struct Built {
     /// Every output file kept in memory: all of them for [`generate`];
-    /// for [`crate::build`], only what is not a page.
+    /// none for [`crate::build`], which writes them to disk.
     pub files: BTreeMap<String, Bytes>,
     /// With `serve`'s cache: the files that differ from the output lent
     /// to it before the build ([`Cache::lend_output`]), with their new
@@ -1032,11 +1032,15 @@ pub(crate) fn generate_to(
     let patching = keys.is_some()
         && last_output.as_ref().is_some_and(|o| o.places == places)
         && cache.lent.is_some();
-    let render_pages = || -> Vec<PageDone> {
-        pages
+    // The pages of `range`, their Markdown rendered with `markdown`.
+    let render_range = |range: std::ops::Range<usize>,
+                        markdown: &MarkdownInputs<'_>|
+     -> Vec<PageDone> {
+        pages[range.clone()]
             .par_iter()
             .enumerate()
-            .map(|(i, p)| {
+            .map(|(k, p)| {
+                let i = range.start + k;
                 let path = &page_paths[i];
                 let prev = outputs.get(i).copied().flatten();
                 // Whether the page's Markdown runs a shortcode is known from
@@ -1187,6 +1191,44 @@ pub(crate) fn generate_to(
             })
             .collect()
     };
+    // One language at a time: the pages written by hand (and the default
+    // language's), then each catalog language's pages with its catalog
+    // open (its file read again, see `Catalog::parse_all`), let go once
+    // they are rendered.
+    let render_pages = || -> Vec<PageDone> {
+        fn lang(p: &Page) -> Option<&str> {
+            p.from_catalog.then_some(p.lang.as_str())
+        }
+        let mut done = Vec::with_capacity(pages.len());
+        let mut start = 0;
+        while start < pages.len() {
+            let run = lang(&pages[start]);
+            let end = pages[start..]
+                .iter()
+                .position(|p| lang(p) != run)
+                .map_or(pages.len(), |k| start + k);
+            match run.and_then(|l| Some((l, catalogs.get(l)?.open()))) {
+                None => done.extend(render_range(start..end, &markdown)),
+                Some((_, Err(d))) => done.extend((start..end).map(|_| PageDone {
+                    summary: Arc::new(Summary::failed(d.clone())),
+                    page: None,
+                    ran: true,
+                    kept: None,
+                })),
+                Some((l, Ok(catalog))) => {
+                    let mut view = catalogs.clone();
+                    view.insert(l.to_string(), catalog);
+                    let markdown = MarkdownInputs {
+                        catalogs: &view,
+                        ..markdown
+                    };
+                    done.extend(render_range(start..end, &markdown));
+                }
+            }
+            start = end;
+        }
+        done
+    };
     // Building to disk, the files known before the pages (the checker's
     // scripts and wasm, the longest to compress) are written alongside them.
     let (results, early) = match &staging {
@@ -1285,6 +1327,7 @@ pub(crate) fn generate_to(
         all.extend(warnings);
         return Err(finish_failed(sources, all));
     }
+    let on_disk = staging.is_some() && out.is_some();
     let (output_files, output_bytes, precompressed_files, precompressed_bytes) = match (
         staging, out,
     ) {
@@ -1335,7 +1378,11 @@ pub(crate) fn generate_to(
         }
         (lent, _) => {
             let mut all = page_files;
-            all.extend(files);
+            // On disk, every file is written: none is kept (a copy of the
+            // largest, the sitemap, would be the build's peak of memory).
+            if !on_disk {
+                all.extend(files);
+            }
             let changed = lent.map(|old| diff(&old, &all)).unwrap_or_default();
             let bytes = all.values().map(|b| b.len()).sum();
             (all, changed, bytes)

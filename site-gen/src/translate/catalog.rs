@@ -32,9 +32,12 @@ struct Entry {
     /// The line of the msgstr in the catalog.
     line: u32,
     fuzzy: bool,
-    /// The latest day a native reviewer marked this very text reviewed,
-    /// and who.
-    reviewed: Option<Box<(Date, String)>>,
+    /// Its msgstr is in the catalog's file (`Catalog::file`), not in `text`.
+    in_file: bool,
+    /// A native reviewer marked this very text reviewed (when and who:
+    /// `Catalog::reviews`, a map of the few such entries: an entry is 16
+    /// bytes, and a build holds one per message and catalog).
+    reviewed: bool,
 }
 
 /// What a catalog holds for one message, for the review sheet.
@@ -50,15 +53,19 @@ pub struct EntryView<'a> {
 /// Gives the text of a source file again (see [`Catalog::parse_all`]).
 pub type ReadAgain = dyn Fn(&Sources, FileId) -> Result<String, Diagnostic> + Sync;
 
+/// A map hashed with foldhash (a page's every run is looked up by its
+/// text: SipHash was a tenth of a catalog site's build).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// The messages of the catalogs read together ([`Catalog::parse_all`]),
 /// each once: the catalogs share them and hold only their translations,
 /// by message number. An empty context is no context, as gettext has it.
 #[derive(Debug, Default)]
 struct Messages {
     /// Markdown runs, page titles and descriptions.
-    plain: HashMap<Box<str>, u32>,
+    plain: FastMap<Box<str>, u32>,
     /// The others, by context, then Japanese text.
-    with_ctxt: HashMap<Box<str>, HashMap<Box<str>, u32>>,
+    with_ctxt: FastMap<Box<str>, FastMap<Box<str>, u32>>,
     count: u32,
 }
 
@@ -97,8 +104,48 @@ pub struct Catalog {
     messages: Arc<Messages>,
     /// By message number.
     entries: Vec<Option<Entry>>,
-    /// Every msgstr, one after the other.
+    /// The latest day a native reviewer marked an entry's very text
+    /// reviewed, and who, by message number.
+    reviews: FastMap<u32, (Date, String)>,
+    /// Every msgstr held in memory, one after the other.
     text: String,
+    /// The catalog's file, when the build let go of the msgstrs of its
+    /// Markdown runs (`in_file`): read again for the pages of its language
+    /// ([`Catalog::open`]), one language at a time.
+    file: Option<FileText>,
+}
+
+/// A catalog file whose text is read again when needed.
+#[derive(Debug, Clone)]
+struct FileText {
+    id: FileId,
+    path: std::path::PathBuf,
+    /// Of the text the catalog was read from.
+    fingerprint: u64,
+    /// Reads a file (given by `load`, which does the build's I/O).
+    reader: fn(&std::path::Path) -> Option<String>,
+    /// The text, once read again: by [`Catalog::open`], or on the first
+    /// look-up of a msgstr in it (`None`: it changed or is gone).
+    text: std::sync::OnceLock<Option<String>>,
+}
+
+impl FileText {
+    fn read(&self) -> Option<String> {
+        (self.reader)(&self.path).filter(|t| crate::diag::fingerprint(t) == self.fingerprint)
+    }
+}
+
+/// Which msgids without a context a catalog keeps in memory when the build
+/// lets the others go (page titles and descriptions: read while loading);
+/// see [`Catalog::parse_all`].
+pub type Keep<'a> = dyn Fn(&str) -> bool + Sync + 'a;
+
+/// What the build lets go of ([`Catalog::parse_all`]): the msgids without
+/// a context whose translations stay in memory (`keep`), and how a
+/// catalog's file is read again (`read`).
+pub struct LetGo<'a> {
+    pub keep: &'a Keep<'a>,
+    pub read: fn(&std::path::Path) -> Option<String>,
 }
 
 /// A message's state in a catalog, review included.
@@ -131,6 +178,9 @@ struct Kept {
     msgstr_line: usize,
     fuzzy: bool,
     reviewed: Option<(Date, String)>,
+    /// Where the msgstr is, byte for byte, in the catalog's text when the
+    /// build leaves it there (see [`Catalog::parse_all`]).
+    in_file: Option<usize>,
 }
 
 impl Catalog {
@@ -140,29 +190,79 @@ impl Catalog {
             lang: lang.to_string(),
             messages: Arc::default(),
             entries: Vec::new(),
+            reviews: FastMap::default(),
             text: String::new(),
+            file: None,
         }
     }
 
+    /// The catalog with its file's text read again, for the pages of its
+    /// language (the build lets the catalogs' Markdown translations go
+    /// after reading them, see [`Catalog::parse_all`]): an error if the
+    /// file changed or is gone since. A catalog that holds all its
+    /// translations is returned as it is. The text is held by the catalog
+    /// returned, let go with it.
+    pub fn open(self: &Arc<Self>) -> Result<Arc<Catalog>, Diagnostic> {
+        let Some(f) = self.file.as_ref() else {
+            return Ok(Arc::clone(self));
+        };
+        let changed = || {
+            Diagnostic::error(format!(
+                "`content/i18n/{}.po` changed while the site was built",
+                self.lang
+            ))
+            .in_file(f.id)
+            .help("build again once the file is saved")
+        };
+        let text = match f.text.get() {
+            Some(Some(_)) => return Ok(Arc::clone(self)),
+            Some(None) => return Err(changed()),
+            None => f.read().ok_or_else(changed)?,
+        };
+        Ok(Arc::new(Catalog {
+            lang: self.lang.clone(),
+            messages: Arc::clone(&self.messages),
+            entries: self.entries.clone(),
+            reviews: self.reviews.clone(),
+            text: self.text.clone(),
+            file: Some(FileText {
+                text: std::sync::OnceLock::from(Some(text)),
+                ..f.clone()
+            }),
+        }))
+    }
+
     /// A message's entry: a look-up of its number, no copy of its text.
-    fn find(&self, ctxt: Option<&str>, msgid: &str) -> Option<&Entry> {
+    fn find(&self, ctxt: Option<&str>, msgid: &str) -> Option<(u32, &Entry)> {
         let n = self.messages.get(ctxt, msgid)?;
-        self.entries.get(n as usize)?.as_ref()
+        Some((n, self.entries.get(n as usize)?.as_ref()?))
+    }
+
+    /// When and by whom an entry was marked reviewed.
+    fn review(&self, (n, e): (u32, &Entry)) -> Option<&(Date, String)> {
+        e.reviewed.then(|| self.reviews.get(&n)).flatten()
     }
 
     fn msgstr(&self, e: &Entry) -> &str {
         let start = e.start as usize;
-        self.text
-            .get(start..start + e.len as usize)
-            .unwrap_or_default()
+        let text = match (&self.file, e.in_file) {
+            // Read on the first look-up when the catalog was not opened
+            // (checked by fingerprint: never another text).
+            (Some(f), true) => f
+                .text
+                .get_or_init(|| f.read())
+                .as_deref()
+                .unwrap_or_default(),
+            _ => &self.text,
+        };
+        text.get(start..start + e.len as usize).unwrap_or_default()
     }
 
-    fn state_of(e: Option<&Entry>) -> State {
-        match e {
-            Some(e) if e.fuzzy => State::Outdated,
-            Some(e) => e
-                .reviewed
-                .as_ref()
+    fn state_of(&self, found: Option<(u32, &Entry)>) -> State {
+        match found {
+            Some((_, e)) if e.fuzzy => State::Outdated,
+            Some(f) => self
+                .review(f)
                 .map_or(State::Translated, |r| State::Reviewed(r.0)),
             None => State::Missing,
         }
@@ -170,16 +270,16 @@ impl Catalog {
 
     /// The message's state, review included.
     pub fn state(&self, ctxt: Option<&str>, msgid: &str) -> State {
-        Self::state_of(self.find(ctxt, msgid))
+        self.state_of(self.find(ctxt, msgid))
     }
 
     /// The entry of a message, if the catalog has a usable translation.
     pub fn entry(&self, ctxt: Option<&str>, msgid: &str) -> Option<EntryView<'_>> {
-        let e = self.find(ctxt, msgid)?;
+        let (n, e) = self.find(ctxt, msgid)?;
         Some(EntryView {
             msgstr: self.msgstr(e),
-            state: Self::state_of(Some(e)),
-            reviewer: e.reviewed.as_ref().map(|r| r.1.as_str()),
+            state: self.state_of(Some((n, e))),
+            reviewer: self.review((n, e)).map(|r| r.1.as_str()),
             line: e.line as usize,
         })
     }
@@ -190,13 +290,13 @@ impl Catalog {
 
     /// The message's translation and state, from one look-up.
     pub fn lookup_with_state(&self, ctxt: Option<&str>, msgid: &str) -> (Lookup<'_>, State) {
-        let e = self.find(ctxt, msgid);
-        let lookup = match e {
-            Some(e) if e.fuzzy => Lookup::Outdated(self.msgstr(e)),
-            Some(e) => Lookup::Translated(self.msgstr(e)),
+        let found = self.find(ctxt, msgid);
+        let lookup = match found {
+            Some((_, e)) if e.fuzzy => Lookup::Outdated(self.msgstr(e)),
+            Some((_, e)) => Lookup::Translated(self.msgstr(e)),
             None => Lookup::Missing,
         };
-        (lookup, Self::state_of(e))
+        (lookup, self.state_of(found))
     }
 
     /// The translation if there is a current one, else `None`.
@@ -216,7 +316,7 @@ impl Catalog {
         read_again: &ReadAgain,
     ) -> (Option<Catalog>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let catalog = Self::parse_all(sources, &[(lang, file)], read_again, &mut diags).pop();
+        let catalog = Self::parse_all(sources, &[(lang, file)], read_again, None, &mut diags).pop();
         (catalog, diags)
     }
 
@@ -226,51 +326,45 @@ impl Catalog {
     /// messages. Entries that break a rule are reported (at the catalog's
     /// file and line, catalog by catalog and in file order) and left out.
     /// `read_again` gives a file's text when loading let it go (`load`
-    /// reads it from the disk again).
+    /// reads it from the disk again). With `let_go` (the build), a catalog
+    /// holds in memory only the translations with a context, those of the
+    /// msgids without one that `let_go.keep` names, and those whose text
+    /// is not in the file byte for byte (escapes); the others (the Markdown
+    /// runs: nearly all of a catalog) stay in its file, which is read again
+    /// for the pages of its language ([`Catalog::open`]). Where a msgstr is
+    /// in the file is checked against the text rspolib read for it.
     pub fn parse_all(
         sources: &Sources,
         files: &[(&str, FileId)],
         read_again: &ReadAgain,
+        let_go: Option<&LetGo<'_>>,
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<Catalog> {
         let mut messages = Messages::default();
         // The reading of each Markdown message's Japanese (by number), the
         // same for every catalog: read once.
-        let mut readings: Vec<Option<Reading>> = Vec::new();
+        let mut readings: Vec<Option<Box<Reading>>> = Vec::new();
         let mut out = Vec::new();
-        // Each catalog's file is read (again: loading let its text go) and
-        // parsed (rspolib) while the one before is checked: two texts at a
-        // time at most.
-        let read = |i: usize| {
-            files.get(i).map(|&(_, file)| {
-                read_again(sources, file).map(|text| {
-                    let po = read_po(&text);
-                    (text, po)
-                })
-            })
-        };
-        let mut next = read(0);
-        for (i, &(lang, file)) in files.iter().enumerate() {
-            let Some(current) = next.take() else {
-                break;
-            };
-            let (catalog, following) = rayon::join(
-                || match current {
-                    Ok((text, po)) => Self::parse_one(
+        // Each catalog's file is read (again: loading let its text go),
+        // parsed (rspolib, in pieces, in parallel) and checked (in
+        // parallel), one after the other: one catalog's text at a time.
+        for &(lang, file) in files {
+            let catalog = match read_again(sources, file) {
+                Ok(text) => {
+                    let read = read_po_with(&text, true);
+                    Self::parse_one(
                         sources,
-                        (file, lang, &text, po),
-                        (&mut messages, &mut readings),
+                        (file, lang, &text, read),
+                        (&mut messages, &mut readings, let_go),
                         diags,
-                    ),
-                    Err(d) => {
-                        diags.push(d);
-                        Catalog::empty(lang)
-                    }
-                },
-                || read(i + 1),
-            );
+                    )
+                }
+                Err(d) => {
+                    diags.push(d);
+                    Catalog::empty(lang)
+                }
+            };
             out.push(catalog);
-            next = following;
         }
         let messages = Arc::new(messages);
         for c in &mut out {
@@ -282,7 +376,11 @@ impl Catalog {
     fn parse_one(
         sources: &Sources,
         (file, lang, text, read): (FileId, &str, &str, Result<PoRead, ReadError>),
-        (messages, readings): (&mut Messages, &mut Vec<Option<Reading>>),
+        (messages, readings, let_go): (
+            &mut Messages,
+            &mut Vec<Option<Box<Reading>>>,
+            Option<&LetGo<'_>>,
+        ),
         diags: &mut Vec<Diagnostic>,
     ) -> Catalog {
         let read = match read {
@@ -336,6 +434,8 @@ impl Catalog {
                 )),
             );
         }
+        // Only a catalog with a file to read again lets go of anything.
+        let let_go = let_go.filter(|_| sources.path(file).is_some());
         let refused: HashSet<usize> = read.refused.iter().map(|(i, _)| *i).collect();
         // The entries with a translation to check, each with its message's number.
         let candidates: Vec<(u32, &POEntry, &EntryLines, &str)> = po
@@ -351,24 +451,33 @@ impl Catalog {
             })
             .collect();
         readings.resize_with(messages.count as usize, || None);
+        // A plain Japanese text is read only if a translation is not plain
+        // (see `problems_with`).
         let unread: Vec<(u32, &str)> = candidates
             .iter()
-            .filter(|(n, e, _, _)| e.msgctxt.is_none() && readings[*n as usize].is_none())
+            .filter(|(n, e, _, _)| {
+                e.msgctxt.is_none() && readings[*n as usize].is_none() && !is_plain(&e.msgid)
+            })
             .map(|(n, e, _, _)| (*n, e.msgid.as_str()))
             .collect();
-        let read_now: Vec<(u32, Reading)> = unread
-            .into_par_iter()
-            .map(|(n, msgid)| (n, Reading::of(msgid)))
-            .collect();
+        // The file's lines indexed meanwhile (for the diagnostics' spans).
+        let (read_now, lines): (Vec<(u32, Reading)>, _) = rayon::join(
+            || {
+                unread
+                    .into_par_iter()
+                    .map(|(n, msgid)| (n, Reading::of(msgid)))
+                    .collect()
+            },
+            || Lines::of(text),
+        );
         for (n, r) in read_now {
-            readings[n as usize] = Some(r);
+            readings[n as usize] = Some(Box::new(r));
         }
-        let readings: &[Option<Reading>] = readings;
-        let lines = Lines::of(text);
+        let readings: &[Option<Box<Reading>>] = readings;
         let checked: Vec<Checked<'_>> = candidates
             .into_par_iter()
             .map(|(n, e, lines_of, msgstr)| {
-                let source = readings[n as usize].as_ref();
+                let source = readings[n as usize].as_deref();
                 let problems = problems_with(e.msgctxt.as_deref(), &e.msgid, source, msgstr);
                 if !problems.is_empty() {
                     let span = lines.span(lines_of.msgstr);
@@ -386,10 +495,14 @@ impl Catalog {
                 }
                 let mut review_diags = Vec::new();
                 let reviewed = review_of(sources, (file, &lines), e, msgstr, &mut review_diags);
+                let in_file = let_go
+                    .filter(|l| e.msgctxt.is_none() && !(l.keep)(&e.msgid))
+                    .and_then(|_| verbatim_at(text, lines.span(lines_of.msgstr), msgstr));
                 let kept = Kept {
                     msgstr_line: lines_of.msgstr,
                     fuzzy: e.fuzzy(),
                     reviewed,
+                    in_file,
                 };
                 (n, msgstr, Ok(kept), review_diags)
             })
@@ -398,14 +511,16 @@ impl Catalog {
             lang: lang.to_string(),
             messages: Arc::default(),
             entries: Vec::new(),
+            reviews: FastMap::default(),
             text: String::new(),
+            file: None,
         };
         catalog
             .entries
             .resize_with(messages.count as usize, || None);
         let kept_len: usize = checked
             .iter()
-            .filter(|(_, _, k, _)| k.is_ok())
+            .filter(|(_, _, k, _)| k.as_ref().is_ok_and(|k| k.in_file.is_none()))
             .map(|(_, s, _, _)| s.len())
             .sum();
         catalog.text.reserve_exact(kept_len);
@@ -414,10 +529,9 @@ impl Catalog {
                 Err(refused) => diags.extend(refused),
                 Ok(kept) => {
                     diags.extend(review_diags);
-                    let (Ok(start), Ok(len)) = (
-                        u32::try_from(catalog.text.len()),
-                        u32::try_from(msgstr.len()),
-                    ) else {
+                    let at = kept.in_file.unwrap_or(catalog.text.len());
+                    let (Ok(start), Ok(len)) = (u32::try_from(at), u32::try_from(msgstr.len()))
+                    else {
                         diags.push(
                             Diagnostic::error("this catalog holds more than 4 GiB of translations")
                                 .in_file(file)
@@ -425,19 +539,50 @@ impl Catalog {
                         );
                         break;
                     };
-                    catalog.text.push_str(msgstr);
+                    if kept.in_file.is_none() {
+                        catalog.text.push_str(msgstr);
+                    }
+                    let reviewed = kept.reviewed.is_some();
+                    if let Some(r) = kept.reviewed {
+                        catalog.reviews.insert(n, r);
+                    }
                     catalog.entries[n as usize] = Some(Entry {
                         start,
                         len,
                         line: u32::try_from(kept.msgstr_line).unwrap_or(u32::MAX),
                         fuzzy: kept.fuzzy,
-                        reviewed: kept.reviewed.map(Box::new),
+                        in_file: kept.in_file.is_some(),
+                        reviewed,
                     });
                 }
             }
         }
+        if let Some(l) = let_go
+            && catalog.entries.iter().flatten().any(|e| e.in_file)
+        {
+            catalog.file = sources.path(file).map(|path| FileText {
+                reader: l.read,
+                id: file,
+                path: path.to_path_buf(),
+                // Of the text read again for `parse_all` (the one loading
+                // took when it let the text go: not hashed again).
+                fingerprint: sources
+                    .released(file)
+                    .unwrap_or_else(|| crate::diag::fingerprint(text)),
+                text: std::sync::OnceLock::new(),
+            });
+        }
         catalog
     }
+}
+
+/// Where `msgstr` (the text rspolib read for an entry whose msgstr keyword
+/// is on the line `line` of `text`) is in `text` byte for byte: right after
+/// the line's first quote, when the file holds it without escapes.
+fn verbatim_at(text: &str, line: Range<usize>, msgstr: &str) -> Option<usize> {
+    let quote = text.get(line.clone())?.find('"')?;
+    let at = line.start + quote + 1;
+    (text.get(at..at + msgstr.len())? == msgstr).then_some(at)
 }
 
 /// Whether a msgstr says nothing: empty or only white space (a format's
@@ -758,6 +903,14 @@ impl<'a> Lines<'a> {
 /// lost or silently chosen between (two entries for one message, plural
 /// forms) are returned as refused.
 pub(crate) fn read_po(text: &str) -> Result<PoRead, ReadError> {
+    read_po_with(text, false)
+}
+
+/// [`read_po`] for the build (`lean`): each entry keeps only what a build
+/// reads (its context, msgid, msgstr, flags, translator comments and line;
+/// an obsolete entry nothing but its being there), so that a catalog of
+/// tens of MB is not held with its source references and comments.
+fn read_po_with(text: &str, lean: bool) -> Result<PoRead, ReadError> {
     const FIX: &str = "open the file in Poedit or run `msgfmt --check` on it to find the broken \
                        entry, fix it, then run `site-gen i18n update`";
     if text.trim().is_empty() {
@@ -774,23 +927,17 @@ pub(crate) fn read_po(text: &str) -> Result<PoRead, ReadError> {
     } else {
         format!("{text}\n").into()
     };
-    let mut po = pofile(&*content).map_err(|e| {
-        use rspolib::errors::SyntaxError as E;
-        let line = match &e {
-            E::UnescapedDoubleQuoteFound { line, .. }
-            | E::Custom { line, .. }
-            | E::Generic { line, .. } => *line,
-            E::BasicCustom { .. } | E::UnknownState { .. } => 1,
-        };
-        // rspolib notices an entry without a msgstr only at the next entry:
-        // name the msgid that lacks it, from the file's own lines.
-        let line = entry_without_msgstr(text, line).unwrap_or(line);
-        ReadError::new(
-            line,
-            format!("this catalog is not a valid PO file: {e}"),
-            FIX,
-        )
-    })?;
+    // In pieces (rspolib parsing each, in parallel, while the file's own
+    // lines are scanned) when they read as the whole file does; else (a
+    // syntax error, anything unusual) the whole file, whose reading is the
+    // one that counts.
+    let (lines, pieces) = rayon::join(|| scan_lines(text), || pofile_in_pieces(text, PIECE, lean));
+    let pieces = pieces.filter(|po| po.entries.len() == lines.len());
+    let mut po = match pieces {
+        Some(po) => po,
+        None => whole_pofile(text, &content, lean)?,
+    };
+    drop(content);
     if let Some(ct) = po.metadata.get("Content-Type")
         && let Some(charset) = ct.to_ascii_lowercase().split("charset=").nth(1)
         && !matches!(charset.trim(), "utf-8" | "utf8")
@@ -802,7 +949,6 @@ pub(crate) fn read_po(text: &str) -> Result<PoRead, ReadError> {
              and say `charset=UTF-8` in its header",
         ));
     }
-    let lines = scan_lines(text);
     if lines.len() != po.entries.len() {
         return Err(ReadError::new(
             1,
@@ -815,7 +961,7 @@ pub(crate) fn read_po(text: &str) -> Result<PoRead, ReadError> {
         ));
     }
     let mut refused = Vec::new();
-    let mut first: HashMap<(Option<&str>, &str), usize> = HashMap::new();
+    let mut first: FastMap<(Option<&str>, &str), usize> = FastMap::default();
     for (i, (e, l)) in po.entries.iter().zip(&lines).enumerate() {
         if e.msgid_plural.is_some() {
             refused.push((
@@ -862,11 +1008,136 @@ pub(crate) fn read_po(text: &str) -> Result<PoRead, ReadError> {
         }
     }
     for (e, l) in po.entries.iter_mut().zip(&lines) {
-        if e.obsolete && e.previous_msgid.is_none() {
+        if e.obsolete && e.previous_msgid.is_none() && !lean {
             e.previous_msgid = l.previous.clone();
         }
     }
     Ok(PoRead { po, lines, refused })
+}
+
+/// About how many bytes of a catalog rspolib parses at a time
+/// ([`pofile_in_pieces`]).
+const PIECE: usize = 1 << 20;
+
+/// The whole catalog parsed by rspolib; its syntax error at the line that
+/// names the broken entry.
+fn whole_pofile(text: &str, content: &str, lean: bool) -> Result<POFile, ReadError> {
+    const FIX: &str = "open the file in Poedit or run `msgfmt --check` on it to find the broken \
+                       entry, fix it, then run `site-gen i18n update`";
+    let mut po = pofile(content).map_err(|e| {
+        use rspolib::errors::SyntaxError as E;
+        let line = match &e {
+            E::UnescapedDoubleQuoteFound { line, .. }
+            | E::Custom { line, .. }
+            | E::Generic { line, .. } => *line,
+            E::BasicCustom { .. } | E::UnknownState { .. } => 1,
+        };
+        // rspolib notices an entry without a msgstr only at the next entry:
+        // name the msgid that lacks it, from the file's own lines.
+        let line = entry_without_msgstr(text, line).unwrap_or(line);
+        ReadError::new(
+            line,
+            format!("this catalog is not a valid PO file: {e}"),
+            FIX,
+        )
+    })?;
+    // rspolib keeps a copy of what it was given.
+    po.options.path_or_content = String::new();
+    if lean {
+        po.entries.iter_mut().for_each(make_lean);
+    }
+    Ok(po)
+}
+
+/// A catalog parsed by rspolib in pieces of about `size` bytes, in
+/// parallel, each a run of whole entries (cut where a blank line is
+/// followed by a line that starts an entry: a comment other than a
+/// translator's, `msgctxt` or `msgid`), their entries' lines counted in the whole file: what the whole
+/// file reads as, with a catalog's text copied a piece at a time (rspolib
+/// copies what it parses twice and allocates each line). `None` when a
+/// piece does not parse or a piece after the first has a header: the
+/// caller then parses the whole file, which says what is wrong (the
+/// caller also compares the number of entries with the file's).
+fn pofile_in_pieces(text: &str, size: usize, lean: bool) -> Option<POFile> {
+    let bytes = text.as_bytes();
+    let starts_entry = |at: usize| {
+        let rest = &bytes[at..];
+        // Not a translator comment (`# `): rspolib reads one at the start
+        // of a text as the file's header comment.
+        [&b"#."[..], b"#:", b"#,", b"#|", b"#~", b"msgctxt", b"msgid"]
+            .iter()
+            .any(|s| rest.starts_with(s))
+    };
+    // (lines before the piece, the piece)
+    let mut pieces: Vec<(usize, &str)> = Vec::new();
+    let (mut start, mut lines_before) = (0, 0);
+    while start < text.len() {
+        let mut cut = text.len();
+        let mut from = start + size;
+        while from < text.len() {
+            let Some(k) = bytes[from..].windows(2).position(|w| w == b"\n\n") else {
+                break;
+            };
+            let at = from + k + 2;
+            if at < text.len() && starts_entry(at) {
+                cut = at;
+                break;
+            }
+            from = from + k + 1;
+        }
+        let piece = text.get(start..cut)?;
+        pieces.push((lines_before, piece));
+        lines_before += piece.bytes().filter(|&b| b == b'\n').count();
+        start = cut;
+    }
+    let parsed: Vec<POFile> = pieces
+        .par_iter()
+        .enumerate()
+        .map(|(i, &(before, piece))| {
+            let mut po = pofile(piece).ok()?;
+            if i > 0 && (!po.metadata.is_empty() || po.header.is_some()) {
+                return None;
+            }
+            po.options.path_or_content = String::new();
+            for (k, e) in po.entries.iter_mut().enumerate() {
+                // A piece's first entry starts at its first line (rspolib
+                // counts an entry from the line that ends the one before).
+                e.linenum = if i > 0 && k == 0 {
+                    before + 1
+                } else {
+                    e.linenum + before
+                };
+                if lean {
+                    make_lean(e);
+                }
+            }
+            Some(po)
+        })
+        .collect::<Option<_>>()?;
+    let total: usize = parsed.iter().map(|p| p.entries.len()).sum();
+    let mut parsed = parsed.into_iter();
+    let mut po = parsed.next()?;
+    po.entries.reserve_exact(total - po.entries.len());
+    for more in parsed {
+        po.entries.extend(more.entries);
+    }
+    Some(po)
+}
+
+/// Lets go of what a build never reads in an entry (see [`read_po_with`]).
+fn make_lean(e: &mut POEntry) {
+    e.occurrences = Vec::new();
+    e.comment = None;
+    e.previous_msgid = None;
+    e.previous_msgid_plural = None;
+    e.previous_msgctxt = None;
+    if e.obsolete {
+        e.msgid = String::new();
+        e.msgstr = None;
+        e.msgctxt = None;
+        e.tcomment = None;
+        e.msgstr_plural = Vec::new();
+    }
 }
 
 /// Line `n` (1-based) of `text` as a byte range.
@@ -947,6 +1218,47 @@ fn placeholders(text: &str) -> Vec<String> {
 
 /// Emphasis and code marks: left as text, one is unclosed.
 const MARKS: [&str; 5] = ["`", "**", "*", "__", "~~"];
+
+/// Whether Markdown reads `text` as one paragraph of text and nothing else:
+/// one line, starting with a letter (of any script), holding no ASCII
+/// punctuation but the few that mean nothing inside a line of prose
+/// (`: , . ' " ( ) ? ; / % -`) and no control character. Its [`Reading`]
+/// is a paragraph, no link, code, mark or HTML; it has no placeholder. A
+/// catalog's runs are mostly such text: checked without a parse.
+fn is_plain(text: &str) -> bool {
+    let mut chars = text.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if first.is_whitespace() || first.is_ascii_punctuation() || first.is_ascii_digit() {
+        return false;
+    }
+    // By bytes: past ASCII, only U+0080..U+009F (0xC2 0x80..0x9F) are
+    // control characters.
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().all(|(i, &b)| match b {
+        0xC2 => !matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
+        0x80.. => true,
+        b => {
+            !b.is_ascii_control()
+                && (!b.is_ascii_punctuation()
+                    || matches!(
+                        b,
+                        b':' | b','
+                            | b'.'
+                            | b'\''
+                            | b'"'
+                            | b'('
+                            | b')'
+                            | b'?'
+                            | b';'
+                            | b'/'
+                            | b'%'
+                            | b'-'
+                    ))
+        }
+    })
+}
 
 /// What the rules look at in a Markdown text, read in one parse (a
 /// catalog's every message is checked: one parse each, not one per rule).
@@ -1072,6 +1384,12 @@ fn problems_with(
             p
         }
         (Some(_), _) => translation_problems(false, msgid, msgstr),
+        // Plain text on both sides: nothing Markdown would read in either
+        // (see `is_plain`), so no parse can find a difference of shape,
+        // links, code or HTML; what is left is what any text is checked for.
+        (None, _) if is_plain(msgid) && is_plain(msgstr) => {
+            problems_read(msgid, None, msgstr, None)
+        }
         (None, source) => {
             let own;
             let source = match source {
@@ -1886,6 +2204,7 @@ mod tests {
             &sources,
             &[("en", en), ("ko", ko)],
             &|s: &Sources, id| Ok(s.text(id).to_string()),
+            None,
             &mut diags,
         );
         assert!(diags.is_empty(), "{diags:?}");
@@ -1918,6 +2237,135 @@ mod tests {
         assert_eq!(r.marks, ["*"]);
         // Up to the first HTML: the scheme after it is not looked at.
         assert_eq!(r.refused, [None]);
+    }
+
+    proptest::proptest! {
+        /// What `is_plain` lets through reads as one paragraph, nothing
+        /// else, and the rules find in a pair of such texts what they find
+        /// with both read by pulldown-cmark.
+        #[test]
+        fn plain_text_reads_as_a_paragraph_and_nothing_else(
+            a in proptest::collection::vec(proptest::sample::select(PLAIN_TOKENS), 1..12),
+            b in proptest::collection::vec(proptest::sample::select(PLAIN_TOKENS), 1..12),
+        ) {
+            let (a, b) = (a.concat(), b.concat());
+            for t in [&a, &b] {
+                // The bytes' reading is the characters' one.
+                let by_chars = t.chars().next().is_some_and(|f| {
+                    !f.is_whitespace() && !f.is_ascii_punctuation() && !f.is_ascii_digit()
+                }) && t.chars().all(|c| {
+                    !c.is_control()
+                        && (!c.is_ascii_punctuation() || ":,.'\"()?;/%-".contains(c))
+                });
+                proptest::prop_assert_eq!(is_plain(t), by_chars, "{:?}", t);
+                if is_plain(t) {
+                    let paragraph = Reading { kinds: vec!["a paragraph".into()], ..Reading::default() };
+                    proptest::prop_assert_eq!(Reading::of(t), paragraph, "{:?}", t);
+                }
+            }
+            if is_plain(&a) && is_plain(&b) {
+                let (ra, rb) = (Reading::of(&a), Reading::of(&b));
+                let mut parsed = shape_problems(&a, &ra, &b, &rb);
+                parsed.extend(problems_read(&a, Some(&ra), &b, Some(&rb)));
+                proptest::prop_assert_eq!(problems_with(None, &a, Some(&ra), &b), parsed);
+            }
+        }
+    }
+
+    /// Pieces of text, some that `is_plain` refuses at the start of a text
+    /// (a list, a number) or anywhere (marks, links, HTML).
+    const PLAIN_TOKENS: &[&str] = &[
+        "あ",
+        "漢字",
+        "word",
+        "Z",
+        " ",
+        "  ",
+        ":",
+        ",",
+        ".",
+        "'",
+        "\"",
+        "(",
+        ")",
+        "?",
+        ";",
+        "/",
+        "%",
+        "-",
+        "--",
+        "1",
+        "1.",
+        "9)",
+        "http://x.jp",
+        "www.a.com",
+        "　",
+        "ー",
+        "(a)",
+        "x-y",
+        "- ",
+        "+ ",
+        "# ",
+        "*",
+        "[a](b)",
+        "<b>",
+        "`c`",
+        "{x}",
+        "|",
+        "~~",
+        "\t",
+        "\n",
+        "---",
+        "\u{85}",
+        "\u{9f}",
+        "\u{a0}",
+        "é",
+        "> ",
+        "&amp;",
+        "\\",
+    ];
+
+    /// rspolib reads a catalog in pieces as it reads the whole file.
+    #[test]
+    fn a_catalog_read_in_pieces_reads_as_the_whole_file() {
+        let mut text = String::from(
+            "# comment\nmsgid \"\"\nmsgstr \"\"\n\"Language: en\\n\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n",
+        );
+        for i in 0..40 {
+            match i % 5 {
+                0 => text.push_str(&format!("#. page title\n#: a.md:{i}\nmsgid \"題{i}\"\nmsgstr \"T{i}\"\n\n")),
+                1 => text.push_str(&format!("#, fuzzy\nmsgctxt \"c{i}\"\nmsgid \"文{i}\"\nmsgstr \"\"\n\"two \\\"q\\\"\\n\"\n\"lines\"\n\n")),
+                2 => text.push_str(&format!("# reviewed: x\nmsgid \"\"\n\"段{i}\"\nmsgstr \"P{i}\"\n\n\n")),
+                3 => text.push_str(&format!("msgid \"空{i}\"\nmsgstr \"\"\n\n")),
+                _ => text.push_str(&format!("#~ msgid \"旧{i}\"\n#~ msgstr \"Old{i}\"\n\n")),
+            }
+        }
+        let whole = pofile(text.as_str()).unwrap();
+        for size in [1, 30, 100, 1000, text.len()] {
+            let pieces = pofile_in_pieces(&text, size, false).unwrap();
+            assert_eq!(pieces.entries, whole.entries, "pieces of {size} bytes");
+            assert_eq!(pieces.metadata, whole.metadata);
+            assert_eq!(pieces.header, whole.header);
+        }
+        let lean = pofile_in_pieces(&text, 30, true).unwrap();
+        assert!(
+            lean.entries
+                .iter()
+                .all(|e| e.occurrences.is_empty() && e.comment.is_none())
+        );
+        assert_eq!(lean.entries.len(), whole.entries.len());
+        // An entry without a msgstr: a piece does not parse, and the whole
+        // file says where.
+        let broken = text.replace("msgid \"空13\"\nmsgstr \"\"\n", "msgid \"空13\"\n");
+        assert!(pofile_in_pieces(&broken, 30, false).is_none());
+        let at = broken.lines().position(|l| l == "msgid \"空13\"").unwrap() + 1;
+        assert_eq!(read_po(&broken).err().map(|e| e.line), Some(at));
+    }
+
+    /// A build holds an entry per message and catalog language.
+    #[test]
+    fn an_entry_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Option<Entry>>(), 16);
     }
 
     #[test]
@@ -1957,5 +2405,89 @@ mod tests {
         assert!(p[0].0.contains("drops {max}"), "{p:?}");
         assert!(!translation_problems(true, "a", "<b>a</b>").is_empty());
         assert!(!translation_problems(true, "[a](https://x)", "[a](javascript:x)").is_empty());
+    }
+}
+
+/// The build's catalogs: the Markdown translations left in the file, read
+/// again when the language's pages are rendered.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod file_tests {
+    use super::*;
+
+    #[test]
+    fn a_catalog_leaves_its_runs_in_its_file_and_reads_them_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("en.po");
+        // A title (kept), a context's entry (kept), a plain run (left in
+        // the file), one with escapes and one cut over lines (kept: not in
+        // the file byte for byte).
+        let text = "msgid \"題\"\nmsgstr \"Title\"\n\n\
+                    msgctxt \"ui:k\"\nmsgid \"段落\"\nmsgstr \"UI\"\n\n\
+                    msgid \"段落\"\nmsgstr \"Paragraph\"\n\n\
+                    msgid \"二行\"\nmsgstr \"\"\n\"Two \\\"lines\\\"\"\n\n\
+                    msgid \"三\"\nmsgstr \"Thr\"\n\"ee\"\n";
+        std::fs::write(&path, text).unwrap();
+        let mut sources = Sources::default();
+        let id = sources.add(&path, "content/i18n/en.po".into(), text.into());
+        sources.release(id);
+        let read_again: &ReadAgain =
+            &|s: &Sources, id| Ok(std::fs::read_to_string(s.path(id).unwrap()).unwrap());
+        let keep = |msgid: &str| msgid == "題";
+        let let_go = LetGo {
+            keep: &keep,
+            read: |p| std::fs::read_to_string(p).ok(),
+        };
+        let mut diags = Vec::new();
+        let en = Catalog::parse_all(
+            &sources,
+            &[("en", id)],
+            read_again,
+            Some(&let_go),
+            &mut diags,
+        )
+        .pop()
+        .unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        // In memory: the kept msgid, the context's, the escaped one and the
+        // one over two lines; the plain run is in the file.
+        assert_eq!(en.text, "TitleUITwo \"lines\"Three");
+        let en = Arc::new(en);
+        let opened = en.open().unwrap();
+        assert!(en.file.as_ref().unwrap().text.get().is_none());
+        assert_eq!(opened.lookup(None, "段落"), Lookup::Translated("Paragraph"));
+        assert_eq!(
+            opened.lookup(None, "二行"),
+            Lookup::Translated("Two \"lines\"")
+        );
+        assert_eq!(opened.lookup(None, "三"), Lookup::Translated("Three"));
+        assert_eq!(opened.lookup(None, "題"), Lookup::Translated("Title"));
+        assert_eq!(
+            opened.lookup(Some("ui:k"), "段落"),
+            Lookup::Translated("UI")
+        );
+        // A look-up without `open` reads the file too.
+        assert_eq!(en.lookup(None, "段落"), Lookup::Translated("Paragraph"));
+        // Without `let_go` (serve, i18n) everything is in memory.
+        let all = Catalog::parse_all(&sources, &[("en", id)], read_again, None, &mut diags)
+            .pop()
+            .unwrap();
+        assert!(all.file.is_none());
+        assert_eq!(all.lookup(None, "段落"), Lookup::Translated("Paragraph"));
+        // A catalog changed since it was read is an error, not other text.
+        std::fs::write(&path, text.replace("Paragraph", "Changed!!")).unwrap();
+        let fresh = Arc::new(
+            Catalog::parse_all(
+                &sources,
+                &[("en", id)],
+                &|_: &Sources, _| Ok(text.to_string()),
+                Some(&let_go),
+                &mut diags,
+            )
+            .pop()
+            .unwrap(),
+        );
+        let err = fresh.open().err().unwrap();
+        assert!(err.is_error() && err.file == Some(id), "{err:?}");
     }
 }
