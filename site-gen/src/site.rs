@@ -683,7 +683,7 @@ impl Finish<'_> {
         if self.opts.livereload {
             files.insert(
                 LIVERELOAD_JS.into(),
-                Bytes::from(&include_bytes!("../templates/livereload.js")[..]),
+                Bytes::new(include_bytes!("../templates/livereload.js").to_vec()),
             );
         }
         // A static file may not replace a generated one (nor another static file).
@@ -732,7 +732,7 @@ impl Finish<'_> {
                 continue;
             }
             from_static.insert(out, rel);
-            files.insert(out.clone(), Bytes::from(bytes.as_slice()));
+            files.insert(out.clone(), Bytes::new(bytes.to_vec()));
         }
         // Offline once visited: the service worker keeps the static files
         // and the checker's (all fingerprinted but the favicon) with each
@@ -741,13 +741,13 @@ impl Finish<'_> {
         if self.opts.livereload {
             files.insert(
                 crate::offline::WORKER.into(),
-                Bytes::from(crate::offline::dev_worker()),
+                Bytes::new(crate::offline::dev_worker().to_vec()),
             );
         } else {
             let register_js = crate::offline::register_path();
             files.insert(
                 register_js.clone(),
-                Bytes::from(crate::offline::register_js()),
+                Bytes::new(crate::offline::register_js().to_vec()),
             );
             let checker_dir = format!("{}/", checker::DIR);
             let worker = crate::offline::worker(
