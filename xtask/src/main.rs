@@ -513,7 +513,8 @@ impl Timings {
 
     fn table(&self) -> String {
         let clock = |d: Duration| {
-            let s = d.as_secs_f64();
+            // Rounded to tenths first: 359.97 s is 6:00.0, not 5:60.0.
+            let s = (d.as_secs_f64() * 10.0).round() / 10.0;
             if s < 60.0 {
                 format!("{s:.1} s")
             } else {
@@ -821,6 +822,15 @@ mod tests {
             "{table}"
         );
         assert_eq!(lines[4], "browser suite        7:01.0");
+        let mut fresh = Timings::default();
+        fresh
+            .steps
+            .push(("setup", Duration::from_secs_f64(359.97), true));
+        assert!(
+            fresh.table().contains("setup                6:00.0"),
+            "{}",
+            fresh.table()
+        );
         assert!(
             lines[5].starts_with("total ") && lines[5].contains("7:01"),
             "{table}"
