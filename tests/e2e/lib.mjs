@@ -158,7 +158,11 @@ export async function launch() {
   });
 }
 
-/** What a page's record starts as: nothing gone wrong, nothing requested. */
+/**
+ * Records into `record()` (the current visit's record) what a user would
+ * notice going wrong on `page`: console errors, uncaught exceptions, and
+ * every request made.
+ */
 function listen(page, record) {
   page.on('console', (m) => { if (m.type() === 'error') record().errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => record().errors.push(`exception: ${e.message}`));
