@@ -43,7 +43,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{root, run, site_gen_binary};
+use crate::{Profile, root, run, site_gen_binary};
 
 /// The corpora's languages: the first `--langs` for the shapes both tools
 /// build (`en` the default), `ja` and the other 14 for `catalog`.
@@ -1783,7 +1783,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     if args.shapes != [Shape::Serve] {
         ensure_tools()?;
     }
-    let bin = site_gen_binary(true)?;
+    let bin = site_gen_binary(Profile::Release)?;
     let hugo_version = if compared {
         String::from_utf8_lossy(
             &Command::new("hugo")

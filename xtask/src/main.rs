@@ -1,7 +1,7 @@
 //! `cargo xtask`: the project's own commands. Each one first installs what
 //! is missing on a fresh machine, then does its job.
 //!
-//! - `cargo xtask serve [--port N]`: build and serve the site, rebuild on change.
+//! - `cargo xtask serve [--release] [--port N]`: build and serve the site, rebuild on change.
 //! - `cargo xtask build [--out DIR] [--no-precompress]`: build the site into
 //!   `public/` (or DIR), with `.br`/`.gz` copies and `_headers`.
 //! - `cargo xtask bench [--shape S[,S...]] [--pages N[,N...]] [--langs L] [--runs R] [--serve]`:
@@ -34,7 +34,8 @@ wasm-bindgen-cli, wasm-opt; for `test` also Chromium, Firefox ESR,
 WebKitGTK's WebDriver, Xvfb and the browser suite's tools), then does its job.
 
 commands:
-  serve [--port N]   build the site, serve it on 127.0.0.1 and rebuild on change
+  serve [--release] [--port N]
+                     build the site, serve it on 127.0.0.1 and rebuild on change
   build [--out DIR]  build the site into public/ (or DIR), ready to publish
   tidy               the rules no compiler checks (file access, import cycles, codemap,
                      vendored Yew, message matching, formatting); seconds, no build
@@ -45,9 +46,11 @@ commands:
 ";
 
 const SERVE_HELP: &str = "\
-usage: cargo xtask serve [--port N]
+usage: cargo xtask serve [--release] [--port N]
 
-Builds site-gen (release) and serves the site from memory on
+Builds site-gen (unoptimized, so the first page comes soon: about 2 to 3
+minutes on 2 cores the first time; the real site then builds in about
+3 s) and serves the site from memory on
 http://127.0.0.1:8000/ (or port N) as soon as it is compiled: every
 change under content/, templates/ or static/ rebuilds what it affects
 and reloads the browser. Meanwhile, in the background, it installs what
@@ -61,8 +64,11 @@ reload with it. Responses carry the headers of the build's _headers
 file (CSP, nosniff, Referrer-Policy, Cache-Control); the dev server does
 not compress.
 
-options (site-gen serve's):
-  --port N   the port (default 8000; 0: any free port, printed)
+options:
+  --release  site-gen optimized (about 4 to 6 minutes the first time),
+             for large sites: a rebuild of a 4,000-page site is then
+             tens of milliseconds (cargo xtask bench --shape serve)
+  --port N   the port (default 8000; 0: any free port, printed; site-gen serve's)
 ";
 
 const BUILD_HELP: &str = "\
@@ -84,18 +90,22 @@ const TEST_HELP: &str = "\
 usage: cargo xtask test [ARGS]
 
 Runs, in order: `cargo xtask tidy` (formatting among its checks), setup
-(installs what is missing), clippy (native and wasm), the checker's
-release build and its size budget, one compile of the tests and the dev
-site-gen (`cargo test --workspace --no-run`), a build of the real site with it (every check of
-`site-gen check`, and the browser suite's site, with its .br/.gz
-copies), then side by side `cargo test --workspace [ARGS]` and the
-browser suite (tests/e2e) on that site, its test files and long walks
-run several at once, the longest files first (E2E_CONCURRENCY, default:
-the machine's cores, 1 to 4; each report printed whole when it ends,
-then each file's time); budgets.test.mjs, which reports timings, runs
-alone after them when all passed. Stops at the first failing step (the
-Rust tests and the browser files both run to their end); prints the
-time each step took at the end, also after a failure.
+of the lints (rustfmt, clippy, the wasm target), then side by side: the
+setup of what is missing (trunk, wasm-bindgen-cli, wasm-opt, the browser
+suite's Debian and npm packages; output held, shown if a step fails) and
+the checker's release build with its size budget; and one compile of the
+tests and the dev site-gen, linted by clippy as it compiles (`cargo test
+--workspace --features site-gen/https --no-run` with clippy's driver),
+then clippy on the checker's wasm code. Then a build of the real site with
+that site-gen (every check of `site-gen check`, and the browser suite's
+site, with its .br/.gz copies), then side by side `cargo test [ARGS]` (the
+same compile) and the browser suite (tests/e2e) on that site, its test
+files and long walks run several at once, the longest files first
+(E2E_CONCURRENCY, default: the machine's cores, 1 to 4; each report
+printed whole when it ends, then each file's time); budgets.test.mjs,
+which reports timings, runs alone after them when all passed. Stops
+after the first failing step (steps side by side both run to their end);
+prints the time each step took at the end, also after a failure.
 
 ARGS go to `cargo test` (e.g. `cargo xtask test -- --nocapture`).
 ";
@@ -236,6 +246,43 @@ fn cargo() -> Command {
     cmd
 }
 
+/// `cargo test --workspace` as `cargo xtask test` runs it, which lints the
+/// workspace's own crates as it compiles them: clippy's driver is cargo's
+/// workspace wrapper, as `cargo clippy` sets it, with `-D warnings` in
+/// `CLIPPY_ARGS` (the driver's list of arguments, each followed by
+/// `__CLIPPY_HACKERY__`: how `cargo clippy` passes them), and the build
+/// goes on to code. Dependencies are compiled by rustc as always. So one
+/// compile serves the lints and the tests, where `cargo clippy` before it
+/// checked every dependency a second time (3 minutes of a fresh run). Every
+/// target `cargo clippy --all-targets` lints is built (the workspace has no
+/// benches or examples), with site-gen's optional `https` client
+/// (`check-served`) in: it is linted and its tests run.
+fn cargo_tests() -> Command {
+    let mut cmd = cargo();
+    cmd.args(["test", "--workspace", "--features", "site-gen/https"])
+        .env("RUSTC_WORKSPACE_WRAPPER", clippy_driver())
+        .env(
+            "CLIPPY_ARGS",
+            "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__",
+        );
+    cmd
+}
+
+/// Clippy's driver of the toolchain cargo uses (rustup's `clippy`
+/// component; `setup::for_lint` installs it).
+fn clippy_driver() -> PathBuf {
+    let sysroot = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .args(["--print", "sysroot"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    if sysroot.is_empty() {
+        // rustup's proxy finds the same toolchain.
+        return PathBuf::from("clippy-driver");
+    }
+    Path::new(&sysroot).join("bin/clippy-driver")
+}
+
 /// Runs a command, echoing it, and fails if it fails.
 fn run(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}").replace('"', "");
@@ -254,18 +301,36 @@ fn checker_dist() -> PathBuf {
     root().join("target/checker-dist")
 }
 
-/// Builds site-gen and returns its executable: `release` for `build` and
-/// `serve` (optimized, `[profile.release]`: a dev build is 2-3 times slower
-/// on large sites), the dev profile for `test` (what `cargo test` builds
-/// anyway: one compile less; the output does not depend on the profile).
-fn site_gen_binary(release: bool) -> Result<PathBuf, String> {
+/// How site-gen is compiled for a command.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Profile {
+    /// `serve`: `[profile.preview]`, unoptimized, so that the first page
+    /// comes soon on a new machine (a fresh compile costs about half the
+    /// CPU of release's; the real site builds in about 3 s, not 0.5).
+    Preview,
+    /// `build`, `bench` and `serve --release`: optimized.
+    Release,
+    /// `test`: the dev build `cargo test` makes anyway (one compile less;
+    /// the output does not depend on the profile).
+    Tests,
+}
+
+/// Builds site-gen with `profile` and returns its executable.
+fn site_gen_binary(profile: Profile) -> Result<PathBuf, String> {
     let mut cmd = cargo();
-    if release {
-        cmd.args(["build", "--release", "--package", "site-gen"]);
-    } else {
-        // Exactly what `cargo test --workspace` builds (same features), so
-        // the test step compiles nothing again.
-        cmd.args(["test", "--workspace", "--no-run"]);
+    match profile {
+        Profile::Preview => {
+            cmd.args(["build", "--profile", "preview", "--package", "site-gen"]);
+        }
+        Profile::Release => {
+            cmd.args(["build", "--release", "--package", "site-gen"]);
+        }
+        Profile::Tests => {
+            // Exactly what the test step's `cargo test` builds (same
+            // features, same lints), so it compiles nothing again.
+            cmd = cargo_tests();
+            cmd.arg("--no-run");
+        }
     }
     cmd.arg("--message-format=json-render-diagnostics")
         .stderr(std::process::Stdio::inherit());
@@ -401,13 +466,27 @@ fn brotli_size(bytes: &[u8]) -> usize {
 }
 
 fn serve(args: &[String]) -> Result<(), String> {
+    let (profile, args): (_, Vec<&String>) = if args.iter().any(|a| a == "--release") {
+        (
+            Profile::Release,
+            args.iter().filter(|a| *a != "--release").collect(),
+        )
+    } else {
+        (Profile::Preview, args.iter().collect())
+    };
     eprintln!(
-        "serve: building site-gen (release: about 3 minutes on 2 cores the first time, \
-         seconds later); then the pages are served while the checker builds in the background"
+        "serve: building site-gen ({}); then the pages are served while the checker builds in \
+         the background",
+        if profile == Profile::Release {
+            "optimized: about 4 to 6 minutes on 2 cores the first time, seconds later"
+        } else {
+            "unoptimized, to serve soon: about 2 to 3 minutes on 2 cores the first time, seconds \
+             later; --release for large sites"
+        }
     );
-    let exe = site_gen_binary(true)?;
+    let exe = site_gen_binary(profile)?;
     let background = background::Checker::start();
-    let result = run(site_gen(&exe).arg("serve").args(args));
+    let result = run(site_gen(&exe).arg("serve").args(&args));
     background.stop();
     result
 }
@@ -415,7 +494,7 @@ fn serve(args: &[String]) -> Result<(), String> {
 fn build(args: &[String]) -> Result<(), String> {
     setup::for_site()?;
     build_checker()?;
-    let exe = site_gen_binary(true)?;
+    let exe = site_gen_binary(Profile::Release)?;
     let mut cmd = site_gen(&exe);
     cmd.arg("build");
     if !args.iter().any(|a| a == "--out") {
@@ -521,16 +600,16 @@ impl Timings {
                 format!("{}:{:04.1}", (s / 60.0).floor(), s % 60.0)
             }
         };
-        let mut out = String::from("\nstep                   time\n");
+        let mut out = format!("\n{:<22} {:>8}\n", "step", "time");
         for (name, took, ok) in &self.steps {
             out.push_str(&format!(
-                "{name:<18} {:>8}{}\n",
+                "{name:<22} {:>8}{}\n",
                 clock(*took),
                 if *ok { "" } else { "  failed" }
             ));
         }
         let total = self.steps.iter().map(|(_, d, _)| *d).sum::<Duration>() - self.overlap;
-        out.push_str(&format!("{:<18} {:>8}\n", "total", clock(total)));
+        out.push_str(&format!("{:<22} {:>8}\n", "total", clock(total)));
         out
     }
 }
@@ -545,53 +624,52 @@ fn test(args: &[String]) -> Result<(), String> {
 fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
     // First: seconds, and what it finds needs no browser to see.
     t.step("tidy", || tidy::tidy(&[]))?;
-    t.step("setup", setup::for_tests)?;
-    t.step("clippy", || {
-        run(cargo().args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ]))?;
-        // site-gen's https client for check-served (an optional feature).
-        run(cargo().args([
-            "clippy",
-            "--package",
-            "site-gen",
-            "--features",
-            "https",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ]))
-    })?;
-    // The browser-only code of the checker, linted for its real target.
-    t.step("clippy (wasm)", || {
-        run(cargo().args([
-            "clippy",
-            "--package",
-            "checker-app",
-            "--features",
-            "hydrate",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ]))
-    })?;
-    // The budget right after the build, before anything slow.
-    t.step("checker build", || within_budget(build_checker()?))?;
-    // One compile of the native code for everything after: the test
-    // binaries and the dev site-gen they use, which also checks and builds
-    // the site for the browser suite (its output does not depend on the
-    // profile: tests/site `checker_pages_do_not_depend_on_the_build_profile`).
-    let exe = t.step("test build", || site_gen_binary(false))?;
+    t.step("setup (lints)", setup::for_lint)?;
+    // On a new machine the checker's tools (trunk, wasm-bindgen-cli,
+    // wasm-opt) and the browser suite's (Debian's browsers, npm) install
+    // beside the native build: the tools only compile and download, the
+    // build waits for nothing of theirs, and the one fills what the other
+    // leaves idle of the 2 cores. On a warm machine the first is the
+    // checker's build alone. Both run to their end.
+    let (checker, exe) = t.beside(
+        ("setup + checker build", || {
+            setup::for_tests_held()?;
+            setup::run_held(setup::Step {
+                what: "building the checker (trunk: the wasm, wasm-bindgen, wasm-opt)".into(),
+                usually: "about 1 to 2 minutes the first time, seconds when nothing changed",
+                cmd: trunk_build(),
+            })?;
+            // The budget right after the build, before anything slow.
+            within_budget(checker_size(true)?)
+        }),
+        ("clippy + test build", || {
+            // One compile of the native code for everything after, linted
+            // as it compiles (`cargo_tests`): the test binaries and the dev
+            // site-gen they use, which also checks and builds the site for
+            // the browser suite (its output does not depend on the profile:
+            // tests/site `checker_pages_do_not_depend_on_the_build_profile`).
+            let exe = site_gen_binary(Profile::Tests)?;
+            // The browser-only code of the checker, linted for its real
+            // target (a check build: the checker's own build must not be
+            // compiled by clippy's driver, it is what gets published).
+            run(cargo().args([
+                "clippy",
+                "--package",
+                "checker-app",
+                "--features",
+                "hydrate",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ]))?;
+            Ok(exe)
+        }),
+    );
+    let exe = exe?;
+    checker?;
     // The browser suite's site, built once as it is published: the build
     // runs every check of `site-gen check` (a failing check fails here,
     // before the tests run), and the suite's server sends the build's
@@ -607,9 +685,7 @@ fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
     let jobs = e2e_concurrency();
     let dir = root().join("tests/e2e");
     let (tests, runs) = t.beside(
-        ("cargo test", || {
-            run_reported(cargo().args(["test", "--workspace"]).args(args))
-        }),
+        ("cargo test", || run_reported(cargo_tests().args(args))),
         ("browser suite", || {
             e2e::run_files(&dir, &site, E2E_FILES, jobs, jobs)
         }),
@@ -705,6 +781,55 @@ mod tests {
         for help in [SERVE_HELP, BUILD_HELP, TEST_HELP, TIDY_HELP, BENCH_HELP] {
             assert!(help.starts_with("usage: cargo xtask "), "{help}");
         }
+    }
+
+    /// The crates the root manifest's `[profile.dev.package]` table builds
+    /// at opt-level 0 are exactly those `cargo tree` reaches only through a
+    /// proc macro or a build dependency: code the compiler runs, never in
+    /// a program or a test (a crate that a program also uses stays
+    /// optimized, and a new proc macro does not go unnoticed).
+    #[test]
+    fn only_the_compilers_crates_are_unoptimized_in_dev() {
+        let tree = |edges: &str| -> std::collections::BTreeSet<String> {
+            let out = cargo()
+                .args(["tree", "--workspace", "--target", "all", "--prefix", "none"])
+                .args(["--format", "{p}", "--edges", edges])
+                .output()
+                .expect("cargo tree runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter_map(|l| l.split_whitespace().next().map(String::from))
+                .collect()
+        };
+        let all = tree("normal,build,dev");
+        let in_programs = tree("normal,dev,no-proc-macro");
+        let compilers: std::collections::BTreeSet<String> =
+            all.difference(&in_programs).cloned().collect();
+        let manifest = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml");
+        let table = manifest
+            .split("\n[profile.dev.package]\n")
+            .nth(1)
+            .expect("Cargo.toml has a [profile.dev.package] table");
+        let listed: std::collections::BTreeSet<String> = table
+            .lines()
+            .take_while(|l| !l.trim().is_empty())
+            .map(|l| {
+                let (name, settings) = l.split_once(" = ").expect("name = { ... }");
+                assert_eq!(settings, "{ opt-level = 0, debug = false }", "{l}");
+                name.to_owned()
+            })
+            .collect();
+        assert!(compilers.contains("syn"), "{compilers:?}");
+        assert_eq!(
+            listed, compilers,
+            "Cargo.toml's [profile.dev.package] must list exactly the crates only the \
+             compiler runs (left: listed, right: `cargo tree`)"
+        );
     }
 
     #[test]
@@ -812,7 +937,7 @@ mod tests {
             .push(("browser suite", Duration::from_secs(421), true));
         let table = t.table();
         let lines: Vec<&str> = table.lines().collect();
-        assert_eq!(lines[1], "step                   time");
+        assert_eq!(lines[1], format!("{:<22} {:>8}", "step", "time"));
         assert!(
             lines[2].starts_with("setup ") && lines[2].ends_with(" s"),
             "{table}"
@@ -821,13 +946,15 @@ mod tests {
             lines[3].starts_with("fmt ") && lines[3].ends_with("  failed"),
             "{table}"
         );
-        assert_eq!(lines[4], "browser suite        7:01.0");
+        assert_eq!(lines[4], format!("{:<22} {:>8}", "browser suite", "7:01.0"));
         let mut fresh = Timings::default();
         fresh
             .steps
             .push(("setup", Duration::from_secs_f64(359.97), true));
         assert!(
-            fresh.table().contains("setup                6:00.0"),
+            fresh
+                .table()
+                .contains(&format!("{:<22} {:>8}", "setup", "6:00.0")),
             "{}",
             fresh.table()
         );

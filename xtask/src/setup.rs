@@ -61,28 +61,19 @@ pub struct Step {
 /// What building the checker needs and this machine lacks: the wasm
 /// target, trunk, wasm-bindgen-cli and wasm-opt, in that order.
 pub fn checker_steps() -> Vec<Step> {
-    let mut steps = Vec::new();
-    let targets = output_of(Command::new("rustup").args(["target", "list", "--installed"]));
-    if !targets
-        .lines()
-        .any(|l| l.trim() == "wasm32-unknown-unknown")
-    {
-        let mut cmd = Command::new("rustup");
-        cmd.args(["target", "add", "wasm32-unknown-unknown"]);
-        steps.push(Step {
-            what: "adding the wasm32-unknown-unknown target".into(),
-            usually: "under a minute",
-            cmd,
-        });
-    }
+    let mut steps: Vec<Step> = wasm_target_step().into_iter().collect();
     let bin = cargo_bin();
     let trunk = output_of(Command::new(bin.join("trunk")).arg("--version"));
     if !trunk.contains(TRUNK) {
         let mut cmd = Command::new("cargo");
         cmd.args(["install", "trunk", "--version", TRUNK, "--locked"])
             // Without its update check (it asks the network for a newer
-            // trunk on every run); rustls is its TLS.
-            .args(["--no-default-features", "--features", "rustls"])
+            // trunk on every run) and without TLS: trunk here only builds,
+            // offline, with the tools on PATH (no download, no https
+            // serve or proxy), and trunk's code leaves TLS out when no TLS
+            // feature is on (rustls, ring's C code and the certificate
+            // crates are not compiled).
+            .arg("--no-default-features")
             // Compiled without optimizing: trunk only runs cargo,
             // wasm-bindgen and wasm-opt, so its own speed does not show
             // (the checker's build took 10.8-15.3 s with either trunk), and
@@ -112,7 +103,15 @@ pub fn checker_steps() -> Vec<Step> {
             "--version",
             WASM_BINDGEN,
             "--force",
+            // Only the tool trunk runs, not the test runner or wasm2es6js.
+            "--bin",
+            "wasm-bindgen",
         ])
+        // Compiled without optimizing, as trunk: it reads and writes a
+        // wasm file of a few hundred KB once a build.
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         .env_remove("CARGO_TARGET_DIR");
         steps.push(Step {
             what: format!("installing wasm-bindgen-cli {WASM_BINDGEN}"),
@@ -133,9 +132,27 @@ pub fn checker_steps() -> Vec<Step> {
     steps
 }
 
+/// The wasm target, if this toolchain lacks it.
+fn wasm_target_step() -> Option<Step> {
+    let targets = output_of(Command::new("rustup").args(["target", "list", "--installed"]));
+    if targets
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        return None;
+    }
+    let mut cmd = Command::new("rustup");
+    cmd.args(["target", "add", "wasm32-unknown-unknown"]);
+    Some(Step {
+        what: "adding the wasm32-unknown-unknown target".into(),
+        usually: "under a minute",
+        cmd,
+    })
+}
+
 /// What building the site needs: the wasm toolchain for the checker,
-/// installed here and now (`cargo xtask build` and `test`; `serve` runs
-/// [`checker_steps`] in the background instead).
+/// installed here and now (`cargo xtask build`; `serve` runs
+/// [`checker_steps`] in the background, `test` beside its native build).
 pub fn for_site() -> Result<(), String> {
     for mut step in checker_steps() {
         eprintln!("setup: {} ({})", step.what, step.usually);
@@ -144,10 +161,9 @@ pub fn for_site() -> Result<(), String> {
     Ok(())
 }
 
-/// What `cargo xtask test` needs on top: rustfmt, clippy and the browser suite's tools.
-pub fn for_tests() -> Result<(), String> {
-    for_site()?;
-    for_e2e()?;
+/// What `cargo xtask test` lints with, in seconds: rustfmt, clippy, and the
+/// wasm target (clippy checks the checker's browser code for it).
+pub fn for_lint() -> Result<(), String> {
     for component in RUSTUP_COMPONENTS {
         let present = quiet_ok(Command::new("cargo").args([
             if *component == "rustfmt" {
@@ -162,7 +178,55 @@ pub fn for_tests() -> Result<(), String> {
             crate::run(Command::new("rustup").args(["component", "add", component]))?;
         }
     }
+    if let Some(mut step) = wasm_target_step() {
+        eprintln!("setup: {} ({})", step.what, step.usually);
+        crate::run(&mut step.cmd)?;
+    }
     Ok(())
+}
+
+/// What the tests need beyond [`for_lint`]: the checker's tools and the
+/// browser suite's, each step's output held and shown whole only when it
+/// fails (the native build runs beside and prints its own). On a warm
+/// machine there is nothing to do.
+pub fn for_tests_held() -> Result<(), String> {
+    let mut steps = checker_steps();
+    steps.extend(e2e_steps());
+    for step in steps {
+        run_held(step)?;
+    }
+    Ok(())
+}
+
+/// Runs a step with its output held: a line when it starts and when it
+/// ends, the output whole only if it fails.
+pub fn run_held(step: Step) -> Result<(), String> {
+    let Step {
+        what,
+        usually,
+        mut cmd,
+    } = step;
+    let shown = format!("{cmd:?}").replace('"', "");
+    eprintln!("setup: {what} ({usually}; beside the build, its output held)");
+    let started = std::time::Instant::now();
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("{what}: cannot start `{shown}`: {e}"))?;
+    if out.status.success() {
+        eprintln!(
+            "setup: {what}: done in {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
+        Ok(())
+    } else {
+        eprint!(
+            "── {shown}:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Err(format!("{what}: `{shown}` failed ({})", out.status))
+    }
 }
 
 /// Debian packages the browser suite needs, each with a command that shows
@@ -195,7 +259,8 @@ fn present(cmd: &str, args: &[&str]) -> bool {
 /// What the tests need: Chromium, Firefox ESR, WebKitGTK's WebDriver and
 /// Xvfb, Japanese fonts, poppler, Java (for vnu) and gettext from Debian,
 /// and the npm packages pinned in tests/e2e.
-pub fn for_e2e() -> Result<(), String> {
+pub fn e2e_steps() -> Vec<Step> {
+    let mut steps = Vec::new();
     let mut missing: Vec<&str> = E2E_PACKAGES
         .iter()
         .filter(|(_, cmd, args)| !present(cmd, args))
@@ -203,14 +268,23 @@ pub fn for_e2e() -> Result<(), String> {
         .collect();
     missing.dedup();
     if !missing.is_empty() {
-        eprintln!("setup: installing {} (Debian)", missing.join(", "));
-        crate::run(Command::new("apt-get").args(["update", "-qq"]))?;
-        crate::run(
-            Command::new("apt-get")
-                .args(["install", "-y", "-qq", "--no-install-recommends"])
-                .args(&missing)
-                .env("DEBIAN_FRONTEND", "noninteractive"),
-        )?;
+        let mut update = Command::new("apt-get");
+        update.args(["update", "-qq"]);
+        steps.push(Step {
+            what: "reading Debian's package lists".into(),
+            usually: "seconds",
+            cmd: update,
+        });
+        let mut install = Command::new("apt-get");
+        install
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(&missing)
+            .env("DEBIAN_FRONTEND", "noninteractive");
+        steps.push(Step {
+            what: format!("installing {} (Debian)", missing.join(", ")),
+            usually: "1 to 3 minutes, once",
+            cmd: install,
+        });
     }
     let e2e = crate::root().join("tests/e2e");
     if !e2e.join("node_modules/playwright-core").is_dir()
@@ -219,12 +293,14 @@ pub fn for_e2e() -> Result<(), String> {
         || !e2e.join("node_modules/puppeteer-core").is_dir()
         || !e2e.join("node_modules/selenium-webdriver").is_dir()
     {
-        eprintln!("setup: installing the browser suite's npm packages (tests/e2e)");
-        crate::run(
-            Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(&e2e),
-        )?;
+        let mut cmd = Command::new("npm");
+        cmd.args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&e2e);
+        steps.push(Step {
+            what: "installing the browser suite's npm packages (tests/e2e)".into(),
+            usually: "under a minute, once",
+            cmd,
+        });
     }
-    Ok(())
+    steps
 }
