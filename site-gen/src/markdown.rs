@@ -23,6 +23,7 @@ pub use crate::policy::{
 use crate::shortcode::{self, Piece};
 use crate::translate::blocks::{self, Mark, Status};
 use crate::translate::catalog::{Catalog, Lookup, State};
+use crate::translate::{PageCut, found_counts};
 use crate::translate::glossary::{self, Glossary};
 
 /// Everything a page render needs to know about the rest of the site.
@@ -87,37 +88,38 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
 /// page's messages are its `original`'s title and description and its
 /// runs; their translation and review status is the result's `review`. On
 /// a page partly reviewed, each current translation no native reviewer
-/// marked is followed by a mark saying so. The body is cut into runs once
-/// and each run looked up once, for the status and the translation.
+/// marked is followed by a mark saying so. The body's `cut` into runs is
+/// its original's, shared by every language (cut now when there is none,
+/// or when the catalog was read apart from it); each run is looked up
+/// once, by its message's number, for the status and the translation.
 pub fn render_translated(
     ctx: &Ctx<'_>,
     page: &Page,
     text: &str,
     original: &crate::content::FrontMatter,
-    catalog: &Catalog,
+    (catalog, cut): (&Catalog, Option<&PageCut>),
     source_lang: &str,
     outdated_note: &dyn Fn(&Mark) -> String,
 ) -> Rendered {
     let body = &text[page.body_offset..];
-    let cut = blocks::blocks(body);
-    let found: Vec<(Lookup<'_>, State)> = cut
-        .iter()
-        .map(|b| catalog.lookup_with_state(None, &b.text))
-        .collect();
-    let mut counts = crate::translate::catalog::Counts::default();
-    counts.add_from(catalog, None, &original.title);
-    counts.add_from(catalog, None, &original.description);
-    for (_, state) in &found {
-        counts.add(*state);
-    }
+    // The body's cut, shared by every catalog language, or cut now.
+    let shared = cut.and_then(|c| Some((c, c.lookups(catalog)?)));
+    let own;
+    let (cut, found) = match shared {
+        Some(found) => found,
+        None => {
+            own = PageCut::of(body, catalog.numbering());
+            let found = own.lookups(catalog).unwrap_or_default();
+            (&own, found)
+        }
+    };
+    let counts = found_counts(original, found.iter().map(|f| f.1), catalog);
     // Partly reviewed: the runs still to review are marked.
     let mark_unreviewed = counts.reviewed > 0 && !counts.all_reviewed();
-    let (translated, marks) = blocks::translate_cut(body, cut, |i, _| match found[i] {
-        (Lookup::Translated(t), State::Translated) if mark_unreviewed => {
-            Status::Unreviewed(t.to_string())
-        }
-        (Lookup::Translated(t), _) => Status::Translated(t.to_string()),
-        (Lookup::Outdated(t), _) => Status::Outdated(t.to_string()),
+    let (translated, marks) = blocks::translate_runs(body, cut.runs(), |i| match found[i] {
+        (Lookup::Translated(t), State::Translated) if mark_unreviewed => Status::Unreviewed(t),
+        (Lookup::Translated(t), _) => Status::Translated(t),
+        (Lookup::Outdated(t), _) => Status::Outdated(t),
         (Lookup::Missing, _) => Status::Missing,
     });
     let mut stub = page.clone();

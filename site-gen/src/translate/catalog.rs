@@ -95,6 +95,23 @@ impl Messages {
     }
 }
 
+/// The numbers the catalogs read together give their messages
+/// ([`Catalog::numbering`]).
+#[derive(Debug, Clone, Default)]
+pub struct Numbering(Arc<Messages>);
+
+/// A message's number in a [`Numbering`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageNumber(u32);
+
+impl Numbering {
+    /// The number of a message without a context (a Markdown run), if a
+    /// catalog has it.
+    pub fn plain(&self, msgid: &str) -> Option<MessageNumber> {
+        self.0.plain.get(msgid).copied().map(MessageNumber)
+    }
+}
+
 /// One language's translations, ready for look-ups: a message's number
 /// (from the Japanese text, shared with the other catalogs), then its
 /// entry, whose msgstr is a slice of one string holding them all.
@@ -234,8 +251,45 @@ impl Catalog {
 
     /// A message's entry: a look-up of its number, no copy of its text.
     fn find(&self, ctxt: Option<&str>, msgid: &str) -> Option<(u32, &Entry)> {
-        let n = self.messages.get(ctxt, msgid)?;
+        self.find_number(self.messages.get(ctxt, msgid)?)
+    }
+
+    fn find_number(&self, n: u32) -> Option<(u32, &Entry)> {
         Some((n, self.entries.get(n as usize)?.as_ref()?))
+    }
+
+    /// How this catalog numbers its messages: shared by the catalogs read
+    /// together ([`Catalog::parse_all`]), so that a message found once by
+    /// its text is then found in each of them by its number.
+    pub fn numbering(&self) -> Numbering {
+        Numbering(Arc::clone(&self.messages))
+    }
+
+    /// [`Catalog::lookup_with_state`] of a message found by `numbering`
+    /// (`None`: no catalog read with it has the message), or `None` when
+    /// this catalog numbers its messages otherwise.
+    pub fn lookup_number(
+        &self,
+        numbering: &Numbering,
+        n: Option<MessageNumber>,
+    ) -> Option<(Lookup<'_>, State)> {
+        if !Arc::ptr_eq(&numbering.0, &self.messages) {
+            return None;
+        }
+        let found = n.and_then(|n| self.find_number(n.0));
+        Some((self.lookup_found(found), self.state_of(found)))
+    }
+
+    /// [`Catalog::state`] of a message found by `numbering` (its
+    /// translation is not read: a build's catalog may have to read its
+    /// file for it), or `None` as [`Catalog::lookup_number`].
+    pub fn state_number(
+        &self,
+        numbering: &Numbering,
+        n: Option<MessageNumber>,
+    ) -> Option<State> {
+        Arc::ptr_eq(&numbering.0, &self.messages)
+            .then(|| self.state_of(n.and_then(|n| self.find_number(n.0))))
     }
 
     /// When and by whom an entry was marked reviewed.
@@ -291,12 +345,15 @@ impl Catalog {
     /// The message's translation and state, from one look-up.
     pub fn lookup_with_state(&self, ctxt: Option<&str>, msgid: &str) -> (Lookup<'_>, State) {
         let found = self.find(ctxt, msgid);
-        let lookup = match found {
+        (self.lookup_found(found), self.state_of(found))
+    }
+
+    fn lookup_found(&self, found: Option<(u32, &Entry)>) -> Lookup<'_> {
+        match found {
             Some((_, e)) if e.fuzzy => Lookup::Outdated(self.msgstr(e)),
             Some((_, e)) => Lookup::Translated(self.msgstr(e)),
             None => Lookup::Missing,
-        };
-        (lookup, self.state_of(found))
+        }
     }
 
     /// The translation if there is a current one, else `None`.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::LanguageStatus;
+use super::{LanguageStatus, PageCut};
 use super::catalog::{Catalog, Counts};
 use crate::config::{I18n, SiteConfig};
 use crate::content::Page;
@@ -24,25 +24,64 @@ pub fn status_of(
     catalogs: &BTreeMap<String, Arc<Catalog>>,
     sources: &Sources,
 ) -> Vec<LanguageStatus> {
-    let (facts, glossary) = extra;
-    // Each page is cut into its runs once for every catalog, pages in parallel.
-    let with_catalog: Vec<&Catalog> = site
-        .languages
+    let cuts = page_cuts(site, pages, catalogs, sources);
+    status_cut(site, pages, procedures, source_i18n, extra, (catalogs, &cuts), sources)
+}
+
+/// Each default-language page's body cut for the catalogs ([`PageCut`]),
+/// by page number (`None` for the others, and for every page of a site
+/// without a catalog), pages in parallel.
+pub fn page_cuts(
+    site: &SiteConfig,
+    pages: &[Page],
+    catalogs: &BTreeMap<String, Arc<Catalog>>,
+    sources: &Sources,
+) -> Vec<Option<PageCut>> {
+    let with_catalog = with_catalog(site, catalogs);
+    if with_catalog.is_empty() {
+        return Vec::new();
+    }
+    pages
+        .par_iter()
+        .map(|p| {
+            (p.lang == site.default_language && !p.from_catalog)
+                .then(|| super::page_cut(sources, p, &with_catalog))
+        })
+        .collect()
+}
+
+/// The catalogs, in the site's order of languages.
+fn with_catalog<'c>(
+    site: &SiteConfig,
+    catalogs: &'c BTreeMap<String, Arc<Catalog>>,
+) -> Vec<&'c Catalog> {
+    site.languages
         .iter()
         .filter_map(|l| catalogs.get(&l.code).map(|c| &**c))
-        .collect();
-    let originals: Vec<&Page> = pages
+        .collect()
+}
+
+/// [`status_of`] with the pages already cut ([`page_cuts`]).
+pub fn status_cut(
+    site: &SiteConfig,
+    pages: &[Page],
+    procedures: &BTreeMap<String, crate::procedures::Loaded>,
+    source_i18n: Option<&I18n>,
+    extra: (&crate::data::Facts, Option<&super::glossary::GlossaryFile>),
+    (catalogs, cuts): (&BTreeMap<String, Arc<Catalog>>, &[Option<PageCut>]),
+    sources: &Sources,
+) -> Vec<LanguageStatus> {
+    let (facts, glossary) = extra;
+    let with_catalog = with_catalog(site, catalogs);
+    let originals: Vec<(&Page, &PageCut)> = pages
         .iter()
-        .filter(|p| p.lang == site.default_language && !p.from_catalog)
+        .zip(cuts)
+        .filter_map(|(p, cut)| Some((p, cut.as_ref()?)))
         .collect();
-    let page_counts: Vec<Vec<Counts>> = if with_catalog.is_empty() {
-        Vec::new()
-    } else {
-        originals
-            .par_iter()
-            .map(|p| super::page_counts_in(sources, p, &with_catalog))
-            .collect()
-    };
+    let page_counts: Vec<Vec<Counts>> = originals
+        .par_iter()
+        .map(|(p, cut)| super::page_counts_in(sources, p, cut, &with_catalog))
+        .collect();
     let mut out = Vec::new();
     for lang in &site.languages {
         let Some(catalog) = catalogs.get(&lang.code) else {
@@ -50,7 +89,7 @@ pub fn status_of(
         };
         let k = out.len();
         let mut units = BTreeMap::new();
-        for (p, counts) in originals.iter().zip(&page_counts) {
+        for ((p, _), counts) in originals.iter().zip(&page_counts) {
             units.insert(p.key.clone(), counts[k]);
         }
         for (id, l) in procedures {
