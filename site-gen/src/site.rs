@@ -860,14 +860,13 @@ pub(crate) fn generate_to(
     } = loaded;
     // Each default-language page cut into its runs once, for the status
     // and every catalog language's page.
-    let cuts = crate::translate::status::page_cuts(&site, &pages, &catalogs, &sources);
-    let translation_status = crate::translate::status::status_cut(
+    let (translation_status, cuts) = crate::translate::status::status_of(
         &site,
         &pages,
         &procedures,
         i18n.get(&site.default_language),
         (&facts, glossary_file.as_ref().map(|(_, g)| g)),
-        (&catalogs, &cuts),
+        &catalogs,
         &sources,
     );
     // The page index and the site model's lists read the pages' places

@@ -187,11 +187,9 @@ pub fn translate<'t>(
     mut status: impl FnMut(&Block) -> Status<'t>,
 ) -> (String, Vec<Mark>) {
     let cut = blocks(body);
-    translate_runs(
-        body,
-        cut.iter().map(|b| (b.range.clone(), b.holder)),
-        |i| status(&cut[i]),
-    )
+    translate_runs(body, cut.iter().map(|b| (b.range.clone(), b.holder)), |i| {
+        status(&cut[i])
+    })
 }
 
 /// [`translate`] with the body already cut into its runs (their byte

@@ -283,11 +283,7 @@ impl Catalog {
     /// [`Catalog::state`] of a message found by `numbering` (its
     /// translation is not read: a build's catalog may have to read its
     /// file for it), or `None` as [`Catalog::lookup_number`].
-    pub fn state_number(
-        &self,
-        numbering: &Numbering,
-        n: Option<MessageNumber>,
-    ) -> Option<State> {
+    pub fn state_number(&self, numbering: &Numbering, n: Option<MessageNumber>) -> Option<State> {
         Arc::ptr_eq(&numbering.0, &self.messages)
             .then(|| self.state_of(n.and_then(|n| self.find_number(n.0))))
     }
@@ -433,11 +429,7 @@ impl Catalog {
     fn parse_one(
         sources: &Sources,
         (file, lang, text, read): (FileId, &str, &str, Result<PoRead, ReadError>),
-        (messages, readings, let_go): (
-            &mut Messages,
-            &mut Vec<Japanese>,
-            Option<&LetGo<'_>>,
-        ),
+        (messages, readings, let_go): (&mut Messages, &mut Vec<Japanese>, Option<&LetGo<'_>>),
         diags: &mut Vec<Diagnostic>,
     ) -> Catalog {
         let read = match read {
@@ -2514,14 +2506,27 @@ mod tests {
         assert_eq!(read_po(&broken).err().map(|e| e.line), Some(at));
     }
 
-    /// What a build reads of an entry (the lean reading's fields).
-    fn read_of(po: &POFile) -> Vec<(String, Option<String>, Option<String>, Vec<String>, Option<String>, bool)> {
+    /// What a build reads of an entry: msgid, msgstr, msgctxt, flags,
+    /// translator comment, obsolete.
+    type LeanEntry = (
+        String,
+        Option<String>,
+        Option<String>,
+        Vec<String>,
+        Option<String>,
+        bool,
+    );
+
+    /// What a build reads of each entry (the lean reading's fields).
+    fn read_of(po: &POFile) -> Vec<LeanEntry> {
         po.entries
             .iter()
             .map(|e| {
                 let mut e = e.clone();
                 make_lean(&mut e);
-                (e.msgid, e.msgstr, e.msgctxt, e.flags, e.tcomment, e.obsolete)
+                (
+                    e.msgid, e.msgstr, e.msgctxt, e.flags, e.tcomment, e.obsolete,
+                )
             })
             .collect()
     }

@@ -398,10 +398,7 @@ pub fn page_counts(sources: &Sources, page: &Page, catalog: &Catalog) -> Counts 
 /// The body of a default-language page cut for `catalogs` ([`PageCut`]).
 pub fn page_cut(sources: &Sources, page: &Page, catalogs: &[&Catalog]) -> PageCut {
     let text = sources.text(page.file);
-    let numbering = catalogs
-        .first()
-        .map(|c| c.numbering())
-        .unwrap_or_default();
+    let numbering = catalogs.first().map(|c| c.numbering()).unwrap_or_default();
     PageCut::of(text.get(page.body_offset..).unwrap_or_default(), numbering)
 }
 

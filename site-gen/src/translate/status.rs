@@ -7,31 +7,16 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{LanguageStatus, PageCut};
 use super::catalog::{Catalog, Counts};
+use super::{LanguageStatus, PageCut};
 use crate::config::{I18n, SiteConfig};
 use crate::content::Page;
 use crate::diag::{Diagnostic, Sources};
 
-/// Translation status of every catalog language: each default-language
-/// page (by key), each procedure (`procedure:<id>`) and the interface.
-pub fn status_of(
-    site: &SiteConfig,
-    pages: &[Page],
-    procedures: &BTreeMap<String, crate::procedures::Loaded>,
-    source_i18n: Option<&I18n>,
-    extra: (&crate::data::Facts, Option<&super::glossary::GlossaryFile>),
-    catalogs: &BTreeMap<String, Arc<Catalog>>,
-    sources: &Sources,
-) -> Vec<LanguageStatus> {
-    let cuts = page_cuts(site, pages, catalogs, sources);
-    status_cut(site, pages, procedures, source_i18n, extra, (catalogs, &cuts), sources)
-}
-
 /// Each default-language page's body cut for the catalogs ([`PageCut`]),
 /// by page number (`None` for the others, and for every page of a site
 /// without a catalog), pages in parallel.
-pub fn page_cuts(
+fn page_cuts(
     site: &SiteConfig,
     pages: &[Page],
     catalogs: &BTreeMap<String, Arc<Catalog>>,
@@ -61,21 +46,25 @@ fn with_catalog<'c>(
         .collect()
 }
 
-/// [`status_of`] with the pages already cut ([`page_cuts`]).
-pub fn status_cut(
+/// Translation status of every catalog language: each default-language
+/// page (by key), each procedure (`procedure:<id>`) and the interface;
+/// with each default-language page's body cut for the catalogs on the way
+/// ([`page_cuts`]: the build renders every language's pages from them).
+pub fn status_of(
     site: &SiteConfig,
     pages: &[Page],
     procedures: &BTreeMap<String, crate::procedures::Loaded>,
     source_i18n: Option<&I18n>,
     extra: (&crate::data::Facts, Option<&super::glossary::GlossaryFile>),
-    (catalogs, cuts): (&BTreeMap<String, Arc<Catalog>>, &[Option<PageCut>]),
+    catalogs: &BTreeMap<String, Arc<Catalog>>,
     sources: &Sources,
-) -> Vec<LanguageStatus> {
+) -> (Vec<LanguageStatus>, Vec<Option<PageCut>>) {
+    let cuts = page_cuts(site, pages, catalogs, sources);
     let (facts, glossary) = extra;
     let with_catalog = with_catalog(site, catalogs);
     let originals: Vec<(&Page, &PageCut)> = pages
         .iter()
-        .zip(cuts)
+        .zip(&cuts)
         .filter_map(|(p, cut)| Some((p, cut.as_ref()?)))
         .collect();
     let page_counts: Vec<Vec<Counts>> = originals
@@ -121,7 +110,7 @@ pub fn status_cut(
             units,
         });
     }
-    out
+    (out, cuts)
 }
 
 /// `site-gen check`'s warnings: one per language with outdated or missing
