@@ -24,6 +24,7 @@ use crate::shortcode::{self, Piece};
 use crate::translate::blocks::{self, Mark, Status};
 use crate::translate::catalog::{Catalog, Lookup, State};
 use crate::translate::glossary::{self, Glossary};
+use crate::translate::{PageCut, found_counts};
 
 /// Everything a page render needs to know about the rest of the site.
 pub struct Ctx<'a> {
@@ -87,37 +88,38 @@ pub fn render(ctx: &Ctx<'_>, page: &Page, text: &str) -> Rendered {
 /// page's messages are its `original`'s title and description and its
 /// runs; their translation and review status is the result's `review`. On
 /// a page partly reviewed, each current translation no native reviewer
-/// marked is followed by a mark saying so. The body is cut into runs once
-/// and each run looked up once, for the status and the translation.
+/// marked is followed by a mark saying so. The body's `cut` into runs is
+/// its original's, shared by every language (cut now when there is none,
+/// or when the catalog was read apart from it); each run is looked up
+/// once, by its message's number, for the status and the translation.
 pub fn render_translated(
     ctx: &Ctx<'_>,
     page: &Page,
     text: &str,
     original: &crate::content::FrontMatter,
-    catalog: &Catalog,
+    (catalog, cut): (&Catalog, Option<&PageCut>),
     source_lang: &str,
     outdated_note: &dyn Fn(&Mark) -> String,
 ) -> Rendered {
     let body = &text[page.body_offset..];
-    let cut = blocks::blocks(body);
-    let found: Vec<(Lookup<'_>, State)> = cut
-        .iter()
-        .map(|b| catalog.lookup_with_state(None, &b.text))
-        .collect();
-    let mut counts = crate::translate::catalog::Counts::default();
-    counts.add_from(catalog, None, &original.title);
-    counts.add_from(catalog, None, &original.description);
-    for (_, state) in &found {
-        counts.add(*state);
-    }
+    // The body's cut, shared by every catalog language, or cut now.
+    let shared = cut.and_then(|c| Some((c, c.lookups(catalog)?)));
+    let own;
+    let (cut, found) = match shared {
+        Some(found) => found,
+        None => {
+            own = PageCut::of(body, catalog.numbering());
+            let found = own.lookups(catalog).unwrap_or_default();
+            (&own, found)
+        }
+    };
+    let counts = found_counts(original, found.iter().map(|f| f.1), catalog);
     // Partly reviewed: the runs still to review are marked.
     let mark_unreviewed = counts.reviewed > 0 && !counts.all_reviewed();
-    let (translated, marks) = blocks::translate_cut(body, cut, |i, _| match found[i] {
-        (Lookup::Translated(t), State::Translated) if mark_unreviewed => {
-            Status::Unreviewed(t.to_string())
-        }
-        (Lookup::Translated(t), _) => Status::Translated(t.to_string()),
-        (Lookup::Outdated(t), _) => Status::Outdated(t.to_string()),
+    let (translated, marks) = blocks::translate_runs(body, cut.runs(), |i| match found[i] {
+        (Lookup::Translated(t), State::Translated) if mark_unreviewed => Status::Unreviewed(t),
+        (Lookup::Translated(t), _) => Status::Translated(t),
+        (Lookup::Outdated(t), _) => Status::Outdated(t),
         (Lookup::Missing, _) => Status::Missing,
     });
     let mut stub = page.clone();
@@ -1216,6 +1218,11 @@ mod tests {
 
     /// Renders `body` as the only page of a one-language site.
     fn render_body(body: &str) -> Rendered {
+        with_page(|ctx, page| render(ctx, page, body))
+    }
+
+    /// `f` with a one-language site and its only page.
+    fn with_page<R>(f: impl FnOnce(&Ctx<'_>, &Page) -> R) -> R {
         let site: SiteConfig = toml::from_str(
             "title = \"t\"\nbase_url = \"https://example.org/\"\ndefault_language = \"en\"\n\
              [[languages]]\ncode = \"en\"\nname = \"English\"\ntitle = \"t\"\n",
@@ -1252,7 +1259,87 @@ mod tests {
             unparsed: &BTreeSet::new(),
             glossary: &Glossary::default(),
         };
-        render(&ctx, &pages[0], body)
+        f(&ctx, &pages[0])
+    }
+
+    /// Every catalog language's page is rendered from its original's cut:
+    /// the same page as from a cut of its own (and, for a catalog read
+    /// apart from the others, which numbers its messages otherwise, from
+    /// its own), with translated, outdated (fuzzy), missing, obsolete and
+    /// Markdown entries; the status counts from the cut are those of the
+    /// body cut again.
+    #[test]
+    fn a_page_cut_once_renders_every_language_as_its_own_cut_does() {
+        use crate::diag::Sources;
+        let body = "## 見出し {#h}\n\n段落の\n続き。\n\n- 項目 **強調**\n- [リンク](https://example.org/)\n\n\
+                    | 列 | 値 |\n|---|---|\n| 古い | 無い |\n\n```\nコード\n```\n\n> 引用\n";
+        let po = |entries: &str| {
+            format!(
+                "msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n{entries}"
+            )
+        };
+        let en = po("#: a.md:1\nmsgid \"見出し\"\nmsgstr \"Heading\"\n\n\
+                     msgid \"段落の\\n続き。\"\nmsgstr \"A paragraph\\ngoing on.\"\n\n\
+                     msgid \"項目 **強調**\"\nmsgstr \"Item **stressed**\"\n\n\
+                     #, fuzzy\n#| msgid \"古かった\"\nmsgid \"古い\"\nmsgstr \"Old\"\n\n\
+                     msgid \"列\"\nmsgstr \"Column\"\n\n\
+                     #~ msgid \"無い\"\n#~ msgstr \"None\"\n");
+        let ko = po("msgid \"見出し\"\nmsgstr \"제목\"\n\n\
+                     msgid \"引用\"\nmsgstr \"인용\"\n\n\
+                     msgid \"値\"\nmsgstr \"\"\n");
+        let mut sources = Sources::default();
+        let files: Vec<(&str, usize)> = [("en", &en), ("ko", &ko)]
+            .into_iter()
+            .map(|(l, t)| {
+                let path = std::path::PathBuf::from(format!("{l}.po"));
+                (
+                    l,
+                    sources.add(&path, format!("content/i18n/{l}.po"), t.clone()),
+                )
+            })
+            .collect();
+        let read = |s: &Sources, id| Ok(s.text(id).to_string());
+        let mut diags = Vec::new();
+        let together = Catalog::parse_all(&sources, &files, &read, None, &mut diags);
+        let (apart, _) = Catalog::parse(&sources, files[1].1, "ko", &read);
+        let apart = apart.expect("ko read apart");
+        assert!(diags.is_empty(), "{diags:?}");
+        let cut = PageCut::of(body, together[0].numbering());
+        with_page(|ctx, page| {
+            let front = &page.front;
+            let html = |catalog: &Catalog, cut: Option<&PageCut>| {
+                let note = |m: &Mark| format!("<details>{}</details>", m.source);
+                let r = render_translated(ctx, page, body, front, (catalog, cut), "ja", &note);
+                (r.html, r.review)
+            };
+            for catalog in together.iter().chain([&apart]) {
+                let shared = html(catalog, Some(&cut));
+                assert_eq!(shared, html(catalog, None), "{}", catalog.lang);
+                let counts = crate::translate::body_counts(front, body, catalog);
+                assert_eq!(shared.1, Some(counts), "{}", catalog.lang);
+            }
+            let (en, en_counts) = html(&together[0], Some(&cut));
+            for shown in [
+                "Heading",
+                "A paragraph\ngoing on.",
+                "<strong>stressed</strong>",
+                "Column",
+            ] {
+                assert!(en.contains(shown), "{shown} in {en}");
+            }
+            assert!(
+                en.contains("Old") && en.contains("<details>古い</details>"),
+                "{en}"
+            );
+            assert!(en.contains("無い") && en.contains("コード"), "{en}");
+            let en_counts = en_counts.expect("counts");
+            assert_eq!((en_counts.translated, en_counts.outdated), (4, 1));
+            let (ko, _) = html(&together[1], Some(&cut));
+            assert!(
+                ko.contains("제목") && ko.contains("인용") && ko.contains("値"),
+                "{ko}"
+            );
+        });
     }
 
     /// n headings with the same text: ids `same`, `same-2`, … `same-n`.

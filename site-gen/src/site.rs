@@ -29,7 +29,7 @@ use crate::precompress;
 use crate::procedures;
 use crate::register::{self, Register};
 use crate::render::{CheckerOut, Renderer, checker_out};
-use crate::translate::{self, LanguageStatus, catalog::Catalog, glossary::Glossary};
+use crate::translate::{self, LanguageStatus, PageCut, catalog::Catalog, glossary::Glossary};
 
 pub use crate::policy::CSP;
 
@@ -146,6 +146,10 @@ pub(crate) struct MarkdownInputs<'a> {
     /// Each translated language's catalog: its pages are the default
     /// language's, translated.
     pub(crate) catalogs: &'a BTreeMap<String, Arc<Catalog>>,
+    /// Each default-language page's body cut for the catalogs, by page
+    /// number (`translate::status::page_cuts`): every language's page
+    /// uses its original's.
+    pub(crate) cuts: &'a [Option<PageCut>],
 }
 
 impl MarkdownInputs<'_> {
@@ -201,12 +205,28 @@ impl MarkdownInputs<'_> {
         };
         // The page's messages are its original's title and description
         // (this page's front matter is already translated) and its runs.
-        let original = self
-            .index
-            .get(&p.key, &site.default_language)
-            .map_or(&p.front, |o| &self.pages[o].front);
-        let rendered =
-            markdown::render_translated(&ctx, p, &text, original, catalog, source_lang, &note);
+        let original = self.index.get(&p.key, &site.default_language);
+        // The original's cut, when it is of this very text: the same file
+        // and body, held since loading (a text read again from the disk
+        // is cut again).
+        let cut = original
+            .filter(|&o| {
+                let o = &self.pages[o];
+                o.file == p.file
+                    && o.body_offset == p.body_offset
+                    && self.sources.released(p.file).is_none()
+            })
+            .and_then(|o| self.cuts.get(o)?.as_ref());
+        let original = original.map_or(&p.front, |o| &self.pages[o].front);
+        let rendered = markdown::render_translated(
+            &ctx,
+            p,
+            &text,
+            original,
+            (catalog, cut),
+            source_lang,
+            &note,
+        );
         Ok((rendered, text))
     }
 }
@@ -838,7 +858,9 @@ pub(crate) fn generate_to(
         page_metas,
         site_print,
     } = loaded;
-    let translation_status = crate::translate::status::status_of(
+    // Each default-language page cut into its runs once, for the status
+    // and every catalog language's page.
+    let (translation_status, cuts) = crate::translate::status::status_of(
         &site,
         &pages,
         &procedures,
@@ -917,6 +939,7 @@ pub(crate) fn generate_to(
         sources: &sources,
         glossary: &glossary,
         catalogs: &catalogs,
+        cuts: &cuts,
     };
     let (procedure_facts, procedure_uses) = procedure_facts(&procedures, &sources);
 

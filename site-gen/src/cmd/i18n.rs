@@ -156,7 +156,7 @@ pub fn update(opts: &Options) -> Result<(Sources, Vec<Updated>, Vec<Diagnostic>)
 /// `site-gen i18n status`.
 pub fn status(opts: &Options) -> Result<(Sources, Vec<LanguageStatus>, Vec<Diagnostic>), Failed> {
     let (sources, loaded, diags) = load_sources(opts)?;
-    let status = status_of(
+    let (status, _) = status_of(
         &loaded.site,
         &loaded.pages,
         &loaded.procedures,

@@ -155,14 +155,14 @@ pub fn blocks(body: &str) -> Vec<Block> {
 
 /// How a run of a translated page is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
+pub enum Status<'t> {
     /// The translation is current.
-    Translated(String),
+    Translated(&'t str),
     /// An older translation: shown with a mark and the current Japanese.
-    Outdated(String),
+    Outdated(&'t str),
     /// A current translation no native reviewer marked, on a page where
     /// other parts are reviewed: shown with a mark saying so.
-    Unreviewed(String),
+    Unreviewed(&'t str),
     /// No translation: the Japanese run, marked.
     Missing,
 }
@@ -175,54 +175,62 @@ pub struct Mark {
     pub outdated: bool,
     /// A current translation not yet reviewed (on a partly reviewed page).
     pub unreviewed: bool,
-    /// The current Japanese message (shown behind an outdated run).
+    /// The current Japanese message, behind an outdated run (empty for
+    /// the other marks).
     pub source: String,
     pub holder: Holder,
 }
 
 /// The body with every run replaced as `status` says, and the marks.
-pub fn translate(body: &str, mut status: impl FnMut(&Block) -> Status) -> (String, Vec<Mark>) {
-    translate_cut(body, blocks(body), |_, b| status(b))
+pub fn translate<'t>(
+    body: &str,
+    mut status: impl FnMut(&Block) -> Status<'t>,
+) -> (String, Vec<Mark>) {
+    let cut = blocks(body);
+    translate_runs(body, cut.iter().map(|b| (b.range.clone(), b.holder)), |i| {
+        status(&cut[i])
+    })
 }
 
-/// [`translate`] with the body already cut into its runs (`blocks(body)`);
-/// `status` gets each run with its place in `cut`.
-pub fn translate_cut(
+/// [`translate`] with the body already cut into its runs (their byte
+/// ranges and holders, as [`blocks`] gives them); `status` gets each
+/// run's place among them.
+pub fn translate_runs<'t>(
     body: &str,
-    cut: Vec<Block>,
-    mut status: impl FnMut(usize, &Block) -> Status,
+    runs: impl Iterator<Item = (Range<usize>, Holder)>,
+    mut status: impl FnMut(usize) -> Status<'t>,
 ) -> (String, Vec<Mark>) {
     let mut out = String::with_capacity(body.len() + body.len() / 2);
     let mut marks = Vec::new();
     let mut at = 0;
-    for (i, block) in cut.into_iter().enumerate() {
-        out.push_str(&body[at..block.range.start]);
-        at = block.range.end;
+    for (i, (range, holder)) in runs.enumerate() {
+        out.push_str(&body[at..range.start]);
+        at = range.end;
         let start = out.len();
-        let (text, outdated) = match status(i, &block) {
+        let (text, outdated) = match status(i) {
             Status::Translated(t) => (t, None),
             Status::Outdated(t) => (t, Some(true)),
             Status::Unreviewed(t) => (t, Some(false)),
             Status::Missing => {
-                out.push_str(&body[block.range.clone()]);
+                out.push_str(&body[range.clone()]);
                 marks.push(Mark {
                     range: start..out.len(),
                     outdated: false,
                     unreviewed: false,
-                    source: block.text.clone(),
-                    holder: block.holder,
+                    source: String::new(),
+                    holder,
                 });
                 continue;
             }
         };
-        let line_start = body[..block.range.start].rfind('\n').map_or(0, |i| i + 1);
-        let indent: String = body[line_start..block.range.start]
+        let line_start = body[..range.start].rfind('\n').map_or(0, |i| i + 1);
+        let indent: String = body[line_start..range.start]
             .chars()
             .map(|c| if c == '>' { '>' } else { ' ' })
             .collect();
         for (i, line) in text.trim().split('\n').enumerate() {
             if i > 0 {
-                if block.holder.one_line() {
+                if holder.one_line() {
                     out.push(' ');
                 } else {
                     out.push('\n');
@@ -230,7 +238,7 @@ pub fn translate_cut(
                 }
             }
             let line = line.trim_start();
-            if block.holder == Holder::Cell {
+            if holder == Holder::Cell {
                 // A `|` of the translation (a reading `{漢字|かんじ}`, a
                 // slip) must not end the cell: escaped as GFM asks.
                 let mut prev = ' ';
@@ -250,8 +258,12 @@ pub fn translate_cut(
                 range: start..out.len(),
                 outdated,
                 unreviewed: !outdated,
-                source: block.text,
-                holder: block.holder,
+                source: if outdated {
+                    message_text(&body[range.clone()])
+                } else {
+                    String::new()
+                },
+                holder,
             });
         }
     }
@@ -290,9 +302,9 @@ mod tests {
     fn a_translated_body_keeps_the_structure_around_each_run() {
         let body = "## 見出し {#h}\n\n1. 一\n2. 二つ目の\n   行\n\n> 引用\n";
         let (out, marks) = translate(body, |b| match b.text.as_str() {
-            "見出し" => Status::Translated("Heading".into()),
-            "二つ目の\n行" => Status::Outdated("Second\nline".into()),
-            "引用" => Status::Translated("Quote\nmore".into()),
+            "見出し" => Status::Translated("Heading"),
+            "二つ目の\n行" => Status::Outdated("Second\nline"),
+            "引用" => Status::Translated("Quote\nmore"),
             _ => Status::Missing,
         });
         assert_eq!(

@@ -95,6 +95,23 @@ impl Messages {
     }
 }
 
+/// The numbers the catalogs read together give their messages
+/// ([`Catalog::numbering`]).
+#[derive(Debug, Clone, Default)]
+pub struct Numbering(Arc<Messages>);
+
+/// A message's number in a [`Numbering`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageNumber(u32);
+
+impl Numbering {
+    /// The number of a message without a context (a Markdown run), if a
+    /// catalog has it.
+    pub fn plain(&self, msgid: &str) -> Option<MessageNumber> {
+        self.0.plain.get(msgid).copied().map(MessageNumber)
+    }
+}
+
 /// One language's translations, ready for look-ups: a message's number
 /// (from the Japanese text, shared with the other catalogs), then its
 /// entry, whose msgstr is a slice of one string holding them all.
@@ -234,8 +251,41 @@ impl Catalog {
 
     /// A message's entry: a look-up of its number, no copy of its text.
     fn find(&self, ctxt: Option<&str>, msgid: &str) -> Option<(u32, &Entry)> {
-        let n = self.messages.get(ctxt, msgid)?;
+        self.find_number(self.messages.get(ctxt, msgid)?)
+    }
+
+    fn find_number(&self, n: u32) -> Option<(u32, &Entry)> {
         Some((n, self.entries.get(n as usize)?.as_ref()?))
+    }
+
+    /// How this catalog numbers its messages: shared by the catalogs read
+    /// together ([`Catalog::parse_all`]), so that a message found once by
+    /// its text is then found in each of them by its number.
+    pub fn numbering(&self) -> Numbering {
+        Numbering(Arc::clone(&self.messages))
+    }
+
+    /// [`Catalog::lookup_with_state`] of a message found by `numbering`
+    /// (`None`: no catalog read with it has the message), or `None` when
+    /// this catalog numbers its messages otherwise.
+    pub fn lookup_number(
+        &self,
+        numbering: &Numbering,
+        n: Option<MessageNumber>,
+    ) -> Option<(Lookup<'_>, State)> {
+        if !Arc::ptr_eq(&numbering.0, &self.messages) {
+            return None;
+        }
+        let found = n.and_then(|n| self.find_number(n.0));
+        Some((self.lookup_found(found), self.state_of(found)))
+    }
+
+    /// [`Catalog::state`] of a message found by `numbering` (its
+    /// translation is not read: a build's catalog may have to read its
+    /// file for it), or `None` as [`Catalog::lookup_number`].
+    pub fn state_number(&self, numbering: &Numbering, n: Option<MessageNumber>) -> Option<State> {
+        Arc::ptr_eq(&numbering.0, &self.messages)
+            .then(|| self.state_of(n.and_then(|n| self.find_number(n.0))))
     }
 
     /// When and by whom an entry was marked reviewed.
@@ -291,12 +341,15 @@ impl Catalog {
     /// The message's translation and state, from one look-up.
     pub fn lookup_with_state(&self, ctxt: Option<&str>, msgid: &str) -> (Lookup<'_>, State) {
         let found = self.find(ctxt, msgid);
-        let lookup = match found {
+        (self.lookup_found(found), self.state_of(found))
+    }
+
+    fn lookup_found(&self, found: Option<(u32, &Entry)>) -> Lookup<'_> {
+        match found {
             Some((_, e)) if e.fuzzy => Lookup::Outdated(self.msgstr(e)),
             Some((_, e)) => Lookup::Translated(self.msgstr(e)),
             None => Lookup::Missing,
-        };
-        (lookup, self.state_of(found))
+        }
     }
 
     /// The translation if there is a current one, else `None`.
@@ -341,9 +394,9 @@ impl Catalog {
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<Catalog> {
         let mut messages = Messages::default();
-        // The reading of each Markdown message's Japanese (by number), the
-        // same for every catalog: read once.
-        let mut readings: Vec<Option<Box<Reading>>> = Vec::new();
+        // What each Markdown message's Japanese is (by number), the same
+        // for every catalog: found once.
+        let mut readings: Vec<Japanese> = Vec::new();
         let mut out = Vec::new();
         // Each catalog's file is read (again: loading let its text go),
         // parsed (rspolib, in pieces, in parallel) and checked (in
@@ -376,11 +429,7 @@ impl Catalog {
     fn parse_one(
         sources: &Sources,
         (file, lang, text, read): (FileId, &str, &str, Result<PoRead, ReadError>),
-        (messages, readings, let_go): (
-            &mut Messages,
-            &mut Vec<Option<Box<Reading>>>,
-            Option<&LetGo<'_>>,
-        ),
+        (messages, readings, let_go): (&mut Messages, &mut Vec<Japanese>, Option<&LetGo<'_>>),
         diags: &mut Vec<Diagnostic>,
     ) -> Catalog {
         let read = match read {
@@ -450,34 +499,38 @@ impl Catalog {
                 Some((n, e, lines, msgstr))
             })
             .collect();
-        readings.resize_with(messages.count as usize, || None);
+        readings.resize_with(messages.count as usize, || Japanese::Unknown);
         // A plain Japanese text is read only if a translation is not plain
-        // (see `problems_with`).
+        // (see `problems_with`): whether it is, found once for every catalog.
         let unread: Vec<(u32, &str)> = candidates
             .iter()
             .filter(|(n, e, _, _)| {
-                e.msgctxt.is_none() && readings[*n as usize].is_none() && !is_plain(&e.msgid)
+                e.msgctxt.is_none() && matches!(readings[*n as usize], Japanese::Unknown)
             })
             .map(|(n, e, _, _)| (*n, e.msgid.as_str()))
             .collect();
         // The file's lines indexed meanwhile (for the diagnostics' spans).
-        let (read_now, lines): (Vec<(u32, Reading)>, _) = rayon::join(
+        let (read_now, lines): (Vec<(u32, Japanese)>, _) = rayon::join(
             || {
                 unread
                     .into_par_iter()
-                    .map(|(n, msgid)| (n, Reading::of(msgid)))
+                    .map(|(n, msgid)| (n, Japanese::of(msgid)))
                     .collect()
             },
             || Lines::of(text),
         );
         for (n, r) in read_now {
-            readings[n as usize] = Some(Box::new(r));
+            readings[n as usize] = r;
         }
-        let readings: &[Option<Box<Reading>>] = readings;
+        let readings: &[Japanese] = readings;
         let checked: Vec<Checked<'_>> = candidates
             .into_par_iter()
             .map(|(n, e, lines_of, msgstr)| {
-                let source = readings[n as usize].as_deref();
+                let source = match &readings[n as usize] {
+                    Japanese::Unknown => (None, None),
+                    Japanese::Plain => (Some(true), None),
+                    Japanese::Read(r) => (Some(false), Some(&**r)),
+                };
                 let problems = problems_with(e.msgctxt.as_deref(), &e.msgid, source, msgstr);
                 if !problems.is_empty() {
                     let span = lines.span(lines_of.msgstr);
@@ -1094,7 +1147,9 @@ fn pofile_in_pieces(text: &str, size: usize, lean: bool) -> Option<POFile> {
         .par_iter()
         .enumerate()
         .map(|(i, &(before, piece))| {
-            let mut po = pofile(piece).ok()?;
+            let lean_piece = lean.then(|| without_references(piece)).flatten();
+            let mut po = pofile(lean_piece.as_deref().unwrap_or(piece)).ok()?;
+            drop(lean_piece);
             if i > 0 && (!po.metadata.is_empty() || po.header.is_some()) {
                 return None;
             }
@@ -1122,6 +1177,76 @@ fn pofile_in_pieces(text: &str, size: usize, lean: bool) -> Option<POFile> {
         po.entries.extend(more.entries);
     }
     Some(po)
+}
+
+/// `piece` (whole entries of a catalog) with its entries' references
+/// (`#: file:line`) and extracted comments (`#. …`) left as blank lines,
+/// or `None` when it has none to leave out. A build never reads them
+/// ([`make_lean`] lets them go), and they are about a third of what
+/// rspolib does for a catalog made by `i18n update` (each line copied,
+/// split into tokens, each reference split and copied). Only a run of them
+/// that opens an entry is blanked: after the piece's start, a blank line,
+/// a translator comment or a complete entry (its `msgstr`), and before
+/// the entry's `msgctxt`, `msgid`, flags or previous msgid. There rspolib
+/// reads the entry alike without them (it goes from the state before the
+/// run straight to the line after it, which it accepts from there), and
+/// the lines keep their numbers; anything else is left as it is.
+fn without_references(piece: &str) -> Option<String> {
+    fn blankable(line: &str) -> bool {
+        line.starts_with("#: ") || line.starts_with("#. ")
+    }
+    fn opens_entry(line: &str) -> bool {
+        ["msgid ", "msgctxt ", "#| "]
+            .iter()
+            .any(|k| line.starts_with(k))
+            || line
+                .strip_prefix("#, ")
+                .is_some_and(|flags| !flags.trim().is_empty())
+    }
+    // Whether the last line read leaves rspolib between entries: the
+    // piece's start, a translator comment or a `msgstr` (its continuation
+    // lines and blank lines change nothing).
+    let mut between = true;
+    // The run of blankable lines being read (their ranges in `piece`).
+    let mut run: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut blank: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut at = 0;
+    for line in piece.split_inclusive('\n') {
+        let range = at..at + line.len();
+        at += line.len();
+        let line = line.trim_end_matches(['\n', '\r']);
+        if blankable(line) {
+            if between {
+                run.push(range);
+            }
+            continue;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        if !run.is_empty() && opens_entry(line) {
+            blank.append(&mut run);
+        }
+        run.clear();
+        if !line.starts_with('"') {
+            between = line == "#"
+                || line.starts_with("# ")
+                || line.starts_with("msgstr ")
+                || line.starts_with("msgstr[");
+        }
+    }
+    if blank.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(piece.len());
+    let mut from = 0;
+    for r in blank {
+        out.push_str(&piece[from..r.start]);
+        out.push('\n');
+        from = r.end;
+    }
+    out.push_str(&piece[from..]);
+    Some(out)
 }
 
 /// Lets go of what a build never reads in an entry (see [`read_po_with`]).
@@ -1365,15 +1490,34 @@ fn date_format_problems(msgstr: &str) -> Vec<(String, String)> {
 /// be published, with what to do. Messages without a context are Markdown.
 pub fn entry_problems(ctxt: Option<&str>, msgid: &str, msgstr: &str) -> Vec<(String, String)> {
     let source = ctxt.is_none().then(|| Reading::of(msgid));
-    problems_with(ctxt, msgid, source.as_ref(), msgstr)
+    problems_with(ctxt, msgid, (None, source.as_ref()), msgstr)
 }
 
-/// [`entry_problems`], with the Markdown `msgid` already read (`source`,
-/// for a message without a context: the same for every catalog).
+/// What a Markdown message's Japanese is, found once for every catalog
+/// ([`Catalog::parse_all`]): plain text ([`is_plain`]), or its reading.
+enum Japanese {
+    Unknown,
+    Plain,
+    Read(Box<Reading>),
+}
+
+impl Japanese {
+    fn of(msgid: &str) -> Japanese {
+        if is_plain(msgid) {
+            Japanese::Plain
+        } else {
+            Japanese::Read(Box::new(Reading::of(msgid)))
+        }
+    }
+}
+
+/// [`entry_problems`], with what is known of the Markdown `msgid` (for a
+/// message without a context, the same for every catalog): whether it is
+/// plain ([`is_plain`]) and its reading (`source`).
 fn problems_with(
     ctxt: Option<&str>,
     msgid: &str,
-    source: Option<&Reading>,
+    (plain, source): (Option<bool>, Option<&Reading>),
     msgstr: &str,
 ) -> Vec<(String, String)> {
     let mut out = match (ctxt, source) {
@@ -1387,7 +1531,7 @@ fn problems_with(
         // Plain text on both sides: nothing Markdown would read in either
         // (see `is_plain`), so no parse can find a difference of shape,
         // links, code or HTML; what is left is what any text is checked for.
-        (None, _) if is_plain(msgid) && is_plain(msgstr) => {
+        (None, _) if plain.unwrap_or_else(|| is_plain(msgid)) && is_plain(msgstr) => {
             problems_read(msgid, None, msgstr, None)
         }
         (None, source) => {
@@ -2267,7 +2411,7 @@ mod tests {
                 let (ra, rb) = (Reading::of(&a), Reading::of(&b));
                 let mut parsed = shape_problems(&a, &ra, &b, &rb);
                 parsed.extend(problems_read(&a, Some(&ra), &b, Some(&rb)));
-                proptest::prop_assert_eq!(problems_with(None, &a, Some(&ra), &b), parsed);
+                proptest::prop_assert_eq!(problems_with(None, &a, (None, Some(&ra)), &b), parsed);
             }
         }
     }
@@ -2360,6 +2504,78 @@ mod tests {
         assert!(pofile_in_pieces(&broken, 30, false).is_none());
         let at = broken.lines().position(|l| l == "msgid \"空13\"").unwrap() + 1;
         assert_eq!(read_po(&broken).err().map(|e| e.line), Some(at));
+    }
+
+    /// What a build reads of an entry: msgid, msgstr, msgctxt, flags,
+    /// translator comment, obsolete.
+    type LeanEntry = (
+        String,
+        Option<String>,
+        Option<String>,
+        Vec<String>,
+        Option<String>,
+        bool,
+    );
+
+    /// What a build reads of each entry (the lean reading's fields).
+    fn read_of(po: &POFile) -> Vec<LeanEntry> {
+        po.entries
+            .iter()
+            .map(|e| {
+                let mut e = e.clone();
+                make_lean(&mut e);
+                (
+                    e.msgid, e.msgstr, e.msgctxt, e.flags, e.tcomment, e.obsolete,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_lean_reading_without_references_reads_what_the_whole_file_says() {
+        let mut text = String::from(
+            "# comment\n#: header.md:1\nmsgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n",
+        );
+        for i in 0..60 {
+            text.push_str(&match i % 10 {
+                0 => format!("#. page title\n#: a.md:{i}\nmsgid \"題{i}\"\nmsgstr \"T{i}\"\n\n"),
+                1 => format!("# reviewed: x\n#. c\n#: a.md:{i} b.md:2\n#, fuzzy\n#| msgid \"前{i}\"\nmsgid \"文{i}\"\nmsgstr \"\"\n\"two\"\n\n"),
+                2 => format!("#: a.md:{i}\n\n#: b.md\nmsgctxt \"c{i}\"\nmsgid \"\"\n\"段{i}\"\nmsgstr \"P{i}\"\n\n"),
+                // Not where an entry opens, or not before its message: left.
+                3 => format!("#, fuzzy\n#: a.md:{i}\nmsgid \"空{i}\"\nmsgstr \"\"\n\n"),
+                4 => format!("#: a.md:{i}\n# later comment\nmsgid \"後{i}\"\nmsgstr \"L{i}\"\n\n"),
+                5 => format!("msgid \"並{i}\"\nmsgstr \"N{i}\"\n#: a.md:{i}\nmsgid \"続{i}\"\nmsgstr \"C{i}\"\n\n"),
+                6 => format!("#: a.md:{i}\n#, fuzzy\nmsgid \"旗{i}\"\nmsgid_plural \"旗々{i}\"\nmsgstr[0] \"F{i}\"\n\n"),
+                7 => format!("#~ msgid \"旧{i}\"\n#~ msgstr \"Old{i}\"\n#: a.md:{i}\nmsgid \"新{i}\"\nmsgstr \"\"\n\n"),
+                8 => format!("#.\n#: a.md:{i}\n#,\nmsgid \"印{i}\"\nmsgstr \"M{i}\"\n\n"),
+                _ => format!("#. a \"quoted\" comment\r\n#: a.md:{i}\r\nmsgid \"改{i}\"\r\nmsgstr \"R{i}\"\r\n\r\n"),
+            });
+        }
+        assert!(without_references(&text).is_some());
+        let whole = pofile(text.as_str()).unwrap();
+        for size in [1, 30, 100, 1000, text.len()] {
+            let lean = pofile_in_pieces(&text, size, true).unwrap();
+            assert_eq!(read_of(&lean), read_of(&whole), "pieces of {size} bytes");
+            assert_eq!(lean.metadata, whole.metadata);
+            assert_eq!(lean.header, whole.header);
+            // A translator comment's line is where its entry starts (the
+            // review marks are found from there).
+            for (l, w) in lean.entries.iter().zip(&whole.entries) {
+                if w.tcomment.is_some() {
+                    assert_eq!(l.linenum, w.linenum, "{:?}", w.msgid);
+                }
+            }
+        }
+        // Blank lines stand for the lines left out: lines keep their numbers.
+        let lean = without_references(&text).unwrap();
+        assert_eq!(lean.lines().count(), text.lines().count());
+        assert!(!lean.contains("#: a.md:0\n"));
+        assert!(lean.contains("#, fuzzy\n#: a.md:3\n"));
+        assert!(lean.contains("#: a.md:4\n# later"));
+        // An error stays an error.
+        let broken = text.replace("msgid \"題20\"\nmsgstr \"T20\"\n", "msgid \"題20\"\n");
+        assert!(pofile(broken.as_str()).is_err());
+        assert!(pofile_in_pieces(&broken, 30, true).is_none());
     }
 
     /// A build holds an entry per message and catalog language.

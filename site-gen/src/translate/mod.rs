@@ -335,38 +335,110 @@ pub fn front_for(front: &FrontMatter, catalog: &Catalog) -> FrontMatter {
     out
 }
 
+/// A default-language page's Markdown body cut into its runs, each run's
+/// message found by its text once for every catalog read together (they
+/// number their messages alike, [`Catalog::numbering`]): the translation
+/// status and each catalog language's page then look each run up by its
+/// number. Cut once per build, for the status and every language's page.
+#[derive(Debug, Clone)]
+pub struct PageCut {
+    numbering: catalog::Numbering,
+    /// Byte range in the body, holder, message.
+    runs: Vec<(u32, u32, blocks::Holder, Option<catalog::MessageNumber>)>,
+}
+
+impl PageCut {
+    /// `body` cut into its runs ([`blocks::blocks`]), each looked up in
+    /// `numbering`.
+    pub fn of(body: &str, numbering: catalog::Numbering) -> PageCut {
+        let runs = blocks::blocks(body)
+            .into_iter()
+            .map(|b| {
+                let n = numbering.plain(&b.text);
+                // A body is a page's file: under 4 GiB.
+                let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+                (at(b.range.start), at(b.range.end), b.holder, n)
+            })
+            .collect();
+        PageCut { numbering, runs }
+    }
+
+    /// Each run's byte range in the body and holder.
+    pub fn runs(&self) -> impl Iterator<Item = (std::ops::Range<usize>, blocks::Holder)> + '_ {
+        self.runs
+            .iter()
+            .map(|&(start, end, holder, _)| (start as usize..end as usize, holder))
+    }
+
+    /// Each run's translation and state in `catalog`, in order; `None`
+    /// when `catalog` was not read with the numbering this cut used.
+    pub fn lookups<'c>(&self, catalog: &'c Catalog) -> Option<Vec<(Lookup<'c>, catalog::State)>> {
+        self.runs
+            .iter()
+            .map(|&(.., n)| catalog.lookup_number(&self.numbering, n))
+            .collect()
+    }
+
+    /// Each run's state in `catalog` (no translation read), in order;
+    /// `None` as [`PageCut::lookups`].
+    pub fn states(&self, catalog: &Catalog) -> Option<Vec<catalog::State>> {
+        self.runs
+            .iter()
+            .map(|&(.., n)| catalog.state_number(&self.numbering, n))
+            .collect()
+    }
+}
+
 /// Translation status of one page in one language.
 pub fn page_counts(sources: &Sources, page: &Page, catalog: &Catalog) -> Counts {
     let text = sources.text(page.file);
     body_counts(&page.front, &text[page.body_offset..], catalog)
 }
 
-/// Translation status of one page in each of `catalogs`: its body is cut
-/// into runs once for them all.
-pub fn page_counts_in(sources: &Sources, page: &Page, catalogs: &[&Catalog]) -> Vec<Counts> {
-    if catalogs.is_empty() {
-        return Vec::new();
-    }
+/// The body of a default-language page cut for `catalogs` ([`PageCut`]).
+pub fn page_cut(sources: &Sources, page: &Page, catalogs: &[&Catalog]) -> PageCut {
     let text = sources.text(page.file);
-    let cut = blocks::blocks(text.get(page.body_offset..).unwrap_or_default());
+    let numbering = catalogs.first().map(|c| c.numbering()).unwrap_or_default();
+    PageCut::of(text.get(page.body_offset..).unwrap_or_default(), numbering)
+}
+
+/// Translation status of one page in each of `catalogs`, from its `cut`.
+pub fn page_counts_in(
+    sources: &Sources,
+    page: &Page,
+    cut: &PageCut,
+    catalogs: &[&Catalog],
+) -> Vec<Counts> {
     catalogs
         .iter()
-        .map(|c| cut_counts(&page.front, &cut, c))
+        .map(|c| match cut.states(c) {
+            Some(states) => found_counts(&page.front, states.into_iter(), c),
+            // Read apart from the others (never in a build): by its texts.
+            None => page_counts(sources, page, c),
+        })
         .collect()
 }
 
 /// Translation and review status of a default-language page's messages:
 /// its title, its description and each run of its Markdown `body`.
 pub fn body_counts(front: &FrontMatter, body: &str, catalog: &Catalog) -> Counts {
-    cut_counts(front, &blocks::blocks(body), catalog)
+    let cut = PageCut::of(body, catalog.numbering());
+    let states = cut.states(catalog).unwrap_or_default();
+    found_counts(front, states.into_iter(), catalog)
 }
 
-fn cut_counts(front: &FrontMatter, cut: &[blocks::Block], catalog: &Catalog) -> Counts {
+/// The counts of a page's messages: its title and description, found in
+/// `catalog`, and its runs' states.
+pub fn found_counts(
+    front: &FrontMatter,
+    runs: impl Iterator<Item = catalog::State>,
+    catalog: &Catalog,
+) -> Counts {
     let mut c = Counts::default();
     c.add_from(catalog, None, &front.title);
     c.add_from(catalog, None, &front.description);
-    for b in cut {
-        c.add_from(catalog, None, &b.text);
+    for state in runs {
+        c.add(state);
     }
     c
 }

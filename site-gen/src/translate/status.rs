@@ -7,14 +7,49 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::LanguageStatus;
 use super::catalog::{Catalog, Counts};
+use super::{LanguageStatus, PageCut};
 use crate::config::{I18n, SiteConfig};
 use crate::content::Page;
 use crate::diag::{Diagnostic, Sources};
 
+/// Each default-language page's body cut for the catalogs ([`PageCut`]),
+/// by page number (`None` for the others, and for every page of a site
+/// without a catalog), pages in parallel.
+fn page_cuts(
+    site: &SiteConfig,
+    pages: &[Page],
+    catalogs: &BTreeMap<String, Arc<Catalog>>,
+    sources: &Sources,
+) -> Vec<Option<PageCut>> {
+    let with_catalog = with_catalog(site, catalogs);
+    if with_catalog.is_empty() {
+        return Vec::new();
+    }
+    pages
+        .par_iter()
+        .map(|p| {
+            (p.lang == site.default_language && !p.from_catalog)
+                .then(|| super::page_cut(sources, p, &with_catalog))
+        })
+        .collect()
+}
+
+/// The catalogs, in the site's order of languages.
+fn with_catalog<'c>(
+    site: &SiteConfig,
+    catalogs: &'c BTreeMap<String, Arc<Catalog>>,
+) -> Vec<&'c Catalog> {
+    site.languages
+        .iter()
+        .filter_map(|l| catalogs.get(&l.code).map(|c| &**c))
+        .collect()
+}
+
 /// Translation status of every catalog language: each default-language
-/// page (by key), each procedure (`procedure:<id>`) and the interface.
+/// page (by key), each procedure (`procedure:<id>`) and the interface;
+/// with each default-language page's body cut for the catalogs on the way
+/// ([`page_cuts`]: the build renders every language's pages from them).
 pub fn status_of(
     site: &SiteConfig,
     pages: &[Page],
@@ -23,26 +58,19 @@ pub fn status_of(
     extra: (&crate::data::Facts, Option<&super::glossary::GlossaryFile>),
     catalogs: &BTreeMap<String, Arc<Catalog>>,
     sources: &Sources,
-) -> Vec<LanguageStatus> {
+) -> (Vec<LanguageStatus>, Vec<Option<PageCut>>) {
+    let cuts = page_cuts(site, pages, catalogs, sources);
     let (facts, glossary) = extra;
-    // Each page is cut into its runs once for every catalog, pages in parallel.
-    let with_catalog: Vec<&Catalog> = site
-        .languages
+    let with_catalog = with_catalog(site, catalogs);
+    let originals: Vec<(&Page, &PageCut)> = pages
         .iter()
-        .filter_map(|l| catalogs.get(&l.code).map(|c| &**c))
+        .zip(&cuts)
+        .filter_map(|(p, cut)| Some((p, cut.as_ref()?)))
         .collect();
-    let originals: Vec<&Page> = pages
-        .iter()
-        .filter(|p| p.lang == site.default_language && !p.from_catalog)
+    let page_counts: Vec<Vec<Counts>> = originals
+        .par_iter()
+        .map(|(p, cut)| super::page_counts_in(sources, p, cut, &with_catalog))
         .collect();
-    let page_counts: Vec<Vec<Counts>> = if with_catalog.is_empty() {
-        Vec::new()
-    } else {
-        originals
-            .par_iter()
-            .map(|p| super::page_counts_in(sources, p, &with_catalog))
-            .collect()
-    };
     let mut out = Vec::new();
     for lang in &site.languages {
         let Some(catalog) = catalogs.get(&lang.code) else {
@@ -50,7 +78,7 @@ pub fn status_of(
         };
         let k = out.len();
         let mut units = BTreeMap::new();
-        for (p, counts) in originals.iter().zip(&page_counts) {
+        for ((p, _), counts) in originals.iter().zip(&page_counts) {
             units.insert(p.key.clone(), counts[k]);
         }
         for (id, l) in procedures {
@@ -82,7 +110,7 @@ pub fn status_of(
             units,
         });
     }
-    out
+    (out, cuts)
 }
 
 /// `site-gen check`'s warnings: one per language with outdated or missing
