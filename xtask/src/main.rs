@@ -55,7 +55,7 @@ http://127.0.0.1:8000/ (or port N) as soon as it is compiled: every
 change under content/, templates/ or static/ rebuilds what it affects
 and reloads the browser. Meanwhile, in the background, it installs what
 the checker needs (the wasm target, trunk, wasm-bindgen-cli, wasm-opt:
-about 12 minutes on 2 cores the first time) and builds the checker with
+about 6 to 8 minutes on 2 cores the first time) and builds the checker with
 trunk (release) into target/checker-dist, printing a line when each
 step starts and every 30 seconds (the tools' output:
 target/checker-build.log). Until the checker is there, checker pages
