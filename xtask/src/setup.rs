@@ -25,13 +25,17 @@ fn output_of(cmd: &mut Command) -> String {
         .unwrap_or_default()
 }
 
-/// `~/.cargo/bin`, where `cargo install` puts tools.
-pub fn cargo_bin() -> PathBuf {
+/// `~/.cargo` (or `CARGO_HOME`): the registry's sources and installed tools.
+pub fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
         .unwrap_or_else(|| PathBuf::from(".cargo"))
-        .join("bin")
+}
+
+/// `~/.cargo/bin`, where `cargo install` puts tools.
+pub fn cargo_bin() -> PathBuf {
+    cargo_home().join("bin")
 }
 
 /// Where `npm ci` puts wasm-opt (binaryen; Debian's is too old).
