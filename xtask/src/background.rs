@@ -134,7 +134,7 @@ fn run_logged(step: Step, log: &File, running: &Arc<Mutex<Running>>) -> Result<b
     } = step;
     let out = log.try_clone().map_err(|e| e.to_string())?;
     let err = log.try_clone().map_err(|e| e.to_string())?;
-    let shown = format!("{cmd:?}").replace('"', "");
+    let shown = crate::shown(&cmd);
     {
         let Ok(mut r) = running.lock() else {
             return Ok(false);

@@ -285,7 +285,7 @@ fn clippy_driver() -> PathBuf {
 
 /// Runs a command, echoing it, and fails if it fails.
 fn run(cmd: &mut Command) -> Result<(), String> {
-    let shown = format!("{cmd:?}").replace('"', "");
+    let shown = shown(cmd);
     eprintln!("$ {shown}");
     let status = cmd
         .status()
@@ -334,7 +334,7 @@ fn site_gen_binary(profile: Profile) -> Result<PathBuf, String> {
     }
     cmd.arg("--message-format=json-render-diagnostics")
         .stderr(std::process::Stdio::inherit());
-    let shown = format!("{cmd:?}").replace('"', "");
+    let shown = shown(&cmd);
     eprintln!("$ {shown}");
     let out = cmd
         .output()
@@ -733,22 +733,39 @@ fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
 /// it ends (it runs beside others whose reports would interleave); fails
 /// if it fails.
 fn run_reported(cmd: &mut Command) -> Result<(), String> {
-    let shown = format!("{cmd:?}").replace('"', "");
-    eprintln!("$ {shown} (its report when it ends)");
-    let out = cmd
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot start `{shown}`: {e}"))?;
-    eprint!(
-        "── {shown}:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    eprintln!("$ {} (its report when it ends)", shown(cmd));
+    let (shown, out) = held(cmd)?;
+    print_report(&shown, &out);
     if out.status.success() {
         Ok(())
     } else {
         Err(format!("`{shown}` failed ({})", out.status))
     }
+}
+
+/// A command as the terminal shows it.
+fn shown(cmd: &Command) -> String {
+    format!("{cmd:?}").replace('"', "")
+}
+
+/// Runs a command with its output held (it runs beside others whose
+/// output would interleave): the command as shown, and what it printed.
+fn held(cmd: &mut Command) -> Result<(String, std::process::Output), String> {
+    let shown = shown(cmd);
+    let out = cmd
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot start `{shown}`: {e}"))?;
+    Ok((shown, out))
+}
+
+/// Prints a held command's output whole.
+fn print_report(shown: &str, out: &std::process::Output) {
+    eprint!(
+        "── {shown}:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Fails when the checker (wasm + JS glue, brotli, in bytes) is over

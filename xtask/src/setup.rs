@@ -210,13 +210,9 @@ pub fn run_held(step: Step) -> Result<(), String> {
         usually,
         mut cmd,
     } = step;
-    let shown = format!("{cmd:?}").replace('"', "");
     eprintln!("setup: {what} ({usually}; beside the build, its output held)");
     let started = std::time::Instant::now();
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{what}: cannot start `{shown}`: {e}"))?;
+    let (shown, out) = crate::held(&mut cmd).map_err(|e| format!("{what}: {e}"))?;
     if out.status.success() {
         eprintln!(
             "setup: {what}: done in {:.0} s",
@@ -224,11 +220,7 @@ pub fn run_held(step: Step) -> Result<(), String> {
         );
         Ok(())
     } else {
-        eprint!(
-            "── {shown}:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::print_report(&shown, &out);
         Err(format!("{what}: `{shown}` failed ({})", out.status))
     }
 }
