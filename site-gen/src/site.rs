@@ -417,6 +417,19 @@ struct PageDone {
     kept: Option<PageOut>,
 }
 
+/// The `pages` pages of a catalog language whose catalog could not be
+/// opened again (`d` says why): none is rendered, and the error is told
+/// once, by the first, not once a page.
+fn unopened(d: Diagnostic, pages: usize) -> impl Iterator<Item = PageDone> {
+    let mut d = Some(d);
+    (0..pages).map(move |_| PageDone {
+        summary: Arc::new(d.take().map_or_else(Summary::default, Summary::failed)),
+        page: None,
+        ran: true,
+        kept: None,
+    })
+}
+
 /// Page `i`'s HTML (of each page it is published as) from `serve`'s cache
 /// when its keys match, else
 /// rendered: `fast` is compared first; when it differs, the context is
@@ -1232,12 +1245,7 @@ pub(crate) fn generate_to(
                 .map_or(pages.len(), |k| start + k);
             match run.and_then(|l| Some((l, catalogs.get(l)?.open()))) {
                 None => done.extend(render_range(start..end, &markdown)),
-                Some((_, Err(d))) => done.extend((start..end).map(|_| PageDone {
-                    summary: Arc::new(Summary::failed(d.clone())),
-                    page: None,
-                    ran: true,
-                    kept: None,
-                })),
+                Some((_, Err(d))) => done.extend(unopened(d, end - start)),
                 Some((l, Ok(catalog))) => {
                     let mut view = catalogs.clone();
                     view.insert(l.to_string(), catalog);
@@ -1554,4 +1562,20 @@ pub(crate) fn failure_order(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     warnings.dedup();
     errors.extend(warnings);
     errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_catalog_changed_during_the_build_is_reported_once_not_once_a_page() {
+        let d = Diagnostic::error("`content/i18n/ko.po` changed while the site was built");
+        let done: Vec<PageDone> = unopened(d, 40).collect();
+        assert_eq!(done.len(), 40);
+        assert!(done.iter().all(|p| p.page.is_none() && p.kept.is_none()));
+        let told: Vec<&Diagnostic> = done.iter().flat_map(|p| &p.summary.diags).collect();
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert!(told[0].is_error());
+    }
 }

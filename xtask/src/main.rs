@@ -659,14 +659,15 @@ fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
     // checker's build alone. Both run to their end.
     let (checker, exe) = t.beside(
         ("setup + checker build", || {
-            setup::for_tests_held()?;
-            setup::run_held(setup::Step {
-                what: "building the checker (trunk: the wasm, wasm-bindgen, wasm-opt)".into(),
-                usually: "about 1 to 2 minutes the first time, seconds when nothing changed",
-                cmd: trunk_build(),
-            })?;
-            // The budget right after the build, before anything slow.
-            within_budget(checker_size(true)?)
+            setup::for_tests_held(|| {
+                setup::run_held(setup::Step {
+                    what: "building the checker (trunk: the wasm, wasm-bindgen, wasm-opt)".into(),
+                    usually: "about 1 to 2 minutes the first time, seconds when nothing changed",
+                    cmd: trunk_build(),
+                })?;
+                // The budget right after the build, before anything slow.
+                within_budget(checker_size(true)?)
+            })
         }),
         ("clippy + test build", || {
             // One compile of the native code for everything after, linted
