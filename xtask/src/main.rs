@@ -415,6 +415,38 @@ fn trunk_build() -> Command {
     cmd
 }
 
+/// The cargo build trunk runs for the checker (`trunk_build`; its
+/// arguments as trunk 0.21 passes them for checker-app/release.html: the
+/// `checker` profile, `hydrate`, the one binary, offline, and the same
+/// flags), run ahead so that trunk finds it done (`cargo xtask test` runs
+/// it beside the tools' installs).
+fn checker_cargo_build() -> setup::Step {
+    let manifest = root().join("checker-app/Cargo.toml");
+    let mut cmd = cargo();
+    cmd.args([
+        "build",
+        "--target=wasm32-unknown-unknown",
+        "--manifest-path",
+    ])
+    .arg(&manifest)
+    .args([
+        "--profile",
+        "checker",
+        "--offline",
+        "--bin",
+        "checker-app",
+        "--features",
+        "hydrate",
+    ])
+    .current_dir(root().join("checker-app"))
+    .env("CARGO_ENCODED_RUSTFLAGS", checker_rustflags());
+    setup::Step {
+        what: "compiling the checker's wasm (cargo, ahead of trunk)".into(),
+        usually: "about a minute the first time, seconds when nothing changed",
+        cmd,
+    }
+}
+
 /// `CARGO_ENCODED_RUSTFLAGS` for the checker's build: the caller's own
 /// (encoded, or plain `RUSTFLAGS`, which the encoded form would override)
 /// plus the registry's path remapped.
@@ -659,7 +691,7 @@ fn test_steps(args: &[String], t: &mut Timings) -> Result<(), String> {
     // checker's build alone. Both run to their end.
     let (checker, exe) = t.beside(
         ("setup + checker build", || {
-            setup::for_tests_held(|| {
+            setup::for_tests_held(checker_cargo_build(), || {
                 setup::run_held(setup::Step {
                     what: "building the checker (trunk: the wasm, wasm-bindgen, wasm-opt)".into(),
                     usually: "about 1 to 2 minutes the first time, seconds when nothing changed",
@@ -786,6 +818,47 @@ fn within_budget(size: usize) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_checkers_cargo_build_is_the_one_trunk_runs_for_release_html() {
+        // What release.html asks trunk for, read from its `<link data-trunk
+        // rel="rust">`: a change there that the early build does not follow
+        // would compile the checker twice.
+        let html = std::fs::read_to_string(root().join("checker-app/release.html"))
+            .expect("checker-app/release.html");
+        let attr = |name: &str| {
+            let at = html.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+            html[at..].split('"').next().expect(name).to_string()
+        };
+        let cmd = checker_cargo_build().cmd;
+        let got: Vec<String> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let after = |flag: &str| {
+            got.iter()
+                .position(|a| a == flag)
+                .and_then(|i| got.get(i + 1))
+                .cloned()
+        };
+        assert_eq!(after("--profile"), Some(attr("data-cargo-profile-release")));
+        assert_eq!(after("--features"), Some(attr("data-cargo-features")));
+        assert_eq!(after("--bin"), Some(attr("data-bin")));
+        assert!(got.contains(&"--target=wasm32-unknown-unknown".to_string()));
+        assert!(
+            got.contains(&"--offline".to_string()),
+            "trunk runs --offline"
+        );
+        assert!(!html.contains("data-cargo-no-default-features"));
+        // The same flags as trunk's build, which `trunk_build` sets.
+        let flags = |c: &Command| {
+            c.get_envs()
+                .find(|(k, _)| *k == "CARGO_ENCODED_RUSTFLAGS")
+                .and_then(|(_, v)| v.map(|v| v.to_owned()))
+        };
+        assert_eq!(flags(&cmd), flags(&trunk_build()));
+        assert!(flags(&cmd).is_some());
+    }
 
     fn args(line: &str) -> Vec<String> {
         line.split_whitespace().map(String::from).collect()

@@ -196,21 +196,30 @@ pub fn for_lint() -> Result<(), String> {
 
 /// What the tests need beyond [`for_lint`], each step's output held and
 /// shown whole only when it fails (the native build runs beside and prints
-/// its own): the browser suite's packages (downloads and unpacking, mostly)
-/// on a thread of their own, beside the checker's tools, so that `then`
-/// (the checker's build) starts as soon as the tools are there, not after
-/// the browsers. Both run to their end; on a warm machine there is
-/// nothing to install and `then` runs at once.
-pub fn for_tests_held<T>(then: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+/// its own). Three threads: the checker's tools, then `then` (the
+/// checker's build); the browser suite's packages (downloads and
+/// unpacking, mostly); and `early`, the checker's own cargo build, which
+/// trunk then finds done (its last step, fat LTO, uses one core: here it
+/// runs while the installs keep the other busy). `then` starts as soon as
+/// the tools and `early` are there, not after the browsers. All run to
+/// their end; on a warm machine there is nothing to install and the rest
+/// takes seconds.
+pub fn for_tests_held<T>(
+    early: Step,
+    then: impl FnOnce() -> Result<T, String>,
+) -> Result<T, String> {
     std::thread::scope(|s| {
+        let joined = |r: std::thread::Result<Result<(), String>>, what: &str| {
+            r.unwrap_or_else(|_| Err(format!("{what} panicked")))
+        };
         let browsers = s.spawn(|| e2e_steps().into_iter().try_for_each(run_held));
+        let early = s.spawn(|| run_held(early));
         let checker = checker_steps()
             .into_iter()
             .try_for_each(run_held)
+            .and_then(|()| joined(early.join(), "the checker's cargo build"))
             .and_then(|()| then());
-        let browsers = browsers.join().unwrap_or_else(|_| {
-            Err("installing the browser suite's packages panicked".to_string())
-        });
+        let browsers = joined(browsers.join(), "installing the browser suite's packages");
         match (checker, browsers) {
             (Ok(t), Ok(())) => Ok(t),
             (Err(e), Ok(())) | (Ok(_), Err(e)) => Err(e),
