@@ -151,10 +151,15 @@ export async function firefox() {
         back: () => page.goBack(),
         forward: () => page.goForward(),
         run: (fn, args) => page.evaluate(fn, ...args),
-        // Locators wait until the element is visible, enabled and still.
-        click: (css) => page.locator(css).click(),
+        // Locators wait until the element is visible, enabled and still;
+        // with no timeout of their own (puppeteer's is 30 s), so that one
+        // that never finishes is a hang like any other command's (`guard`,
+        // after 60 s: one more try in a fresh session). Seen once in a
+        // `cargo xtask test` under load (load average 9): a click on the
+        // result's details button timed out, and passed on every rerun.
+        click: (css) => page.locator(css).setTimeout(0).click(),
         type: async (css, text) => {
-          await page.locator(css).wait();
+          await page.locator(css).setTimeout(0).wait();
           await page.$eval(css, (el) => { el.value = ''; el.focus(); });
           await page.type(css, text);
         },
