@@ -417,9 +417,13 @@ fn trunk_build() -> Command {
 
 /// The cargo build trunk runs for the checker (`trunk_build`; its
 /// arguments as trunk 0.21 passes them for checker-app/release.html: the
-/// `checker` profile, `hydrate`, the one binary, offline, and the same
-/// flags), run ahead so that trunk finds it done (`cargo xtask test` runs
-/// it beside the tools' installs).
+/// `checker` profile, `hydrate`, the one binary, and the same flags), run
+/// ahead so that trunk finds it done (`cargo xtask test` runs it beside
+/// the tools' installs). Not `--offline`, which trunk passes: on a new
+/// machine the wasm's crates may not be downloaded yet (the native build
+/// beside it downloads only its own), and this build fetches them, so
+/// trunk's offline build then has them. Being offline is not part of what
+/// cargo compares, so trunk finds the build done either way.
 fn checker_cargo_build() -> setup::Step {
     let manifest = root().join("checker-app/Cargo.toml");
     let mut cmd = cargo();
@@ -432,7 +436,6 @@ fn checker_cargo_build() -> setup::Step {
     .args([
         "--profile",
         "checker",
-        "--offline",
         "--bin",
         "checker-app",
         "--features",
@@ -845,10 +848,8 @@ mod tests {
         assert_eq!(after("--features"), Some(attr("data-cargo-features")));
         assert_eq!(after("--bin"), Some(attr("data-bin")));
         assert!(got.contains(&"--target=wasm32-unknown-unknown".to_string()));
-        assert!(
-            got.contains(&"--offline".to_string()),
-            "trunk runs --offline"
-        );
+        // Trunk builds offline; this build fetches what that one needs.
+        assert!(!got.contains(&"--offline".to_string()));
         assert!(!html.contains("data-cargo-no-default-features"));
         // The same flags as trunk's build, which `trunk_build` sets.
         let flags = |c: &Command| {
