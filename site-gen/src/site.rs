@@ -1230,12 +1230,13 @@ pub(crate) fn generate_to(
     // One language at a time: the pages written by hand (and the default
     // language's), then each catalog language's pages with its catalog
     // open (its file read again, see `Catalog::parse_all`), let go once
-    // they are rendered.
+    // they are rendered. The next language's catalog is opened while a
+    // language's pages render (two catalogs' texts at most).
     let render_pages = || -> Vec<PageDone> {
         fn lang(p: &Page) -> Option<&str> {
             p.from_catalog.then_some(p.lang.as_str())
         }
-        let mut done = Vec::with_capacity(pages.len());
+        let mut runs = Vec::new();
         let mut start = 0;
         while start < pages.len() {
             let run = lang(&pages[start]);
@@ -1243,20 +1244,37 @@ pub(crate) fn generate_to(
                 .iter()
                 .position(|p| lang(p) != run)
                 .map_or(pages.len(), |k| start + k);
-            match run.and_then(|l| Some((l, catalogs.get(l)?.open()))) {
-                None => done.extend(render_range(start..end, &markdown)),
-                Some((_, Err(d))) => done.extend(unopened(d, end - start)),
-                Some((l, Ok(catalog))) => {
-                    let mut view = catalogs.clone();
-                    view.insert(l.to_string(), catalog);
-                    let markdown = MarkdownInputs {
-                        catalogs: &view,
-                        ..markdown
-                    };
-                    done.extend(render_range(start..end, &markdown));
-                }
-            }
+            runs.push((start..end, run));
             start = end;
+        }
+        type Opened<'l> = Option<(&'l str, Result<Arc<Catalog>, Diagnostic>)>;
+        fn open<'l>(catalogs: &BTreeMap<String, Arc<Catalog>>, run: Option<&'l str>) -> Opened<'l> {
+            run.and_then(|l| Some((l, catalogs.get(l)?.open())))
+        }
+        let render_run = |range: std::ops::Range<usize>, opened: Opened<'_>| match opened {
+            None => render_range(range, &markdown),
+            Some((_, Err(d))) => unopened(d, range.len()).collect(),
+            Some((l, Ok(catalog))) => {
+                let mut view = catalogs.clone();
+                view.insert(l.to_string(), catalog);
+                let markdown = MarkdownInputs {
+                    catalogs: &view,
+                    ..markdown
+                };
+                render_range(range, &markdown)
+            }
+        };
+        let mut done = Vec::with_capacity(pages.len());
+        let mut opened = runs.first().and_then(|(_, l)| open(&catalogs, *l));
+        for (k, (range, _)) in runs.iter().enumerate() {
+            let current = opened.take();
+            let next = runs.get(k + 1).and_then(|(_, l)| *l);
+            let (rendered, next_opened) = rayon::join(
+                || render_run(range.clone(), current),
+                || open(&catalogs, next),
+            );
+            done.extend(rendered);
+            opened = next_opened;
         }
         done
     };

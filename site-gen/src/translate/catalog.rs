@@ -509,20 +509,18 @@ impl Catalog {
             })
             .map(|(n, e, _, _)| (*n, e.msgid.as_str()))
             .collect();
-        // The file's lines indexed meanwhile (for the diagnostics' spans).
-        let (read_now, lines): (Vec<(u32, Japanese)>, _) = rayon::join(
-            || {
-                unread
-                    .into_par_iter()
-                    .map(|(n, msgid)| (n, Japanese::of(msgid)))
-                    .collect()
-            },
-            || Lines::of(text),
-        );
+        let read_now: Vec<(u32, Japanese)> = unread
+            .into_par_iter()
+            .map(|(n, msgid)| (n, Japanese::of(msgid)))
+            .collect();
         for (n, r) in read_now {
             readings[n as usize] = r;
         }
         let readings: &[Japanese] = readings;
+        // The file's lines, indexed only for a diagnostic's span or a
+        // review mark's line (where each msgstr is, `scan_lines` found).
+        let lines = std::sync::OnceLock::new();
+        let lines = || lines.get_or_init(|| Lines::of(text));
         let checked: Vec<Checked<'_>> = candidates
             .into_par_iter()
             .map(|(n, e, lines_of, msgstr)| {
@@ -533,7 +531,7 @@ impl Catalog {
                 };
                 let problems = problems_with(e.msgctxt.as_deref(), &e.msgid, source, msgstr);
                 if !problems.is_empty() {
-                    let span = lines.span(lines_of.msgstr);
+                    let span = line_from(text, lines_of.msgstr_at);
                     let refused = problems
                         .into_iter()
                         .map(|(message, help)| {
@@ -547,10 +545,12 @@ impl Catalog {
                     return (n, msgstr, Err(refused), Vec::new());
                 }
                 let mut review_diags = Vec::new();
-                let reviewed = review_of(sources, (file, &lines), e, msgstr, &mut review_diags);
+                let reviewed = e.tcomment.as_ref().and_then(|_| {
+                    review_of(sources, (file, lines()), e, msgstr, &mut review_diags)
+                });
                 let in_file = let_go
                     .filter(|l| e.msgctxt.is_none() && !(l.keep)(&e.msgid))
-                    .and_then(|_| verbatim_at(text, lines.span(lines_of.msgstr), msgstr));
+                    .and_then(|_| verbatim_at(text, lines_of.msgstr_at, msgstr));
                 let kept = Kept {
                     msgstr_line: lines_of.msgstr,
                     fuzzy: e.fuzzy(),
@@ -630,11 +630,11 @@ impl Catalog {
 }
 
 /// Where `msgstr` (the text rspolib read for an entry whose msgstr keyword
-/// is on the line `line` of `text`) is in `text` byte for byte: right after
-/// the line's first quote, when the file holds it without escapes.
-fn verbatim_at(text: &str, line: Range<usize>, msgstr: &str) -> Option<usize> {
-    let quote = text.get(line.clone())?.find('"')?;
-    let at = line.start + quote + 1;
+/// is on the line starting at byte `line` of `text`) is in `text` byte for
+/// byte: right after the line's first quote, when the file holds it
+/// without escapes.
+fn verbatim_at(text: &str, line: usize, msgstr: &str) -> Option<usize> {
+    let at = line + text.get(line_from(text, line))?.find('"')? + 1;
     (text.get(at..at + msgstr.len())? == msgstr).then_some(at)
 }
 
@@ -684,6 +684,8 @@ impl ReadError {
 struct EntryLines {
     msgid: usize,
     msgstr: usize,
+    /// Where the msgstr's line starts (bytes).
+    msgstr_at: usize,
     /// An obsolete entry's previous msgid (`#~| msgid`), which rspolib skips.
     previous: Option<String>,
 }
@@ -712,8 +714,15 @@ fn scan_lines(text: &str) -> Vec<EntryLines> {
     let mut previous: Option<String> = None;
     let mut in_previous = false;
     let mut in_msgid = false;
-    for (i, raw) in text.lines().enumerate() {
-        let n = i + 1;
+    let mut next = 0;
+    // The lines as `str::lines` has them, each with where it starts.
+    for (i, raw) in text.split_inclusive('\n').enumerate() {
+        let (n, at) = (i + 1, next);
+        next += raw.len();
+        let raw = match raw.strip_suffix('\n') {
+            Some(l) => l.strip_suffix('\r').unwrap_or(l),
+            None => raw,
+        };
         let line = raw.trim();
         if let Some(rest) = line.strip_prefix("#~|") {
             let rest = rest.trim();
@@ -748,6 +757,7 @@ fn scan_lines(text: &str) -> Vec<EntryLines> {
                 EntryLines {
                     msgid: n,
                     msgstr: 0,
+                    msgstr_at: at,
                     previous: if obsolete { previous.take() } else { None },
                 },
                 v.trim() == "\"\"",
@@ -760,6 +770,7 @@ fn scan_lines(text: &str) -> Vec<EntryLines> {
                 && last.msgstr == 0
             {
                 last.msgstr = n;
+                last.msgstr_at = at;
             }
         } else if body.starts_with('"') && in_msgid {
             if let Some((_, empty)) = out.last_mut()
@@ -907,10 +918,9 @@ struct Lines<'a> {
 impl<'a> Lines<'a> {
     fn of(text: &'a str) -> Lines<'a> {
         let mut starts = vec![0];
+        // (`match_indices` of a `char` finds each with `memchr`.)
         starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
+            text.match_indices('\n')
                 .map(|(i, _)| i + 1)
                 .filter(|&i| i < text.len()),
         );
@@ -1014,7 +1024,8 @@ fn read_po_with(text: &str, lean: bool) -> Result<PoRead, ReadError> {
         ));
     }
     let mut refused = Vec::new();
-    let mut first: FastMap<(Option<&str>, &str), usize> = FastMap::default();
+    let mut first: FastMap<(Option<&str>, &str), usize> =
+        FastMap::with_capacity_and_hasher(po.entries.len(), Default::default());
     for (i, (e, l)) in po.entries.iter().zip(&lines).enumerate() {
         if e.msgid_plural.is_some() {
             refused.push((
@@ -1263,6 +1274,16 @@ fn make_lean(e: &mut POEntry) {
         e.tcomment = None;
         e.msgstr_plural = Vec::new();
     }
+}
+
+/// The line of `text` that starts at byte `start`, as a byte range (as
+/// [`line_span`] has it).
+fn line_from(text: &str, start: usize) -> Range<usize> {
+    let end = text
+        .get(start..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |i| start + i);
+    start.min(end)..end
 }
 
 /// Line `n` (1-based) of `text` as a byte range.
