@@ -42,9 +42,10 @@ use crate::markdown::Rendered;
 
 /// An output file's bytes, shared between the cache, the output and the
 /// dev server. An `Arc<Vec<u8>>`, not an `Arc<[u8]>`: a rendered file
-/// becomes one without a copy (the 95 MB sitemap of 4000 pages × 15
-/// languages, copied into an `Arc<[u8]>`, put the catalog build's peak at
-/// 450-476 MiB instead of 380-385).
+/// becomes one without a copy (the 95 MB sitemap that 4000 pages × 15
+/// languages had while it listed every page's translations, copied into
+/// an `Arc<[u8]>`, put the catalog build's peak at 450-476 MiB instead of
+/// 380-385).
 pub type Bytes = Arc<Vec<u8>>;
 
 /// Hashes what is written into it: a `Debug` or serde serialization is
@@ -407,8 +408,9 @@ pub struct Cache {
     /// The compiled templates, by a hash of their texts and of what their
     /// functions read.
     templates: Option<(u64, Arc<crate::templates::Templates>)>,
-    /// The sitemap, by a hash of every page's data and the configuration.
-    pub(crate) sitemap: Option<(u64, Bytes)>,
+    /// The sitemap's files, by a hash of every page's data and the
+    /// configuration.
+    pub(crate) sitemap: Option<(u64, Vec<(String, Bytes)>)>,
     /// The checks of the page set (`checks::check_page_set`), by a hash of
     /// every page's data and file.
     pub(crate) page_set_checks: Option<(u64, Vec<crate::diag::Diagnostic>)>,

@@ -605,9 +605,9 @@ pub(crate) struct Finish<'a> {
     pub(crate) renderer: Option<&'a Renderer<'a>>,
     pub(crate) assets: &'a BTreeMap<String, (String, Vec<u8>)>,
     pub(crate) broken_data: &'a BTreeSet<String>,
-    /// The sitemap of the previous run, when no page appeared, went or
-    /// changed its front matter since (`serve` after a text edit).
-    pub(crate) sitemap: Option<&'a Bytes>,
+    /// The sitemap's files of the previous run, when no page appeared, went
+    /// or changed its front matter since (`serve` after a text edit).
+    pub(crate) sitemap: Option<&'a [(String, Bytes)]>,
     /// How far each catalog language is translated (the staff page).
     pub(crate) translation_status: &'a [LanguageStatus],
 }
@@ -618,6 +618,8 @@ pub(crate) struct Finished {
     /// Sorted.
     pub(crate) warnings: Vec<Diagnostic>,
     pub(crate) register: Register,
+    /// The sitemap's files (also in the output), for the cache.
+    pub(crate) sitemap: Vec<(String, Bytes)>,
 }
 
 impl Finish<'_> {
@@ -635,6 +637,7 @@ impl Finish<'_> {
     ) -> Finished {
         let (site, pages, sources) = (self.site, self.pages, self.sources);
         let mut warnings = Vec::new();
+        let mut sitemap = Vec::new();
         // Checks across pages, from the summaries: each page's own problems,
         // `@/…#anchor` links, and where each fact is used.
         for s in summaries {
@@ -686,9 +689,13 @@ impl Finish<'_> {
                 }
                 Err(d) => diags.push(d),
             }
-            let sitemap = match self.sitemap {
-                Some(kept) => Arc::clone(kept),
-                None => r.sitemap().into_bytes().into(),
+            sitemap = match self.sitemap {
+                Some(kept) => kept.to_vec(),
+                None => r
+                    .sitemaps()
+                    .into_iter()
+                    .map(|(name, xml)| (name, Bytes::new(xml.into_bytes())))
+                    .collect(),
             };
             if !self.translation_status.is_empty() {
                 match r.translations_page(self.translation_status) {
@@ -698,7 +705,9 @@ impl Finish<'_> {
                     Err(d) => diags.push(d),
                 }
             }
-            files.insert("sitemap.xml".into(), sitemap);
+            for (name, bytes) in &sitemap {
+                files.insert(name.clone(), Arc::clone(bytes));
+            }
             files.insert(
                 "robots.txt".into(),
                 format!(
@@ -832,6 +841,7 @@ impl Finish<'_> {
             errors,
             warnings,
             register,
+            sitemap,
         }
     }
 }
@@ -1340,7 +1350,7 @@ pub(crate) fn generate_to(
         .sitemap
         .as_ref()
         .filter(|(k, _)| Some(*k) == sitemap_key)
-        .map(|(_, bytes)| bytes);
+        .map(|(_, files)| files.as_slice());
     // Every page's files: a long listing's further pages too.
     let output_paths: std::borrow::Cow<[String]> =
         if lib.children.iter().any(|c| c.len() > PAGE_SIZE) {
@@ -1366,10 +1376,13 @@ pub(crate) fn generate_to(
         errors,
         mut warnings,
         register,
+        sitemap,
     } = finish.run(&summaries, page_errors, procedure_uses, diags, &mut files);
     drop(summaries);
-    if let (Some(key), Some(bytes)) = (sitemap_key, files.get("sitemap.xml")) {
-        cache.sitemap = Some((key, bytes.clone()));
+    if let Some(key) = sitemap_key
+        && !sitemap.is_empty()
+    {
+        cache.sitemap = Some((key, sitemap));
     }
     if !errors.is_empty() || templates.is_none() || !i18n_complete {
         let mut all = errors;
