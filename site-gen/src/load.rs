@@ -393,6 +393,35 @@ fn page_meta(p: &Page) -> u64 {
     cache::hash_debug(&p)
 }
 
+/// The fingerprints of the catalogs (by their place in `files`), read in
+/// parallel when building without `serve`'s cache: catalogs are the
+/// largest sources (tens of MB each), loading keeps only their
+/// fingerprint (they are read again when parsed), and one at a time the
+/// reads left a core idle. A catalog that cannot be read as UTF-8 is not
+/// here: it is read again where the others are registered, for the same
+/// messages in the same order. At most one text per thread is held.
+fn catalog_prints(
+    files: &[SourceFile],
+    kinds: &cache::Kinds,
+    cache: &Cache,
+) -> BTreeMap<usize, u64> {
+    if cache.keeps() {
+        return BTreeMap::new();
+    }
+    let catalogs: Vec<usize> = (0..files.len())
+        .filter(|&n| matches!(kinds.get(n), Some(Ok(Kind::Catalog { .. }))))
+        .collect();
+    catalogs
+        .into_par_iter()
+        .with_max_len(1)
+        .filter_map(|n| {
+            let bytes = std::fs::read(&files[n].path).ok()?;
+            let text = String::from_utf8(bytes).ok()?;
+            Some((n, diag::fingerprint(&text)))
+        })
+        .collect()
+}
+
 /// Reads a text file through `serve`'s cache (see [`read_text`]).
 fn read_cached(
     root: &Path,
@@ -501,6 +530,7 @@ pub(crate) fn load(
                     .any(|k| matches!(k, Ok(Kind::I18n { lang: l }) if l == lang))
         });
     cache.align_pages(&content_files);
+    let catalog_prints = catalog_prints(&content_files, &kinds, cache);
     for (n, (file, kind)) in content_files.iter().zip(kinds.iter()).enumerate() {
         let kind = match kind {
             Ok(k) => k,
@@ -518,6 +548,11 @@ pub(crate) fn load(
             }
             Kind::Glossary => glossary_id = read_cached(root, file, cache, sources, diags),
             Kind::Catalog { lang } => {
+                if let Some(&print) = catalog_prints.get(&n) {
+                    let id = sources.add_known(&file.path, &file.shown, None, print);
+                    catalog_files.insert(lang.clone(), id);
+                    continue;
+                }
                 let before = diags.len();
                 match read_cached(root, file, cache, sources, diags) {
                     Some(id) => {
