@@ -170,11 +170,10 @@ options:
   --runs R          runs per tool and size (default 1)
   --serve           the same as --shape serve
 
-The default (every shape at 4000 and 16000 pages, one run) takes about half
-an hour on a 2-core machine (estimated from the shapes' own runs: the
-catalog shape alone took 7.8 minutes, its corpora included; Hugo's 16000-page
-builds take about 100 s each) and writes up to about 20 GB under
-target/bench/ (the 16000-page catalog site's build peaks at about 1.4 GiB);
+The default (every shape at 4000 and 16000 pages, one run) took 14.6
+minutes on a 2-core machine with the catalog corpora already written (about
+3 more minutes to write them) and writes up to about 20 GB under
+target/bench/ (the 16000-page catalog site's build peaks at about 1.2 GiB);
 every shape in about 10 minutes: --pages 500,2000.
 ";
 
