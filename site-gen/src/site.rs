@@ -1336,8 +1336,9 @@ pub(crate) fn generate_to(
         cache.outputs.update(places, page_paths, kept_outputs);
     }
 
-    // The sitemap reads every page's address, translations and `updated`
-    // date, the listings' lengths (their pages) and the configuration: not
+    // The sitemap reads every page's address and `updated` date, the
+    // listings' lengths (their pages) and the configuration (`global`,
+    // which also covers the translations the sitemap no longer reads): not
     // titles, descriptions or weights.
     let sitemap_key = keys.as_ref().map(|k| {
         crate::cache::hash_of((

@@ -13,9 +13,9 @@ use std::fmt::Write as _;
 use super::{Renderer, paged_url};
 
 /// The most addresses one sitemap file may hold (sitemaps.org).
-pub(crate) const MAX_URLS: usize = 50_000;
+const MAX_URLS: usize = 50_000;
 /// The most bytes one sitemap file may have, uncompressed (sitemaps.org).
-pub(crate) const MAX_BYTES: usize = 50 * 1024 * 1024;
+const MAX_BYTES: usize = 50 * 1024 * 1024;
 
 const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
 const TAIL: &str = "</urlset>\n";
@@ -23,13 +23,13 @@ const INDEX_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapin
 const INDEX_TAIL: &str = "</sitemapindex>\n";
 
 /// One address's entry (`<url>…</url>`) and its `lastmod`.
-pub(crate) struct Entry {
+struct Entry {
     xml: String,
     lastmod: String,
 }
 
 impl Entry {
-    pub(crate) fn new(loc: &str, lastmod: String) -> Entry {
+    fn new(loc: &str, lastmod: String) -> Entry {
         let mut xml = String::with_capacity(loc.len() + 80);
         let _ = write!(
             xml,
@@ -65,7 +65,7 @@ impl Renderer<'_> {
 /// entries and `max_bytes` bytes each: `sitemap.xml` alone when they fit in
 /// one, else `sitemap.xml` indexing `sitemap-1.xml`, `sitemap-2.xml`… (each
 /// with its newest `lastmod`) under `base_url`.
-pub(crate) fn sitemap_files(
+fn sitemap_files(
     entries: &[Entry],
     base_url: &str,
     max_urls: usize,
