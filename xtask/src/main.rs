@@ -905,12 +905,14 @@ mod tests {
     /// at opt-level 0 are exactly those `cargo tree` reaches only through a
     /// proc macro or a build dependency: code the compiler runs, never in
     /// a program or a test (a crate that a program also uses stays
-    /// optimized, and a new proc macro does not go unnoticed).
+    /// optimized, and a new proc macro does not go unnoticed); and those it
+    /// leaves unoptimized on purpose are crates of the programs.
     #[test]
     fn only_the_compilers_crates_are_unoptimized_in_dev() {
-        let tree = |edges: &str| -> std::collections::BTreeSet<String> {
+        let tree = |edges: &str, features: &[&str]| -> std::collections::BTreeSet<String> {
             let out = cargo()
                 .args(["tree", "--workspace", "--target", "all", "--prefix", "none"])
+                .args(features)
                 .args(["--format", "{p}", "--edges", edges])
                 .output()
                 .expect("cargo tree runs");
@@ -924,8 +926,8 @@ mod tests {
                 .filter_map(|l| l.split_whitespace().next().map(String::from))
                 .collect()
         };
-        let all = tree("normal,build,dev");
-        let in_programs = tree("normal,dev,no-proc-macro");
+        let all = tree("normal,build,dev", &[]);
+        let in_programs = tree("normal,dev,no-proc-macro", &[]);
         let compilers: std::collections::BTreeSet<String> =
             all.difference(&in_programs).cloned().collect();
         let manifest = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml");
@@ -948,6 +950,33 @@ mod tests {
             "Cargo.toml's [profile.dev.package] must list exactly the crates only the \
              compiler runs (left: listed, right: `cargo tree`)"
         );
+        // The table's second list: crates of the programs left unoptimized
+        // on purpose (no test spends time in them). Each must be one, or
+        // it belongs in the first list (or nowhere: a crate gone from the
+        // tree).
+        let cold: Vec<&str> = table
+            .split("\n\n")
+            .nth(1)
+            .expect("a second list after the compilers' crates")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| {
+                let (name, settings) = l.split_once(" = ").expect("name = { ... }");
+                assert_eq!(settings, "{ opt-level = 0 }", "{l}");
+                name
+            })
+            .collect();
+        assert!(cold.contains(&"rustls"), "{cold:?}");
+        // With check-served's TLS client, as the tests build site-gen
+        // (`cargo_tests`).
+        let in_programs = tree("normal,dev,no-proc-macro", &["--features", "site-gen/https"]);
+        for name in cold {
+            assert!(
+                in_programs.contains(name) && !compilers.contains(name),
+                "`{name}` in Cargo.toml's second list of unoptimized crates is not a crate \
+                 of the programs"
+            );
+        }
     }
 
     #[test]
