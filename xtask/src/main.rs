@@ -969,7 +969,10 @@ mod tests {
         assert!(cold.contains(&"rustls"), "{cold:?}");
         // With check-served's TLS client, as the tests build site-gen
         // (`cargo_tests`).
-        let in_programs = tree("normal,dev,no-proc-macro", &["--features", "site-gen/https"]);
+        let in_programs = tree(
+            "normal,dev,no-proc-macro",
+            &["--features", "site-gen/https"],
+        );
         for name in cold {
             assert!(
                 in_programs.contains(name) && !compilers.contains(name),
