@@ -415,9 +415,8 @@ fn catalog_prints(
         .into_par_iter()
         .with_max_len(1)
         .filter_map(|n| {
-            let bytes = std::fs::read(&files[n].path).ok()?;
-            let text = String::from_utf8(bytes).ok()?;
-            Some((n, diag::fingerprint(&text)))
+            let text = diag::Utf8Bytes::new(std::fs::read(&files[n].path).ok()?)?;
+            Some((n, text.fingerprint()))
         })
         .collect()
 }
@@ -687,7 +686,7 @@ pub(crate) fn load(
         let keep = |msgid: &str| held.contains(msgid);
         let let_go = translate::catalog::LetGo {
             keep: &keep,
-            read: |path| std::fs::read_to_string(path).ok(),
+            read: |path| std::fs::read(path).ok(),
         };
         load_catalogs(
             &site,
@@ -938,7 +937,7 @@ fn load_catalogs(
         parse.push((lang.as_str(), file));
     }
     // Read together: the catalogs share their messages' Japanese.
-    for c in Catalog::parse_all(sources, &parse, &read_again, let_go, diags) {
+    for c in Catalog::parse_all(sources, &parse, &read_catalog_again, let_go, diags) {
         out.insert(c.lang.clone(), Arc::new(c));
     }
     out
@@ -1005,26 +1004,53 @@ pub(crate) fn checker_problem(
 /// whose front matter was read (`Sources::release`), or an error if the
 /// file changed or vanished since.
 pub(crate) fn read_again(sources: &Sources, id: diag::FileId) -> Result<String, Diagnostic> {
+    match read_bytes_again(sources, id)? {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| changed(sources, id)),
+        Err(held) => Ok(held.to_string()),
+    }
+}
+
+/// [`read_again`] of a catalog (tens of MB): its bytes, checked to be
+/// UTF-8 by [`diag::Utf8Bytes`], faster than `String`'s check.
+pub(crate) fn read_catalog_again(
+    sources: &Sources,
+    id: diag::FileId,
+) -> Result<diag::Utf8Bytes, Diagnostic> {
+    match read_bytes_again(sources, id)? {
+        Ok(bytes) => diag::Utf8Bytes::new(bytes).ok_or_else(|| changed(sources, id)),
+        Err(held) => Ok(held.to_string().into()),
+    }
+}
+
+/// The bytes of a released file read again, if they are the ones read
+/// first (by fingerprint), or the text held (`Err`: never let go).
+fn read_bytes_again(
+    sources: &Sources,
+    id: diag::FileId,
+) -> Result<Result<Vec<u8>, &str>, Diagnostic> {
     let Some(expected) = sources.released(id) else {
-        return Ok(sources.text(id).to_string());
+        return Ok(Err(sources.text(id)));
     };
     let shown = sources.name(id);
-    let changed = || {
-        Diagnostic::error(format!("`{shown}` changed while the site was built"))
-            .in_file(id)
-            .help("build again once the file is saved")
-    };
-    let path = sources.path(id).ok_or_else(changed)?;
+    let path = sources.path(id).ok_or_else(|| changed(sources, id))?;
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error(format!("cannot read `{shown}` again: {e}"))
             .help("check that the file exists and is readable, then build again")
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| changed())?;
-    if diag::fingerprint(&text) == expected {
-        Ok(text)
+    if diag::fingerprint_bytes(&bytes) == expected {
+        Ok(Ok(bytes))
     } else {
-        Err(changed())
+        Err(changed(sources, id))
     }
+}
+
+fn changed(sources: &Sources, id: diag::FileId) -> Diagnostic {
+    Diagnostic::error(format!(
+        "`{}` changed while the site was built",
+        sources.name(id)
+    ))
+    .in_file(id)
+    .help("build again once the file is saved")
 }
 
 /// Reads again the released texts that `diags` quote, so that they print

@@ -1298,7 +1298,7 @@ mod tests {
                 )
             })
             .collect();
-        let read = |s: &Sources, id| Ok(s.text(id).to_string());
+        let read = |s: &Sources, id| Ok(s.text(id).to_string().into());
         let mut diags = Vec::new();
         let together = Catalog::parse_all(&sources, &files, &read, None, &mut diags);
         let (apart, _) = Catalog::parse(&sources, files[1].1, "ko", &read);

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::review;
 use crate::config::Date;
-use crate::diag::{Diagnostic, FileId, Sources};
+use crate::diag::{Diagnostic, FileId, Sources, Utf8Bytes};
 use crate::policy;
 
 /// The header that once said whether people had reviewed a whole catalog.
@@ -51,7 +51,7 @@ pub struct EntryView<'a> {
 }
 
 /// Gives the text of a source file again (see [`Catalog::parse_all`]).
-pub type ReadAgain = dyn Fn(&Sources, FileId) -> Result<String, Diagnostic> + Sync;
+pub type ReadAgain = dyn Fn(&Sources, FileId) -> Result<Utf8Bytes, Diagnostic> + Sync;
 
 /// A map hashed with foldhash (a page's every run is looked up by its
 /// text: SipHash was a tenth of a catalog site's build).
@@ -140,15 +140,18 @@ struct FileText {
     /// Of the text the catalog was read from.
     fingerprint: u64,
     /// Reads a file (given by `load`, which does the build's I/O).
-    reader: fn(&std::path::Path) -> Option<String>,
+    reader: fn(&std::path::Path) -> Option<Vec<u8>>,
     /// The text, once read again: by [`Catalog::open`], or on the first
-    /// look-up of a msgstr in it (`None`: it changed or is gone).
-    text: std::sync::OnceLock<Option<String>>,
+    /// look-up of a msgstr in it (`None`: it changed, is gone or is no
+    /// longer UTF-8).
+    text: std::sync::OnceLock<Option<Utf8Bytes>>,
 }
 
 impl FileText {
-    fn read(&self) -> Option<String> {
-        (self.reader)(&self.path).filter(|t| crate::diag::fingerprint(t) == self.fingerprint)
+    fn read(&self) -> Option<Utf8Bytes> {
+        (self.reader)(&self.path)
+            .filter(|b| crate::diag::fingerprint_bytes(b) == self.fingerprint)
+            .and_then(Utf8Bytes::new)
     }
 }
 
@@ -162,7 +165,7 @@ pub type Keep<'a> = dyn Fn(&str) -> bool + Sync + 'a;
 /// catalog's file is read again (`read`).
 pub struct LetGo<'a> {
     pub keep: &'a Keep<'a>,
-    pub read: fn(&std::path::Path) -> Option<String>,
+    pub read: fn(&std::path::Path) -> Option<Vec<u8>>,
 }
 
 /// A message's state in a catalog, review included.
@@ -294,18 +297,18 @@ impl Catalog {
     }
 
     fn msgstr(&self, e: &Entry) -> &str {
-        let start = e.start as usize;
-        let text = match (&self.file, e.in_file) {
+        let at = e.start as usize..e.start as usize + e.len as usize;
+        match (&self.file, e.in_file) {
             // Read on the first look-up when the catalog was not opened
             // (checked by fingerprint: never another text).
             (Some(f), true) => f
                 .text
                 .get_or_init(|| f.read())
-                .as_deref()
-                .unwrap_or_default(),
-            _ => &self.text,
-        };
-        text.get(start..start + e.len as usize).unwrap_or_default()
+                .as_ref()
+                .and_then(|t| t.get(at)),
+            _ => self.text.get(at),
+        }
+        .unwrap_or_default()
     }
 
     fn state_of(&self, found: Option<(u32, &Entry)>) -> State {
@@ -403,11 +406,12 @@ impl Catalog {
         // parallel), one after the other: one catalog's text at a time.
         for &(lang, file) in files {
             let catalog = match read_again(sources, file) {
-                Ok(text) => {
-                    let read = read_po_with(&text, true);
+                Ok(bytes) => {
+                    let text = bytes.as_str();
+                    let read = read_po_with(text, true);
                     Self::parse_one(
                         sources,
-                        (file, lang, &text, read),
+                        (file, lang, text, read),
                         (&mut messages, &mut readings, let_go),
                         diags,
                     )
@@ -2435,7 +2439,7 @@ mod tests {
         let cats = Catalog::parse_all(
             &sources,
             &[("en", en), ("ko", ko)],
-            &|s: &Sources, id| Ok(s.text(id).to_string()),
+            &|s: &Sources, id| Ok(s.text(id).to_string().into()),
             None,
             &mut diags,
         );
@@ -2736,11 +2740,11 @@ mod file_tests {
         let id = sources.add(&path, "content/i18n/en.po".into(), text.into());
         sources.release(id);
         let read_again: &ReadAgain =
-            &|s: &Sources, id| Ok(std::fs::read_to_string(s.path(id).unwrap()).unwrap());
+            &|s: &Sources, id| Ok(std::fs::read_to_string(s.path(id).unwrap()).unwrap().into());
         let keep = |msgid: &str| msgid == "題";
         let let_go = LetGo {
             keep: &keep,
-            read: |p| std::fs::read_to_string(p).ok(),
+            read: |p| std::fs::read(p).ok(),
         };
         let mut diags = Vec::new();
         let en = Catalog::parse_all(
@@ -2784,7 +2788,7 @@ mod file_tests {
             Catalog::parse_all(
                 &sources,
                 &[("en", id)],
-                &|_: &Sources, _| Ok(text.to_string()),
+                &|_: &Sources, _| Ok(text.to_string().into()),
                 Some(&let_go),
                 &mut diags,
             )
