@@ -196,16 +196,14 @@ pub fn for_lint() -> Result<(), String> {
 
 /// What the tests need beyond [`for_lint`], each step's output held and
 /// shown whole only when it fails (the native build runs beside and prints
-/// its own). Threads: one for each of the checker's tools (trunk,
-/// wasm-bindgen-cli, wasm-opt: independent installs; one after the other,
-/// wasm-bindgen-cli's compile was the lane's tail after the native build
-/// had ended, and a core sat idle), then `then` (the checker's build);
-/// the browser suite's packages (downloads and unpacking, mostly); and
-/// `early`, the checker's own cargo build, which trunk then finds done
-/// (its last step, fat LTO, uses one core: here it runs while the
-/// installs keep the other busy). `then` starts as soon as the tools and
-/// `early` are there, not after the browsers. All run to their end; on a
-/// warm machine there is nothing to install and the rest takes seconds.
+/// its own). Three threads: the checker's tools, then `then` (the
+/// checker's build); the browser suite's packages (downloads and
+/// unpacking, mostly); and `early`, the checker's own cargo build, which
+/// trunk then finds done (its last step, fat LTO, uses one core: here it
+/// runs while the installs keep the other busy). `then` starts as soon as
+/// the tools and `early` are there, not after the browsers. All run to
+/// their end; on a warm machine there is nothing to install and the rest
+/// takes seconds.
 pub fn for_tests_held<T>(
     early: Step,
     then: impl FnOnce() -> Result<T, String>,
@@ -216,19 +214,9 @@ pub fn for_tests_held<T>(
         };
         let browsers = s.spawn(|| e2e_steps().into_iter().try_for_each(run_held));
         let early = s.spawn(|| run_held(early));
-        let tools: Vec<_> = checker_steps()
+        let checker = checker_steps()
             .into_iter()
-            .map(|step| s.spawn(|| run_held(step)))
-            .collect();
-        // Every install ends (and reports) before the first failure is
-        // returned.
-        let installed: Vec<_> = tools
-            .into_iter()
-            .map(|t| joined(t.join(), "installing the checker's tools"))
-            .collect();
-        let checker = installed
-            .into_iter()
-            .collect::<Result<(), String>>()
+            .try_for_each(run_held)
             .and_then(|()| joined(early.join(), "the checker's cargo build"))
             .and_then(|()| then());
         let browsers = joined(browsers.join(), "installing the browser suite's packages");
